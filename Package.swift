@@ -1,0 +1,83 @@
+// swift-tools-version: 6.2
+//
+// Wenwex: the environment-safe data platform for Swift servers.
+// The module order below is the dependency order of ../shared/DESIGN.md: a module depends only
+// on modules listed before it. Modules arrive with the issue that gives them real behaviour
+// (WenwexSchema, WenwexMigrate, WenwexRouting, … follow WenwexSQL).
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "wenwex",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wenwex", targets: ["wenwex"]),
+        .library(name: "WenwexConfig", targets: ["WenwexConfig"]),
+        .library(name: "WenwexSQL", targets: ["WenwexSQL"]),
+        .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    ],
+    targets: [
+        .target(
+            name: "WenwexConfig",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WenwexSQL",
+            dependencies: [
+                "WenwexConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "wenwex",
+            dependencies: [
+                "WenwexConfig",
+                "WenwexSQL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WenwexTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexConfigTests",
+            dependencies: ["WenwexConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexSQLTests",
+            dependencies: ["WenwexConfig", "WenwexSQL", "WenwexTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexCLITests",
+            dependencies: ["WenwexTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,69 @@
+public import Foundation
+
+/// A project's `wenwex.toml`: its name, its environments and their fingerprints, where its
+/// database URLs live, and its typed variable schema.
+///
+/// ```toml
+/// [project]
+/// name = "marketplace"
+///
+/// [database]
+/// url_variable = "DATABASE_URL"                    # the default
+/// replica_urls_variable = "DATABASE_REPLICA_URLS"  # the default
+///
+/// [environments.prod]
+/// tier = "prod"
+/// fingerprint = { database_hosts = ["*.prod.internal"], key_prefixes = { STRIPE_SECRET_KEY = "sk_live_" } }
+///
+/// [variables.PORT]
+/// type = "port"
+/// default = 8080
+/// ```
+///
+/// Every setting is optional: with no file at all a project has the three tiers as
+/// environments, `DATABASE_URL`, and a SQLite database under `.wenwex/` in dev.
+public struct ProjectFile: Sendable {
+    /// The file's name, looked for in the project directory.
+    public static let fileName = "wenwex.toml"
+
+    /// Where the file was read from; `nil` when the project has none.
+    public var location: URL?
+    public var projectName: String
+    public var database: DatabaseSettings
+    public var environments: [EnvironmentDefinition]
+    public var schema: VariableSchema
+
+    public init(
+        location: URL? = nil,
+        projectName: String,
+        database: DatabaseSettings = .init(),
+        environments: [EnvironmentDefinition] = EnvironmentDefinition.defaults,
+        schema: VariableSchema = .init()
+    ) {
+        self.location = location
+        self.projectName = projectName
+        self.database = database
+        self.environments = environments
+        self.schema = schema
+    }
+}
+
+/// Which variables carry the database URLs, and the dev fallback.
+public struct DatabaseSettings: Sendable, Hashable {
+    /// The primary's URL (Prisma's `DATABASE_URL`).
+    public var urlVariable: String
+    /// Comma-separated read replica URLs.
+    public var replicaURLsVariable: String
+    /// Used in dev when nothing sets `urlVariable`, so a fresh clone runs with nothing installed.
+    public var devDefaultURL: String
+
+    public init(
+        urlVariable: String = "DATABASE_URL",
+        replicaURLsVariable: String = "DATABASE_REPLICA_URLS",
+        devDefaultURL: String = "file:.wenwex/dev.db"
+    ) {
+        self.urlVariable = urlVariable
+        self.replicaURLsVariable = replicaURLsVariable
+        self.devDefaultURL = devDefaultURL
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import WenwexConfig
+
+/// Writes a command's results: human text, or one JSON document with `--json`.
+struct Output {
+    var json: Bool
+
+    func line(_ text: String = "") {
+        print(text)
+    }
+
+    func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints problems to standard error, errors first.
+    func problems(_ problems: [ConfigurationProblem]) {
+        let ordered = problems.filter { $0.severity == .error } + problems.filter { $0.severity == .warning }
+        for problem in ordered {
+            error(problem.description)
+        }
+    }
+
+    /// Reports a configuration that failed to load.
+    func configurationFailed(_ problems: [ConfigurationProblem]) {
+        if json {
+            emit(ConfigurationFailure(ok: false, problems: problems))
+            return
+        }
+        let errors = problems.filter { $0.severity == .error }.count
+        self.problems(problems)
+        error("\(errors) configuration problem\(errors == 1 ? "" : "s"); nothing was started.")
+    }
+
+    func emit(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) {
+            print(text)
+        }
+    }
+}
+
+private struct ConfigurationFailure: Encodable {
+    var ok: Bool
+    var problems: [ConfigurationProblem]
+}
