@@ -14,10 +14,22 @@ public struct DatabaseEndpoints: Sendable, Hashable {
         public var variable: String
         public var url: DatabaseURL
         public var source: ValueSource
+
+        public init(role: Role, variable: String, url: DatabaseURL, source: ValueSource) {
+            self.role = role
+            self.variable = variable
+            self.url = url
+            self.source = source
+        }
     }
 
     public var primary: Endpoint
     public var replicas: [Endpoint]
+
+    public init(primary: Endpoint, replicas: [Endpoint]) {
+        self.primary = primary
+        self.replicas = replicas
+    }
 
     public var all: [Endpoint] { [primary] + replicas }
 
