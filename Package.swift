@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexCLITests",
-            dependencies: ["WenwexTestSupport"],
+            dependencies: ["wenwex", "WenwexTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -17,14 +17,25 @@ enum ClusterScript {
     }()
 
     /// Runs the script with `arguments` and returns its stdout; throws ``PostgresClusterError``
-    /// unless it exits 0. The blocking work happens on a new thread (not the cooperative pool,
-    /// which has a thread per core and would stall every other test while a server starts).
+    /// unless it exits 0.
     static func run(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: runBlocking(arguments))
-            }
+        // Through env: the script needs bash 4+, which on macOS is Homebrew's, not /bin/bash.
+        let outcome: ChildProcess.Outcome
+        do {
+            outcome = try await ChildProcess.run("/usr/bin/env", ["bash", path] + arguments)
+        } catch {
+            throw PostgresClusterError(arguments: arguments, reason: "cannot run \(path): \(error)")
         }
+        guard !outcome.killedBySignal, outcome.status == 0 else {
+            let tail = outcome.stderr.split(separator: "\n", omittingEmptySubsequences: false).suffix(30)
+            throw PostgresClusterError(
+                arguments: arguments,
+                exitStatus: outcome.status,
+                stderrTail: tail.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+                reason: outcome.killedBySignal ? "killed by signal" : ""
+            )
+        }
+        return outcome.stdout
     }
 
     /// `KEY=VALUE` lines of the script's stdout as a dictionary.
@@ -51,59 +62,5 @@ enum ClusterScript {
         guard posix_spawn(&pid, "/usr/bin/env", nil, nil, argv, environment) == 0 else { return }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    }
-
-    private static func runBlocking(_ arguments: [String]) -> Result<String, PostgresClusterError> {
-        let process = Process()
-        // Through env: the script needs bash 4+, which on macOS is Homebrew's, not /bin/bash.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", path] + arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        do {
-            try process.run()
-        } catch {
-            return .failure(PostgresClusterError(arguments: arguments, reason: "cannot run \(path): \(error)"))
-        }
-        // Drain stderr on a second thread: a full pipe would block the script, and with it us.
-        let stderrData = CollectedData()
-        let stderrHandle = stderr.fileHandleForReading
-        Thread.detachNewThread {
-            stderrData.finish(stderrHandle.readDataToEndOfFile())
-        }
-        let stdoutData = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errorText = String(decoding: stderrData.wait(), as: UTF8.self)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let tail = errorText.split(separator: "\n", omittingEmptySubsequences: false).suffix(30)
-            return .failure(
-                PostgresClusterError(
-                    arguments: arguments,
-                    exitStatus: process.terminationStatus,
-                    stderrTail: tail.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
-                    reason: process.terminationReason == .exit ? "" : "killed by signal"
-                )
-            )
-        }
-        return .success(String(decoding: stdoutData, as: UTF8.self))
-    }
-}
-
-/// Data produced on one thread and awaited (blocking) on another.
-private final class CollectedData: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var data = Data()  // written once before `done` is signalled, read after
-
-    func finish(_ value: Data) {
-        data = value
-        done.signal()
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
     }
 }

@@ -84,10 +84,12 @@ enum ValueReader {
             return .failure(.init(reason: "its scheme is \(scheme):"))
         }
         if value[colon...].hasPrefix("://") {
-            let components = URLComponents(string: value)
-            let hasHost = !(components?.host ?? "").isEmpty
-            let hasSocketHost = components?.queryItems?.contains(where: { $0.name == "host" }) == true
-            guard components != nil, hasHost || hasSocketHost else {
+            guard let components = URLComponents(string: value) else {
+                return .failure(.init(reason: "it is not a valid URL (check the port and percent-encoding)"))
+            }
+            let hasHost = !(components.host ?? "").isEmpty
+            let hasSocketHost = components.queryItems?.contains(where: { $0.name == "host" }) == true
+            guard hasHost || hasSocketHost else {
                 return .failure(.init(reason: "it has no host"))
             }
         }

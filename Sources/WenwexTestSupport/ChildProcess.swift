@@ -1,0 +1,85 @@
+public import Foundation
+
+/// Runs a program to completion and collects what it printed, for tests that drive real
+/// executables (`wenwex`, `scripts/pg-cluster`).
+public enum ChildProcess {
+    /// How a program ended and what it printed.
+    public struct Outcome: Sendable {
+        /// The exit status, or the signal number when `killedBySignal`.
+        public var status: Int32
+        public var killedBySignal: Bool
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs `executable` with `arguments`; `environment` replaces the inherited one when given.
+    ///
+    /// The blocking work happens on a new thread (not the cooperative pool, which has a thread
+    /// per core and would stall every other test while the program runs). Standard input is
+    /// `/dev/null`, so a program that would prompt sees no terminal.
+    public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        currentDirectory: URL? = nil
+    ) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try runBlocking(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+                    }
+                )
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]?,
+        currentDirectory: URL?
+    ) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Drain stderr on a second thread: a full pipe would block the program, and with it us.
+        let stderrData = CollectedData()
+        let stderrHandle = stderr.fileHandleForReading
+        Thread.detachNewThread {
+            stderrData.finish(stderrHandle.readDataToEndOfFile())
+        }
+        let stdoutData = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            killedBySignal: process.terminationReason != .exit,
+            stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData.wait(), as: UTF8.self)
+        )
+    }
+}
+
+/// Data produced on one thread and awaited (blocking) on another.
+private final class CollectedData: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()  // written once before `done` is signalled, read after
+
+    func finish(_ value: Data) {
+        data = value
+        done.signal()
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import WenwexTestSupport
+
+/// Runs the built `wenwex` executable in a copy of the example project, as a user would.
+struct WenwexCLI {
+    /// The copy of `examples/marketplace` the commands run in.
+    let project: URL
+
+    /// `wenwex` next to the test bundle (`.build/<triple>/debug/`), or `WENWEX_BINARY`.
+    static let executable: String = {
+        if let path = ProcessInfo.processInfo.environment["WENWEX_BINARY"], !path.isEmpty { return path }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("wenwex").path
+    }()
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Copies the example project into a fresh temporary directory.
+    init() throws {
+        project = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-cli-\(UUID().uuidString)")
+        try FileManager.default.copyItem(
+            at: Self.repositoryRoot.appendingPathComponent("examples/marketplace"),
+            to: project
+        )
+        try? FileManager.default.removeItem(at: project.appendingPathComponent(".wenwex"))
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: project)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: project.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `wenwex arguments…` in the project with only `environment` (plus PATH and HOME) set.
+    func run(_ arguments: String..., environment: [String: String] = [:]) async throws -> ChildProcess.Outcome {
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        base.merge(environment) { _, new in new }
+        return try await ChildProcess.run(Self.executable, arguments, environment: base, currentDirectory: project)
+    }
+}
+
+/// Values that make the example's prod configuration valid apart from the database.
+let validProdSecrets = [
+    "WENWEX_ENV": "prod",
+    "JWT_SECRET": "prod-secret-prod-secret-prod-secret-1",
+    "STRIPE_SECRET_KEY": "sk_live_example",
+    "PROD_DB_PASSWORD": "hunter2",
+]
