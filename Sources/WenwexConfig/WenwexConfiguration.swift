@@ -62,7 +62,10 @@ public struct WenwexConfiguration: Sendable {
     /// Loads and validates; throws every problem found at once.
     public static func load(_ options: Options = .init()) throws(ConfigurationError) -> WenwexConfiguration {
         let display = DisplayPath(base: options.workingDirectory)
-        let project = try ProjectFileReader.load(directory: options.projectDirectory, displayPath: display.callAsFunction)
+        let project = try ProjectFileReader.load(
+            directory: options.projectDirectory,
+            displayPath: display.callAsFunction
+        )
         let environment = try EnvironmentSelection.select(
             requested: options.environmentName ?? options.processEnvironment[EnvironmentSelection.variable],
             from: project.environments

@@ -27,7 +27,12 @@ public enum ChildProcess {
             Thread.detachNewThread {
                 continuation.resume(
                     with: Result {
-                        try runBlocking(executable, arguments, environment: environment, currentDirectory: currentDirectory)
+                        try runBlocking(
+                            executable,
+                            arguments,
+                            environment: environment,
+                            currentDirectory: currentDirectory
+                        )
                     }
                 )
             }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import WenwexConfig
 import WenwexSQL
 
@@ -55,6 +55,11 @@ struct DbStampCommand: AsyncParsableCommand {
             throw ExitCode(2)
         } catch let error as DatabaseUnavailable {
             output.error("error: \(error.description)")
+            throw ExitCode(1)
+        } catch {
+            output.error(
+                "error: stamping \(primary.url.label) failed: \(SecretMasker.maskingCredentials(in: String(describing: error)))"
+            )
             throw ExitCode(1)
         }
     }

@@ -31,7 +31,12 @@ struct EnvCheckCommand: AsyncParsableCommand {
         let configuration = try project.loadConfiguration(output: output)
         let results =
             offline
-            ? [] : await DatabaseIdentityCheck.check(configuration.databases, owner: configuration.owner, timeout: .seconds(timeout))
+            ? []
+            : await DatabaseIdentityCheck.check(
+                configuration.databases,
+                owner: configuration.owner,
+                timeout: .seconds(timeout)
+            )
         let problems = configuration.warnings + results.flatMap(\.problems)
         let failed = problems.contains { $0.severity == .error }
         if json {
@@ -77,11 +82,14 @@ struct EnvCheckCommand: AsyncParsableCommand {
     }
 
     private func describe(_ result: DatabaseCheckResult) -> String {
-        guard result.reachable else { return "not reachable (\(result.detail ?? "unknown reason")), stamp not verified" }
+        guard result.reachable else {
+            return "not reachable (\(result.detail ?? "unknown reason")), stamp not verified"
+        }
         let role = result.inRecovery == true ? "replica, " : ""
         guard let stamp = result.stamp else { return "\(role)reachable, not stamped" }
         let verdict = result.problems.contains { $0.severity == .error } ? "REFUSED" : "ok"
-        return "\(role)stamped for \(stamp.project)/\(stamp.environment) (\(stamp.tier.rawValue)), instance \(stamp.instanceID.prefix(8)): \(verdict)"
+        return
+            "\(role)stamped for \(stamp.project)/\(stamp.environment) (\(stamp.tier.rawValue)), instance \(stamp.instanceID.prefix(8)): \(verdict)"
     }
 }
 

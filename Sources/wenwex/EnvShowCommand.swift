@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import WenwexConfig
 
 /// `wenwex env show`: the resolved configuration, every value with its source, secrets masked.
@@ -27,19 +27,27 @@ struct EnvShowCommand: AsyncParsableCommand {
                     loadedFiles: configuration.layers.loadedFiles,
                     variables: entries,
                     databases: configuration.databases.all.map {
-                        ShowReport.Database(role: $0.role.rawValue, variable: $0.variable, url: $0.url.masked, source: $0.source.description)
+                        ShowReport.Database(
+                            role: $0.role.rawValue,
+                            variable: $0.variable,
+                            url: $0.url.masked,
+                            source: $0.source.description
+                        )
                     }
                 )
             )
             return
         }
-        output.line("# project \(configuration.project.projectName), environment \(configuration.environment.name) (tier \(configuration.environment.tier.rawValue))")
+        output.line(
+            "# project \(configuration.project.projectName), environment \(configuration.environment.name) (tier \(configuration.environment.tier.rawValue))"
+        )
         let nameWidth = entries.map(\.name.count).max() ?? 0
         let valueWidth = min(entries.map { ($0.value ?? "(unset)").count }.max() ?? 0, 60)
         for entry in entries {
             let value = entry.value ?? "(unset)"
             let name = entry.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            let padded = value.count < valueWidth ? value.padding(toLength: valueWidth, withPad: " ", startingAt: 0) : value
+            let padded =
+                value.count < valueWidth ? value.padding(toLength: valueWidth, withPad: " ", startingAt: 0) : value
             output.line("\(name)  \(padded)  # \(entry.source ?? "not set")")
         }
         for replica in configuration.databases.replicas {

@@ -6,7 +6,8 @@ import WenwexConfig
 struct ProjectOptions: ParsableArguments {
     @Option(
         name: [.customShort("C"), .long],
-        help: "The project directory (default: the nearest directory upwards with a wenwex.toml, else the current one).",
+        help:
+            "The project directory (default: the nearest directory upwards with a wenwex.toml, else the current one).",
         completion: .directory
     )
     var projectDir: String?

@@ -24,7 +24,10 @@ struct EnvCommandTests {
             return databases?.first?["url"] as? String
         }
         #expect(try await primaryURL([:]) == "file:.wenwex/dev.db")
-        #expect(try await primaryURL(["WENWEX_ENV": "staging", "JWT_SECRET": String(repeating: "s", count: 32)]) == "file:.wenwex/staging.db")
+        #expect(
+            try await primaryURL(["WENWEX_ENV": "staging", "JWT_SECRET": String(repeating: "s", count: 32)])
+                == "file:.wenwex/staging.db"
+        )
         #expect(
             try await primaryURL(validProdSecrets)
                 == "postgresql://wenwex:****@db.prod.wenwex.internal:5432/wenwex?schema=public&sslmode=require"
@@ -70,7 +73,10 @@ struct EnvCommandTests {
         try cli.write(".env.local", "PORT=80a\nMAX_UPLOAD_MB=500\nLOG_LEVEL=loud\n")
         let outcome = try await cli.run("env", "check")
         #expect(outcome.status == 2)
-        for expected in ["PORT: '80a' is not valid", "MAX_UPLOAD_MB: '500' is not valid", "LOG_LEVEL: 'loud' is not valid", "(from .env.local:1)"] {
+        for expected in [
+            "PORT: '80a' is not valid", "MAX_UPLOAD_MB: '500' is not valid", "LOG_LEVEL: 'loud' is not valid",
+            "(from .env.local:1)",
+        ] {
             #expect(outcome.stderr.contains(expected), "missing \(expected) in \(outcome.stderr)")
         }
         // PUBLIC_BASE_URL (http://127.0.0.1:${PORT:-8080} in .env) inherits PORT's mistake.
@@ -93,7 +99,8 @@ struct EnvCommandTests {
         let cli = try WenwexCLI()
         defer { cli.remove() }
         let outcome = try await cli.run(
-            "env", "show",
+            "env",
+            "show",
             environment: ["DATABASE_REPLICA_URLS": "postgresql://ro:topsecret@127.0.0.1:5433/app"]
         )
         #expect(outcome.status == 0, "\(outcome.stderr)")

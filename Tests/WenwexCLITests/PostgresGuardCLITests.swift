@@ -12,9 +12,18 @@ struct PostgresGuardCLITests {
         try cli.write(
             "wenwex.toml",
             try String(contentsOf: cli.project.appendingPathComponent("wenwex.toml"), encoding: .utf8)
-                .replacingOccurrences(of: #"database_hosts = ["*.prod.wenwex.internal"]"#, with: #"database_hosts = ["127.0.0.1"]"#)
-                .replacingOccurrences(of: #"database_hosts = ["*.staging.wenwex.internal"]"#, with: #"database_hosts = ["127.0.0.1"]"#)
-                .replacingOccurrences(of: #"database_hosts = ["localhost", "127.0.0.1", "::1"]"#, with: #"database_hosts = ["localhost"]"#)
+                .replacingOccurrences(
+                    of: #"database_hosts = ["*.prod.wenwex.internal"]"#,
+                    with: #"database_hosts = ["127.0.0.1"]"#
+                )
+                .replacingOccurrences(
+                    of: #"database_hosts = ["*.staging.wenwex.internal"]"#,
+                    with: #"database_hosts = ["127.0.0.1"]"#
+                )
+                .replacingOccurrences(
+                    of: #"database_hosts = ["localhost", "127.0.0.1", "::1"]"#,
+                    with: #"database_hosts = ["localhost"]"#
+                )
         )
         var environment = validProdSecrets
         environment["DATABASE_URL"] = url + "?sslmode=disable"

@@ -36,7 +36,9 @@ struct WenwexCLI {
 
     /// Runs `wenwex arguments…` in the project with only `environment` (plus PATH and HOME) set.
     func run(_ arguments: String..., environment: [String: String] = [:]) async throws -> ChildProcess.Outcome {
-        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var base = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
         base.merge(environment) { _, new in new }
         return try await ChildProcess.run(Self.executable, arguments, environment: base, currentDirectory: project)
     }

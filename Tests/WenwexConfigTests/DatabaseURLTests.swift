@@ -33,12 +33,17 @@ struct DatabaseURLTests {
     @Test func sqliteFilesResolveAgainstTheProjectDirectory() throws {
         let base = URL(fileURLWithPath: "/srv/app")
         #expect(try DatabaseURL("file:./dev.db", relativeTo: base).kind == .sqlite(path: "/srv/app/dev.db"))
-        #expect(try DatabaseURL("file:.wenwex/dev.db", relativeTo: base).kind == .sqlite(path: "/srv/app/.wenwex/dev.db"))
+        #expect(
+            try DatabaseURL("file:.wenwex/dev.db", relativeTo: base).kind == .sqlite(path: "/srv/app/.wenwex/dev.db")
+        )
         #expect(try DatabaseURL("file:/var/data/app.db", relativeTo: base).kind == .sqlite(path: "/var/data/app.db"))
     }
 
     @Test func rejectsWhatItCannotUse() {
-        for text in ["mysql://root@localhost/app", "", "postgresql://", "postgresql://h:99999/db", "postgresql://h/db?sslmode=sometimes", "file:"] {
+        for text in [
+            "mysql://root@localhost/app", "", "postgresql://", "postgresql://h:99999/db",
+            "postgresql://h/db?sslmode=sometimes", "file:",
+        ] {
             #expect(throws: DatabaseURLError.self, "\(text)") { try DatabaseURL(text) }
         }
     }

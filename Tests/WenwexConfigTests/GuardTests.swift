@@ -12,7 +12,11 @@ struct GuardTests {
     }
 
     @Test func anotherEnvironmentsStampIsRefusedNamingBoth() {
-        let verdict = CrossEnvironmentGuard.verify(stamp: devOwner.newStamp(), owner: prodOwner, database: "DATABASE_URL")
+        let verdict = CrossEnvironmentGuard.verify(
+            stamp: devOwner.newStamp(),
+            owner: prodOwner,
+            database: "DATABASE_URL"
+        )
         guard case .refused(let problem) = verdict else {
             Issue.record("expected a refusal, got \(verdict)")
             return
@@ -28,7 +32,8 @@ struct GuardTests {
 
     @Test func unstampedIsRefusedOnProdAndAWarningElsewhere() {
         #expect(CrossEnvironmentGuard.verify(stamp: nil, owner: prodOwner, database: "db").isRefused)
-        guard case .unstamped(let warning) = CrossEnvironmentGuard.verify(stamp: nil, owner: devOwner, database: "db") else {
+        guard case .unstamped(let warning) = CrossEnvironmentGuard.verify(stamp: nil, owner: devOwner, database: "db")
+        else {
             Issue.record("expected a warning")
             return
         }
@@ -37,7 +42,13 @@ struct GuardTests {
 
     @Test func stampingRules() throws {
         // Claiming an unstamped database: free in dev, needs confirmation on prod.
-        guard case .claim = try CrossEnvironmentGuard.planStamp(existing: nil, owner: devOwner, database: "db", confirmed: false)
+        guard
+            case .claim = try CrossEnvironmentGuard.planStamp(
+                existing: nil,
+                owner: devOwner,
+                database: "db",
+                confirmed: false
+            )
         else {
             Issue.record("dev should claim")
             return
@@ -45,13 +56,22 @@ struct GuardTests {
         #expect(throws: ConfigurationError.self) {
             try CrossEnvironmentGuard.planStamp(existing: nil, owner: prodOwner, database: "db", confirmed: false)
         }
-        guard case .claim(let stamp) = try CrossEnvironmentGuard.planStamp(existing: nil, owner: prodOwner, database: "db", confirmed: true)
+        guard
+            case .claim(let stamp) = try CrossEnvironmentGuard.planStamp(
+                existing: nil,
+                owner: prodOwner,
+                database: "db",
+                confirmed: true
+            )
         else {
             Issue.record("confirmed prod should claim")
             return
         }
         // Re-stamping is a no-op for the owner and refused for anyone else, confirmed or not.
-        #expect(try CrossEnvironmentGuard.planStamp(existing: stamp, owner: prodOwner, database: "db", confirmed: false) == .alreadyOwned(stamp))
+        #expect(
+            try CrossEnvironmentGuard.planStamp(existing: stamp, owner: prodOwner, database: "db", confirmed: false)
+                == .alreadyOwned(stamp)
+        )
         #expect(throws: ConfigurationError.self) {
             try CrossEnvironmentGuard.planStamp(existing: stamp, owner: devOwner, database: "db", confirmed: true)
         }
@@ -61,12 +81,27 @@ struct GuardTests {
         let prod = EnvironmentDefinition(name: "prod", tier: .prod)
         let staging = EnvironmentDefinition(name: "staging", tier: .staging)
         #expect(throws: ConfigurationError.self) {
-            try TierGuard.authorizeDestructive("db reset", database: "db", in: prod, confirmation: FixedConfirmation(true))
+            try TierGuard.authorizeDestructive(
+                "db reset",
+                database: "db",
+                in: prod,
+                confirmation: FixedConfirmation(true)
+            )
         }
         #expect(throws: ConfigurationError.self) {
-            try TierGuard.authorizeDestructive("db reset", database: "db", in: staging, confirmation: FixedConfirmation(false))
+            try TierGuard.authorizeDestructive(
+                "db reset",
+                database: "db",
+                in: staging,
+                confirmation: FixedConfirmation(false)
+            )
         }
-        try TierGuard.authorizeDestructive("db reset", database: "db", in: staging, confirmation: FixedConfirmation(true))
+        try TierGuard.authorizeDestructive(
+            "db reset",
+            database: "db",
+            in: staging,
+            confirmation: FixedConfirmation(true)
+        )
         try TierGuard.requireTier([.dev], for: "migrate dev", in: EnvironmentDefinition(name: "local", tier: .dev))
         #expect(throws: ConfigurationError.self) { try TierGuard.requireTier([.dev], for: "migrate dev", in: staging) }
         #expect(!TerminalConfirmation(assumeYes: false).confirm("no terminal in tests"))
@@ -80,7 +115,10 @@ struct FingerprintTests {
         EnvironmentDefinition(
             name: "dev",
             tier: .dev,
-            fingerprint: .init(databaseHosts: ["localhost", "127.0.0.1"], keyPrefixes: ["STRIPE_SECRET_KEY": "sk_test_"])
+            fingerprint: .init(
+                databaseHosts: ["localhost", "127.0.0.1"],
+                keyPrefixes: ["STRIPE_SECRET_KEY": "sk_test_"]
+            )
         ),
         EnvironmentDefinition(name: "staging", tier: .staging, fingerprint: .init(projectRefs: ["stagingref"])),
         EnvironmentDefinition(
@@ -97,7 +135,11 @@ struct FingerprintTests {
     private func problems(_ environment: Int, url: String, key: String? = nil) throws -> [ConfigurationProblem] {
         var variables: [String: ResolvedVariable] = [:]
         if let key {
-            variables["STRIPE_SECRET_KEY"] = ResolvedVariable(name: "STRIPE_SECRET_KEY", value: key, source: .processEnvironment)
+            variables["STRIPE_SECRET_KEY"] = ResolvedVariable(
+                name: "STRIPE_SECRET_KEY",
+                value: key,
+                source: .processEnvironment
+            )
         }
         return FingerprintCheck.problems(
             current: environments[environment],
@@ -115,7 +157,9 @@ struct FingerprintTests {
     @Test func prodWithDevCredentialsIsRefused() throws {
         let found = try problems(2, url: "postgresql://app:pw@localhost/app", key: "sk_test_123")
         #expect(found.contains { $0.subject == "DATABASE_URL" && $0.message.contains("environment 'dev'") })
-        #expect(found.contains { $0.subject == "DATABASE_URL" && $0.message.contains("not one of prod's database hosts") })
+        #expect(
+            found.contains { $0.subject == "DATABASE_URL" && $0.message.contains("not one of prod's database hosts") }
+        )
         let key = found.first { $0.subject == "STRIPE_SECRET_KEY" }
         #expect(key?.message.contains("sk_test_") == true)
         #expect(key?.message.contains("'dev'") == true)

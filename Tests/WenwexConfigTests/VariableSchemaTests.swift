@@ -57,7 +57,11 @@ struct VariableSchemaTests {
             ]),
             tier: .dev
         )
-        #expect(Set(problems.map(\.subject)) == ["PORT", "WORKERS", "DEBUG", "WEBHOOK", "LOG_LEVEL", "TIMEOUT", "ORIGINS", "NAME"])
+        #expect(
+            Set(problems.map(\.subject)) == [
+                "PORT", "WORKERS", "DEBUG", "WEBHOOK", "LOG_LEVEL", "TIMEOUT", "ORIGINS", "NAME",
+            ]
+        )
         let port = problems.first { $0.subject == "PORT" }
         #expect(port?.source == ".env:1")
         #expect(port?.message.contains("'80a'") == true)

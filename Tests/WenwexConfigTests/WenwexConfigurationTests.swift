@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Synchronization
 import Testing
 import WenwexConfig
 
@@ -45,7 +46,10 @@ struct WenwexConfigurationTests {
         let configuration = try load(directory)
         #expect(configuration.environment.name == "dev")
         #expect(configuration.databases.primary.source == .builtInDefault)
-        #expect(configuration.databases.primary.url.kind == .sqlite(path: directory.url.appendingPathComponent(".wenwex/dev.db").standardizedFileURL.path))
+        #expect(
+            configuration.databases.primary.url.kind
+                == .sqlite(path: directory.url.appendingPathComponent(".wenwex/dev.db").standardizedFileURL.path)
+        )
     }
 
     @Test func wenwexEnvSelectsTheEnvironmentAndItsDatabase() throws {
@@ -81,7 +85,9 @@ struct WenwexConfigurationTests {
         #expect {
             try load(directory, environment: "production")
         } throws: { error in
-            let subjects = Set((error as? ConfigurationError)?.problems.filter { $0.severity == .error }.map(\.subject) ?? [])
+            let subjects = Set(
+                (error as? ConfigurationError)?.problems.filter { $0.severity == .error }.map(\.subject) ?? []
+            )
             return subjects == ["PORT", "JWT_SECRET", "DATABASE_URL"]
         }
     }
@@ -99,18 +105,36 @@ struct WenwexConfigurationTests {
         try directory.write(".env", "JWT_SECRET=from-dotenv\nHTTP_SERVER_TIMEOUT=5\n")
         try directory.write(".env.local", "JWT_SECRET=from-local\n")
         let configuration = try load(directory, process: ["DATABASE_URL": "postgresql://app:hunter2@localhost/app"])
-        let reader = configuration.configReader()
+        let reporter = RecordingAccessReporter()
+        let reader = configuration.configReader(accessReporter: reporter)
         #expect(reader.string(forKey: "jwt.secret") == "from-local")
         #expect(reader.int(forKey: "http.serverTimeout") == 5)
         #expect(reader.int(forKey: "port") == 8080)
         #expect(reader.string(forKey: "database.url") == "postgresql://app:hunter2@localhost/app")
-        let description = String(describing: reader)
-        #expect(!description.contains("from-local"))
-        #expect(!description.contains("hunter2"))
+        // The library is told which values are secret, so its logs and descriptions redact them.
+        let secrecy = reporter.secrecyByKey()
+        #expect(secrecy["jwt.secret"] == true)
+        #expect(secrecy["database.url"] == true)
+        #expect(secrecy["port"] == false)
+        #expect(secrecy["http.serverTimeout"] == false)
         #expect(configuration.int("PORT") == 8080)
         let listing = configuration.listing()
         #expect(listing.first { $0.name == "JWT_SECRET" }?.value == SecretMasker.mask)
         #expect(listing.first { $0.name == "JWT_SECRET" }?.source == ".env.local:1")
         #expect(listing.first { $0.name == "DATABASE_URL" }?.value == "postgresql://app:****@localhost/app")
+    }
+}
+
+/// Records whether each value the reader returned was marked secret.
+private final class RecordingAccessReporter: AccessReporter {
+    private let events = Mutex<[String: Bool]>([:])
+
+    func report(_ event: AccessEvent) {
+        guard case .success(let value?) = event.result else { return }
+        events.withLock { $0[event.metadata.key.components.joined(separator: ".")] = value.isSecret }
+    }
+
+    func secrecyByKey() -> [String: Bool] {
+        events.withLock { $0 }
     }
 }

@@ -51,7 +51,9 @@ struct PostgresIdentityStampTests {
 
         let endpoints = DatabaseEndpoints(
             primary: IdentityStampScenarios.endpoint(primary),
-            replicas: [.init(role: .replica, variable: "DATABASE_REPLICA_URLS[1]", url: replica, source: .processEnvironment)]
+            replicas: [
+                .init(role: .replica, variable: "DATABASE_REPLICA_URLS[1]", url: replica, source: .processEnvironment)
+            ]
         )
         let results = await DatabaseIdentityCheck.check(endpoints, owner: owner)
         #expect(results.map(\.reachable) == [true, true])
@@ -70,7 +72,14 @@ struct PostgresIdentityStampTests {
         let mixed = await DatabaseIdentityCheck.check(
             DatabaseEndpoints(
                 primary: endpoints.primary,
-                replicas: [.init(role: .replica, variable: "DATABASE_REPLICA_URLS[1]", url: stranger, source: .processEnvironment)]
+                replicas: [
+                    .init(
+                        role: .replica,
+                        variable: "DATABASE_REPLICA_URLS[1]",
+                        url: stranger,
+                        source: .processEnvironment
+                    )
+                ]
             ),
             owner: owner
         )

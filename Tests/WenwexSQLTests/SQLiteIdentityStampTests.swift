@@ -6,7 +6,9 @@ import WenwexSQL
 @Suite("Identity stamp on SQLite")
 struct SQLiteIdentityStampTests {
     private func databaseURL() throws -> (DatabaseURL, URL) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-sqlite-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-sqlite-\(UUID().uuidString)"
+        )
         return (try DatabaseURL("file:nested/app.db", relativeTo: directory), directory)
     }
 
@@ -14,7 +16,10 @@ struct SQLiteIdentityStampTests {
         let (url, directory) = try databaseURL()
         defer { try? FileManager.default.removeItem(at: directory) }
         // The read-only check must not create the file; stamping creates it and its folder.
-        let before = await DatabaseIdentityCheck.check(.init(primary: IdentityStampScenarios.endpoint(url), replicas: []), owner: IdentityStampScenarios.dev)
+        let before = await DatabaseIdentityCheck.check(
+            .init(primary: IdentityStampScenarios.endpoint(url), replicas: []),
+            owner: IdentityStampScenarios.dev
+        )
         #expect(before.first?.reachable == false)
         #expect(!FileManager.default.fileExists(atPath: directory.path))
         await #expect(throws: DatabaseUnavailable.self) { try await IdentityStampScenarios.readStamp(url) }

@@ -44,16 +44,32 @@ public struct DatabaseEndpoints: Sendable, Hashable {
         var problems: [ConfigurationProblem] = []
         var primary: Endpoint?
         if let variable = variables[settings.urlVariable], !variable.value.isEmpty {
-            primary = endpoint(.primary, settings.urlVariable, variable.value, variable.source, projectDirectory, &problems)
+            primary = endpoint(
+                .primary,
+                settings.urlVariable,
+                variable.value,
+                variable.source,
+                projectDirectory,
+                &problems
+            )
         } else if tier == .dev {
-            primary = endpoint(.primary, settings.urlVariable, settings.devDefaultURL, .builtInDefault, projectDirectory, &problems)
+            primary = endpoint(
+                .primary,
+                settings.urlVariable,
+                settings.devDefaultURL,
+                .builtInDefault,
+                projectDirectory,
+                &problems
+            )
         } else {
             problems.append(
                 ConfigurationProblem(
                     subject: settings.urlVariable,
                     source: nil,
-                    message: "is required in \(tier.rawValue) but is not set; expected postgresql://user:password@host:5432/database or file:./path.db",
-                    hint: "set \(settings.urlVariable) in the process environment (or a .env.<environment>.local file that is not committed)"
+                    message:
+                        "is required in \(tier.rawValue) but is not set; expected postgresql://user:password@host:5432/database or file:./path.db",
+                    hint:
+                        "set \(settings.urlVariable) in the process environment (or a .env.<environment>.local file that is not committed)"
                 )
             )
         }

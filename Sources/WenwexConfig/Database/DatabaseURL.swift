@@ -100,7 +100,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         }
         let port: Int
         if let explicit = components.port {
-            guard (1...65_535).contains(explicit) else { throw DatabaseURLError(reason: "port \(explicit) is out of range") }
+            guard (1...65_535).contains(explicit) else {
+                throw DatabaseURLError(reason: "port \(explicit) is out of range")
+            }
             port = explicit
         } else if let portText = parameters["port"] {
             guard let parsed = Int(portText), (1...65_535).contains(parsed) else {

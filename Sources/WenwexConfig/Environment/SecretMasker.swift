@@ -76,7 +76,8 @@ public enum SecretMasker {
                 sensitiveQueryNames.contains(text[index..<nameEnd].lowercased())
             else { continue }
             output += text[index...nameEnd] + mask
-            index = text[nameEnd...].firstIndex(where: { $0 == "&" || $0 == "#" || $0 == "," || $0.isWhitespace })
+            index =
+                text[nameEnd...].firstIndex(where: { $0 == "&" || $0 == "#" || $0 == "," || $0.isWhitespace })
                 ?? text.endIndex
         }
         return output

@@ -40,4 +40,3 @@ public enum Tier: String, Sendable, Hashable, CaseIterable, Codable, Comparable 
         }
     }
 }
-

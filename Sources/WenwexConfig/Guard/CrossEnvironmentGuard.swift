@@ -38,7 +38,8 @@ public enum CrossEnvironmentGuard {
                 ConfigurationProblem(
                     subject: label,
                     location: nil,
-                    message: "belongs to project '\(stamp.project)' (environment '\(stamp.environment)'), but this is project '\(owner.project)' running as '\(owner.environment)'; refusing before any write",
+                    message:
+                        "belongs to project '\(stamp.project)' (environment '\(stamp.environment)'), but this is project '\(owner.project)' running as '\(owner.environment)'; refusing before any write",
                     hint: "point the URL at \(owner.project)'s own \(owner.environment) database"
                 )
             )
@@ -48,8 +49,10 @@ public enum CrossEnvironmentGuard {
                 ConfigurationProblem(
                     subject: label,
                     location: nil,
-                    message: "is the '\(stamp.environment)' (\(stamp.tier.rawValue)) database, but this process runs as '\(owner.environment)' (\(owner.tier.rawValue)); refusing before any write",
-                    hint: "point the URL at the \(owner.environment) database, or run with WENWEX_ENV=\(stamp.environment)"
+                    message:
+                        "is the '\(stamp.environment)' (\(stamp.tier.rawValue)) database, but this process runs as '\(owner.environment)' (\(owner.tier.rawValue)); refusing before any write",
+                    hint:
+                        "point the URL at the \(owner.environment) database, or run with WENWEX_ENV=\(stamp.environment)"
                 )
             )
         }
@@ -93,7 +96,10 @@ public enum CrossEnvironmentGuard {
                 ConfigurationProblem(
                     subject: problem.subject,
                     location: nil,
-                    message: problem.message.replacingOccurrences(of: "refusing before any write", with: "refusing to re-stamp it"),
+                    message: problem.message.replacingOccurrences(
+                        of: "refusing before any write",
+                        with: "refusing to re-stamp it"
+                    ),
                     hint: "a stamped database keeps its environment; use \(owner.environment)'s own database"
                 )
             ])

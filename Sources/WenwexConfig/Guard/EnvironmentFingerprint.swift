@@ -28,7 +28,8 @@ public struct EnvironmentFingerprint: Sendable, Hashable {
 
     func matchingRef(in location: DatabaseURL.PostgresLocation) -> String? {
         projectRefs.first { ref in
-            location.host.lowercased().contains(ref.lowercased()) || location.username.lowercased().contains(ref.lowercased())
+            location.host.lowercased().contains(ref.lowercased())
+                || location.username.lowercased().contains(ref.lowercased())
         }
     }
 

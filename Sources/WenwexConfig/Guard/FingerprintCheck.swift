@@ -34,8 +34,10 @@ public enum FingerprintCheck {
                     ConfigurationProblem(
                         subject: database.variable,
                         source: database.source,
-                        message: "points at host '\(location.host)', which is not one of \(current.name)'s database hosts (\(own.databaseHosts.joined(separator: ", ")))",
-                        hint: "use \(current.name)'s database, or add the host to [environments.\(current.name).fingerprint] database_hosts"
+                        message:
+                            "points at host '\(location.host)', which is not one of \(current.name)'s database hosts (\(own.databaseHosts.joined(separator: ", ")))",
+                        hint:
+                            "use \(current.name)'s database, or add the host to [environments.\(current.name).fingerprint] database_hosts"
                     )
                 )
             }
@@ -44,7 +46,8 @@ public enum FingerprintCheck {
                     ConfigurationProblem(
                         subject: database.variable,
                         source: database.source,
-                        message: "does not carry \(current.name)'s project ref (\(own.projectRefs.joined(separator: ", ")))",
+                        message:
+                            "does not carry \(current.name)'s project ref (\(own.projectRefs.joined(separator: ", ")))",
                         hint: "use the connection string of \(current.name)'s project"
                     )
                 )
@@ -59,8 +62,10 @@ public enum FingerprintCheck {
                         ConfigurationProblem(
                             subject: database.variable,
                             source: database.source,
-                            message: "belongs to environment '\(other.name)' (\(other.tier.rawValue)): its \(mark) matches \(other.name)'s fingerprint, but this process runs as '\(current.name)' (\(current.tier.rawValue))",
-                            hint: "point \(database.variable) at \(current.name)'s database; never share databases between environments"
+                            message:
+                                "belongs to environment '\(other.name)' (\(other.tier.rawValue)): its \(mark) matches \(other.name)'s fingerprint, but this process runs as '\(current.name)' (\(current.tier.rawValue))",
+                            hint:
+                                "point \(database.variable) at \(current.name)'s database; never share databases between environments"
                         )
                     )
                 }
@@ -94,7 +99,8 @@ public enum FingerprintCheck {
                     ConfigurationProblem(
                         subject: name,
                         source: variable.source,
-                        message: "starts with '\(prefix)', the key prefix of environment '\(other.name)' (\(other.tier.rawValue)), but this process runs as '\(current.name)'",
+                        message:
+                            "starts with '\(prefix)', the key prefix of environment '\(other.name)' (\(other.tier.rawValue)), but this process runs as '\(current.name)'",
                         hint: "use \(current.name)'s key for \(name)"
                     )
                 )

@@ -15,7 +15,8 @@ public enum TierGuard {
             ConfigurationProblem(
                 subject: operation,
                 location: nil,
-                message: "is not allowed in environment '\(environment.name)' (tier \(environment.tier.rawValue)); it runs only in \(tiers)",
+                message:
+                    "is not allowed in environment '\(environment.name)' (tier \(environment.tier.rawValue)); it runs only in \(tiers)",
                 hint: "run it against a \(tiers) environment (WENWEX_ENV=…)"
             )
         ])

@@ -33,7 +33,9 @@ public enum ProjectFileReader {
     }
 
     /// Parses project file text; `label` names the file in problems.
-    public static func parse(_ text: String, label: String, defaultName: String) throws(ConfigurationError) -> ProjectFile {
+    public static func parse(_ text: String, label: String, defaultName: String) throws(ConfigurationError)
+        -> ProjectFile
+    {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -82,7 +84,8 @@ private struct TableReader {
             project.database.urlVariable = string(table, "url_variable", path: path) ?? project.database.urlVariable
             project.database.replicaURLsVariable =
                 string(table, "replica_urls_variable", path: path) ?? project.database.replicaURLsVariable
-            project.database.devDefaultURL = string(table, "dev_default_url", path: path) ?? project.database.devDefaultURL
+            project.database.devDefaultURL =
+                string(table, "dev_default_url", path: path) ?? project.database.devDefaultURL
         }
         if let table = self.table(root, "environments", path: []) {
             let environments = table.keys.sorted().compactMap { name in
@@ -129,7 +132,11 @@ private struct TableReader {
             definition.fingerprint.projectRefs = strings(fingerprint, "project_refs", path: fingerprintPath) ?? []
             if let prefixes = self.table(fingerprint, "key_prefixes", path: fingerprintPath) {
                 for key in prefixes.keys.sorted() {
-                    definition.fingerprint.keyPrefixes[key] = string(prefixes, key, path: fingerprintPath + ["key_prefixes"])
+                    definition.fingerprint.keyPrefixes[key] = string(
+                        prefixes,
+                        key,
+                        path: fingerprintPath + ["key_prefixes"]
+                    )
                 }
             }
         }
@@ -200,7 +207,8 @@ private struct TableReader {
                 return nil
             }
             return .enumeration(values)
-        case "duration": return .duration(min: duration(table, "min", path: path), max: duration(table, "max", path: path))
+        case "duration":
+            return .duration(min: duration(table, "min", path: path), max: duration(table, "max", path: path))
         case "port": return .port
         case "secret": return .secret(minLength: int(table, "min_length", path: path))
         default:
@@ -283,7 +291,11 @@ private struct TableReader {
     private mutating func checkKeys(_ table: TOMLTable, path: [String], allowed: Set<String>) {
         for key in table.keys.sorted() where !allowed.contains(key) {
             let scope = path.isEmpty ? "the top level" : "[\(path.joined(separator: "."))]"
-            report(path + [key], "unknown key '\(key)' in \(scope)", hint: "allowed: \(allowed.sorted().joined(separator: ", "))")
+            report(
+                path + [key],
+                "unknown key '\(key)' in \(scope)",
+                hint: "allowed: \(allowed.sorted().joined(separator: ", "))"
+            )
         }
     }
 

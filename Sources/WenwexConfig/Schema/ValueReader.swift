@@ -18,7 +18,9 @@ enum ValueReader {
             }
             if let pattern {
                 guard let regex = try? Regex(pattern) else {
-                    return .failure(.init(reason: "the schema's pattern /\(pattern)/ is not a valid regular expression"))
+                    return .failure(
+                        .init(reason: "the schema's pattern /\(pattern)/ is not a valid regular expression")
+                    )
                 }
                 guard (try? regex.wholeMatch(in: text)) != nil else {
                     return .failure(.init(reason: "it does not match the pattern"))
@@ -56,8 +58,12 @@ enum ValueReader {
             guard let duration = DurationFormat.parse(value) else {
                 return .failure(.init(reason: "it is not a duration with a unit"))
             }
-            if let min, duration < min { return .failure(.init(reason: "it is shorter than \(DurationFormat.format(min))")) }
-            if let max, duration > max { return .failure(.init(reason: "it is longer than \(DurationFormat.format(max))")) }
+            if let min, duration < min {
+                return .failure(.init(reason: "it is shorter than \(DurationFormat.format(min))"))
+            }
+            if let max, duration > max {
+                return .failure(.init(reason: "it is longer than \(DurationFormat.format(max))"))
+            }
             return .success(.duration(duration))
         case .url(let schemes):
             return readURL(value, schemes: schemes)

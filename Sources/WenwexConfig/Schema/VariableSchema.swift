@@ -52,7 +52,8 @@ public struct VariableSchema: Sendable, Hashable {
                         ConfigurationProblem(
                             subject: spec.name,
                             source: nil,
-                            message: "is required in \(tier.rawValue) but is not set; expected \(spec.type.expectation)",
+                            message:
+                                "is required in \(tier.rawValue) but is not set; expected \(spec.type.expectation)",
                             hint: "set \(spec.name) in the process environment or a dotenv file"
                                 + (spec.description.map { " (\($0))" } ?? "")
                         )

@@ -39,7 +39,8 @@ public enum DatabaseIdentityCheck {
                 ConfigurationProblem(
                     subject: results[index].variable,
                     location: nil,
-                    message: "is not a replica of the primary: its instance id \(stamp.instanceID) differs from the primary's \(primaryID)",
+                    message:
+                        "is not a replica of the primary: its instance id \(stamp.instanceID) differs from the primary's \(primaryID)",
                     hint: "list only streaming replicas of \(endpoints.primary.variable) in the replica URLs"
                 )
             )
@@ -63,7 +64,8 @@ public enum DatabaseIdentityCheck {
             try await DatabaseConnector.withSession(endpoint.url, access: .readOnly, timeout: timeout) { session in
                 result.reachable = true
                 if session.dialect == .postgres {
-                    result.inRecovery = try await session.queryText("SELECT pg_is_in_recovery()::text").first?.first == "true"
+                    result.inRecovery =
+                        try await session.queryText("SELECT pg_is_in_recovery()::text").first?.first == "true"
                 }
                 result.stamp = try await IdentityStampStore(session: session, url: endpoint.url).read()
             }
@@ -76,7 +78,8 @@ public enum DatabaseIdentityCheck {
                 ConfigurationProblem(
                     subject: endpoint.variable,
                     location: nil,
-                    message: "\(endpoint.url.label) answered, but its identity stamp could not be read: \(result.detail!)",
+                    message:
+                        "\(endpoint.url.label) answered, but its identity stamp could not be read: \(result.detail!)",
                     hint: "check that the user may read \(IdentityStampStore.tableName)"
                 )
             )

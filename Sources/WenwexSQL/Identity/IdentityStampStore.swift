@@ -1,5 +1,5 @@
-public import WenwexConfig
 import Foundation
+public import WenwexConfig
 
 /// Reads and writes a database's identity stamp: the one-row table `_wenwex_identity`.
 ///

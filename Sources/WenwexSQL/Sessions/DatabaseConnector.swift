@@ -1,7 +1,7 @@
-public import Logging
-public import WenwexConfig
 import Foundation
+public import Logging
 import PostgresNIO
+public import WenwexConfig
 
 /// Opens a `SQLSession` for a database URL.
 public enum DatabaseConnector {
