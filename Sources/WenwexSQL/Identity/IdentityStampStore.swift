@@ -79,14 +79,11 @@ public struct IdentityStampStore: Sendable {
                 )
                 """
             )
-            var placeholders = (1...6).map(dialect.placeholder)
+            var placeholders = (1...6).map { "$\($0)" }
             if dialect == .postgres { placeholders[4] += "::timestamptz" }
             try await session.execute(
                 "INSERT INTO \(qualifiedTable) (id, project, environment, tier, instance_id, stamped_at, stamped_by) VALUES (1, \(placeholders.joined(separator: ", ")))",
-                [
-                    stamp.project, stamp.environment, stamp.tier.rawValue, stamp.instanceID,
-                    Self.formatTimestamp(stamp.stampedAt), stamp.stampedBy,
-                ]
+                [stamp.project, stamp.environment, stamp.tier.rawValue, stamp.instanceID, Self.formatTimestamp(stamp.stampedAt), stamp.stampedBy].map(SQLValue.text)
             )
             try await session.execute("COMMIT")
         } catch {
@@ -98,12 +95,12 @@ public struct IdentityStampStore: Sendable {
     private func tableExists() async throws -> Bool {
         switch session.dialect {
         case .postgres:
-            let rows = try await session.queryText("SELECT to_regclass($1)::text", [qualifiedTable])
+            let rows = try await session.queryText("SELECT to_regclass($1)::text", [.text(qualifiedTable)])
             return rows.first?.first??.isEmpty == false
         case .sqlite:
             let rows = try await session.queryText(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                [Self.tableName]
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = $1",
+                [.text(Self.tableName)]
             )
             return !rows.isEmpty
         }

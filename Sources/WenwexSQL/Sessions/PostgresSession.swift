@@ -1,15 +1,21 @@
-import Logging
+import Foundation
+public import Logging
 import NIOSSL
-import PostgresNIO
+public import PostgresNIO
 import WenwexConfig
 
 /// A `SQLSession` over one PostgresNIO connection.
-final class PostgresSession: SQLSession {
-    let dialect = SQLDialect.postgres
-    private let connection: PostgresConnection
+///
+/// Public so other modules (the router) can wrap connections they lease from a
+/// `PostgresClient` pool; the session does not own such a connection and `close()` is then the
+/// pool's business.
+public final class PostgresSession: SQLSession {
+    public let dialect = SQLDialect.postgres
+    /// The underlying connection, for code that needs PostgresNIO's full API.
+    public let connection: PostgresConnection
     private let logger: Logger
 
-    private init(connection: PostgresConnection, logger: Logger) {
+    public init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
     }
@@ -38,7 +44,9 @@ final class PostgresSession: SQLSession {
             )
         }
         let (seconds, attoseconds) = timeout.components
-        configuration.options.connectTimeout = .milliseconds(seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+        configuration.options.connectTimeout = .milliseconds(
+            seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+        )
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         return PostgresSession(connection: connection, logger: logger)
     }
@@ -62,27 +70,53 @@ final class PostgresSession: SQLSession {
         }
     }
 
-    func execute(_ sql: String, _ binds: [String?]) async throws {
+    public func execute(_ sql: String, _ binds: [SQLValue]) async throws {
         try await connection.query(try query(sql, binds), logger: logger)
     }
 
-    func queryText(_ sql: String, _ binds: [String?]) async throws -> [[String?]] {
-        var rows: [[String?]] = []
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        var columns: [String]?
         for try await row in try await connection.query(try query(sql, binds), logger: logger) {
-            rows.append(try row.map { try $0.decode(String?.self) })
+            let names = columns ?? row.map(\.columnName)
+            columns = names
+            rows.append(SQLRow(columns: names, values: try row.map(Self.value)))
         }
         return rows
     }
 
-    func close() async throws {
+    public func close() async throws {
         try await connection.close()
     }
 
-    private func query(_ sql: String, _ binds: [String?]) throws -> PostgresQuery {
+    private func query(_ sql: String, _ binds: [SQLValue]) throws -> PostgresQuery {
         var bindings = PostgresBindings()
         for bind in binds {
-            if let bind { bindings.append(bind) } else { bindings.appendNull() }
+            switch bind {
+            case .null: bindings.appendNull()
+            case .integer(let value): bindings.append(value)
+            case .double(let value): bindings.append(value)
+            case .text(let value): bindings.append(value)
+            case .bool(let value): bindings.append(value)
+            case .bytes(let value): bindings.append(ByteBuffer(bytes: value))
+            }
         }
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// Decodes a cell by its column type; types without a neutral form arrive as text
+    /// (timestamps as ISO 8601, numerics in full precision).
+    private static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid: return .integer(try cell.decode(Int.self))
+        case .float4, .float8: return .double(try cell.decode(Double.self))
+        case .bool: return .bool(try cell.decode(Bool.self))
+        case .bytea: return .bytes(Array(buffer: try cell.decode(ByteBuffer.self)))
+        case .timestamp, .timestamptz, .date:
+            return .text(try cell.decode(Date.self).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+        case .numeric: return .text(try cell.decode(Decimal.self).description)
+        default: return .text(try cell.decode(String.self))
+        }
     }
 }

@@ -6,14 +6,6 @@ public enum SQLDialect: String, Sendable, Hashable, Codable {
     case postgres
     case sqlite
 
-    /// The placeholder for the `position`th (1-based) bound parameter.
-    public func placeholder(_ position: Int) -> String {
-        switch self {
-        case .postgres: "$\(position)"
-        case .sqlite: "?\(position)"
-        }
-    }
-
     /// `name` as a quoted identifier; both dialects use the SQL-standard double quotes.
     public func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -22,14 +14,14 @@ public enum SQLDialect: String, Sendable, Hashable, Codable {
 
 /// One open connection to a database, whatever its dialect.
 ///
-/// Deliberately narrow: statements with text parameters, and queries whose columns are read as
-/// text (cast in SQL where needed). Later modules (migrations, routing) build on it.
+/// Statements take positional parameters written `$1`, `$2`, … in both dialects (the SQLite
+/// session maps them to SQLite's `?1`, `?2`). Later modules (migrations, routing) build on it.
 public protocol SQLSession: Sendable {
     var dialect: SQLDialect { get }
-    /// Runs a statement that returns no rows.
-    func execute(_ sql: String, _ binds: [String?]) async throws
-    /// Runs a query and returns its rows, each column as text (`nil` for NULL).
-    func queryText(_ sql: String, _ binds: [String?]) async throws -> [[String?]]
+    /// Runs a statement and discards any rows.
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws
+    /// Runs a query and returns its rows.
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
     func close() async throws
 }
 
@@ -38,7 +30,12 @@ extension SQLSession {
         try await execute(sql, [])
     }
 
-    public func queryText(_ sql: String) async throws -> [[String?]] {
-        try await queryText(sql, [])
+    public func query(_ sql: String) async throws -> [SQLRow] {
+        try await query(sql, [])
+    }
+
+    /// Runs a query and returns each column as text (`nil` for NULL).
+    public func queryText(_ sql: String, _ binds: [SQLValue] = []) async throws -> [[String?]] {
+        try await query(sql, binds).map { $0.values.map(\.text) }
     }
 }

@@ -1,19 +1,19 @@
 import Foundation
-import Logging
-import SQLiteNIO
+public import Logging
+public import SQLiteNIO
 
 /// A `SQLSession` over one SQLiteNIO connection.
-final class SQLiteSession: SQLSession {
-    let dialect = SQLDialect.sqlite
-    private let connection: SQLiteConnection
+public final class SQLiteSession: SQLSession {
+    public let dialect = SQLDialect.sqlite
+    public let connection: SQLiteConnection
 
-    private init(connection: SQLiteConnection) {
+    public init(connection: SQLiteConnection) {
         self.connection = connection
     }
 
     /// Opens `path`; `readOnly` opens through a `mode=ro` URI so a check never creates or
-    /// changes the file.
-    static func open(path: String, readOnly: Bool, logger: Logger) async throws -> SQLiteSession {
+    /// changes the file. Read-write connections use WAL, so readers never block the writer.
+    public static func open(path: String, readOnly: Bool, logger: Logger) async throws -> SQLiteSession {
         let storage: SQLiteConnection.Storage
         if path == ":memory:" {
             storage = .memory
@@ -26,36 +26,69 @@ final class SQLiteSession: SQLSession {
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         let session = SQLiteSession(connection: connection)
         if !readOnly {
-            _ = try await session.queryText("PRAGMA journal_mode = WAL")
+            _ = try await session.query("PRAGMA journal_mode = WAL")
         }
         try await session.execute("PRAGMA foreign_keys = ON")
         return session
     }
 
-    func execute(_ sql: String, _ binds: [String?]) async throws {
-        _ = try await connection.query(sql, binds.map(Self.data))
+    public func execute(_ sql: String, _ binds: [SQLValue]) async throws {
+        _ = try await connection.query(Self.sqliteParameters(sql), binds.map(Self.data))
     }
 
-    func queryText(_ sql: String, _ binds: [String?]) async throws -> [[String?]] {
-        let rows = try await connection.query(sql, binds.map(Self.data))
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let rows = try await connection.query(Self.sqliteParameters(sql), binds.map(Self.data))
         return rows.map { row in
-            row.columns.map { column in
-                switch column.data {
-                case .null: nil
-                case .text(let text): text
-                case .integer(let number): String(number)
-                case .float(let number): String(number)
-                case .blob(let buffer): String(buffer: buffer)
+            SQLRow(
+                columns: row.columns.map(\.name),
+                values: row.columns.map { column in
+                    switch column.data {
+                    case .null: .null
+                    case .text(let text): .text(text)
+                    case .integer(let number): .integer(number)
+                    case .float(let number): .double(number)
+                    case .blob(let buffer): .bytes(Array(buffer: buffer))
+                    }
                 }
-            }
+            )
         }
     }
 
-    func close() async throws {
+    public func close() async throws {
         try await connection.close()
     }
 
-    private static func data(_ bind: String?) -> SQLiteData {
-        bind.map { .text($0) } ?? .null
+    private static func data(_ value: SQLValue) -> SQLiteData {
+        switch value {
+        case .null: .null
+        case .integer(let number): .integer(number)
+        case .double(let number): .float(number)
+        case .text(let text): .text(text)
+        case .bool(let flag): .integer(flag ? 1 : 0)
+        case .bytes(let bytes): .blob(ByteBuffer(bytes: bytes))
+        }
+    }
+
+    /// Rewrites `$1`-style parameters to SQLite's `?1` outside quoted text, so one SQL string
+    /// serves both dialects. (SQLite reads `$1` as a *named* parameter numbered by first
+    /// appearance, which binds the wrong values when `$2` appears before `$1`.)
+    static func sqliteParameters(_ sql: String) -> String {
+        guard sql.contains("$") else { return sql }
+        var output = ""
+        var quote: Character?
+        var previous: Character?
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if previous == "$", character.isNumber {
+                output.removeLast()
+                output.append("?")
+            }
+            output.append(character)
+            previous = character
+        }
+        return output
     }
 }
