@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "wenwex", targets: ["wenwex"]),
         .library(name: "WenwexConfig", targets: ["WenwexConfig"]),
         .library(name: "WenwexSQL", targets: ["WenwexSQL"]),
+        .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
     ],
     dependencies: [
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -47,6 +50,19 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WenwexRouting",
+            dependencies: [
+                "WenwexConfig",
+                "WenwexSQL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -71,6 +87,11 @@ let package = Package(
         .testTarget(
             name: "WenwexSQLTests",
             dependencies: ["WenwexConfig", "WenwexSQL", "WenwexTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexRoutingTests",
+            dependencies: ["WenwexConfig", "WenwexSQL", "WenwexRouting", "WenwexTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

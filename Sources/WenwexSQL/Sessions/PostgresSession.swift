@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import NIOSSL
 public import PostgresNIO
 import WenwexConfig
 
@@ -25,49 +24,9 @@ public final class PostgresSession: SQLSession {
         timeout: Duration,
         logger: Logger
     ) async throws -> PostgresSession {
-        var configuration: PostgresConnection.Configuration
-        if let socketDirectory = location.socketDirectory {
-            configuration = .init(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(location.port)",
-                username: location.username,
-                password: location.password,
-                database: location.database
-            )
-        } else {
-            configuration = .init(
-                host: location.host,
-                port: location.port,
-                username: location.username,
-                password: location.password,
-                database: location.database,
-                tls: try tls(for: location.sslMode)
-            )
-        }
-        let (seconds, attoseconds) = timeout.components
-        configuration.options.connectTimeout = .milliseconds(
-            seconds * 1_000 + attoseconds / 1_000_000_000_000_000
-        )
+        let configuration = try PostgresSettings.connection(location, connectTimeout: timeout)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         return PostgresSession(connection: connection, logger: logger)
-    }
-
-    /// libpq's `sslmode`: `require` encrypts without verifying the certificate, the `verify-*`
-    /// modes verify it, `prefer` tries TLS first.
-    private static func tls(for sslMode: String) throws -> PostgresConnection.Configuration.TLS {
-        switch sslMode {
-        case "disable", "allow":
-            return .disable
-        case "prefer":
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return .prefer(try NIOSSLContext(configuration: tls))
-        case "require":
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return .require(try NIOSSLContext(configuration: tls))
-        default:
-            return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
     }
 
     public func execute(_ sql: String, _ binds: [SQLValue]) async throws {

@@ -1,0 +1,497 @@
+public import Logging
+import Metrics
+import PostgresNIO
+public import ServiceLifecycle
+import Synchronization
+public import WenwexConfig
+public import WenwexSQL
+
+/// Read/write splitting over a PostgreSQL primary and its streaming replicas.
+///
+/// - Writes and transactions go to the primary and return a `ConsistencyToken`: the primary's
+///   WAL position after the commit.
+/// - A read with a token runs only on a node that has replayed past it. Replicas whose last
+///   probed position suffices are used directly; otherwise the chosen replica is asked on the
+///   leased connection, and when no replica catches up within `tokenWait` the read goes to the
+///   primary (or fails, per `staleReadFallback`).
+/// - A read without a token goes to a healthy replica whose lag is within bounds, picked by
+///   power of two choices on requests in flight; with none, to the primary.
+/// - A background probe per node measures reachability and lag, ejects failing or lagging
+///   nodes and re-admits them when they recover. A node that fails a request is ejected at
+///   once and the read is retried elsewhere.
+/// - With the primary down, writes fail fast with `RoutingError.primaryUnavailable` and reads
+///   keep working from the replicas.
+///
+/// Run it with `run()` (it is a swift-service-lifecycle `Service`) for as long as it is used.
+public final class PostgresRouter: DatabaseRouter, Service {
+    private let primary: Node
+    private let replicas: [Node]
+    private let options: RoutingOptions
+    private let logger: Logger
+    /// `wal_block_size` and `wal_segment_size`, read once, for turning insert positions into
+    /// tokens.
+    private let walGeometry = Mutex<(page: UInt64, segment: UInt64)?>(nil)
+
+    /// Creates a router for `endpoints`; every URL must be a PostgreSQL URL.
+    public init(endpoints: DatabaseEndpoints, options: RoutingOptions = .init(), logger: Logger) throws {
+        func node(_ endpoint: DatabaseEndpoints.Endpoint, name: String, role: NodeStatus.Role) throws -> Node {
+            guard case .postgres(let location) = endpoint.url.kind else {
+                throw RoutingConfigurationError(
+                    description: "\(endpoint.variable) is \(endpoint.url.label); PostgresRouter needs PostgreSQL URLs"
+                )
+            }
+            return Node(
+                state: NodeState(name: name, role: role),
+                client: PostgresClient(
+                    configuration: try PostgresSettings.client(
+                        location,
+                        connectTimeout: options.connectTimeout,
+                        maximumConnections: options.connectionsPerNode
+                    ),
+                    backgroundLogger: logger
+                ),
+                probeConfiguration: try PostgresSettings.connection(location, connectTimeout: options.probeTimeout)
+            )
+        }
+        self.primary = try node(endpoints.primary, name: "primary", role: .primary)
+        self.replicas = try endpoints.replicas.enumerated().map {
+            try node($0.element, name: "replica\($0.offset + 1)", role: .replica)
+        }
+        self.options = options
+        self.logger = logger
+    }
+
+    // MARK: Running
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for node in [primary] + replicas {
+                group.addTask { await node.client.run() }
+            }
+            group.addTask { await self.probeLoop() }
+        }
+        for node in [primary] + replicas {
+            if let connection = node.probeConnection.withLock({ $0 }) {
+                try? await connection.close()
+            }
+        }
+    }
+
+    public func status() -> [NodeStatus] {
+        ([primary] + replicas).map { $0.state.status() }
+    }
+
+    // MARK: Writes
+
+    public func write<Value: Sendable>(
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Written<Value> {
+        try await onPrimary(transactional: false, body)
+    }
+
+    public func transaction<Value: Sendable>(
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Written<Value> {
+        try await onPrimary(transactional: true, body)
+    }
+
+    private func onPrimary<Value: Sendable>(
+        transactional: Bool,
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Written<Value> {
+        if let reason = primary.state.snapshot.ejectionReason {
+            throw RoutingError.primaryUnavailable(reason: reason)
+        }
+        RoutingMetrics.query(node: primary.state.name, kind: "write").increment()
+        do {
+            return try await primary.state.tracking {
+                try await lease(primary) { connection in
+                    let session = PostgresSession(connection: connection, logger: logger)
+                    let value: Value
+                    if transactional {
+                        try await session.execute("BEGIN")
+                        do {
+                            value = try await body(session)
+                            try await session.execute("COMMIT")
+                        } catch {
+                            try? await session.execute("ROLLBACK")
+                            throw error
+                        }
+                    } else {
+                        value = try await body(session)
+                    }
+                    return Written(value: value, token: try await token(after: session))
+                }
+            }
+        } catch where FailureKind(error) != .statement {
+            let reason = FailureKind.describe(error)
+            eject(primary, reason: reason)
+            throw RoutingError.primaryUnavailable(reason: reason)
+        }
+    }
+
+    /// The token for everything committed so far on `session`'s primary.
+    private func token(after session: PostgresSession) async throws -> ConsistencyToken {
+        let geometry = try await walGeometry(session)
+        let row = try await session.query("SELECT pg_current_wal_insert_lsn()::text")
+        guard let text = row.first?[0].text, let insert = ConsistencyToken(text) else {
+            throw RoutingConfigurationError(description: "the primary returned no WAL position")
+        }
+        return .afterInsert(at: insert.position, pageSize: geometry.page, segmentSize: geometry.segment)
+    }
+
+    private func walGeometry(_ session: PostgresSession) async throws -> (page: UInt64, segment: UInt64) {
+        if let known = walGeometry.withLock({ $0 }) { return known }
+        let rows = try await session.query(
+            "SELECT current_setting('wal_block_size')::bigint, (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size')"
+        )
+        let geometry = (UInt64(rows.first?[0].integer ?? 8192), UInt64(rows.first?[1].integer ?? 16 << 20))
+        walGeometry.withLock { $0 = geometry }
+        return geometry
+    }
+
+    // MARK: Reads
+
+    public func read<Value: Sendable>(
+        after token: ConsistencyToken?,
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Value {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: options.tokenWait)
+        var failed: Set<String> = []
+        while true {
+            let candidates = replicas.filter { node in
+                guard !failed.contains(node.state.name) else { return false }
+                let health = node.state.snapshot
+                guard health.isAvailable else { return false }
+                return token != nil || isFresh(health)
+            }
+            // Replicas already known to have the token's changes need no check.
+            let caughtUp = token.map { token in
+                candidates.filter { ($0.state.snapshot.replayPosition ?? .init(position: 0)) >= token }
+            }
+            let pool = (caughtUp?.isEmpty == false ? caughtUp! : candidates).map(\.state)
+            guard let chosen = pickLeastLoaded(pool), let node = replicas.first(where: { $0.state === chosen }) else {
+                RoutingMetrics.fallback(reason: "no_replica").increment()
+                return try await readOnPrimary(body)
+            }
+            let mustCheck = token != nil && caughtUp?.isEmpty != false
+            do {
+                return try await readOnReplica(node, checking: mustCheck ? token : nil, body)
+            } catch is NotCaughtUp {
+                if clock.now >= deadline {
+                    switch options.staleReadFallback {
+                    case .primary:
+                        RoutingMetrics.fallback(reason: "token_timeout").increment()
+                        return try await readOnPrimary(body)
+                    case .fail:
+                        throw RoutingError.replicasBehind(token: token!)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(1))
+            } catch where FailureKind(error) != .statement {
+                eject(node, reason: FailureKind.describe(error))
+                failed.insert(node.state.name)
+            }
+        }
+    }
+
+    private func readOnReplica<Value: Sendable>(
+        _ node: Node,
+        checking token: ConsistencyToken?,
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Value {
+        try await node.state.tracking {
+            try await lease(node) { connection in
+                let session = PostgresSession(connection: connection, logger: logger)
+                if let token {
+                    let rows = try await session.query("SELECT pg_last_wal_replay_lsn()::text")
+                    guard let text = rows.first?[0].text, let replayed = ConsistencyToken(text) else {
+                        throw NotCaughtUp()
+                    }
+                    node.state.observeReplay(replayed)
+                    guard replayed >= token else { throw NotCaughtUp() }
+                }
+                RoutingMetrics.query(node: node.state.name, kind: "read").increment()
+                return try await body(session)
+            }
+        }
+    }
+
+    private func readOnPrimary<Value: Sendable>(_ body: (any SQLSession) async throws -> Value) async throws -> Value {
+        if primary.state.snapshot.ejectionReason != nil {
+            throw RoutingError.noNodeAvailable
+        }
+        do {
+            return try await primary.state.tracking {
+                try await lease(primary) { connection in
+                    RoutingMetrics.query(node: primary.state.name, kind: "read").increment()
+                    return try await body(PostgresSession(connection: connection, logger: logger))
+                }
+            }
+        } catch where FailureKind(error) != .statement {
+            eject(primary, reason: FailureKind.describe(error))
+            throw RoutingError.noNodeAvailable
+        }
+    }
+
+    private func isFresh(_ health: NodeHealth) -> Bool {
+        (health.lagBytes ?? 0) <= options.maximumLagBytes && (health.lagSeconds ?? 0) <= options.maximumLagSeconds
+    }
+
+    // MARK: Leasing
+
+    /// Leases a pooled connection for `body`, giving up after `connectTimeout` when none can be
+    /// had: PostgresClient queues a request while it retries a dead server, and a router must
+    /// fail over instead of waiting.
+    private func lease<Value: Sendable>(
+        _ node: Node,
+        _ body: (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        let leased = LeaseFlag()
+        return try await withoutActuallyEscaping(body) { body in
+            let sendableBody = UnsafeSendable(body)
+            return try await withThrowingTaskGroup(of: Value?.self) { group in
+                group.addTask {
+                    try await node.client.withConnection { connection in
+                        leased.value.store(true, ordering: .relaxed)
+                        return try await sendableBody.value(connection)
+                    }
+                }
+                group.addTask { [timeout = options.connectTimeout] in
+                    try await Task.sleep(for: timeout)
+                    if leased.value.load(ordering: .relaxed) { return nil }
+                    throw LeaseTimedOut(node: node.state.name)
+                }
+                while let result = try await group.next() {
+                    if let value = result {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                throw CancellationError()
+            }
+        }
+    }
+
+    // MARK: Health
+
+    private func eject(_ node: Node, reason: String) {
+        let (before, _) = node.state.update {
+            $0.ejectionReason = reason
+            $0.isReachable = false
+        }
+        if before.isAvailable {
+            logger.warning("ejected \(node.state.name): \(reason)")
+            RoutingMetrics.ejection(node: node.state.name).increment()
+            RoutingMetrics.available(node: node.state.name).record(0)
+        }
+    }
+
+    private func probeLoop() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let primaryPosition = await probe(primary, primaryPosition: nil)
+            await withDiscardingTaskGroup { group in
+                for replica in replicas {
+                    group.addTask { _ = await self.probe(replica, primaryPosition: primaryPosition) }
+                }
+            }
+            try? await Task.sleep(for: options.probeInterval)
+        }
+    }
+
+    /// Probes `node` and updates its health; returns the primary's insert position when
+    /// probing the primary.
+    private func probe(_ node: Node, primaryPosition: ConsistencyToken?) async -> ConsistencyToken? {
+        do {
+            let sample = try await withProbeTimeout { try await self.sample(node) }
+            var reason: String?
+            var lagBytes: UInt64?
+            var lagSeconds: Double?
+            switch node.state.role {
+            case .primary:
+                if sample.inRecovery { reason = "the primary is in recovery (read-only)" }
+            case .replica:
+                if !sample.inRecovery {
+                    reason = "not in recovery: promoted or not a replica"
+                } else if let primaryPosition {
+                    lagBytes = primaryPosition.position > sample.position.position ? primaryPosition.position - sample.position.position : 0
+                    lagSeconds = lagBytes == 0 ? 0 : sample.replayAge
+                }
+            }
+            let (before, after) = node.state.update {
+                $0.isReachable = true
+                $0.lagBytes = lagBytes
+                $0.lagSeconds = lagSeconds
+                $0.ejectionReason = reason
+            }
+            if node.state.role == .replica { node.state.observeReplay(sample.position) }
+            if let lagBytes { RoutingMetrics.lagBytes(node: node.state.name).record(Int64(clamping: lagBytes)) }
+            if let lagSeconds { RoutingMetrics.lagSeconds(node: node.state.name).record(lagSeconds) }
+            report(node, before: before, after: after)
+            return node.state.role == .primary ? sample.position : nil
+        } catch {
+            let reason = "probe failed: \(FailureKind.describe(error))"
+            let (before, after) = node.state.update {
+                $0.isReachable = false
+                $0.ejectionReason = reason
+            }
+            // Drop the probe connection (closed first: PostgresNIO asserts that connections are
+            // closed before they are released) so the next probe reconnects.
+            if let broken = node.probeConnection.withLock({ $0.take() }) {
+                try? await broken.close()
+            }
+            report(node, before: before, after: after)
+            return nil
+        }
+    }
+
+    private func report(_ node: Node, before: NodeHealth, after: NodeHealth) {
+        if before.isAvailable, let reason = after.ejectionReason {
+            logger.warning("ejected \(node.state.name): \(reason)")
+            RoutingMetrics.ejection(node: node.state.name).increment()
+        } else if !before.isAvailable, after.isAvailable {
+            logger.notice("re-admitted \(node.state.name)")
+        }
+        RoutingMetrics.available(node: node.state.name).record(after.isAvailable ? 1 : 0)
+    }
+
+    private struct Sample {
+        var inRecovery: Bool
+        /// Insert position on the primary, replay position on a replica.
+        var position: ConsistencyToken
+        /// Seconds since the last replayed transaction (replicas).
+        var replayAge: Double
+    }
+
+    /// One probe query on the node's dedicated connection (opened on demand), outside the pool
+    /// so probes work even when the pool is saturated.
+    private func sample(_ node: Node) async throws -> Sample {
+        let connection: PostgresConnection
+        if let existing = node.probeConnection.withLock({ $0 }), !existing.isClosed {
+            connection = existing
+        } else {
+            connection = try await PostgresConnection.connect(
+                configuration: node.probeConfiguration,
+                id: 0,
+                logger: logger
+            )
+            node.probeConnection.withLock { $0 = connection }
+        }
+        let session = PostgresSession(connection: connection, logger: logger)
+        let rows = try await session.query(
+            """
+            SELECT pg_is_in_recovery(),
+                   (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END)::text,
+                   COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8
+            """
+        )
+        guard let row = rows.first, case .bool(let inRecovery) = row[0], let text = row[1].text,
+            let position = ConsistencyToken(text)
+        else {
+            throw RoutingConfigurationError(description: "unexpected probe result")
+        }
+        if case .double(let age) = row[2] {
+            return Sample(inRecovery: inRecovery, position: position, replayAge: age)
+        }
+        return Sample(inRecovery: inRecovery, position: position, replayAge: 0)
+    }
+
+    private func withProbeTimeout<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await body() }
+            group.addTask { [timeout = options.probeTimeout] in
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            guard let first = try await group.next(), let value = first else {
+                group.cancelAll()
+                throw ProbeTimedOut()
+            }
+            group.cancelAll()
+            return value
+        }
+    }
+}
+
+/// One database node: its pool, its health, and the connection its probes use.
+private final class Node: Sendable {
+    let state: NodeState
+    let client: PostgresClient
+    let probeConfiguration: PostgresConnection.Configuration
+    let probeConnection = Mutex<PostgresConnection?>(nil)
+
+    init(state: NodeState, client: PostgresClient, probeConfiguration: PostgresConnection.Configuration) {
+        self.state = state
+        self.client = client
+        self.probeConfiguration = probeConfiguration
+    }
+}
+
+/// The router was given something it cannot route to.
+public struct RoutingConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+private struct NotCaughtUp: Error {}
+
+/// Set once a pooled connection was leased, read by the lease's watchdog.
+private final class LeaseFlag: Sendable {
+    let value = Atomic<Bool>(false)
+}
+
+private struct ProbeTimedOut: Error, CustomStringConvertible {
+    var description: String { "no answer within the probe timeout" }
+}
+
+private struct LeaseTimedOut: Error, CustomStringConvertible {
+    var node: String
+    var description: String { "no connection to \(node) within the connect timeout" }
+}
+
+/// Lets a non-escaping closure cross into a child task that provably ends before the closure's
+/// scope does (the task group is awaited inside `withoutActuallyEscaping`).
+private struct UnsafeSendable<Wrapped>: @unchecked Sendable {
+    let value: Wrapped
+    init(_ value: Wrapped) { self.value = value }
+}
+
+/// Whether an error means the node is unusable (so the request may move elsewhere) or is the
+/// statement's own fault (so it must reach the caller unchanged).
+private enum FailureKind: Equatable {
+    case node
+    case statement
+
+    init(_ error: any Error) {
+        switch error {
+        case is LeaseTimedOut, is ProbeTimedOut:
+            self = .node
+        case let error as PSQLError:
+            switch error.code {
+            case .server:
+                // 08: connection exception; 57P0x: the server is shutting down or starting;
+                // 25006: a write reached a read-only node.
+                let state = error.serverInfo?[.sqlState] ?? ""
+                self = state.hasPrefix("08") || state.hasPrefix("57P") || state == "25006" ? .node : .statement
+            case .queryCancelled:
+                self = .statement
+            default:
+                self = .node
+            }
+        case is CancellationError:
+            self = .statement
+        default:
+            let name = String(describing: type(of: error))
+            self = name.contains("ConnectionPoolError") || name.contains("ChannelError") ? .node : .statement
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return SecretMasker.maskingCredentials(in: "\(underlying)") }
+            return "\(error.code)"
+        }
+        return SecretMasker.maskingCredentials(in: "\(error)")
+    }
+}

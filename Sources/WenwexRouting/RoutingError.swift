@@ -1,0 +1,21 @@
+/// Why the router could not run a statement. Servers map every case to HTTP 503: the request
+/// was fine, the database tier is degraded.
+public enum RoutingError: Error, Sendable, CustomStringConvertible {
+    /// The primary is down or read-only: writes fail fast; reads keep working from replicas.
+    case primaryUnavailable(reason: String)
+    /// No node can serve the read (every replica and the primary are down).
+    case noNodeAvailable
+    /// No replica caught up with the token in time and the policy is `.fail`.
+    case replicasBehind(token: ConsistencyToken)
+
+    /// The HTTP status a server should answer with.
+    public var httpStatus: Int { 503 }
+
+    public var description: String {
+        switch self {
+        case .primaryUnavailable(let reason): "the primary database is unavailable (\(reason)); writes are refused"
+        case .noNodeAvailable: "no database node is available"
+        case .replicasBehind(let token): "no replica has replayed past \(token) yet"
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+public import Logging
+import Synchronization
+public import WenwexSQL
+
+/// The router's API over the embedded SQLite default: one writer connection and a pool of
+/// reader connections on one file in WAL mode, so application code is identical in dev and
+/// prod.
+///
+/// In WAL mode a reader that starts after a commit sees it, so every token is satisfied at
+/// once; tokens still count commits so they compare like PostgreSQL's.
+public final class SQLiteRouter: DatabaseRouter {
+    private let writer: SessionPool
+    private let readers: SessionPool
+    private let writerState = NodeState(name: "writer", role: .primary)
+    private let readerStates: [NodeState]
+    private let commits = Atomic<UInt64>(0)
+
+    private init(writer: SQLiteSession, readers: [SQLiteSession]) {
+        self.writer = SessionPool([writer])
+        self.readers = SessionPool(readers)
+        self.readerStates = [NodeState(name: "readers", role: .replica)]
+    }
+
+    /// Opens `path` (created if missing) with one writer and `readers` reader connections.
+    public static func open(path: String, readers: Int = 4, logger: Logger) async throws -> SQLiteRouter {
+        if path != ":memory:" {
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+        }
+        let writer = try await SQLiteSession.open(path: path, readOnly: false, logger: logger)
+        var readerSessions: [SQLiteSession] = []
+        for _ in 0..<max(1, readers) {
+            readerSessions.append(try await SQLiteSession.open(path: path, readOnly: true, logger: logger))
+        }
+        return SQLiteRouter(writer: writer, readers: readerSessions)
+    }
+
+    public func write<Value: Sendable>(
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Written<Value> {
+        try await onWriter(transactional: false, body)
+    }
+
+    public func transaction<Value: Sendable>(
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Written<Value> {
+        try await onWriter(transactional: true, body)
+    }
+
+    private func onWriter<Value: Sendable>(
+        transactional: Bool,
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Written<Value> {
+        try await writerState.tracking {
+            try await writer.with { session in
+                let value: Value
+                if transactional {
+                    try await session.execute("BEGIN IMMEDIATE")
+                    do {
+                        value = try await body(session)
+                        try await session.execute("COMMIT")
+                    } catch {
+                        try? await session.execute("ROLLBACK")
+                        throw error
+                    }
+                } else {
+                    value = try await body(session)
+                }
+                let position = commits.add(1, ordering: .sequentiallyConsistent).newValue
+                return Written(value: value, token: ConsistencyToken(position: position))
+            }
+        }
+    }
+
+    public func read<Value: Sendable>(
+        after token: ConsistencyToken?,
+        _ body: (any SQLSession) async throws -> Value
+    ) async throws -> Value {
+        try await readerStates[0].tracking {
+            try await readers.with { session in try await body(session) }
+        }
+    }
+
+    public func status() -> [NodeStatus] {
+        [writerState.status()] + readerStates.map { $0.status() }
+    }
+
+    /// Waits until cancelled, then closes every connection.
+    public func run() async throws {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        // SQLiteNIO skips work on a cancelled task, and this one is cancelled by now: close from
+        // a fresh task so the connections really close.
+        await Task { [writer, readers] in
+            await writer.closeAll()
+            await readers.closeAll()
+        }.value
+    }
+}
+
+/// A fixed set of sessions handed out one caller at a time, waiting callers served in order.
+private actor SessionPool {
+    private var idle: [SQLiteSession]
+    private var waiters: [CheckedContinuation<SQLiteSession, Never>] = []
+    private let all: [SQLiteSession]
+
+    init(_ sessions: [SQLiteSession]) {
+        self.idle = sessions
+        self.all = sessions
+    }
+
+    private func acquire() async -> SQLiteSession {
+        if let session = idle.popLast() { return session }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release(_ session: SQLiteSession) {
+        if waiters.isEmpty {
+            idle.append(session)
+        } else {
+            waiters.removeFirst().resume(returning: session)
+        }
+    }
+
+    nonisolated func with<Value: Sendable>(_ body: (SQLiteSession) async throws -> Value) async throws -> Value {
+        let session = await acquire()
+        do {
+            let value = try await body(session)
+            await release(session)
+            return value
+        } catch {
+            await release(session)
+            throw error
+        }
+    }
+
+    func closeAll() async {
+        for session in all {
+            try? await session.close()
+        }
+    }
+}

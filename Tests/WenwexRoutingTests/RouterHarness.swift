@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import WenwexConfig
+import WenwexRouting
+import WenwexSQL
+import WenwexTestSupport
+
+/// Runs a router in the background for the duration of `body`, as a server would.
+func withRunningRouter<Value: Sendable>(
+    _ router: any DatabaseRouter,
+    _ body: () async throws -> Value
+) async throws -> Value {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await router.run() }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+/// Endpoints for a cluster's primary and replicas (database `postgres`, TLS off).
+func endpoints(_ cluster: PostgresCluster) throws -> DatabaseEndpoints {
+    func endpoint(_ node: PostgresNode, _ role: DatabaseEndpoints.Endpoint.Role) throws -> DatabaseEndpoints.Endpoint {
+        .init(role: role, variable: node.name, url: try DatabaseURL(node.url + "?sslmode=disable"), source: .processEnvironment)
+    }
+    return DatabaseEndpoints(
+        primary: try endpoint(cluster.primary, .primary),
+        replicas: try cluster.replicas.map { try endpoint($0, .replica) }
+    )
+}
+
+/// Options with short timings so failures are noticed within a test's patience.
+func testOptions() -> RoutingOptions {
+    var options = RoutingOptions()
+    options.probeInterval = .milliseconds(100)
+    options.probeTimeout = .milliseconds(500)
+    options.connectTimeout = .seconds(1)
+    options.tokenWait = .seconds(1)
+    options.connectionsPerNode = 4
+    return options
+}
+
+/// Waits until `condition` holds for the router's status, or fails after `timeout`.
+func waitForStatus(
+    _ router: any DatabaseRouter,
+    timeout: Duration = .seconds(15),
+    _ what: String,
+    _ condition: ([NodeStatus]) -> Bool
+) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while !condition(router.status()) {
+        guard ContinuousClock.now < deadline else {
+            throw RouterTestFailure(description: "timed out waiting for \(what); status: \(router.status())")
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+struct RouterTestFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+let quietLogger = Logger(label: "wenwex.routing.test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+extension NodeStatus {
+    func named(_ name: String, in statuses: [NodeStatus]) -> NodeStatus? {
+        statuses.first { $0.name == name }
+    }
+}
+
+extension Array where Element == NodeStatus {
+    subscript(node name: String) -> NodeStatus? {
+        first { $0.name == name }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import WenwexConfig
+import WenwexRouting
+import WenwexSQL
+
+@Suite("The router over SQLite")
+struct SQLiteRouterTests {
+    @Test func sameAPIOnTheEmbeddedDefault() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-router-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = try DatabaseURL("file:app.db", relativeTo: directory)
+        let router = try await RouterFactory.make(
+            for: DatabaseEndpoints(primary: .init(role: .primary, variable: "DATABASE_URL", url: url, source: .builtInDefault), replicas: []),
+            logger: quietLogger
+        )
+        try await withRunningRouter(router) {
+            _ = try await router.write { try await $0.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)") }
+            _ = try await router.write { try await $0.execute("INSERT INTO counter VALUES (1, 0)") }
+
+            // Concurrent read-modify-write transactions are serialized on the single writer.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        _ = try await router.transaction { session in
+                            let current = try await session.query("SELECT v FROM counter WHERE id = $1", [1])[0]["v"].integer ?? 0
+                            try await session.execute("UPDATE counter SET v = $2 WHERE id = $1", [1, .integer(current + 1)])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let written = try await router.write { try await $0.execute("UPDATE counter SET v = v + 1000") }
+            let value = try await router.read(after: written.token) { try await $0.query("SELECT v FROM counter")[0]["v"] }
+            #expect(value == .integer(1_050))
+
+            // A failing transaction rolls back whole.
+            await #expect(throws: (any Error).self) {
+                _ = try await router.transaction { session in
+                    try await session.execute("UPDATE counter SET v = 0")
+                    try await session.execute("INSERT INTO counter VALUES (1, 1)")  // duplicate key
+                }
+            }
+            #expect(try await router.read { try await $0.query("SELECT v FROM counter")[0]["v"] } == .integer(1_050))
+
+            // Readers are read-only connections.
+            await #expect(throws: (any Error).self) {
+                _ = try await router.read { try await $0.execute("DELETE FROM counter") }
+            }
+            let status = router.status()
+            #expect(status.map(\.role) == [.primary, .replica])
+            #expect(status[0].queriesServed >= 53)
+        }
+    }
+
+    @Test func tokensRoundTripAsPostgresLSNText() throws {
+        let token = try #require(ConsistencyToken("16/B374D848"))
+        #expect(token.position == 0x16_B374_D848)
+        #expect(token.description == "16/B374D848")
+        #expect(ConsistencyToken("nonsense") == nil)
+        #expect(ConsistencyToken("0/1")! < ConsistencyToken("1/0")!)
+        let data = try JSONEncoder().encode(token)
+        #expect(String(decoding: data, as: UTF8.self) == #""16\/B374D848""#)
+        #expect(try JSONDecoder().decode(ConsistencyToken.self, from: data) == token)
+    }
+}
