@@ -79,6 +79,19 @@ let package = Package(
             name: "WenwexTestSupport",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "WenwexBench",
+            dependencies: [
+                "WenwexConfig",
+                "WenwexSQL",
+                "WenwexRouting",
+                "WenwexTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/WenwexBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WenwexConfigTests",
             dependencies: ["WenwexConfig"],
@@ -91,7 +104,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexRoutingTests",
-            dependencies: ["WenwexConfig", "WenwexSQL", "WenwexRouting", "WenwexTestSupport"],
+            dependencies: [
+                "WenwexConfig", "WenwexSQL", "WenwexRouting", "WenwexTestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

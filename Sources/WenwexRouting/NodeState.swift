@@ -17,12 +17,14 @@ struct NodeHealth: Sendable {
 final class NodeState: Sendable {
     let name: String
     let role: NodeStatus.Role
+    let metrics: NodeMetrics
     private let health = Mutex(NodeHealth())
     private let inFlight = Atomic<Int>(0)
 
     init(name: String, role: NodeStatus.Role) {
         self.name = name
         self.role = role
+        self.metrics = NodeMetrics(node: name)
     }
 
     var snapshot: NodeHealth { health.withLock { $0 } }

@@ -31,6 +31,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
     /// `wal_block_size` and `wal_segment_size`, read once, for turning insert positions into
     /// tokens.
     private let walGeometry = Mutex<(page: UInt64, segment: UInt64)?>(nil)
+    private let fallbacks = FallbackMetrics()
 
     /// Creates a router for `endpoints`; every URL must be a PostgreSQL URL.
     public init(endpoints: DatabaseEndpoints, options: RoutingOptions = .init(), logger: Logger) throws {
@@ -102,7 +103,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
         if let reason = primary.state.snapshot.ejectionReason {
             throw RoutingError.primaryUnavailable(reason: reason)
         }
-        RoutingMetrics.query(node: primary.state.name, kind: "write").increment()
+        primary.state.metrics.writes.increment()
         do {
             return try await primary.state.tracking {
                 try await lease(primary) { connection in
@@ -172,7 +173,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
             }
             let pool = (caughtUp?.isEmpty == false ? caughtUp! : candidates).map(\.state)
             guard let chosen = pickLeastLoaded(pool), let node = replicas.first(where: { $0.state === chosen }) else {
-                RoutingMetrics.fallback(reason: "no_replica").increment()
+                fallbacks.noReplica.increment()
                 return try await readOnPrimary(body)
             }
             let mustCheck = token != nil && caughtUp?.isEmpty != false
@@ -182,7 +183,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 if clock.now >= deadline {
                     switch options.staleReadFallback {
                     case .primary:
-                        RoutingMetrics.fallback(reason: "token_timeout").increment()
+                        fallbacks.tokenTimeout.increment()
                         return try await readOnPrimary(body)
                     case .fail:
                         throw RoutingError.replicasBehind(token: token!)
@@ -212,7 +213,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                     node.state.observeReplay(replayed)
                     guard replayed >= token else { throw NotCaughtUp() }
                 }
-                RoutingMetrics.query(node: node.state.name, kind: "read").increment()
+                node.state.metrics.reads.increment()
                 return try await body(session)
             }
         }
@@ -225,7 +226,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
         do {
             return try await primary.state.tracking {
                 try await lease(primary) { connection in
-                    RoutingMetrics.query(node: primary.state.name, kind: "read").increment()
+                    primary.state.metrics.reads.increment()
                     return try await body(PostgresSession(connection: connection, logger: logger))
                 }
             }
@@ -283,8 +284,8 @@ public final class PostgresRouter: DatabaseRouter, Service {
         }
         if before.isAvailable {
             logger.warning("ejected \(node.state.name): \(reason)")
-            RoutingMetrics.ejection(node: node.state.name).increment()
-            RoutingMetrics.available(node: node.state.name).record(0)
+            node.state.metrics.ejections.increment()
+            node.state.metrics.available.record(0)
         }
     }
 
@@ -326,8 +327,8 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 $0.ejectionReason = reason
             }
             if node.state.role == .replica { node.state.observeReplay(sample.position) }
-            if let lagBytes { RoutingMetrics.lagBytes(node: node.state.name).record(Int64(clamping: lagBytes)) }
-            if let lagSeconds { RoutingMetrics.lagSeconds(node: node.state.name).record(lagSeconds) }
+            if let lagBytes { node.state.metrics.lagBytes.record(Int64(clamping: lagBytes)) }
+            if let lagSeconds { node.state.metrics.lagSeconds.record(lagSeconds) }
             report(node, before: before, after: after)
             return node.state.role == .primary ? sample.position : nil
         } catch {
@@ -349,11 +350,11 @@ public final class PostgresRouter: DatabaseRouter, Service {
     private func report(_ node: Node, before: NodeHealth, after: NodeHealth) {
         if before.isAvailable, let reason = after.ejectionReason {
             logger.warning("ejected \(node.state.name): \(reason)")
-            RoutingMetrics.ejection(node: node.state.name).increment()
+            node.state.metrics.ejections.increment()
         } else if !before.isAvailable, after.isAvailable {
             logger.notice("re-admitted \(node.state.name)")
         }
-        RoutingMetrics.available(node: node.state.name).record(after.isAvailable ? 1 : 0)
+        node.state.metrics.available.record(after.isAvailable ? 1 : 0)
     }
 
     private struct Sample {

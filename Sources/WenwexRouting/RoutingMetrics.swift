@@ -1,30 +1,29 @@
 import Metrics
 
-/// The router's swift-metrics instruments (exported by whatever backend the server installs,
-/// e.g. swift-prometheus).
-struct RoutingMetrics: Sendable {
-    static func query(node: String, kind: String) -> Counter {
-        Counter(label: "wenwex_routing_queries_total", dimensions: [("node", node), ("kind", kind)])
-    }
+/// One node's swift-metrics instruments, created once per router so the request path only
+/// increments (exported by whatever backend the server bootstraps, e.g. swift-prometheus).
+struct NodeMetrics: Sendable {
+    let reads: Counter
+    let writes: Counter
+    let ejections: Counter
+    let available: Gauge
+    let lagBytes: Gauge
+    let lagSeconds: Gauge
 
-    static func lagBytes(node: String) -> Gauge {
-        Gauge(label: "wenwex_routing_replica_lag_bytes", dimensions: [("node", node)])
+    init(node: String) {
+        reads = Counter(label: "wenwex_routing_queries_total", dimensions: [("node", node), ("kind", "read")])
+        writes = Counter(label: "wenwex_routing_queries_total", dimensions: [("node", node), ("kind", "write")])
+        ejections = Counter(label: "wenwex_routing_ejections_total", dimensions: [("node", node)])
+        available = Gauge(label: "wenwex_routing_node_available", dimensions: [("node", node)])
+        lagBytes = Gauge(label: "wenwex_routing_replica_lag_bytes", dimensions: [("node", node)])
+        lagSeconds = Gauge(label: "wenwex_routing_replica_lag_seconds", dimensions: [("node", node)])
     }
+}
 
-    static func lagSeconds(node: String) -> Gauge {
-        Gauge(label: "wenwex_routing_replica_lag_seconds", dimensions: [("node", node)])
-    }
-
-    static func ejection(node: String) -> Counter {
-        Counter(label: "wenwex_routing_ejections_total", dimensions: [("node", node)])
-    }
-
-    static func available(node: String) -> Gauge {
-        Gauge(label: "wenwex_routing_node_available", dimensions: [("node", node)])
-    }
-
-    /// Reads that went to the primary because no replica could serve them.
-    static func fallback(reason: String) -> Counter {
-        Counter(label: "wenwex_routing_fallbacks_total", dimensions: [("reason", reason)])
-    }
+/// Reads that went to the primary because no replica could serve them, by reason.
+struct FallbackMetrics: Sendable {
+    /// No healthy, fresh-enough replica.
+    let noReplica = Counter(label: "wenwex_routing_fallbacks_total", dimensions: [("reason", "no_replica")])
+    /// No replica caught up with the read's token in time.
+    let tokenTimeout = Counter(label: "wenwex_routing_fallbacks_total", dimensions: [("reason", "token_timeout")])
 }

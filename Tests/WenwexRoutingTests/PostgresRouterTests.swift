@@ -92,6 +92,8 @@ struct PostgresRouterTests {
         try await PostgresCluster.withCluster(replicas: 2) { cluster in
             _ = try await cluster.psql("CREATE TABLE items (id int); INSERT INTO items VALUES (1)")
             try await cluster.waitForReplay()
+            _ = routingMetrics
+            let ejectionsBefore = counterTotal("wenwex_routing_ejections_total", [("node", "replica1")])
             let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
             try await withRunningRouter(router) {
                 try await waitForStatus(router, "replicas probed") { $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary } }
@@ -122,6 +124,9 @@ struct PostgresRouterTests {
                 #expect(failures.isEmpty, "\(failures)")
                 #expect(reads > 100)
                 #expect((router.status()[node: "replica1"]?.queriesServed ?? 0) > servedAtReadmission)
+                #expect(counterTotal("wenwex_routing_ejections_total", [("node", "replica1")]) > ejectionsBefore)
+                #expect(counterTotal("wenwex_routing_queries_total", [("node", "replica2"), ("kind", "read")]) > 0)
+                #expect((try? routingMetrics.expectGauge("wenwex_routing_node_available", [("node", "replica1")]).lastValue) == 1)
             }
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Metrics
+import MetricsTestKit
 import WenwexConfig
 import WenwexRouting
 import WenwexSQL
@@ -71,4 +73,17 @@ extension Array where Element == NodeStatus {
     subscript(node name: String) -> NodeStatus? {
         first { $0.name == name }
     }
+}
+
+/// swift-metrics' test backend, bootstrapped once for the whole test process. Instruments are
+/// shared by label and dimensions, so tests compare totals before and after what they do.
+let routingMetrics: TestMetrics = {
+    let metrics = TestMetrics()
+    MetricsSystem.bootstrap(metrics)
+    return metrics
+}()
+
+/// The total of a counter, 0 when it was never created.
+func counterTotal(_ label: String, _ dimensions: [(String, String)]) -> Int64 {
+    (try? routingMetrics.expectCounter(label, dimensions).totalValue) ?? 0
 }

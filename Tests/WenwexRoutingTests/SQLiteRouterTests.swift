@@ -64,3 +64,34 @@ struct SQLiteRouterTests {
         #expect(try JSONDecoder().decode(ConsistencyToken.self, from: data) == token)
     }
 }
+
+@Suite("Building a router from configuration")
+struct RouterFactoryTests {
+    @Test func aDatabaseStampedForAnotherEnvironmentStopsStartUp() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-factory-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        func load(_ environment: String) throws -> WenwexConfiguration {
+            try WenwexConfiguration.load(
+                .init(
+                    projectDirectory: directory,
+                    environmentName: environment,
+                    processEnvironment: ["DATABASE_URL": "file:app.db"]
+                )
+            )
+        }
+        let dev = try load("dev")
+        _ = try await DatabaseStamper.stamp(dev.databases.primary, owner: dev.owner, confirmation: FixedConfirmation(false))
+
+        let router = try await RouterFactory.make(for: dev, logger: quietLogger)
+        try await withRunningRouter(router) {
+            let environment = try await router.read { try await $0.query("SELECT environment FROM _wenwex_identity")[0][0] }
+            #expect(environment == "dev")
+        }
+        await #expect {
+            _ = try await RouterFactory.make(for: try load("staging"), logger: quietLogger)
+        } throws: { error in
+            (error as? ConfigurationError)?.problems.first?.message.contains("is the 'dev' (dev) database") == true
+        }
+    }
+}

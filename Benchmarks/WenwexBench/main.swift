@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import PostgresNIO
+import WenwexConfig
+import WenwexRouting
+import WenwexSQL
+import WenwexTestSupport
+
+// Read throughput and latency through the router, against PostgresNIO straight to one replica
+// and against pgpool-II doing the same split, all on one cluster (a primary and two streaming
+// replicas) in one run. Usage: scripts/bench [--seconds N] [--workers N,N]
+
+let arguments = CommandLine.arguments
+func option(_ name: String, default value: String) -> String {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
+    return arguments[index + 1]
+}
+let runSeconds = Int(option("--seconds", default: "5")) ?? 5
+let workerCounts = option("--workers", default: "1,16").split(separator: ",").compactMap { Int($0) }
+let logger = Logger(label: "wenwex.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+let rows = 1_000
+
+print("starting a primary and two streaming replicas…")
+let cluster = try await PostgresCluster.start(replicas: 2)
+var pgpoolDirectory: String?
+do {
+    _ = try await cluster.psql(
+        "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, \(rows)) g; ANALYZE items"
+    )
+    try await cluster.waitForReplay()
+
+    print("starting pgpool-II over the same cluster…")
+    let pool = try await ChildProcess.run(
+        "/usr/bin/env",
+        ["bash", repositoryRoot() + "/scripts/pgpool-peer", "start", "--cluster-dir", cluster.directory]
+    )
+    guard pool.status == 0, let pgpoolPort = keyValue("PGPOOL_PORT", in: pool.stdout).flatMap(Int.init) else {
+        throw BenchmarkError(description: "pgpool-peer failed:\n\(pool.stderr)")
+    }
+    pgpoolDirectory = keyValue("PGPOOL_DIR", in: pool.stdout)
+
+    let query = "SELECT id, name FROM items WHERE id = $1"
+    let endpoints = try DatabaseEndpoints(
+        primary: endpoint(cluster.primary.port, .primary),
+        replicas: cluster.replicas.map { try endpoint($0.port, .replica) }
+    )
+    var options = RoutingOptions()
+    options.connectionsPerNode = 32
+    let router = try PostgresRouter(endpoints: endpoints, options: options, logger: logger)
+    let direct = PostgresClient(configuration: try clientConfiguration(port: cluster.replicas[0].port), backgroundLogger: logger)
+    let pgpool = PostgresClient(configuration: try clientConfiguration(port: pgpoolPort), backgroundLogger: logger)
+
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await router.run() }
+        group.addTask { await direct.run() }
+        group.addTask { await pgpool.run() }
+        defer { group.cancelAll() }
+
+        let contenders: [(String, @Sendable (Int) async throws -> Void)] = [
+            (
+                "PostgresNIO → replica1",
+                { id in
+                    _ = try await direct.withConnection { connection in
+                        try await PostgresSession(connection: connection, logger: logger).query(query, [.integer(id % rows + 1)])
+                    }
+                }
+            ),
+            (
+                "Wenwex router → 2 replicas",
+                { id in _ = try await router.read { try await $0.query(query, [.integer(id % rows + 1)]) } }
+            ),
+            (
+                "pgpool-II → 2 replicas",
+                { id in
+                    _ = try await pgpool.withConnection { connection in
+                        try await PostgresSession(connection: connection, logger: logger).query(query, [.integer(id % rows + 1)])
+                    }
+                }
+            ),
+        ]
+        for workers in workerCounts {
+            // Warm every pool and cache first, then measure each contender in turn.
+            for (name, operation) in contenders {
+                _ = try await measure(name, workers: workers, duration: .seconds(1), operation)
+            }
+            var results: [RunResult] = []
+            for (name, operation) in contenders {
+                results.append(try await measure(name, workers: workers, duration: .seconds(runSeconds), operation))
+            }
+            report(results, workers: workers)
+        }
+    }
+    let spread = router.status().filter { $0.role == .replica }.map { "\($0.name) \($0.queriesServed)" }
+    print("router reads per replica: \(spread.joined(separator: ", "))")
+} catch {
+    print("benchmark failed: \(error)")
+}
+if let pgpoolDirectory {
+    _ = try? await ChildProcess.run("/usr/bin/env", ["bash", repositoryRoot() + "/scripts/pgpool-peer", "stop", "--dir", pgpoolDirectory])
+}
+try await cluster.destroy()
+
+// MARK: Helpers
+
+func report(_ results: [RunResult], workers: Int) {
+    print("")
+    print("point reads, \(workers) concurrent worker\(workers == 1 ? "" : "s"), \(runSeconds) s each:")
+    let baseline = results[0]
+    let header = "contender".padding(toLength: 28, withPad: " ", startingAt: 0)
+    print("\(header)  reads/s   p50 µs   p99 µs   throughput vs direct   p50 vs direct")
+    for result in results {
+        let name = result.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+        let ratio = result.throughput / baseline.throughput
+        let p50Ratio = microseconds(result.percentile(0.5)) / microseconds(baseline.percentile(0.5))
+        print(
+            "\(name)  \(format(result.throughput, width: 7))  \(format(microseconds(result.percentile(0.5)), width: 7))  \(format(microseconds(result.percentile(0.99)), width: 7))   \(format(ratio, width: 6, decimals: 3))×                \(format(p50Ratio, width: 5, decimals: 3))×"
+        )
+    }
+}
+
+func format(_ value: Double, width: Int, decimals: Int = 0) -> String {
+    let text = String(format: "%.\(decimals)f", value)
+    return String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+func endpoint(_ port: Int, _ role: DatabaseEndpoints.Endpoint.Role) throws -> DatabaseEndpoints.Endpoint {
+    .init(
+        role: role,
+        variable: role.rawValue,
+        url: try DatabaseURL("postgresql://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"),
+        source: .commandLine
+    )
+}
+
+func clientConfiguration(port: Int) throws -> PostgresClient.Configuration {
+    guard case .postgres(let location) = try endpoint(port, .replica).url.kind else { fatalError() }
+    return try PostgresSettings.client(location, connectTimeout: .seconds(2), maximumConnections: 32)
+}
+
+func keyValue(_ key: String, in output: String) -> String? {
+    output.split(separator: "\n").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
+}
+
+func repositoryRoot() -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+}
