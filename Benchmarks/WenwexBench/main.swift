@@ -19,13 +19,17 @@ let runSeconds = Int(option("--seconds", default: "5")) ?? 5
 let workerCounts = option("--workers", default: "1,16").split(separator: ",").compactMap { Int($0) }
 let logger = Logger(label: "wenwex.bench", factory: { _ in SwiftLogNoOpLogHandler() })
 let rows = 1_000
+let database = "bench"
 
 print("starting a primary and two streaming replicas…")
 let cluster = try await PostgresCluster.start(replicas: 2)
 var pgpoolDirectory: String?
 do {
+    // Not the `postgres` database: pgpool-II never caches backend connections for it.
+    _ = try await cluster.createDatabase(database)
     _ = try await cluster.psql(
-        "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, \(rows)) g; ANALYZE items"
+        "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, \(rows)) g; ANALYZE items",
+        database: database
     )
     try await cluster.waitForReplay()
 
@@ -47,7 +51,10 @@ do {
     var options = RoutingOptions()
     options.connectionsPerNode = 32
     let router = try PostgresRouter(endpoints: endpoints, options: options, logger: logger)
-    let direct = PostgresClient(configuration: try clientConfiguration(port: cluster.replicas[0].port), backgroundLogger: logger)
+    let direct = PostgresClient(
+        configuration: try clientConfiguration(port: cluster.replicas[0].port),
+        backgroundLogger: logger
+    )
     let pgpool = PostgresClient(configuration: try clientConfiguration(port: pgpoolPort), backgroundLogger: logger)
 
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -61,7 +68,10 @@ do {
                 "PostgresNIO → replica1",
                 { id in
                     _ = try await direct.withConnection { connection in
-                        try await PostgresSession(connection: connection, logger: logger).query(query, [.integer(id % rows + 1)])
+                        try await PostgresSession(connection: connection, logger: logger).query(
+                            query,
+                            [.integer(id % rows + 1)]
+                        )
                     }
                 }
             ),
@@ -73,7 +83,10 @@ do {
                 "pgpool-II → 2 replicas",
                 { id in
                     _ = try await pgpool.withConnection { connection in
-                        try await PostgresSession(connection: connection, logger: logger).query(query, [.integer(id % rows + 1)])
+                        try await PostgresSession(connection: connection, logger: logger).query(
+                            query,
+                            [.integer(id % rows + 1)]
+                        )
                     }
                 }
             ),
@@ -96,7 +109,10 @@ do {
     print("benchmark failed: \(error)")
 }
 if let pgpoolDirectory {
-    _ = try? await ChildProcess.run("/usr/bin/env", ["bash", repositoryRoot() + "/scripts/pgpool-peer", "stop", "--dir", pgpoolDirectory])
+    _ = try? await ChildProcess.run(
+        "/usr/bin/env",
+        ["bash", repositoryRoot() + "/scripts/pgpool-peer", "stop", "--dir", pgpoolDirectory]
+    )
 }
 try await cluster.destroy()
 
@@ -127,7 +143,7 @@ func endpoint(_ port: Int, _ role: DatabaseEndpoints.Endpoint.Role) throws -> Da
     .init(
         role: role,
         variable: role.rawValue,
-        url: try DatabaseURL("postgresql://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"),
+        url: try DatabaseURL("postgresql://postgres@127.0.0.1:\(port)/\(database)?sslmode=disable"),
         source: .commandLine
     )
 }
@@ -142,7 +158,8 @@ func keyValue(_ key: String, in output: String) -> String? {
 }
 
 func repositoryRoot() -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .path
 }
 
 struct BenchmarkError: Error, CustomStringConvertible {

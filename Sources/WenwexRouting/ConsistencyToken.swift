@@ -34,7 +34,9 @@ public struct ConsistencyToken: Sendable, Hashable, Comparable, Codable, Lossles
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let token = ConsistencyToken(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an LSN: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not an LSN: \(text)")
+            )
         }
         self = token
     }

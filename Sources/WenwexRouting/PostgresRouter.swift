@@ -124,7 +124,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                     return Written(value: value, token: try await token(after: session))
                 }
             }
-        } catch where FailureKind(error) != .statement {
+        } catch  where FailureKind(error) != .statement {
             let reason = FailureKind.describe(error)
             eject(primary, reason: reason)
             throw RoutingError.primaryUnavailable(reason: reason)
@@ -190,7 +190,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                     }
                 }
                 try await Task.sleep(for: .milliseconds(1))
-            } catch where FailureKind(error) != .statement {
+            } catch  where FailureKind(error) != .statement {
                 eject(node, reason: FailureKind.describe(error))
                 failed.insert(node.state.name)
             }
@@ -230,7 +230,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                     return try await body(PostgresSession(connection: connection, logger: logger))
                 }
             }
-        } catch where FailureKind(error) != .statement {
+        } catch  where FailureKind(error) != .statement {
             eject(primary, reason: FailureKind.describe(error))
             throw RoutingError.noNodeAvailable
         }
@@ -316,7 +316,9 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 if !sample.inRecovery {
                     reason = "not in recovery: promoted or not a replica"
                 } else if let primaryPosition {
-                    lagBytes = primaryPosition.position > sample.position.position ? primaryPosition.position - sample.position.position : 0
+                    lagBytes =
+                        primaryPosition.position > sample.position.position
+                        ? primaryPosition.position - sample.position.position : 0
                     lagSeconds = lagBytes == 0 ? 0 : sample.replayAge
                 }
             }
@@ -398,7 +400,9 @@ public final class PostgresRouter: DatabaseRouter, Service {
         return Sample(inRecovery: inRecovery, position: position, replayAge: 0)
     }
 
-    private func withProbeTimeout<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    private func withProbeTimeout<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws
+        -> Value
+    {
         try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask { try await body() }
             group.addTask { [timeout = options.probeTimeout] in

@@ -29,7 +29,8 @@ public enum RouterFactory {
         case .sqlite(let path):
             guard endpoints.replicas.isEmpty else {
                 throw RoutingConfigurationError(
-                    description: "\(endpoints.primary.variable) is a SQLite file, which has no replicas; remove the replica URLs"
+                    description:
+                        "\(endpoints.primary.variable) is a SQLite file, which has no replicas; remove the replica URLs"
                 )
             }
             return try await SQLiteRouter.open(path: path, logger: logger)

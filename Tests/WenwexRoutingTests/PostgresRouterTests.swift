@@ -10,22 +10,31 @@ import WenwexTestSupport
 @Suite("Read/write splitting on PostgreSQL", .serialized, .enabled(if: PostgresAvailability.shouldRun))
 struct PostgresRouterTests {
     @Test func readsSpreadOverBothReplicasAndWritesStayOnThePrimary() async throws {
-        try await PostgresCluster.withCluster(replicas: 2, settings: ["shared_preload_libraries": "pg_stat_statements"]) {
+        try await PostgresCluster.withCluster(replicas: 2, settings: ["shared_preload_libraries": "pg_stat_statements"])
+        {
             cluster in
             _ = try await cluster.psql("CREATE EXTENSION pg_stat_statements; CREATE TABLE items (id int PRIMARY KEY)")
             try await cluster.waitForReplay()
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             try await withRunningRouter(router) {
                 for id in 1...10 {
                     _ = try await router.write { try await $0.execute("INSERT INTO items VALUES ($1)", [.integer(id)]) }
                 }
                 try await cluster.waitForReplay()
-                try await waitForStatus(router, "replicas probed") { $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary } }
+                try await waitForStatus(router, "replicas probed") {
+                    $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
+                }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<4 {
                         group.addTask {
                             for _ in 0..<50 {
-                                let count = try await router.read { try await $0.query("SELECT count(*) AS n FROM items")[0]["n"] }
+                                let count = try await router.read {
+                                    try await $0.query("SELECT count(*) AS n FROM items")[0]["n"]
+                                }
                                 #expect(count == .integer(10))
                             }
                         }
@@ -43,7 +52,9 @@ struct PostgresRouterTests {
                 ) ?? -1
             }
             let readsOnPrimary = try await calls("SELECT count(*) AS n FROM items", on: cluster.primary)
-            let readsOnReplicas = try await cluster.replicas.asyncMap { try await calls("SELECT count(*) AS n FROM items", on: $0) }
+            let readsOnReplicas = try await cluster.replicas.asyncMap {
+                try await calls("SELECT count(*) AS n FROM items", on: $0)
+            }
             #expect(readsOnPrimary == 0)
             #expect(readsOnReplicas.reduce(0, +) == 200)
             #expect(readsOnReplicas.allSatisfy { $0 >= 40 }, "reads per replica: \(readsOnReplicas)")
@@ -56,10 +67,16 @@ struct PostgresRouterTests {
 
     @Test func readYourWritesHoldsWhileAReplicaIsPausedAndPlainReadsCanBeStale() async throws {
         try await PostgresCluster.withCluster(replicas: 2) { cluster in
-            _ = try await cluster.psql("CREATE TABLE counter (id int PRIMARY KEY, v int NOT NULL); INSERT INTO counter VALUES (1, 0)")
+            _ = try await cluster.psql(
+                "CREATE TABLE counter (id int PRIMARY KEY, v int NOT NULL); INSERT INTO counter VALUES (1, 0)"
+            )
             try await cluster.waitForReplay()
             _ = try await cluster.psql("SELECT pg_wal_replay_pause()", on: cluster.replicas[0])
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             try await withRunningRouter(router) {
                 var wrong = 0
                 for value in 1...1_000 {
@@ -76,8 +93,12 @@ struct PostgresRouterTests {
                 // The same reads without the token: the paused replica answers with old data.
                 var stale = 0
                 for value in 1_001...1_100 {
-                    _ = try await router.write { try await $0.execute("UPDATE counter SET v = $1 WHERE id = 1", [.integer(value)]) }
-                    let read = try await router.read { try await $0.query("SELECT v FROM counter WHERE id = 1")[0]["v"] }
+                    _ = try await router.write {
+                        try await $0.execute("UPDATE counter SET v = $1 WHERE id = 1", [.integer(value)])
+                    }
+                    let read = try await router.read {
+                        try await $0.query("SELECT v FROM counter WHERE id = 1")[0]["v"]
+                    }
                     if read != .integer(value) { stale += 1 }
                 }
                 #expect(stale > 0, "expected stale plain reads from the paused replica")
@@ -94,9 +115,15 @@ struct PostgresRouterTests {
             try await cluster.waitForReplay()
             _ = routingMetrics
             let ejectionsBefore = counterTotal("wenwex_routing_ejections_total", [("node", "replica1")])
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             try await withRunningRouter(router) {
-                try await waitForStatus(router, "replicas probed") { $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary } }
+                try await waitForStatus(router, "replicas probed") {
+                    $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
+                }
                 let load = Task {
                     var (reads, failures) = (0, [String]())
                     while !Task.isCancelled {
@@ -126,7 +153,10 @@ struct PostgresRouterTests {
                 #expect((router.status()[node: "replica1"]?.queriesServed ?? 0) > servedAtReadmission)
                 #expect(counterTotal("wenwex_routing_ejections_total", [("node", "replica1")]) > ejectionsBefore)
                 #expect(counterTotal("wenwex_routing_queries_total", [("node", "replica2"), ("kind", "read")]) > 0)
-                #expect((try? routingMetrics.expectGauge("wenwex_routing_node_available", [("node", "replica1")]).lastValue) == 1)
+                #expect(
+                    (try? routingMetrics.expectGauge("wenwex_routing_node_available", [("node", "replica1")]).lastValue)
+                        == 1
+                )
             }
         }
     }
@@ -135,7 +165,11 @@ struct PostgresRouterTests {
         try await PostgresCluster.withCluster(replicas: 2) { cluster in
             _ = try await cluster.psql("CREATE TABLE items (id int); INSERT INTO items VALUES (1)")
             try await cluster.waitForReplay()
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             try await withRunningRouter(router) {
                 _ = try await router.write { try await $0.execute("INSERT INTO items VALUES (2)") }
                 try await cluster.waitForReplay()
@@ -167,7 +201,9 @@ struct PostgresRouterTests {
                 try await cluster.start(cluster.primary)
                 try await waitForStatus(router, "primary re-admitted") { $0[node: "primary"]?.isAvailable == true }
                 let written = try await router.write { try await $0.execute("INSERT INTO items VALUES (5)") }
-                let count = try await router.read(after: written.token) { try await $0.query("SELECT count(*) AS n FROM items")[0]["n"] }
+                let count = try await router.read(after: written.token) {
+                    try await $0.query("SELECT count(*) AS n FROM items")[0]["n"]
+                }
                 #expect(count == .integer(3))
             }
         }

@@ -22,7 +22,12 @@ func withRunningRouter<Value: Sendable>(
 /// Endpoints for a cluster's primary and replicas (database `postgres`, TLS off).
 func endpoints(_ cluster: PostgresCluster) throws -> DatabaseEndpoints {
     func endpoint(_ node: PostgresNode, _ role: DatabaseEndpoints.Endpoint.Role) throws -> DatabaseEndpoints.Endpoint {
-        .init(role: role, variable: node.name, url: try DatabaseURL(node.url + "?sslmode=disable"), source: .processEnvironment)
+        .init(
+            role: role,
+            variable: node.name,
+            url: try DatabaseURL(node.url + "?sslmode=disable"),
+            source: .processEnvironment
+        )
     }
     return DatabaseEndpoints(
         primary: try endpoint(cluster.primary, .primary),

@@ -7,15 +7,22 @@ import WenwexSQL
 @Suite("The router over SQLite")
 struct SQLiteRouterTests {
     @Test func sameAPIOnTheEmbeddedDefault() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-router-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-router-\(UUID().uuidString)"
+        )
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = try DatabaseURL("file:app.db", relativeTo: directory)
         let router = try await RouterFactory.make(
-            for: DatabaseEndpoints(primary: .init(role: .primary, variable: "DATABASE_URL", url: url, source: .builtInDefault), replicas: []),
+            for: DatabaseEndpoints(
+                primary: .init(role: .primary, variable: "DATABASE_URL", url: url, source: .builtInDefault),
+                replicas: []
+            ),
             logger: quietLogger
         )
         try await withRunningRouter(router) {
-            _ = try await router.write { try await $0.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)") }
+            _ = try await router.write {
+                try await $0.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)")
+            }
             _ = try await router.write { try await $0.execute("INSERT INTO counter VALUES (1, 0)") }
 
             // Concurrent read-modify-write transactions are serialized on the single writer.
@@ -23,15 +30,21 @@ struct SQLiteRouterTests {
                 for _ in 0..<50 {
                     group.addTask {
                         _ = try await router.transaction { session in
-                            let current = try await session.query("SELECT v FROM counter WHERE id = $1", [1])[0]["v"].integer ?? 0
-                            try await session.execute("UPDATE counter SET v = $2 WHERE id = $1", [1, .integer(current + 1)])
+                            let current =
+                                try await session.query("SELECT v FROM counter WHERE id = $1", [1])[0]["v"].integer ?? 0
+                            try await session.execute(
+                                "UPDATE counter SET v = $2 WHERE id = $1",
+                                [1, .integer(current + 1)]
+                            )
                         }
                     }
                 }
                 try await group.waitForAll()
             }
             let written = try await router.write { try await $0.execute("UPDATE counter SET v = v + 1000") }
-            let value = try await router.read(after: written.token) { try await $0.query("SELECT v FROM counter")[0]["v"] }
+            let value = try await router.read(after: written.token) {
+                try await $0.query("SELECT v FROM counter")[0]["v"]
+            }
             #expect(value == .integer(1_050))
 
             // A failing transaction rolls back whole.
@@ -68,7 +81,9 @@ struct SQLiteRouterTests {
 @Suite("Building a router from configuration")
 struct RouterFactoryTests {
     @Test func aDatabaseStampedForAnotherEnvironmentStopsStartUp() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-factory-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-factory-\(UUID().uuidString)"
+        )
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         func load(_ environment: String) throws -> WenwexConfiguration {
@@ -81,11 +96,17 @@ struct RouterFactoryTests {
             )
         }
         let dev = try load("dev")
-        _ = try await DatabaseStamper.stamp(dev.databases.primary, owner: dev.owner, confirmation: FixedConfirmation(false))
+        _ = try await DatabaseStamper.stamp(
+            dev.databases.primary,
+            owner: dev.owner,
+            confirmation: FixedConfirmation(false)
+        )
 
         let router = try await RouterFactory.make(for: dev, logger: quietLogger)
         try await withRunningRouter(router) {
-            let environment = try await router.read { try await $0.query("SELECT environment FROM _wenwex_identity")[0][0] }
+            let environment = try await router.read {
+                try await $0.query("SELECT environment FROM _wenwex_identity")[0][0]
+            }
             #expect(environment == "dev")
         }
         await #expect {

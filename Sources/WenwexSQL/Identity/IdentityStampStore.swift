@@ -83,7 +83,10 @@ public struct IdentityStampStore: Sendable {
             if dialect == .postgres { placeholders[4] += "::timestamptz" }
             try await session.execute(
                 "INSERT INTO \(qualifiedTable) (id, project, environment, tier, instance_id, stamped_at, stamped_by) VALUES (1, \(placeholders.joined(separator: ", ")))",
-                [stamp.project, stamp.environment, stamp.tier.rawValue, stamp.instanceID, Self.formatTimestamp(stamp.stampedAt), stamp.stampedBy].map(SQLValue.text)
+                [
+                    stamp.project, stamp.environment, stamp.tier.rawValue, stamp.instanceID,
+                    Self.formatTimestamp(stamp.stampedAt), stamp.stampedBy,
+                ].map(SQLValue.text)
             )
             try await session.execute("COMMIT")
         } catch {

@@ -73,7 +73,11 @@ public final class PostgresSession: SQLSession {
         case .bool: return .bool(try cell.decode(Bool.self))
         case .bytea: return .bytes(Array(buffer: try cell.decode(ByteBuffer.self)))
         case .timestamp, .timestamptz, .date:
-            return .text(try cell.decode(Date.self).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+            return .text(
+                try cell.decode(Date.self).formatted(
+                    .iso8601.year().month().day().time(includingFractionalSeconds: true)
+                )
+            )
         case .numeric: return .text(try cell.decode(Decimal.self).description)
         default: return .text(try cell.decode(String.self))
         }
