@@ -1,25 +1,51 @@
 import Synchronization
 
-/// What the router knows about one node, updated by probes and by failed requests.
+/// What the router knows about one node in detail, updated by probes and failed requests.
 struct NodeHealth: Sendable {
+    /// `false` once the node stopped answering (a failed probe or request). Its connection pool
+    /// is then shut down, failing every queued request at once, and only the pool's supervisor
+    /// sets this back, after a probe succeeded and a fresh pool is in place.
     var isReachable = true
-    /// Set when the node must not receive requests (unreachable, too far behind, wrong role).
-    var ejectionReason: String?
-    var replayPosition: ConsistencyToken?
+    /// Why the node stopped answering.
+    var unreachableReason: String?
+    /// Set by probes: the node answers but must not serve (too far behind, wrong role).
+    var roleOrLagReason: String?
+    /// The last probe succeeded; the supervisor waits for this before re-admitting.
+    var probeSucceeded = false
+    /// Within the lag bounds for reads without a token.
+    var isFresh = true
     var lagBytes: UInt64?
     var lagSeconds: Double?
-    var queriesServed = 0
+
+    /// Why requests must not go to the node, or `nil` when they may.
+    var ejectionReason: String? {
+        isReachable ? roleOrLagReason : (unreachableReason ?? "unreachable")
+    }
 
     var isAvailable: Bool { ejectionReason == nil }
+
+    /// Marks the node unreachable until a later probe succeeds.
+    mutating func markUnreachable(_ reason: String) {
+        isReachable = false
+        unreachableReason = reason
+        probeSucceeded = false
+    }
 }
 
-/// Shared, lock-protected health plus a lock-free in-flight counter for load balancing.
+/// One node's health: the detailed record behind a lock, and the few facts the request path
+/// reads on every call mirrored in atomics so routing a request takes no lock.
 final class NodeState: Sendable {
     let name: String
     let role: NodeStatus.Role
     let metrics: NodeMetrics
     private let health = Mutex(NodeHealth())
     private let inFlight = Atomic<Int>(0)
+    private let served = Atomic<Int>(0)
+    private let available = Atomic<Bool>(true)
+    private let reachable = Atomic<Bool>(true)
+    private let fresh = Atomic<Bool>(true)
+    /// The highest replay position seen (0 = unknown); positions only move forward.
+    private let replayed = Atomic<UInt64>(0)
 
     init(name: String, role: NodeStatus.Role) {
         self.name = name
@@ -28,8 +54,17 @@ final class NodeState: Sendable {
     }
 
     var snapshot: NodeHealth { health.withLock { $0 } }
-
+    var isAvailable: Bool { available.load(ordering: .relaxed) }
+    var isReachable: Bool { reachable.load(ordering: .relaxed) }
+    /// Available and within the lag bounds: may serve a read without a token.
+    var isFreshAndAvailable: Bool { isAvailable && fresh.load(ordering: .relaxed) }
     var outstanding: Int { inFlight.load(ordering: .relaxed) }
+
+    /// Whether the node is known to have replayed everything up to `token`.
+    func hasReplayed(_ token: ConsistencyToken) -> Bool {
+        let position = replayed.load(ordering: .relaxed)
+        return position != 0 && position >= token.position
+    }
 
     /// Applies `change` and returns the health before and after it.
     @discardableResult
@@ -37,50 +72,77 @@ final class NodeState: Sendable {
         health.withLock { health in
             let before = health
             change(&health)
+            available.store(health.isAvailable, ordering: .relaxed)
+            reachable.store(health.isReachable, ordering: .relaxed)
+            fresh.store(health.isFresh, ordering: .relaxed)
             return (before, health)
         }
     }
 
-    /// Records a replay position seen on this node; positions only move forward.
+    /// Records a replay position seen on this node.
     func observeReplay(_ position: ConsistencyToken) {
-        health.withLock { health in
-            if health.replayPosition.map({ $0 < position }) ?? true {
-                health.replayPosition = position
-            }
+        var current = replayed.load(ordering: .relaxed)
+        while current < position.position {
+            let (exchanged, original) = replayed.compareExchange(
+                expected: current,
+                desired: position.position,
+                ordering: .relaxed
+            )
+            if exchanged { return }
+            current = original
         }
     }
 
     /// Counts a request as in flight for the duration of `body`.
     func tracking<Value>(_ body: () async throws -> Value) async rethrows -> Value {
         inFlight.add(1, ordering: .relaxed)
+        served.add(1, ordering: .relaxed)
         defer { inFlight.subtract(1, ordering: .relaxed) }
-        health.withLock { $0.queriesServed += 1 }
         return try await body()
     }
 
     func status() -> NodeStatus {
         let health = snapshot
+        let position = replayed.load(ordering: .relaxed)
         return NodeStatus(
             name: name,
             role: role,
             isAvailable: health.isAvailable,
             ejectionReason: health.ejectionReason,
-            replayPosition: health.replayPosition,
+            replayPosition: position == 0 ? nil : ConsistencyToken(position: position),
             lagBytes: health.lagBytes,
             lagSeconds: health.lagSeconds,
             outstandingRequests: outstanding,
-            queriesServed: health.queriesServed
+            queriesServed: served.load(ordering: .relaxed)
         )
     }
 }
 
-/// Power of two choices: sample two candidates, take the one with fewer requests in flight.
+/// Power of two choices: sample two eligible nodes, take the one with fewer requests in flight.
 /// Spreads load nearly as well as least-outstanding over all nodes without scanning them all,
-/// and never herds every request onto the one node that just became least loaded.
-func pickLeastLoaded(_ candidates: [NodeState]) -> NodeState? {
-    guard candidates.count > 1 else { return candidates.first }
-    let first = Int.random(in: 0..<candidates.count)
-    var second = Int.random(in: 0..<(candidates.count - 1))
-    if second >= first { second += 1 }
-    return candidates[first].outstanding <= candidates[second].outstanding ? candidates[first] : candidates[second]
+/// and never herds every request onto the one node that just became least loaded. Samples
+/// without allocating (reservoir sampling), since it runs on every read.
+func pickLeastLoaded<Node>(_ nodes: [Node], state: (Node) -> NodeState, where eligible: (NodeState) -> Bool) -> Node? {
+    var first: Node?
+    var second: Node?
+    var seen = 0
+    for node in nodes where eligible(state(node)) {
+        seen += 1
+        if seen == 1 {
+            first = node
+        } else if seen == 2 {
+            second = node
+        } else {
+            switch Int.random(in: 0..<seen) {
+            case 0: first = node
+            case 1: second = node
+            default: break
+            }
+        }
+    }
+    guard let first else { return nil }
+    guard let second else { return first }
+    let (a, b) = (state(first).outstanding, state(second).outstanding)
+    if a == b { return Bool.random() ? first : second }
+    return a < b ? first : second
 }

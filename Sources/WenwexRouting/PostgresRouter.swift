@@ -43,15 +43,13 @@ public final class PostgresRouter: DatabaseRouter, Service {
             }
             return Node(
                 state: NodeState(name: name, role: role),
-                client: PostgresClient(
-                    configuration: try PostgresSettings.client(
-                        location,
-                        connectTimeout: options.connectTimeout,
-                        maximumConnections: options.connectionsPerNode
-                    ),
-                    backgroundLogger: logger
+                clientConfiguration: try PostgresSettings.client(
+                    location,
+                    connectTimeout: options.connectTimeout,
+                    maximumConnections: options.connectionsPerNode
                 ),
-                probeConfiguration: try PostgresSettings.connection(location, connectTimeout: options.probeTimeout)
+                probeConfiguration: try PostgresSettings.connection(location, connectTimeout: options.probeTimeout),
+                logger: logger
             )
         }
         self.primary = try node(endpoints.primary, name: "primary", role: .primary)
@@ -67,12 +65,12 @@ public final class PostgresRouter: DatabaseRouter, Service {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             for node in [primary] + replicas {
-                group.addTask { await node.client.run() }
+                group.addTask { await node.superviseClient() }
             }
             group.addTask { await self.probeLoop() }
         }
         for node in [primary] + replicas {
-            if let connection = node.probeConnection.withLock({ $0 }) {
+            if let connection = node.probeConnection.withLock({ $0.take() }) {
                 try? await connection.close()
             }
         }
@@ -100,8 +98,8 @@ public final class PostgresRouter: DatabaseRouter, Service {
         transactional: Bool,
         _ body: (any SQLSession) async throws -> Value
     ) async throws -> Written<Value> {
-        if let reason = primary.state.snapshot.ejectionReason {
-            throw RoutingError.primaryUnavailable(reason: reason)
+        if !primary.state.isAvailable {
+            throw RoutingError.primaryUnavailable(reason: primary.state.snapshot.ejectionReason ?? "ejected")
         }
         primary.state.metrics.writes.increment()
         do {
@@ -159,40 +157,51 @@ public final class PostgresRouter: DatabaseRouter, Service {
     ) async throws -> Value {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: options.tokenWait)
-        var failed: Set<String> = []
+        var failed: [NodeState] = []
+        // Replicas found behind the token during this read; asked again only once every
+        // candidate has been found behind, so a paused replica does not absorb the wait.
+        var behind: [NodeState] = []
         while true {
-            let candidates = replicas.filter { node in
-                guard !failed.contains(node.state.name) else { return false }
-                let health = node.state.snapshot
-                guard health.isAvailable else { return false }
-                return token != nil || isFresh(health)
+            let usable = { (state: NodeState) in state.isAvailable && !failed.contains { $0 === state } }
+            var chosen: Node?
+            var mustCheck = false
+            if let token {
+                // Replicas already known to have the token's changes need no check.
+                chosen = pickLeastLoaded(replicas, state: \.state) { usable($0) && $0.hasReplayed(token) }
+                if chosen == nil {
+                    chosen = pickLeastLoaded(replicas, state: \.state) { state in
+                        usable(state) && !behind.contains { $0 === state }
+                    }
+                    if chosen == nil, !behind.isEmpty {
+                        behind.removeAll()
+                        guard clock.now < deadline else {
+                            switch options.staleReadFallback {
+                            case .primary:
+                                fallbacks.tokenTimeout.increment()
+                                return try await readOnPrimary(body)
+                            case .fail:
+                                throw RoutingError.replicasBehind(token: token)
+                            }
+                        }
+                        try await Task.sleep(for: .milliseconds(1))
+                        continue
+                    }
+                    mustCheck = true
+                }
+            } else {
+                chosen = pickLeastLoaded(replicas, state: \.state) { usable($0) && $0.isFreshAndAvailable }
             }
-            // Replicas already known to have the token's changes need no check.
-            let caughtUp = token.map { token in
-                candidates.filter { ($0.state.snapshot.replayPosition ?? .init(position: 0)) >= token }
-            }
-            let pool = (caughtUp?.isEmpty == false ? caughtUp! : candidates).map(\.state)
-            guard let chosen = pickLeastLoaded(pool), let node = replicas.first(where: { $0.state === chosen }) else {
+            guard let node = chosen else {
                 fallbacks.noReplica.increment()
                 return try await readOnPrimary(body)
             }
-            let mustCheck = token != nil && caughtUp?.isEmpty != false
             do {
                 return try await readOnReplica(node, checking: mustCheck ? token : nil, body)
             } catch is NotCaughtUp {
-                if clock.now >= deadline {
-                    switch options.staleReadFallback {
-                    case .primary:
-                        fallbacks.tokenTimeout.increment()
-                        return try await readOnPrimary(body)
-                    case .fail:
-                        throw RoutingError.replicasBehind(token: token!)
-                    }
-                }
-                try await Task.sleep(for: .milliseconds(1))
-            } catch  where FailureKind(error) != .statement {
+                behind.append(node.state)
+            } catch where FailureKind(error) != .statement {
                 eject(node, reason: FailureKind.describe(error))
-                failed.insert(node.state.name)
+                failed.append(node.state)
             }
         }
     }
@@ -220,7 +229,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
     }
 
     private func readOnPrimary<Value: Sendable>(_ body: (any SQLSession) async throws -> Value) async throws -> Value {
-        if primary.state.snapshot.ejectionReason != nil {
+        if !primary.state.isAvailable {
             throw RoutingError.noNodeAvailable
         }
         do {
@@ -236,57 +245,23 @@ public final class PostgresRouter: DatabaseRouter, Service {
         }
     }
 
-    private func isFresh(_ health: NodeHealth) -> Bool {
-        (health.lagBytes ?? 0) <= options.maximumLagBytes && (health.lagSeconds ?? 0) <= options.maximumLagSeconds
-    }
-
     // MARK: Leasing
 
-    /// Leases a pooled connection for `body`, giving up after `connectTimeout` when none can be
-    /// had: PostgresClient queues a request while it retries a dead server, and a router must
-    /// fail over instead of waiting.
+    /// Leases a pooled connection of `node` for `body`. When the node stops answering, its pool
+    /// is shut down (see `Node.superviseClient`), which fails a lease that is still waiting.
     private func lease<Value: Sendable>(
         _ node: Node,
         _ body: (PostgresConnection) async throws -> Value
     ) async throws -> Value {
-        let leased = LeaseFlag()
-        return try await withoutActuallyEscaping(body) { body in
-            let sendableBody = UnsafeSendable(body)
-            return try await withThrowingTaskGroup(of: Value?.self) { group in
-                group.addTask {
-                    try await node.client.withConnection { connection in
-                        leased.value.store(true, ordering: .relaxed)
-                        return try await sendableBody.value(connection)
-                    }
-                }
-                group.addTask { [timeout = options.connectTimeout] in
-                    try await Task.sleep(for: timeout)
-                    if leased.value.load(ordering: .relaxed) { return nil }
-                    throw LeaseTimedOut(node: node.state.name)
-                }
-                while let result = try await group.next() {
-                    if let value = result {
-                        group.cancelAll()
-                        return value
-                    }
-                }
-                throw CancellationError()
-            }
-        }
+        try await node.client.withConnection { try await body($0) }
     }
 
     // MARK: Health
 
+    /// Takes `node` out of rotation after a failed request until a probe succeeds again.
     private func eject(_ node: Node, reason: String) {
-        let (before, _) = node.state.update {
-            $0.ejectionReason = reason
-            $0.isReachable = false
-        }
-        if before.isAvailable {
-            logger.warning("ejected \(node.state.name): \(reason)")
-            node.state.metrics.ejections.increment()
-            node.state.metrics.available.record(0)
-        }
+        let (before, after) = node.state.update { $0.markUnreachable(reason) }
+        report(node, before: before, after: after)
     }
 
     private func probeLoop() async {
@@ -323,10 +298,12 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 }
             }
             let (before, after) = node.state.update {
-                $0.isReachable = true
+                $0.probeSucceeded = true
                 $0.lagBytes = lagBytes
                 $0.lagSeconds = lagSeconds
-                $0.ejectionReason = reason
+                $0.isFresh =
+                    (lagBytes ?? 0) <= options.maximumLagBytes && (lagSeconds ?? 0) <= options.maximumLagSeconds
+                $0.roleOrLagReason = reason
             }
             if node.state.role == .replica { node.state.observeReplay(sample.position) }
             if let lagBytes { node.state.metrics.lagBytes.record(Int64(clamping: lagBytes)) }
@@ -335,10 +312,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
             return node.state.role == .primary ? sample.position : nil
         } catch {
             let reason = "probe failed: \(FailureKind.describe(error))"
-            let (before, after) = node.state.update {
-                $0.isReachable = false
-                $0.ejectionReason = reason
-            }
+            let (before, after) = node.state.update { $0.markUnreachable(reason) }
             // Drop the probe connection (closed first: PostgresNIO asserts that connections are
             // closed before they are released) so the next probe reconnects.
             if let broken = node.probeConnection.withLock({ $0.take() }) {
@@ -350,13 +324,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
     }
 
     private func report(_ node: Node, before: NodeHealth, after: NodeHealth) {
-        if before.isAvailable, let reason = after.ejectionReason {
-            logger.warning("ejected \(node.state.name): \(reason)")
-            node.state.metrics.ejections.increment()
-        } else if !before.isAvailable, after.isAvailable {
-            logger.notice("re-admitted \(node.state.name)")
-        }
-        node.state.metrics.available.record(after.isAvailable ? 1 : 0)
+        node.report(before: before, after: after)
     }
 
     private struct Sample {
@@ -422,14 +390,67 @@ public final class PostgresRouter: DatabaseRouter, Service {
 /// One database node: its pool, its health, and the connection its probes use.
 private final class Node: Sendable {
     let state: NodeState
-    let client: PostgresClient
+    let clientConfiguration: PostgresClient.Configuration
     let probeConfiguration: PostgresConnection.Configuration
     let probeConnection = Mutex<PostgresConnection?>(nil)
+    private let logger: Logger
+    private let currentClient: Mutex<PostgresClient>
 
-    init(state: NodeState, client: PostgresClient, probeConfiguration: PostgresConnection.Configuration) {
+    init(
+        state: NodeState,
+        clientConfiguration: PostgresClient.Configuration,
+        probeConfiguration: PostgresConnection.Configuration,
+        logger: Logger
+    ) {
         self.state = state
-        self.client = client
+        self.clientConfiguration = clientConfiguration
         self.probeConfiguration = probeConfiguration
+        self.logger = logger
+        self.currentClient = Mutex(PostgresClient(configuration: clientConfiguration, backgroundLogger: logger))
+    }
+
+    /// The pool requests lease from.
+    var client: PostgresClient { currentClient.withLock { $0 } }
+
+    /// Runs the pool while the node answers. PostgresClient keeps a lease request waiting while
+    /// it retries a dead server, so when the node becomes unreachable the pool is shut down,
+    /// which fails every waiting request at once (reads then move to another node, writes
+    /// report the primary unavailable); a fresh pool starts when the node answers again. This
+    /// keeps failover off the request path: a request only reads the current pool.
+    func superviseClient(checkEvery interval: Duration = .milliseconds(20)) async {
+        while !Task.isCancelled {
+            let client = self.client
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                while !Task.isCancelled && state.isReachable {
+                    try? await Task.sleep(for: interval)
+                }
+                group.cancelAll()
+            }
+            while !Task.isCancelled && !state.snapshot.probeSucceeded {
+                try? await Task.sleep(for: interval)
+            }
+            guard !Task.isCancelled else { return }
+            // Swap in a fresh pool before re-admitting, so no request meets the old one.
+            let fresh = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+            currentClient.withLock { $0 = fresh }
+            let (before, after) = state.update {
+                $0.isReachable = true
+                $0.unreachableReason = nil
+            }
+            report(before: before, after: after)
+        }
+    }
+
+    /// Logs and counts a change of availability.
+    func report(before: NodeHealth, after: NodeHealth) {
+        if before.isAvailable, let reason = after.ejectionReason {
+            logger.warning("ejected \(state.name): \(reason)")
+            state.metrics.ejections.increment()
+        } else if !before.isAvailable, after.isAvailable {
+            logger.notice("re-admitted \(state.name)")
+        }
+        state.metrics.available.record(after.isAvailable ? 1 : 0)
     }
 }
 
@@ -440,25 +461,8 @@ public struct RoutingConfigurationError: Error, Sendable, CustomStringConvertibl
 
 private struct NotCaughtUp: Error {}
 
-/// Set once a pooled connection was leased, read by the lease's watchdog.
-private final class LeaseFlag: Sendable {
-    let value = Atomic<Bool>(false)
-}
-
 private struct ProbeTimedOut: Error, CustomStringConvertible {
     var description: String { "no answer within the probe timeout" }
-}
-
-private struct LeaseTimedOut: Error, CustomStringConvertible {
-    var node: String
-    var description: String { "no connection to \(node) within the connect timeout" }
-}
-
-/// Lets a non-escaping closure cross into a child task that provably ends before the closure's
-/// scope does (the task group is awaited inside `withoutActuallyEscaping`).
-private struct UnsafeSendable<Wrapped>: @unchecked Sendable {
-    let value: Wrapped
-    init(_ value: Wrapped) { self.value = value }
 }
 
 /// Whether an error means the node is unusable (so the request may move elsewhere) or is the
@@ -469,7 +473,7 @@ private enum FailureKind: Equatable {
 
     init(_ error: any Error) {
         switch error {
-        case is LeaseTimedOut, is ProbeTimedOut:
+        case is ProbeTimedOut:
             self = .node
         case let error as PSQLError:
             switch error.code {
