@@ -8,6 +8,15 @@ struct RunResult: Sendable {
         Double(latencies.count) / seconds(elapsed)
     }
 
+    /// One result from several rounds of the same contender.
+    static func merging(_ rounds: [RunResult]) -> RunResult {
+        RunResult(
+            name: rounds.first?.name ?? "",
+            latencies: rounds.flatMap(\.latencies),
+            elapsed: rounds.map(\.elapsed).reduce(.zero, +)
+        )
+    }
+
     func percentile(_ fraction: Double) -> Duration {
         let sorted = latencies.sorted()
         guard !sorted.isEmpty else { return .zero }

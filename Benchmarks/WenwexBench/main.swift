@@ -51,6 +51,12 @@ do {
     var options = RoutingOptions()
     options.connectionsPerNode = 32
     let router = try PostgresRouter(endpoints: endpoints, options: options, logger: logger)
+    // The same router over one replica: its own overhead against the direct client.
+    let singleRouter = try PostgresRouter(
+        endpoints: DatabaseEndpoints(primary: endpoints.primary, replicas: [endpoints.replicas[0]]),
+        options: options,
+        logger: logger
+    )
     let direct = PostgresClient(
         configuration: try clientConfiguration(port: cluster.replicas[0].port),
         backgroundLogger: logger
@@ -59,6 +65,7 @@ do {
 
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await router.run() }
+        group.addTask { try await singleRouter.run() }
         group.addTask { await direct.run() }
         group.addTask { await pgpool.run() }
         defer { group.cancelAll() }
@@ -74,6 +81,10 @@ do {
                         )
                     }
                 }
+            ),
+            (
+                "Wenwex router → replica1",
+                { id in _ = try await singleRouter.read { try await $0.query(query, [.integer(id % rows + 1)]) } }
             ),
             (
                 "Wenwex router → 2 replicas",
@@ -92,15 +103,18 @@ do {
             ),
         ]
         for workers in workerCounts {
-            // Warm every pool and cache first, then measure each contender in turn.
+            // Warm every pool and cache first. Then measure in interleaved one-second rounds
+            // (A B C D A B C D …), so drift on a busy two-core machine hits every contender alike.
             for (name, operation) in contenders {
                 _ = try await measure(name, workers: workers, duration: .seconds(1), operation)
             }
-            var results: [RunResult] = []
-            for (name, operation) in contenders {
-                results.append(try await measure(name, workers: workers, duration: .seconds(runSeconds), operation))
+            var rounds: [[RunResult]] = Array(repeating: [], count: contenders.count)
+            for _ in 0..<runSeconds {
+                for (index, (name, operation)) in contenders.enumerated() {
+                    rounds[index].append(try await measure(name, workers: workers, duration: .seconds(1), operation))
+                }
             }
-            report(results, workers: workers)
+            report(rounds.map(RunResult.merging), workers: workers)
         }
     }
     let spread = router.status().filter { $0.role == .replica }.map { "\($0.name) \($0.queriesServed)" }

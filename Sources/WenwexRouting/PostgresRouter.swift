@@ -199,7 +199,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 return try await readOnReplica(node, checking: mustCheck ? token : nil, body)
             } catch is NotCaughtUp {
                 behind.append(node.state)
-            } catch where FailureKind(error) != .statement {
+            } catch  where FailureKind(error) != .statement {
                 eject(node, reason: FailureKind.describe(error))
                 failed.append(node.state)
             }
