@@ -24,10 +24,10 @@ public import WenwexSQL
 ///
 /// Run it with `run()` (it is a swift-service-lifecycle `Service`) for as long as it is used.
 public final class PostgresRouter: DatabaseRouter, Service {
-    private let primary: Node
-    private let replicas: [Node]
-    private let options: RoutingOptions
-    private let logger: Logger
+    let primary: Node
+    let replicas: [Node]
+    let options: RoutingOptions
+    let logger: Logger
     /// `wal_block_size` and `wal_segment_size`, read once, for turning insert positions into
     /// tokens.
     private let walGeometry = Mutex<(page: UInt64, segment: UInt64)?>(nil)
@@ -255,203 +255,6 @@ public final class PostgresRouter: DatabaseRouter, Service {
     ) async throws -> Value {
         try await node.client.withConnection { try await body($0) }
     }
-
-    // MARK: Health
-
-    /// Takes `node` out of rotation after a failed request until a probe succeeds again.
-    private func eject(_ node: Node, reason: String) {
-        let (before, after) = node.state.update { $0.markUnreachable(reason) }
-        report(node, before: before, after: after)
-    }
-
-    private func probeLoop() async {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let primaryPosition = await probe(primary, primaryPosition: nil)
-            await withDiscardingTaskGroup { group in
-                for replica in replicas {
-                    group.addTask { _ = await self.probe(replica, primaryPosition: primaryPosition) }
-                }
-            }
-            try? await Task.sleep(for: options.probeInterval)
-        }
-    }
-
-    /// Probes `node` and updates its health; returns the primary's insert position when
-    /// probing the primary.
-    private func probe(_ node: Node, primaryPosition: ConsistencyToken?) async -> ConsistencyToken? {
-        do {
-            let sample = try await withProbeTimeout { try await self.sample(node) }
-            var reason: String?
-            var lagBytes: UInt64?
-            var lagSeconds: Double?
-            switch node.state.role {
-            case .primary:
-                if sample.inRecovery { reason = "the primary is in recovery (read-only)" }
-            case .replica:
-                if !sample.inRecovery {
-                    reason = "not in recovery: promoted or not a replica"
-                } else if let primaryPosition {
-                    lagBytes =
-                        primaryPosition.position > sample.position.position
-                        ? primaryPosition.position - sample.position.position : 0
-                    lagSeconds = lagBytes == 0 ? 0 : sample.replayAge
-                }
-            }
-            let (before, after) = node.state.update {
-                $0.probeSucceeded = true
-                $0.lagBytes = lagBytes
-                $0.lagSeconds = lagSeconds
-                $0.isFresh =
-                    (lagBytes ?? 0) <= options.maximumLagBytes && (lagSeconds ?? 0) <= options.maximumLagSeconds
-                $0.roleOrLagReason = reason
-            }
-            if node.state.role == .replica { node.state.observeReplay(sample.position) }
-            if let lagBytes { node.state.metrics.lagBytes.record(Int64(clamping: lagBytes)) }
-            if let lagSeconds { node.state.metrics.lagSeconds.record(lagSeconds) }
-            report(node, before: before, after: after)
-            return node.state.role == .primary ? sample.position : nil
-        } catch {
-            let reason = "probe failed: \(FailureKind.describe(error))"
-            let (before, after) = node.state.update { $0.markUnreachable(reason) }
-            // Drop the probe connection (closed first: PostgresNIO asserts that connections are
-            // closed before they are released) so the next probe reconnects.
-            if let broken = node.probeConnection.withLock({ $0.take() }) {
-                try? await broken.close()
-            }
-            report(node, before: before, after: after)
-            return nil
-        }
-    }
-
-    private func report(_ node: Node, before: NodeHealth, after: NodeHealth) {
-        node.report(before: before, after: after)
-    }
-
-    private struct Sample {
-        var inRecovery: Bool
-        /// Insert position on the primary, replay position on a replica.
-        var position: ConsistencyToken
-        /// Seconds since the last replayed transaction (replicas).
-        var replayAge: Double
-    }
-
-    /// One probe query on the node's dedicated connection (opened on demand), outside the pool
-    /// so probes work even when the pool is saturated.
-    private func sample(_ node: Node) async throws -> Sample {
-        let connection: PostgresConnection
-        if let existing = node.probeConnection.withLock({ $0 }), !existing.isClosed {
-            connection = existing
-        } else {
-            connection = try await PostgresConnection.connect(
-                configuration: node.probeConfiguration,
-                id: 0,
-                logger: logger
-            )
-            node.probeConnection.withLock { $0 = connection }
-        }
-        let session = PostgresSession(connection: connection, logger: logger)
-        let rows = try await session.query(
-            """
-            SELECT pg_is_in_recovery(),
-                   (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END)::text,
-                   COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8
-            """
-        )
-        guard let row = rows.first, case .bool(let inRecovery) = row[0], let text = row[1].text,
-            let position = ConsistencyToken(text)
-        else {
-            throw RoutingConfigurationError(description: "unexpected probe result")
-        }
-        if case .double(let age) = row[2] {
-            return Sample(inRecovery: inRecovery, position: position, replayAge: age)
-        }
-        return Sample(inRecovery: inRecovery, position: position, replayAge: 0)
-    }
-
-    private func withProbeTimeout<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws
-        -> Value
-    {
-        try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await body() }
-            group.addTask { [timeout = options.probeTimeout] in
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            guard let first = try await group.next(), let value = first else {
-                group.cancelAll()
-                throw ProbeTimedOut()
-            }
-            group.cancelAll()
-            return value
-        }
-    }
-}
-
-/// One database node: its pool, its health, and the connection its probes use.
-private final class Node: Sendable {
-    let state: NodeState
-    let clientConfiguration: PostgresClient.Configuration
-    let probeConfiguration: PostgresConnection.Configuration
-    let probeConnection = Mutex<PostgresConnection?>(nil)
-    private let logger: Logger
-    private let currentClient: Mutex<PostgresClient>
-
-    init(
-        state: NodeState,
-        clientConfiguration: PostgresClient.Configuration,
-        probeConfiguration: PostgresConnection.Configuration,
-        logger: Logger
-    ) {
-        self.state = state
-        self.clientConfiguration = clientConfiguration
-        self.probeConfiguration = probeConfiguration
-        self.logger = logger
-        self.currentClient = Mutex(PostgresClient(configuration: clientConfiguration, backgroundLogger: logger))
-    }
-
-    /// The pool requests lease from.
-    var client: PostgresClient { currentClient.withLock { $0 } }
-
-    /// Runs the pool while the node answers. PostgresClient keeps a lease request waiting while
-    /// it retries a dead server, so when the node becomes unreachable the pool is shut down,
-    /// which fails every waiting request at once (reads then move to another node, writes
-    /// report the primary unavailable); a fresh pool starts when the node answers again. This
-    /// keeps failover off the request path: a request only reads the current pool.
-    func superviseClient(checkEvery interval: Duration = .milliseconds(20)) async {
-        while !Task.isCancelled {
-            let client = self.client
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                while !Task.isCancelled && state.isReachable {
-                    try? await Task.sleep(for: interval)
-                }
-                group.cancelAll()
-            }
-            while !Task.isCancelled && !state.snapshot.probeSucceeded {
-                try? await Task.sleep(for: interval)
-            }
-            guard !Task.isCancelled else { return }
-            // Swap in a fresh pool before re-admitting, so no request meets the old one.
-            let fresh = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-            currentClient.withLock { $0 = fresh }
-            let (before, after) = state.update {
-                $0.isReachable = true
-                $0.unreachableReason = nil
-            }
-            report(before: before, after: after)
-        }
-    }
-
-    /// Logs and counts a change of availability.
-    func report(before: NodeHealth, after: NodeHealth) {
-        if before.isAvailable, let reason = after.ejectionReason {
-            logger.warning("ejected \(state.name): \(reason)")
-            state.metrics.ejections.increment()
-        } else if !before.isAvailable, after.isAvailable {
-            logger.notice("re-admitted \(state.name)")
-        }
-        state.metrics.available.record(after.isAvailable ? 1 : 0)
-    }
 }
 
 /// The router was given something it cannot route to.
@@ -459,48 +262,8 @@ public struct RoutingConfigurationError: Error, Sendable, CustomStringConvertibl
     public var description: String
 }
 
-private struct NotCaughtUp: Error {}
+struct NotCaughtUp: Error {}
 
-private struct ProbeTimedOut: Error, CustomStringConvertible {
+struct ProbeTimedOut: Error, CustomStringConvertible {
     var description: String { "no answer within the probe timeout" }
-}
-
-/// Whether an error means the node is unusable (so the request may move elsewhere) or is the
-/// statement's own fault (so it must reach the caller unchanged).
-private enum FailureKind: Equatable {
-    case node
-    case statement
-
-    init(_ error: any Error) {
-        switch error {
-        case is ProbeTimedOut:
-            self = .node
-        case let error as PSQLError:
-            switch error.code {
-            case .server:
-                // 08: connection exception; 57P0x: the server is shutting down or starting;
-                // 25006: a write reached a read-only node.
-                let state = error.serverInfo?[.sqlState] ?? ""
-                self = state.hasPrefix("08") || state.hasPrefix("57P") || state == "25006" ? .node : .statement
-            case .queryCancelled:
-                self = .statement
-            default:
-                self = .node
-            }
-        case is CancellationError:
-            self = .statement
-        default:
-            let name = String(describing: type(of: error))
-            self = name.contains("ConnectionPoolError") || name.contains("ChannelError") ? .node : .statement
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] { return message }
-            if let underlying = error.underlying { return SecretMasker.maskingCredentials(in: "\(underlying)") }
-            return "\(error.code)"
-        }
-        return SecretMasker.maskingCredentials(in: "\(error)")
-    }
 }

@@ -1,0 +1,70 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// One database node: its pool, its health, and the connection its probes use.
+final class Node: Sendable {
+    let state: NodeState
+    let clientConfiguration: PostgresClient.Configuration
+    let probeConfiguration: PostgresConnection.Configuration
+    let probeConnection = Mutex<PostgresConnection?>(nil)
+    private let logger: Logger
+    private let currentClient: Mutex<PostgresClient>
+
+    init(
+        state: NodeState,
+        clientConfiguration: PostgresClient.Configuration,
+        probeConfiguration: PostgresConnection.Configuration,
+        logger: Logger
+    ) {
+        self.state = state
+        self.clientConfiguration = clientConfiguration
+        self.probeConfiguration = probeConfiguration
+        self.logger = logger
+        self.currentClient = Mutex(PostgresClient(configuration: clientConfiguration, backgroundLogger: logger))
+    }
+
+    /// The pool requests lease from.
+    var client: PostgresClient { currentClient.withLock { $0 } }
+
+    /// Runs the pool while the node answers. PostgresClient keeps a lease request waiting while
+    /// it retries a dead server, so when the node becomes unreachable the pool is shut down,
+    /// which fails every waiting request at once (reads then move to another node, writes
+    /// report the primary unavailable); a fresh pool starts when the node answers again. This
+    /// keeps failover off the request path: a request only reads the current pool.
+    func superviseClient(checkEvery interval: Duration = .milliseconds(20)) async {
+        while !Task.isCancelled {
+            let client = self.client
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                while !Task.isCancelled && state.isReachable {
+                    try? await Task.sleep(for: interval)
+                }
+                group.cancelAll()
+            }
+            while !Task.isCancelled && !state.snapshot.probeSucceeded {
+                try? await Task.sleep(for: interval)
+            }
+            guard !Task.isCancelled else { return }
+            // Swap in a fresh pool before re-admitting, so no request meets the old one.
+            let fresh = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+            currentClient.withLock { $0 = fresh }
+            let (before, after) = state.update {
+                $0.isReachable = true
+                $0.unreachableReason = nil
+            }
+            report(before: before, after: after)
+        }
+    }
+
+    /// Logs and counts a change of availability.
+    func report(before: NodeHealth, after: NodeHealth) {
+        if before.isAvailable, let reason = after.ejectionReason {
+            logger.warning("ejected \(state.name): \(reason)")
+            state.metrics.ejections.increment()
+        } else if !before.isAvailable, after.isAvailable {
+            logger.notice("re-admitted \(state.name)")
+        }
+        state.metrics.available.record(after.isAvailable ? 1 : 0)
+    }
+}
