@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "wenwex", targets: ["wenwex"]),
         .library(name: "WenwexConfig", targets: ["WenwexConfig"]),
+        .library(name: "WenwexSchema", targets: ["WenwexSchema"]),
         .library(name: "WenwexSQL", targets: ["WenwexSQL"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
@@ -40,6 +41,10 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WenwexSchema",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -70,6 +75,7 @@ let package = Package(
             name: "wenwex",
             dependencies: [
                 "WenwexConfig",
+                "WenwexSchema",
                 "WenwexSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -95,6 +101,12 @@ let package = Package(
         .testTarget(
             name: "WenwexConfigTests",
             dependencies: ["WenwexConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexSchemaTests",
+            dependencies: ["WenwexSchema"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

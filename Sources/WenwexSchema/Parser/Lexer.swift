@@ -1,0 +1,151 @@
+/// Splits schema text into tokens, keeping comments and line breaks.
+///
+/// The language is line-oriented (one field per line), so line breaks are tokens; comments are
+/// tokens too, because the formatter must keep them.
+struct Lexer {
+    private var scalars: [Unicode.Scalar]
+    private var index = 0
+    private var line = 1
+    private var column = 1
+    private let file: String
+
+    init(text: String, file: String) {
+        var scalars = Array(text.unicodeScalars)
+        scalars.removeAll(where: { $0 == "\r" })
+        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        self.scalars = scalars
+        self.file = file
+    }
+
+    /// Every token of the text, ending with one `.end` token.
+    mutating func tokenize() -> [Token] {
+        var tokens: [Token] = []
+        while true {
+            let token = next()
+            tokens.append(token)
+            if token.kind == .end { return tokens }
+        }
+    }
+
+    private var location: SourceLocation { SourceLocation(line: line, column: column, offset: index) }
+
+    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+        index + offset < scalars.count ? scalars[index + offset] : nil
+    }
+
+    private mutating func advance() {
+        guard index < scalars.count else { return }
+        if scalars[index] == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
+        index += 1
+    }
+
+    private mutating func next() -> Token {
+        while let scalar = peek(), scalar == " " || scalar == "\t" { advance() }
+        let start = location
+        let startIndex = index
+        guard let scalar = peek() else { return make(.end, from: start, startIndex) }
+        switch scalar {
+        case "\n":
+            advance()
+            return make(.newline, from: start, startIndex)
+        case "/" where peek(1) == "/":
+            return comment(from: start, startIndex)
+        case "\"":
+            return string(from: start, startIndex)
+        case "@":
+            advance()
+            if peek() == "@" {
+                advance()
+                return make(.atAt, from: start, startIndex)
+            }
+            return make(.at, from: start, startIndex)
+        default:
+            break
+        }
+        if let kind = Self.punctuation[scalar] {
+            advance()
+            return make(kind, from: start, startIndex)
+        }
+        if scalar.isIdentifierStart {
+            while let next = peek(), next.isIdentifierContinuation { advance() }
+            return make(.identifier, from: start, startIndex)
+        }
+        if scalar.isDigit || (scalar == "-" && peek(1)?.isDigit == true) {
+            advance()
+            while let next = peek(), next.isDigit || next == "." || next == "e" || next == "E" { advance() }
+            return make(.number, from: start, startIndex)
+        }
+        advance()
+        return make(.invalid, from: start, startIndex)
+    }
+
+    private static let punctuation: [Unicode.Scalar: Token.Kind] = [
+        "{": .leftBrace, "}": .rightBrace, "(": .leftParen, ")": .rightParen, "[": .leftBracket,
+        "]": .rightBracket, ",": .comma, ":": .colon, "=": .equals, "?": .question, ".": .dot,
+    ]
+
+    private mutating func comment(from start: SourceLocation, _ startIndex: Int) -> Token {
+        advance()
+        advance()
+        var kind = Token.Kind.comment
+        if peek() == "/" {
+            kind = .docComment
+            advance()
+        }
+        let textStart = index
+        while let scalar = peek(), scalar != "\n" { advance() }
+        var token = make(kind, from: start, startIndex)
+        token.text = String(String.UnicodeScalarView(scalars[textStart..<index]))
+        return token
+    }
+
+    private mutating func string(from start: SourceLocation, _ startIndex: Int) -> Token {
+        advance()
+        var value = String.UnicodeScalarView()
+        while let scalar = peek(), scalar != "\n" {
+            if scalar == "\"" {
+                advance()
+                var token = make(.string, from: start, startIndex)
+                token.text = String(value)
+                return token
+            }
+            if scalar == "\\", let escaped = peek(1) {
+                advance()
+                advance()
+                switch escaped {
+                case "n": value.append("\n")
+                case "t": value.append("\t")
+                case "r": value.append("\r")
+                default: value.append(escaped)
+                }
+                continue
+            }
+            value.append(scalar)
+            advance()
+        }
+        return make(.invalid, from: start, startIndex)
+    }
+
+    private func make(_ kind: Token.Kind, from start: SourceLocation, _ startIndex: Int) -> Token {
+        let raw = String(String.UnicodeScalarView(scalars[startIndex..<index]))
+        return Token(
+            kind: kind,
+            text: raw,
+            raw: raw,
+            range: SourceRange(file: file, start: start, end: location)
+        )
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isDigit: Bool { ("0"..."9").contains(self) }
+    fileprivate var isIdentifierStart: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || self == "_"
+    }
+    fileprivate var isIdentifierContinuation: Bool { isIdentifierStart || isDigit || self == "-" }
+}

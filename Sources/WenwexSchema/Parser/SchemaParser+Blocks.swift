@@ -1,0 +1,192 @@
+extension SchemaParser {
+    /// Parses `keyword Name { … }`; returns `nil` when the header is too broken to name a block.
+    mutating func parseBlock() -> Block? {
+        let keyword = current
+        let kind = Block.Kind(rawValue: keyword.text)!
+        let documentation = takeDocumentation()
+        advance()
+        atLineStart = false
+        guard current.kind == .identifier else {
+            fail(
+                "A \(kind.rawValue) declaration needs a name: `\(kind.rawValue) Name {`.",
+                at: current.kind == .end || current.kind == .newline ? keyword.range : current.range
+            )
+            skipBrokenBlock()
+            return nil
+        }
+        let name = Identifier(current.text, range: current.range)
+        advance()
+        guard current.kind == .leftBrace else {
+            fail(
+                "Expected `{` after `\(kind.rawValue) \(name.name)`.",
+                at: current.kind == .newline || current.kind == .end ? name.range : current.range
+            )
+            skipBrokenBlock()
+            return nil
+        }
+        advance()
+        var members: [Block.Member] = []
+        atLineStart = false
+        while true {
+            let token = current
+            switch token.kind {
+            case .end:
+                fail("The \(kind.rawValue) \"\(name.name)\" is missing its closing brace `}`.", at: name.range)
+                return Block(
+                    kind: kind,
+                    name: name,
+                    members: members,
+                    documentation: documentation,
+                    range: keyword.range.through(token.range)
+                )
+            case .rightBrace:
+                advance()
+                atLineStart = false
+                return Block(
+                    kind: kind,
+                    name: name,
+                    members: trimBlankLines(members),
+                    documentation: documentation,
+                    range: keyword.range.through(token.range)
+                )
+            case .newline:
+                if atLineStart, members.last != .blankLine { members.append(.blankLine) }
+                advance()
+                atLineStart = true
+                continue
+            case .comment:
+                members.append(.comment(Comment(text: token.text, range: token.range)))
+                advance()
+            case .docComment:
+                pendingDocumentation.append(token.text)
+                advance()
+            case .identifier where startsNextBlock:
+                fail("The \(kind.rawValue) \"\(name.name)\" is missing its closing brace `}`.", at: name.range)
+                return Block(
+                    kind: kind,
+                    name: name,
+                    members: trimBlankLines(members),
+                    documentation: documentation,
+                    range: keyword.range.through(name.range)
+                )
+            default:
+                do throws(ParseFailure) {
+                    if let member = try parseMember(in: kind) { members.append(member) }
+                } catch {
+                    fail(error.message, at: error.range, hint: error.hint)
+                    pendingDocumentation = []
+                    skipToEndOfLine()
+                }
+            }
+            atLineStart = false
+        }
+    }
+
+    /// `model Name {` at the start of a line inside a block: the block before was left open.
+    private var startsNextBlock: Bool {
+        atLineStart && Block.Kind(rawValue: current.text) != nil && peek().kind == .identifier
+            && peek(2).kind == .leftBrace
+    }
+
+    private func trimBlankLines(_ members: [Block.Member]) -> [Block.Member] {
+        var members = members
+        while members.first == .blankLine { members.removeFirst() }
+        while members.last == .blankLine { members.removeLast() }
+        return members
+    }
+
+    /// Skips a block whose header did not parse: to its closing brace, or the end of the line.
+    private mutating func skipBrokenBlock() {
+        var depth = 0
+        while current.kind != .end {
+            if current.kind == .leftBrace { depth += 1 }
+            if current.kind == .rightBrace {
+                depth -= 1
+                if depth <= 0 {
+                    advance()
+                    return
+                }
+            }
+            if current.kind == .newline && depth == 0 { return }
+            advance()
+        }
+    }
+
+    private mutating func parseMember(in kind: Block.Kind) throws(ParseFailure) -> Block.Member? {
+        let token = current
+        switch (token.kind, kind) {
+        case (.atAt, _) where kind != .datasource && kind != .generator:
+            let attribute = try parseAttribute()
+            return .attribute(attribute, trailingComment: try endOfLine())
+        case (.identifier, .datasource), (.identifier, .generator):
+            return .property(try parseProperty())
+        case (.identifier, .enum):
+            return .enumValue(try parseEnumValue())
+        case (.identifier, _):
+            return .field(try parseField())
+        default:
+            throw ParseFailure(
+                message: kind == .datasource || kind == .generator
+                    ? "This line is not a valid definition within a \(kind.rawValue)."
+                    : "This line is not a valid field or attribute definition.",
+                range: token.range
+            )
+        }
+    }
+
+    /// After a member: an optional `//` comment, then a line break, `}` or the end.
+    mutating func endOfLine() throws(ParseFailure) -> Comment? {
+        var comment: Comment?
+        if current.kind == .comment {
+            comment = Comment(text: current.text, range: current.range)
+            advance()
+        }
+        if current.kind == .docComment { advance() }
+        switch current.kind {
+        case .newline, .end, .rightBrace: return comment
+        default:
+            throw ParseFailure(
+                message: "Unexpected `\(current.raw)`; expected the end of the line.",
+                range: current.range
+            )
+        }
+    }
+
+    private mutating func parseProperty() throws(ParseFailure) -> ConfigProperty {
+        let documentation = takeDocumentation()
+        let name = Identifier(current.text, range: current.range)
+        advance()
+        guard consume(.equals) != nil else {
+            throw ParseFailure(
+                message: "Expected `=` after `\(name.name)`: properties are written `\(name.name) = value`.",
+                range: current.kind == .newline || current.kind == .end ? name.range : current.range
+            )
+        }
+        allowsLineBreaks = true
+        defer { allowsLineBreaks = false }
+        let value = try parseExpression()
+        let comment = try endOfLine()
+        return ConfigProperty(
+            name: name,
+            value: value,
+            documentation: documentation,
+            trailingComment: comment,
+            range: name.range.through(value.range)
+        )
+    }
+
+    private mutating func parseEnumValue() throws(ParseFailure) -> EnumValue {
+        let documentation = takeDocumentation()
+        let name = Identifier(current.text, range: current.range)
+        advance()
+        let attributes = try parseFieldAttributes(after: name.name)
+        let comment = try endOfLine()
+        return EnumValue(
+            name: name,
+            attributes: attributes,
+            documentation: documentation,
+            trailingComment: comment,
+            range: name.range.through(attributes.last?.range ?? name.range)
+        )
+    }
+}

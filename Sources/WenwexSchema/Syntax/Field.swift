@@ -1,0 +1,122 @@
+/// The type of a field as written: `String`, `Post[]`, `Role?`, `Unsupported("circle")`.
+public struct FieldType: Sendable, Hashable, CustomStringConvertible {
+    public enum Arity: Sendable, Hashable {
+        case required
+        case optional
+        case list
+    }
+
+    /// The type's name; `Unsupported` for `Unsupported("…")`.
+    public var name: String
+    /// The database type of `Unsupported("…")`, else `nil`.
+    public var unsupported: String?
+    public var arity: Arity
+    /// The name only (without `?`/`[]`), where unknown-type errors point.
+    public var nameRange: SourceRange
+    public var range: SourceRange
+
+    public init(name: String, unsupported: String? = nil, arity: Arity, nameRange: SourceRange, range: SourceRange) {
+        self.name = name
+        self.unsupported = unsupported
+        self.arity = arity
+        self.nameRange = nameRange
+        self.range = range
+    }
+
+    public var isList: Bool { arity == .list }
+    public var isOptional: Bool { arity == .optional }
+
+    public var description: String {
+        var text = name
+        if let unsupported { text = "Unsupported(\"\(unsupported)\")" }
+        switch arity {
+        case .required: return text
+        case .optional: return text + "?"
+        case .list: return text + "[]"
+        }
+    }
+}
+
+/// A field of a model, view or composite type.
+public struct Field: Sendable, Hashable {
+    public var name: Identifier
+    public var type: FieldType
+    public var attributes: [Attribute]
+    /// The `///` lines before the field, without the slashes.
+    public var documentation: [String]
+    /// A `//` comment after the field on the same line.
+    public var trailingComment: Comment?
+    public var range: SourceRange
+
+    public init(
+        name: Identifier,
+        type: FieldType,
+        attributes: [Attribute],
+        documentation: [String] = [],
+        trailingComment: Comment? = nil,
+        range: SourceRange
+    ) {
+        self.name = name
+        self.type = type
+        self.attributes = attributes
+        self.documentation = documentation
+        self.trailingComment = trailingComment
+        self.range = range
+    }
+
+    /// The attributes named `name` (without `@`).
+    public func attributes(named name: String) -> [Attribute] {
+        attributes.filter { $0.name == name }
+    }
+
+    /// The first attribute named `name` (without `@`).
+    public func attribute(_ name: String) -> Attribute? {
+        attributes.first { $0.name == name }
+    }
+}
+
+/// A value of an enum, with its attributes (`@map`).
+public struct EnumValue: Sendable, Hashable {
+    public var name: Identifier
+    public var attributes: [Attribute]
+    public var documentation: [String]
+    public var trailingComment: Comment?
+    public var range: SourceRange
+
+    public init(
+        name: Identifier,
+        attributes: [Attribute],
+        documentation: [String] = [],
+        trailingComment: Comment? = nil,
+        range: SourceRange
+    ) {
+        self.name = name
+        self.attributes = attributes
+        self.documentation = documentation
+        self.trailingComment = trailingComment
+        self.range = range
+    }
+}
+
+/// A `key = value` line of a `datasource` or `generator` block.
+public struct ConfigProperty: Sendable, Hashable {
+    public var name: Identifier
+    public var value: Expression
+    public var documentation: [String]
+    public var trailingComment: Comment?
+    public var range: SourceRange
+
+    public init(
+        name: Identifier,
+        value: Expression,
+        documentation: [String] = [],
+        trailingComment: Comment? = nil,
+        range: SourceRange
+    ) {
+        self.name = name
+        self.value = value
+        self.documentation = documentation
+        self.trailingComment = trailingComment
+        self.range = range
+    }
+}

@@ -1,0 +1,17 @@
+/// The sets of fields a model declares unique: `@id`, `@unique`, `@@id`, `@@unique`.
+///
+/// Relations need them twice: `references` must point at one, and the foreign key of a 1-1
+/// relation must be one.
+enum UniqueCriteria {
+    static func of(_ model: Block) -> [Set<String>] {
+        var criteria: [Set<String>] = []
+        for field in model.fields where field.attribute("id") != nil || field.attribute("unique") != nil {
+            criteria.append([field.name.name])
+        }
+        for attribute in model.blockAttributes where attribute.name == "id" || attribute.name == "unique" {
+            let names = IndexRules.fieldNames(of: attribute).map(\.name)
+            if !names.isEmpty { criteria.append(Set(names)) }
+        }
+        return criteria
+    }
+}
