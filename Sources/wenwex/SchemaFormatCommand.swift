@@ -46,7 +46,10 @@ struct SchemaFormatCommand: AsyncParsableCommand {
                 )
                 throw ExitCode(1)
             }
-            output.line("All \(sources.count) schema file\(sources.count == 1 ? " is" : "s are") formatted.")
+            output.line(
+                sources.count == 1
+                    ? "\(sources[0].path) is formatted." : "All \(sources.count) schema files are formatted."
+            )
             return
         }
         try write(changed, output: output)
