@@ -106,19 +106,9 @@ public final class PostgresRouter: DatabaseRouter, Service {
             return try await primary.state.tracking {
                 try await lease(primary) { connection in
                     let session = PostgresSession(connection: connection, logger: logger)
-                    let value: Value
-                    if transactional {
-                        try await session.execute("BEGIN")
-                        do {
-                            value = try await body(session)
-                            try await session.execute("COMMIT")
-                        } catch {
-                            try? await session.execute("ROLLBACK")
-                            throw error
-                        }
-                    } else {
-                        value = try await body(session)
-                    }
+                    let value =
+                        transactional
+                        ? try await session.inTransaction { try await body(session) } : try await body(session)
                     return Written(value: value, token: try await token(after: session))
                 }
             }

@@ -56,19 +56,10 @@ public final class SQLiteRouter: DatabaseRouter {
     ) async throws -> Written<Value> {
         try await writerState.tracking {
             try await writer.with { session in
-                let value: Value
-                if transactional {
-                    try await session.execute("BEGIN IMMEDIATE")
-                    do {
-                        value = try await body(session)
-                        try await session.execute("COMMIT")
-                    } catch {
-                        try? await session.execute("ROLLBACK")
-                        throw error
-                    }
-                } else {
-                    value = try await body(session)
-                }
+                let value =
+                    transactional
+                    ? try await session.inTransaction(begin: "BEGIN IMMEDIATE") { try await body(session) }
+                    : try await body(session)
                 let position = commits.add(1, ordering: .sequentiallyConsistent).newValue
                 return Written(value: value, token: ConsistencyToken(position: position))
             }

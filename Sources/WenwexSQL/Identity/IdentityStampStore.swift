@@ -61,8 +61,7 @@ public struct IdentityStampStore: Sendable {
     public func write(_ stamp: IdentityStamp) async throws {
         let dialect = session.dialect
         let timestampType = dialect == .postgres ? "TIMESTAMPTZ" : "TEXT"
-        try await session.execute("BEGIN")
-        do {
+        try await session.inTransaction {
             if let schema {
                 try await session.execute("CREATE SCHEMA IF NOT EXISTS \(dialect.quoteIdentifier(schema))")
             }
@@ -88,10 +87,6 @@ public struct IdentityStampStore: Sendable {
                     Self.formatTimestamp(stamp.stampedAt), stamp.stampedBy,
                 ].map(SQLValue.text)
             )
-            try await session.execute("COMMIT")
-        } catch {
-            try? await session.execute("ROLLBACK")
-            throw error
         }
     }
 

@@ -34,6 +34,22 @@ extension SQLSession {
         try await query(sql, [])
     }
 
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// `begin` lets SQLite writers say `BEGIN IMMEDIATE`, which takes the write lock up front
+    /// instead of failing with `SQLITE_BUSY` halfway through.
+    public func inTransaction<Value>(begin: String = "BEGIN", _ body: () async throws -> Value) async throws -> Value {
+        try await execute(begin)
+        do {
+            let value = try await body()
+            try await execute("COMMIT")
+            return value
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Runs a query and returns each column as text (`nil` for NULL).
     public func queryText(_ sql: String, _ binds: [SQLValue] = []) async throws -> [[String?]] {
         try await query(sql, binds).map { $0.values.map(\.text) }
