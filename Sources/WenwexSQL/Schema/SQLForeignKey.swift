@@ -1,0 +1,51 @@
+/// A foreign key (`Post_authorId_fkey`) and what happens to rows when the referenced row
+/// changes or goes away.
+public struct SQLForeignKey: Sendable, Hashable, Codable {
+    public var name: String
+    /// The referencing columns, in the order matching `referencedColumns`.
+    public var columns: [String]
+    public var referencedTable: String
+    /// The referenced table's schema with multi-schema setups.
+    public var referencedSchema: String?
+    public var referencedColumns: [String]
+    public var onDelete: SQLReferentialAction
+    public var onUpdate: SQLReferentialAction
+
+    public init(
+        name: String,
+        columns: [String],
+        referencedTable: String,
+        referencedSchema: String? = nil,
+        referencedColumns: [String],
+        onDelete: SQLReferentialAction,
+        onUpdate: SQLReferentialAction
+    ) {
+        self.name = name
+        self.columns = columns
+        self.referencedTable = referencedTable
+        self.referencedSchema = referencedSchema
+        self.referencedColumns = referencedColumns
+        self.onDelete = onDelete
+        self.onUpdate = onUpdate
+    }
+}
+
+/// `ON DELETE` / `ON UPDATE` actions, spelled as in Prisma's schema (`SetNull`).
+public enum SQLReferentialAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case cascade = "Cascade"
+    case restrict = "Restrict"
+    case noAction = "NoAction"
+    case setNull = "SetNull"
+    case setDefault = "SetDefault"
+
+    /// The SQL words: `CASCADE`, `RESTRICT`, `NO ACTION`, `SET NULL`, `SET DEFAULT`.
+    public var sql: String {
+        switch self {
+        case .cascade: "CASCADE"
+        case .restrict: "RESTRICT"
+        case .noAction: "NO ACTION"
+        case .setNull: "SET NULL"
+        case .setDefault: "SET DEFAULT"
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// A database schema as the migration engine sees it: tables and enum types, nothing else.
+///
+/// It is the meeting point of the pipeline in DESIGN.md: `schema.prisma` is lowered into it,
+/// a live database is introspected into it, and migrations are the difference between two of
+/// them. So it is a plain value: `Hashable` to compare, `Codable` to snapshot, `Sendable` to
+/// hand between tasks. Tables and enums are kept sorted by (schema, name), and each table sorts
+/// its constraints by name, so two models describing the same database are `==` whatever order
+/// their sources listed things in.
+public struct SQLSchema: Sendable, Hashable, Codable {
+    /// Sorted by (schema, name).
+    public var tables: [SQLTable] {
+        didSet { tables.sort(by: Self.ordered) }
+    }
+    /// PostgreSQL enum types, sorted by (schema, name). Always empty for SQLite.
+    public var enums: [SQLEnum] {
+        didSet { enums.sort(by: Self.ordered) }
+    }
+
+    public init(tables: [SQLTable] = [], enums: [SQLEnum] = []) {
+        self.tables = tables.sorted(by: Self.ordered)
+        self.enums = enums.sorted(by: Self.ordered)
+    }
+
+    /// Decoding goes through `init` so a hand-edited snapshot is normalized too.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            tables: try container.decode([SQLTable].self, forKey: .tables),
+            enums: try container.decode([SQLEnum].self, forKey: .enums)
+        )
+    }
+
+    /// The table named `name` (in `schema`, when given).
+    public func table(_ name: String, schema: String? = nil) -> SQLTable? {
+        tables.first { $0.name == name && (schema == nil || $0.schema == schema) }
+    }
+
+    /// The enum type named `name` (in `schema`, when given).
+    public func enumeration(_ name: String, schema: String? = nil) -> SQLEnum? {
+        enums.first { $0.name == name && (schema == nil || $0.schema == schema) }
+    }
+
+    /// The schema as a database can show it: application-generated defaults (`uuid()`,
+    /// `@updatedAt`, …) removed, since they exist only in the client and introspection never
+    /// sees them. Compare this with an introspected model.
+    public var databaseView: SQLSchema {
+        var copy = self
+        copy.tables = tables.map { table in
+            var table = table
+            table.columns = table.columns.map { column in
+                var column = column
+                if column.default?.isDatabaseDefault == false { column.default = nil }
+                return column
+            }
+            return table
+        }
+        return copy
+    }
+
+    private static func ordered(_ lhs: SQLTable, _ rhs: SQLTable) -> Bool {
+        (lhs.schema ?? "", lhs.name) < (rhs.schema ?? "", rhs.name)
+    }
+
+    private static func ordered(_ lhs: SQLEnum, _ rhs: SQLEnum) -> Bool {
+        (lhs.schema ?? "", lhs.name) < (rhs.schema ?? "", rhs.name)
+    }
+}
