@@ -45,6 +45,7 @@ let package = Package(
         ),
         .target(
             name: "WenwexSchema",
+            dependencies: ["WenwexSQL"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -92,6 +93,7 @@ let package = Package(
                 "WenwexSQL",
                 "WenwexRouting",
                 "WenwexTestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -105,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexSchemaTests",
-            dependencies: ["WenwexSchema"],
+            dependencies: ["WenwexSchema", "WenwexSQL"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -6,11 +6,16 @@ import WenwexRouting
 import WenwexSQL
 import WenwexTestSupport
 
-// Read throughput and latency through the router, against PostgresNIO straight to one replica
-// and against pgpool-II doing the same split, all on one cluster (a primary and two streaming
-// replicas) in one run. Usage: scripts/bench [--seconds N] [--workers N,N]
+// `WenwexBench dotenv`: Wenwex's dotenv parser against swift-configuration's reader.
+// `WenwexBench [--seconds N] [--workers N,N]`: read throughput and latency through the router,
+// against PostgresNIO straight to one replica and against pgpool-II doing the same split, all
+// on one cluster (a primary and two streaming replicas) in one run.
 
 let arguments = CommandLine.arguments
+if arguments.dropFirst().first == "dotenv" {
+    try await DotenvBenchmark.run()
+    exit(0)
+}
 func option(_ name: String, default value: String) -> String {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
     return arguments[index + 1]

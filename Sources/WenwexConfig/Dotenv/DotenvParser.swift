@@ -16,7 +16,9 @@ public struct DotenvParser {
     private var line = 1
     private var column = 1
     private let path: String
-    private var entries: [DotenvEntry] = []
+    /// Assignments in file order; a later assignment of a name leaves `nil` in its earlier place.
+    private var entries: [DotenvEntry?] = []
+    private var entryIndex: [String: Int] = [:]
     private var problems: [ConfigurationProblem] = []
 
     /// Parses `text`, naming `path` in problems. Later assignments of a name replace earlier ones.
@@ -26,7 +28,7 @@ public struct DotenvParser {
         if !parser.problems.isEmpty {
             throw ConfigurationError(parser.problems)
         }
-        return parser.entries
+        return parser.entries.compactMap { $0 }
     }
 
     private init(text: String, path: String) {
@@ -99,7 +101,8 @@ public struct DotenvParser {
         default: value = parseUnquoted()
         }
         guard let value else { return false }
-        entries.removeAll(where: { $0.name == name })
+        if let earlier = entryIndex[name] { entries[earlier] = nil }
+        entryIndex[name] = entries.count
         entries.append(DotenvEntry(name: name, value: value, line: nameLine, column: nameColumn))
         return true
     }
