@@ -1,0 +1,52 @@
+import WenwexSQL
+
+/// `@unique`, `@@unique` and `@@index` as unique and plain indexes with Prisma's names.
+enum IndexLowering {
+    /// `@unique` fields and `@@unique` lists: `{table}_{columns}_key`, or `map:`.
+    static func uniques(of model: Block, table: String, _ context: LoweringContext) -> [SQLUnique] {
+        let single = context.columnFields(of: model).compactMap { field -> SQLUnique? in
+            guard let attribute = field.attribute("unique") else { return nil }
+            let columns = [context.columnName(field)]
+            return SQLUnique(
+                name: LoweringContext.mapArgument(attribute)
+                    ?? ConstraintNames.unique(table: table, columns: columns, dialect: context.dialect),
+                columns: columns
+            )
+        }
+        let compound = model.blockAttributes(named: "unique").map { attribute in
+            let columns = context.columnNames(IndexRules.fieldNames(of: attribute).map(\.name), in: model)
+            return SQLUnique(
+                name: LoweringContext.mapArgument(attribute)
+                    ?? ConstraintNames.unique(table: table, columns: columns, dialect: context.dialect),
+                columns: columns
+            )
+        }
+        return single + compound
+    }
+
+    /// `@@index` lists with their sort orders: `{table}_{columns}_idx`, or `map:` (or the
+    /// `name:` older schemas used for the database name). `type: Gin` etc. becomes the method.
+    static func indexes(of model: Block, table: String, _ context: LoweringContext) -> [SQLIndex] {
+        model.blockAttributes(named: "index").map { attribute in
+            let elements = attribute.argument("fields", position: 0)?.value.elements ?? []
+            let columns = elements.compactMap { element -> SQLIndex.Column? in
+                guard let field = element.constantName else { return nil }
+                var sort = SQLIndex.SortOrder.ascending
+                if case .function(_, let arguments) = element.kind,
+                    arguments.first(where: { $0.name?.name == "sort" })?.value.constantName == "Desc"
+                {
+                    sort = .descending
+                }
+                return SQLIndex.Column(context.columnNames([field], in: model)[0], sort: sort)
+            }
+            let explicit = LoweringContext.mapArgument(attribute) ?? attribute.argument("name")?.value.stringValue
+            let method = attribute.argument("type")?.value.constantName.map { $0.lowercased() }
+            return SQLIndex(
+                name: explicit
+                    ?? ConstraintNames.index(table: table, columns: columns.map(\.name), dialect: context.dialect),
+                columns: columns,
+                method: method == "btree" ? nil : method
+            )
+        }
+    }
+}

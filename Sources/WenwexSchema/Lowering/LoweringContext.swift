@@ -1,0 +1,87 @@
+import WenwexSQL
+
+/// What lowering needs to know about the whole schema: lookups by name, the datasource's
+/// settings, and the database names (`@map`/`@@map`/`@@schema`) of everything.
+struct LoweringContext {
+    let lookup: ValidationContext
+    let dialect: SQLDialect
+    /// `relationMode = "prisma"`: relations are enforced by the client, the database gets no
+    /// foreign keys.
+    let emulatesRelations: Bool
+    /// The datasource lists `schemas`, so `@@schema` places tables and enums.
+    let isMultiSchema: Bool
+
+    init(schema: PrismaSchema, dialect: SQLDialect) {
+        lookup = ValidationContext(schema: schema)
+        self.dialect = dialect
+        let datasource = lookup.datasource
+        emulatesRelations = datasource?.property("relationMode")?.value.stringValue == "prisma"
+        isMultiSchema = datasource?.property("schemas") != nil
+    }
+
+    /// The models that become tables: not views, composite types or `@@ignore`d models.
+    var models: [Block] {
+        lookup.schema.models.filter { !$0.isIgnored }
+    }
+
+    /// The model named `name` when it becomes a table.
+    func model(_ name: String) -> Block? {
+        guard let model = lookup.models[name], model.kind == .model, !model.isIgnored else { return nil }
+        return model
+    }
+
+    func tableName(_ model: Block) -> String {
+        Self.mapped(model.blockAttributes(named: "map").first) ?? model.name.name
+    }
+
+    func columnName(_ field: Field) -> String {
+        Self.mapped(field.attribute("map")) ?? field.name.name
+    }
+
+    func enumName(_ enumeration: Block) -> String {
+        Self.mapped(enumeration.blockAttributes(named: "map").first) ?? enumeration.name.name
+    }
+
+    func enumValueName(_ value: EnumValue) -> String {
+        Self.mapped(value.attributes.first { $0.name == "map" }) ?? value.name.name
+    }
+
+    /// The `@@schema` of a model or enum when the datasource uses several schemas.
+    func schemaName(_ block: Block) -> String? {
+        guard isMultiSchema else { return nil }
+        return Self.mapped(block.blockAttributes(named: "schema").first)
+    }
+
+    /// The column names of the fields `names` of `model`.
+    func columnNames(_ names: [String], in model: Block) -> [String] {
+        names.map { name in model.field(name).map(columnName) ?? name }
+    }
+
+    /// The fields that become columns: scalars, enums and `Unsupported`, not `@ignore`d.
+    func columnFields(of model: Block) -> [Field] {
+        model.fields.filter { field in
+            guard field.attribute("ignore") == nil, let resolved = lookup.resolve(field.type) else { return false }
+            switch resolved {
+            case .scalar, .enum, .unsupported: return true
+            case .model, .composite: return false
+            }
+        }
+    }
+
+    /// The model's primary key fields: `@id` or `@@id([…])`.
+    func primaryKeyFields(of model: Block) -> [String] {
+        if let field = model.fields.first(where: { $0.attribute("id") != nil }) { return [field.name.name] }
+        guard let id = model.blockAttributes(named: "id").first else { return [] }
+        return IndexRules.fieldNames(of: id).map(\.name)
+    }
+
+    /// The string argument of `@map("…")`, `@@map("…")`, `@@schema("…")`, `map: "…"`.
+    static func mapped(_ attribute: Attribute?) -> String? {
+        attribute?.argument("name", position: 0)?.value.stringValue
+    }
+
+    /// The `map: "…"` argument of an attribute.
+    static func mapArgument(_ attribute: Attribute) -> String? {
+        attribute.argument("map")?.value.stringValue
+    }
+}

@@ -1,0 +1,77 @@
+public import WenwexSQL
+
+/// Turns a Prisma schema into the SQL schema model, the way Prisma Migrate would create it.
+///
+/// The aim is equality: a database Prisma created from `schema.prisma` and the model lowered
+/// here from the same file compare `==` (after `SQLSchema.databaseView`), so Wenwex can take
+/// over an existing Prisma project without a spurious migration. That is why every name and
+/// type below follows Prisma's conventions rather than our own taste.
+///
+/// Tables come from models (not views, composite types or `@@ignore`d models) and implicit
+/// many-to-many relations; `@ignore`d fields get no column. The schema must be valid
+/// (`SchemaCheck.isValid`); lowering an invalid one skips what it cannot make sense of.
+public enum SchemaLowering {
+    public static func lower(_ schema: PrismaSchema, dialect: SQLDialect) -> SQLSchema {
+        let context = LoweringContext(schema: schema, dialect: dialect)
+        let tables = context.models.map { table(for: $0, context) } + RelationLowering.joinTables(context)
+        return SQLSchema(tables: tables, enums: enums(context))
+    }
+
+    /// PostgreSQL enum types; SQLite has none (enum columns are `TEXT`).
+    private static func enums(_ context: LoweringContext) -> [SQLEnum] {
+        guard context.dialect == .postgres else { return [] }
+        return context.lookup.schema.enums.map { enumeration in
+            SQLEnum(
+                name: context.enumName(enumeration),
+                schema: context.schemaName(enumeration),
+                values: enumeration.enumValues.map(context.enumValueName)
+            )
+        }
+    }
+
+    private static func table(for model: Block, _ context: LoweringContext) -> SQLTable {
+        let name = context.tableName(model)
+        let columns = context.columnFields(of: model).map { field in
+            let column = context.columnName(field)
+            let (value, isAutoIncrement) = DefaultLowering.lower(field, table: name, column: column, context)
+            var type = ColumnTypes.type(of: field, context)
+            if isAutoIncrement && context.dialect == .sqlite {
+                // SQLite numbers rows only in an `INTEGER PRIMARY KEY` column.
+                type = SQLColumnType("INTEGER", family: type.family)
+            }
+            return SQLColumn(
+                name: column,
+                type: type,
+                // Prisma creates scalar lists as nullable arrays.
+                isNullable: field.type.isOptional || field.type.isList,
+                default: value,
+                isAutoIncrement: isAutoIncrement
+            )
+        }
+        return SQLTable(
+            name: name,
+            schema: context.schemaName(model),
+            columns: columns,
+            primaryKey: primaryKey(of: model, table: name, context),
+            uniques: IndexLowering.uniques(of: model, table: name, context),
+            indexes: IndexLowering.indexes(of: model, table: name, context),
+            foreignKeys: RelationLowering.foreignKeys(of: model, context)
+        )
+    }
+
+    /// `@id` or `@@id`, named `{table}_pkey` (or `map:`); SQLite keeps no primary key names.
+    private static func primaryKey(of model: Block, table: String, _ context: LoweringContext) -> SQLPrimaryKey? {
+        let fields = context.primaryKeyFields(of: model)
+        guard !fields.isEmpty else { return nil }
+        let attribute =
+            model.fields.first { $0.attribute("id") != nil }?.attribute("id") ?? model.blockAttributes(named: "id").first
+        let name: String? =
+            switch context.dialect {
+            case .postgres:
+                attribute.flatMap(LoweringContext.mapArgument)
+                    ?? ConstraintNames.primaryKey(table: table, dialect: context.dialect)
+            case .sqlite: nil
+            }
+        return SQLPrimaryKey(name: name, columns: context.columnNames(fields, in: model))
+    }
+}
