@@ -395,6 +395,55 @@ struct LoweringTests {
         #expect(sqlite.table(table)?.uniques.first?.name == "\(table)_anotherQuiteLongColumnNameForTesting_key")
     }
 
+    @Test func optionalRelationsSetNullByDefault() throws {
+        let schema = try Self.lower(
+            """
+            datasource db {
+              provider = "sqlite"
+            }
+            model Team {
+              id      Int      @id
+              members Member[]
+            }
+            model Member {
+              id     Int   @id
+              teamId Int?
+              team   Team? @relation(fields: [teamId], references: [id])
+            }
+            """,
+            dialect: .sqlite
+        )
+        let key = try #require(schema.table("Member")?.foreignKey("Member_teamId_fkey"))
+        #expect(key.onDelete == .setNull)
+        #expect(key.onUpdate == .cascade)
+    }
+
+    @Test func selfManyToManyJoinTableReferencesTheModelTwice() throws {
+        let schema = try Self.lower(
+            """
+            datasource db {
+              provider = "postgresql"
+            }
+            model Person {
+              id        BigInt   @id @default(autoincrement())
+              followers Person[] @relation("Follows")
+              following Person[] @relation("Follows")
+
+              @@map("people")
+            }
+            """,
+            dialect: .postgres
+        )
+        #expect(schema.tables.map(\.name) == ["_Follows", "people"])
+        let join = try #require(schema.table("_Follows"))
+        #expect(join.columns == [
+            SQLColumn(name: "A", type: SQLColumnType("BIGINT", family: .bigInt)),
+            SQLColumn(name: "B", type: SQLColumnType("BIGINT", family: .bigInt)),
+        ])
+        #expect(join.foreignKeys.map(\.referencedTable) == ["people", "people"])
+        #expect(join.foreignKeys.map(\.name) == ["_Follows_A_fkey", "_Follows_B_fkey"])
+    }
+
     // MARK: - The model itself
 
     @Test func modelsCompareEqualWhateverOrderTheyWereBuiltIn() throws {
