@@ -1,9 +1,10 @@
 // swift-tools-version: 6.2
 //
 // Wenwex: the environment-safe data platform for Swift servers.
-// The module order below is the dependency order of ../shared/DESIGN.md: a module depends only
-// on modules listed before it. Modules arrive with the issue that gives them real behaviour
-// (WenwexSchema, WenwexMigrate, WenwexRouting, … follow WenwexSQL).
+// The module order below is the dependency order of ../shared/DESIGN.md, with one change: the
+// SQL schema model lives in WenwexSQL and the Prisma schema is lowered into it, so WenwexSQL
+// comes before WenwexSchema. A module depends only on modules listed before it. Modules arrive
+// with the issue that gives them real behaviour (WenwexMigrate, WenwexOps, … are still to come).
 
 import PackageDescription
 
@@ -18,8 +19,8 @@ let package = Package(
     products: [
         .executable(name: "wenwex", targets: ["wenwex"]),
         .library(name: "WenwexConfig", targets: ["WenwexConfig"]),
-        .library(name: "WenwexSchema", targets: ["WenwexSchema"]),
         .library(name: "WenwexSQL", targets: ["WenwexSQL"]),
+        .library(name: "WenwexSchema", targets: ["WenwexSchema"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
     ],
@@ -44,11 +45,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "WenwexSchema",
-            dependencies: ["WenwexSQL"],
-            swiftSettings: swiftSettings
-        ),
-        .target(
             name: "WenwexSQL",
             dependencies: [
                 "WenwexConfig",
@@ -57,6 +53,11 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WenwexSchema",
+            dependencies: ["WenwexSQL"],
             swiftSettings: swiftSettings
         ),
         .target(
