@@ -168,7 +168,9 @@ func endpoint(_ port: Int, _ role: DatabaseEndpoints.Endpoint.Role) throws -> Da
 }
 
 func clientConfiguration(port: Int) throws -> PostgresClient.Configuration {
-    guard case .postgres(let location) = try endpoint(port, .replica).url.kind else { fatalError() }
+    guard case .postgres(let location) = try endpoint(port, .replica).url.kind else {
+        throw BenchmarkError(description: "the benchmark endpoint is not a PostgreSQL URL")
+    }
     return try PostgresSettings.client(location, connectTimeout: .seconds(2), maximumConnections: 32)
 }
 
