@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexSchemaTests",
-            dependencies: ["WenwexSchema", "WenwexSQL"],
+            dependencies: ["WenwexSchema", "WenwexSQL", "WenwexTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
