@@ -123,7 +123,8 @@ struct PostgresIntrospectionTests {
                     "big" BIGSERIAL NOT NULL,
                     "small" SMALLINT NOT NULL,
                     "c" CHAR(3),
-                    "geo" POINT
+                    "geo" POINT,
+                    "cat" TEXT DEFAULT ('a' || 'b')
                 )
                 """
             )
@@ -139,7 +140,7 @@ struct PostgresIntrospectionTests {
                 SQLColumnType("BYTEA", family: .bytes), SQLColumnType("UUID", family: .string),
                 SQLColumnType("TEXT[]", family: .string, isArray: true), SQLColumnType("BIGINT", family: .bigInt),
                 SQLColumnType("SMALLINT", family: .int), SQLColumnType("CHAR(3)", family: .string),
-                SQLColumnType("point", family: .unsupported),
+                SQLColumnType("point", family: .unsupported), SQLColumnType("TEXT", family: .string),
             ]
         )
         #expect(
@@ -148,10 +149,11 @@ struct PostgresIntrospectionTests {
                 .literal(.number("-1")), .literal(.number("0.5")), .literal(.boolean(false)),
                 .literal(.string(#"{"a": 1}"#)), nil, .expression("gen_random_uuid()"),
                 .literal(.array([.string("a"), .string("b")])), .sequence("t_big_seq"), nil, nil, nil,
+                .expression("('a'::text || 'b'::text)"),
             ]
         )
         #expect(columns.map(\.isAutoIncrement) == columns.map { $0.name == "big" })
-        #expect(columns.filter(\.isNullable).map(\.name) == ["tz", "by", "tags", "c", "geo"])
+        #expect(columns.filter(\.isNullable).map(\.name) == ["tz", "by", "tags", "c", "geo", "cat"])
     }
 
     @Test func severalSchemasNameTheirTables() async throws {

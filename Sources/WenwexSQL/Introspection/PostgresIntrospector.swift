@@ -254,9 +254,11 @@ public struct PostgresIntrospector: SchemaIntrospector {
         return .string(content)
     }
 
-    /// Whether `rest` is empty or one or more `::type` casts.
+    /// Whether `rest` is empty or one or more `::type` casts (and no operator or other value).
     private static func cast(_ rest: Substring) -> Bool {
-        rest.isEmpty || rest.hasPrefix("::")
+        guard !rest.isEmpty else { return true }
+        return rest.hasPrefix("::")
+            && rest.allSatisfy { $0.isLetter || $0.isNumber || " _\".:[](),".contains($0) }
     }
 
     /// The index of the quote closing a string that starts at `text`'s first character.
@@ -338,7 +340,6 @@ public struct PostgresIntrospector: SchemaIntrospector {
         else { return text }
         var name = ""
         var inQuotes = false
-        var parts: [String] = []
         var characters = Array(content)[...]
         while let character = characters.popFirst() {
             if character == "\"" {
@@ -349,7 +350,6 @@ public struct PostgresIntrospector: SchemaIntrospector {
                     inQuotes.toggle()
                 }
             } else if character == ".", !inQuotes {
-                parts.append(name)
                 name = ""
             } else {
                 name.append(character)
