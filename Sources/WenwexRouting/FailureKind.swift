@@ -1,5 +1,4 @@
 import PostgresNIO
-import WenwexConfig
 
 /// Whether an error means the node is unusable (so the request may move elsewhere) or is the
 /// statement's own fault (so it must reach the caller unchanged).
@@ -29,14 +28,5 @@ enum FailureKind: Equatable {
             let name = String(describing: type(of: error))
             self = name.contains("ConnectionPoolError") || name.contains("ChannelError") ? .node : .statement
         }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] { return message }
-            if let underlying = error.underlying { return SecretMasker.maskingCredentials(in: "\(underlying)") }
-            return "\(error.code)"
-        }
-        return SecretMasker.maskingCredentials(in: "\(error)")
     }
 }

@@ -59,7 +59,7 @@ extension PostgresRouter {
             report(node, before: before, after: after)
             return node.state.role == .primary ? sample.position : nil
         } catch {
-            let reason = "probe failed: \(FailureKind.describe(error))"
+            let reason = "probe failed: \(DatabaseErrorText.describe(error))"
             let (before, after) = node.state.update { $0.markUnreachable(reason) }
             // Drop the probe connection (closed first: PostgresNIO asserts that connections are
             // closed before they are released) so the next probe reconnects.

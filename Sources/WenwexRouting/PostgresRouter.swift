@@ -113,7 +113,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 }
             }
         } catch  where FailureKind(error) != .statement {
-            let reason = FailureKind.describe(error)
+            let reason = DatabaseErrorText.describe(error)
             eject(primary, reason: reason)
             throw RoutingError.primaryUnavailable(reason: reason)
         }
@@ -190,7 +190,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
             } catch is NotCaughtUp {
                 behind.append(node.state)
             } catch  where FailureKind(error) != .statement {
-                eject(node, reason: FailureKind.describe(error))
+                eject(node, reason: DatabaseErrorText.describe(error))
                 failed.append(node.state)
             }
         }
@@ -230,7 +230,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 }
             }
         } catch  where FailureKind(error) != .statement {
-            eject(primary, reason: FailureKind.describe(error))
+            eject(primary, reason: DatabaseErrorText.describe(error))
             throw RoutingError.noNodeAvailable
         }
     }

@@ -58,7 +58,7 @@ struct DbStampCommand: AsyncParsableCommand {
             throw ExitCode(1)
         } catch {
             output.error(
-                "error: stamping \(primary.url.label) failed: \(SecretMasker.maskingCredentials(in: String(describing: error)))"
+                "error: stamping \(primary.url.label) failed: \(DatabaseErrorText.describe(error))"
             )
             throw ExitCode(1)
         }

@@ -82,8 +82,10 @@ public struct DatabaseUnavailable: Error, Sendable, CustomStringConvertible {
 ///
 /// PostgresNIO's `PSQLError.description` is deliberately generic; the server's message and the
 /// underlying network error are what a person needs.
-enum DatabaseErrorText {
-    static func describe(_ error: any Error) -> String {
+public enum DatabaseErrorText {
+    /// One line for `error`, safe to log or show: the server's message and SQLSTATE, the
+    /// network error, or the driver's error code; credentials masked.
+    public static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] {
                 let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
