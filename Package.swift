@@ -3,8 +3,9 @@
 // Wenwex: the environment-safe data platform for Swift servers.
 // The module order below is the dependency order of ../shared/DESIGN.md, with one change: the
 // SQL schema model lives in WenwexSQL and the Prisma schema is lowered into it, so WenwexSQL
-// comes before WenwexSchema. A module depends only on modules listed before it. Modules arrive
-// with the issue that gives them real behaviour (WenwexMigrate, WenwexOps, … are still to come).
+// comes before WenwexSchema, and WenwexMigrate follows both. A module depends only on modules
+// listed before it. Modules arrive with the issue that gives them real behaviour (WenwexOps, …
+// are still to come).
 
 import PackageDescription
 
@@ -21,12 +22,14 @@ let package = Package(
         .library(name: "WenwexConfig", targets: ["WenwexConfig"]),
         .library(name: "WenwexSQL", targets: ["WenwexSQL"]),
         .library(name: "WenwexSchema", targets: ["WenwexSchema"]),
+        .library(name: "WenwexMigrate", targets: ["WenwexMigrate"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -61,6 +64,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WenwexMigrate",
+            dependencies: [
+                "WenwexConfig",
+                "WenwexSQL",
+                "WenwexSchema",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WenwexRouting",
             dependencies: [
                 "WenwexConfig",
@@ -92,6 +106,7 @@ let package = Package(
             dependencies: [
                 "WenwexConfig",
                 "WenwexSQL",
+                "WenwexSchema",
                 "WenwexRouting",
                 "WenwexTestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -115,6 +130,12 @@ let package = Package(
         .testTarget(
             name: "WenwexSQLTests",
             dependencies: ["WenwexConfig", "WenwexSQL", "WenwexTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexMigrateTests",
+            dependencies: ["WenwexConfig", "WenwexMigrate", "WenwexSQL", "WenwexSchema", "WenwexTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
