@@ -1,0 +1,86 @@
+public import WenwexSQL
+
+/// A statement of a migration failed; everything the migration did before it was rolled back.
+public struct MigrationStatementFailed: Error, Sendable, CustomStringConvertible {
+    /// 1-based position of the statement in the file.
+    public var statementNumber: Int
+    public var statement: String
+    /// The database's message (no secrets).
+    public var reason: String
+
+    public var description: String {
+        "statement \(statementNumber) failed: \(reason)\n    \(statement.split(separator: "\n").joined(separator: "\n    "))"
+    }
+}
+
+/// Runs one migration file against a database, all of it or none of it.
+///
+/// PostgreSQL runs the statements in one transaction. SQLite does too, with two additions its
+/// table-redefinition procedure needs: foreign keys are switched off around the transaction
+/// (inside one, `PRAGMA foreign_keys` does nothing, and dropping a parent table with them on
+/// would delete or orphan child rows), and `PRAGMA foreign_key_check` must come back empty
+/// before the transaction commits. A PostgreSQL file that builds an index `CONCURRENTLY` cannot
+/// run in a transaction at all; its statements run one by one and the file says so.
+public enum MigrationScriptRunner {
+    /// Runs `script` and returns how many statements it applied.
+    @discardableResult
+    public static func run(_ script: String, on session: any SQLSession) async throws -> Int {
+        let statements = SQLScript.statements(in: script)
+        switch session.dialect {
+        case .postgres:
+            if statements.contains(where: Self.cannotRunInTransaction) {
+                return try await runEach(statements, on: session)
+            }
+            return try await session.inTransaction { try await runEach(statements, on: session) }
+        case .sqlite:
+            try await session.execute("PRAGMA foreign_keys = OFF")
+            do {
+                let count = try await session.inTransaction(begin: "BEGIN IMMEDIATE") {
+                    let count = try await runEach(statements, on: session)
+                    try await checkForeignKeys(session, after: statements.count)
+                    return count
+                }
+                try await session.execute("PRAGMA foreign_keys = ON")
+                return count
+            } catch {
+                try? await session.execute("PRAGMA foreign_keys = ON")
+                throw error
+            }
+        }
+    }
+
+    static func cannotRunInTransaction(_ statement: String) -> Bool {
+        let words = statement.uppercased().split(whereSeparator: { $0.isWhitespace || $0 == "(" }).prefix(6)
+        return words.contains("CONCURRENTLY") || (words.first == "VACUUM")
+    }
+
+    private static func runEach(_ statements: [String], on session: any SQLSession) async throws -> Int {
+        for (index, statement) in statements.enumerated() {
+            do {
+                if statement.uppercased().hasPrefix("PRAGMA") {
+                    _ = try await session.query(statement)
+                } else {
+                    try await session.execute(statement)
+                }
+            } catch {
+                throw MigrationStatementFailed(
+                    statementNumber: index + 1,
+                    statement: statement,
+                    reason: DatabaseErrorText.describe(error)
+                )
+            }
+        }
+        return statements.count
+    }
+
+    private static func checkForeignKeys(_ session: any SQLSession, after count: Int) async throws {
+        let violations = try await session.queryText("PRAGMA foreign_key_check")
+        guard !violations.isEmpty else { return }
+        let tables = Set(violations.compactMap { $0.first ?? nil }).sorted()
+        throw MigrationStatementFailed(
+            statementNumber: count,
+            statement: "PRAGMA foreign_key_check",
+            reason: "\(violations.count) row(s) in \(tables.joined(separator: ", ")) would reference rows that do not exist"
+        )
+    }
+}

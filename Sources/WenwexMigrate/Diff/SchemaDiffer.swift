@@ -1,0 +1,178 @@
+public import WenwexSQL
+
+/// Computes the ordered changes that turn one schema into another.
+///
+/// Matching is by name, as in Prisma Migrate: a renamed table or column is a drop and an add
+/// (the linter then warns about the drop). A constraint or index whose definition changed is
+/// dropped and created again; a foreign key is also re-created when a column on either side
+/// of it changes type, because PostgreSQL refuses to change the type under a live key.
+///
+/// Both sides are compared as the database sees them (`SQLSchema.databaseView`): a default the
+/// client computes (`uuid()`, `@updatedAt`) never causes a change. Types compare by their SQL
+/// text, not their family: SQLite stores a `BigInt` id as `INTEGER`, and that is no change.
+public enum SchemaDiffer {
+    public static func changes(from old: SQLSchema, to new: SQLSchema) -> [SchemaChange] {
+        let old = old.databaseView
+        let new = new.databaseView
+        var plan = Plan()
+        let oldTables = Dictionary(old.tables.map { (TableName(of: $0), $0) }, uniquingKeysWith: { first, _ in first })
+        let newTables = Dictionary(new.tables.map { (TableName(of: $0), $0) }, uniquingKeysWith: { first, _ in first })
+        let retypedColumns = retyped(oldTables, newTables)
+
+        for table in old.tables {
+            let name = TableName(of: table)
+            guard let target = newTables[name] else {
+                plan.dropForeignKeys += table.foreignKeys.map { .dropForeignKey(name, $0) }
+                plan.dropTables.append(.dropTable(table))
+                continue
+            }
+            diffTable(name, from: table, to: target, retyped: retypedColumns, into: &plan)
+        }
+        for table in new.tables where oldTables[TableName(of: table)] == nil {
+            var created = table
+            created.uniques = []
+            created.indexes = []
+            created.foreignKeys = []
+            plan.createTables.append(.createTable(created))
+            plan.createIndexes += table.allIndexes.map { .createIndex(TableName(of: table), $0) }
+            plan.addForeignKeys += table.foreignKeys.map { .addForeignKey(TableName(of: table), $0) }
+        }
+        diffEnums(from: old, to: new, into: &plan)
+        return plan.ordered
+    }
+
+    /// The changes in the order they can run.
+    private struct Plan {
+        var dropForeignKeys: [SchemaChange] = []
+        var dropIndexes: [SchemaChange] = []
+        var createEnums: [SchemaChange] = []
+        var dropPrimaryKeys: [SchemaChange] = []
+        var createTables: [SchemaChange] = []
+        var alterColumns: [SchemaChange] = []
+        var addPrimaryKeys: [SchemaChange] = []
+        var dropTables: [SchemaChange] = []
+        var dropEnums: [SchemaChange] = []
+        var createIndexes: [SchemaChange] = []
+        var addForeignKeys: [SchemaChange] = []
+
+        var ordered: [SchemaChange] {
+            dropForeignKeys + dropIndexes + createEnums + dropPrimaryKeys + createTables + alterColumns
+                + addPrimaryKeys + dropTables + dropEnums + createIndexes + addForeignKeys
+        }
+    }
+
+    /// Columns whose type changes, by table: keys over them must be re-created.
+    private static func retyped(_ old: [TableName: SQLTable], _ new: [TableName: SQLTable]) -> Set<ColumnReference> {
+        var result: Set<ColumnReference> = []
+        for (name, table) in old {
+            guard let target = new[name] else { continue }
+            for column in table.columns {
+                if let changed = target.column(column.name), !sameType(changed.type, column.type) {
+                    result.insert(ColumnReference(table: name, column: column.name))
+                }
+            }
+        }
+        return result
+    }
+
+    private struct ColumnReference: Hashable {
+        var table: TableName
+        var column: String
+    }
+
+    private static func diffTable(
+        _ name: TableName,
+        from old: SQLTable,
+        to new: SQLTable,
+        retyped: Set<ColumnReference>,
+        into plan: inout Plan
+    ) {
+        let droppedColumns = Set(old.columns.map(\.name)).subtracting(new.columns.map(\.name))
+
+        // Foreign keys.
+        for key in old.foreignKeys {
+            let target = new.foreignKey(key.name)
+            let referenced = TableName(key.referencedTable, schema: key.referencedSchema)
+            let touchesRetyped =
+                key.columns.contains { retyped.contains(ColumnReference(table: name, column: $0)) }
+                || key.referencedColumns.contains { retyped.contains(ColumnReference(table: referenced, column: $0)) }
+            if target != key || touchesRetyped {
+                plan.dropForeignKeys.append(.dropForeignKey(name, key))
+            }
+        }
+        for key in new.foreignKeys {
+            let previous = old.foreignKey(key.name)
+            let referenced = TableName(key.referencedTable, schema: key.referencedSchema)
+            let touchesRetyped =
+                key.columns.contains { retyped.contains(ColumnReference(table: name, column: $0)) }
+                || key.referencedColumns.contains { retyped.contains(ColumnReference(table: referenced, column: $0)) }
+            if previous != key || touchesRetyped {
+                plan.addForeignKeys.append(.addForeignKey(name, key))
+            }
+        }
+
+        // Indexes and uniques (both are indexes in the database).
+        let oldIndexes = old.allIndexes
+        let newIndexes = new.allIndexes
+        for index in oldIndexes where !newIndexes.contains(index) {
+            plan.dropIndexes.append(.dropIndex(name, index))
+        }
+        for index in newIndexes where !oldIndexes.contains(index) {
+            plan.createIndexes.append(.createIndex(name, index))
+        }
+
+        // Primary key.
+        if old.primaryKey != new.primaryKey {
+            if let key = old.primaryKey { plan.dropPrimaryKeys.append(.dropPrimaryKey(name, key)) }
+            if let key = new.primaryKey { plan.addPrimaryKeys.append(.addPrimaryKey(name, key)) }
+        }
+
+        // Columns: added, altered, dropped.
+        for column in new.columns where old.column(column.name) == nil {
+            plan.alterColumns.append(.addColumn(name, column))
+        }
+        for column in old.columns {
+            guard let target = new.column(column.name) else { continue }
+            if !sameColumn(column, target) { plan.alterColumns.append(.alterColumn(name, from: column, to: target)) }
+        }
+        for column in old.columns where droppedColumns.contains(column.name) {
+            plan.alterColumns.append(.dropColumn(name, column))
+        }
+    }
+
+    /// Whether the database holds the same type: the same SQL text and array-ness.
+    static func sameType(_ lhs: SQLColumnType, _ rhs: SQLColumnType) -> Bool {
+        lhs.text == rhs.text && lhs.isArray == rhs.isArray
+    }
+
+    static func sameColumn(_ lhs: SQLColumn, _ rhs: SQLColumn) -> Bool {
+        sameType(lhs.type, rhs.type) && lhs.isNullable == rhs.isNullable && lhs.default == rhs.default
+            && lhs.isAutoIncrement == rhs.isAutoIncrement
+    }
+
+    private static func diffEnums(from old: SQLSchema, to new: SQLSchema, into plan: inout Plan) {
+        for enumeration in new.enums {
+            guard let previous = old.enumeration(enumeration.name, schema: enumeration.schema) else {
+                plan.createEnums.append(.createEnum(enumeration))
+                continue
+            }
+            guard previous.values != enumeration.values else { continue }
+            if isSubsequence(previous.values, of: enumeration.values) {
+                plan.createEnums.append(.addEnumValues(from: previous, to: enumeration))
+            } else {
+                plan.createEnums.append(.recreateEnum(from: previous, to: enumeration))
+            }
+        }
+        for enumeration in old.enums where new.enumeration(enumeration.name, schema: enumeration.schema) == nil {
+            plan.dropEnums.append(.dropEnum(enumeration))
+        }
+    }
+
+    private static func isSubsequence(_ values: [String], of other: [String]) -> Bool {
+        var remaining = values[...]
+        for value in other where value == remaining.first {
+            remaining = remaining.dropFirst()
+        }
+        return remaining.isEmpty
+    }
+}

@@ -1,0 +1,45 @@
+import WenwexSQL
+
+/// SQL spelling both dialects share: quoted names, literals, defaults.
+enum SQLText {
+    static func quote(_ name: String) -> String {
+        SQLDialect.postgres.quoteIdentifier(name)
+    }
+
+    static func qualified(_ name: String, schema: String?) -> String {
+        schema.map { quote($0) + "." + quote(name) } ?? quote(name)
+    }
+
+    static func qualified(_ table: TableName) -> String {
+        qualified(table.name, schema: table.schema)
+    }
+
+    static func columnList(_ names: [String]) -> String {
+        names.map(quote).joined(separator: ", ")
+    }
+
+    static func string(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    static func literal(_ value: SQLLiteral) -> String {
+        switch value {
+        case .string(let text): string(text)
+        case .number(let text): text
+        case .boolean(let flag): flag ? "true" : "false"
+        case .array(let elements): "ARRAY[" + elements.map(literal).joined(separator: ", ") + "]"
+        }
+    }
+
+    /// `("a" DESC, "b")`, with the access method before it when there is one.
+    static func indexColumns(_ index: SQLIndex) -> String {
+        "(" + index.columns.map { quote($0.name) + ($0.sort == .descending ? " DESC" : "") }.joined(separator: ", ")
+            + ")"
+    }
+
+    static func foreignKeyClause(_ key: SQLForeignKey) -> String {
+        "FOREIGN KEY (\(columnList(key.columns))) REFERENCES "
+            + qualified(key.referencedTable, schema: key.referencedSchema)
+            + "(\(columnList(key.referencedColumns))) ON DELETE \(key.onDelete.sql) ON UPDATE \(key.onUpdate.sql)"
+    }
+}
