@@ -48,6 +48,16 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The same server and credentials with another database name: how the migration engine
+    /// reaches the temporary shadow database it creates beside a PostgreSQL database.
+    /// `nil` for SQLite, which has no server.
+    public func replacingDatabase(with name: String) -> DatabaseURL? {
+        guard case .postgres = kind, var components = URLComponents(string: rawValue) else { return nil }
+        components.percentEncodedPath = "/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)
+        guard let text = components.string else { return nil }
+        return try? DatabaseURL(text)
+    }
+
     /// The URL with its password masked, safe for any output.
     public var masked: String {
         SecretMasker.maskingCredentials(in: rawValue)

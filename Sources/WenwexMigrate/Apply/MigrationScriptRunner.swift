@@ -23,21 +23,40 @@ public struct MigrationStatementFailed: Error, Sendable, CustomStringConvertible
 /// run in a transaction at all; its statements run one by one and the file says so.
 public enum MigrationScriptRunner {
     /// Runs `script` and returns how many statements it applied.
+    ///
+    /// `before` and `after` run inside the same transaction as the statements, so the history
+    /// row that says "applied" commits with the migration or not at all; `before` may throw to
+    /// roll back without running anything.
     @discardableResult
-    public static func run(_ script: String, on session: any SQLSession) async throws -> Int {
+    public static func run(
+        _ script: String,
+        on session: any SQLSession,
+        before: () async throws -> Void = {},
+        after: (Int) async throws -> Void = { _ in }
+    ) async throws -> Int {
         let statements = SQLScript.statements(in: script)
         switch session.dialect {
         case .postgres:
-            if statements.contains(where: Self.cannotRunInTransaction) {
-                return try await runEach(statements, on: session)
+            if !isTransactional(statements) {
+                try await before()
+                let count = try await runEach(statements, on: session)
+                try await after(count)
+                return count
             }
-            return try await session.inTransaction { try await runEach(statements, on: session) }
+            return try await session.inTransaction {
+                try await before()
+                let count = try await runEach(statements, on: session)
+                try await after(count)
+                return count
+            }
         case .sqlite:
             try await session.execute("PRAGMA foreign_keys = OFF")
             do {
                 let count = try await session.inTransaction(begin: "BEGIN IMMEDIATE") {
+                    try await before()
                     let count = try await runEach(statements, on: session)
                     try await checkForeignKeys(session, after: statements.count)
+                    try await after(count)
                     return count
                 }
                 try await session.execute("PRAGMA foreign_keys = ON")
@@ -47,6 +66,12 @@ public enum MigrationScriptRunner {
                 throw error
             }
         }
+    }
+
+    /// Whether the statements can run in one transaction (on PostgreSQL, not when one of them
+    /// builds an index `CONCURRENTLY` or vacuums).
+    public static func isTransactional(_ statements: [String]) -> Bool {
+        !statements.contains(where: cannotRunInTransaction)
     }
 
     static func cannotRunInTransaction(_ statement: String) -> Bool {

@@ -29,6 +29,10 @@ public final class SQLiteSession: SQLSession {
             _ = try await session.query("PRAGMA journal_mode = WAL")
         }
         try await session.execute("PRAGMA foreign_keys = ON")
+        // SQLiteNIO's busy handler retries forever on the thread that runs the statement; a
+        // timeout replaces it with SQLite's sleeping handler, so a writer waiting for another
+        // process (a second deploy) backs off and gives up after a bound instead of spinning.
+        _ = try await session.query("PRAGMA busy_timeout = 15000")
         return session
     }
 

@@ -1,0 +1,127 @@
+public import WenwexSQL
+
+/// Why `migrate deploy` refused to run or stopped. Each names the migration and says how to
+/// fix it.
+public enum MigrationDeployError: Error, Sendable, CustomStringConvertible {
+    case failedEarlier(name: String, logs: String?)
+    case edited([MigrationStatus.Edited])
+    case missingFromDirectory([String])
+    case migrationFailed(name: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .failedEarlier(let name, let logs):
+            """
+            migration \(name) failed earlier and is not resolved\(logs.map { ":\n    \($0.replacingOccurrences(of: "\n", with: "\n    "))" } ?? "")
+              fix: repair the database if needed, then run `wenwex migrate resolve --rolled-back \(name)` to retry it, \
+            or `wenwex migrate resolve --applied \(name)` if you applied it by hand
+            """
+        case .edited(let migrations):
+            """
+            \(migrations.map { "migration \($0.name) was edited after it was applied (recorded checksum \($0.recordedChecksum.prefix(12))…, file now \($0.fileChecksum.prefix(12))…)" }.joined(separator: "\n"))
+              fix: restore the applied file (e.g. `git checkout -- <path>`) and put the change in a new migration
+            """
+        case .missingFromDirectory(let names):
+            """
+            the database has applied migrations that the migrations folder lacks: \(names.joined(separator: ", "))
+              fix: deploy the code that contains them (this build is older than the database)
+            """
+        case .migrationFailed(let name, let reason):
+            """
+            migration \(name) failed and was rolled back: \(reason)
+              fix: correct the migration (it was never applied), or repair the data it trips on, then deploy again
+            """
+        }
+    }
+}
+
+/// What a deploy did.
+public struct DeployResult: Sendable, Hashable {
+    /// Migrations this run applied, in order.
+    public var applied: [String]
+    /// Migrations another process applied while this one waited (SQLite) — applied once, as
+    /// promised.
+    public var appliedElsewhere: [String]
+}
+
+/// `migrate deploy`: applies pending migrations in order, each in its own transaction, under
+/// the migration lock.
+///
+/// A migration's history row is written inside its transaction, so a migration that fails or
+/// whose process is killed leaves no trace but the failure record written afterwards (a killed
+/// one leaves nothing at all and simply runs again). Before anything runs, the deploy refuses
+/// a history it cannot trust: an unresolved failure, an edited applied file, or applied
+/// migrations the folder lacks.
+public struct MigrationDeployer: Sendable {
+    public let session: any SQLSession
+    public let files: [MigrationFile]
+
+    public init(session: any SQLSession, files: [MigrationFile]) {
+        self.session = session
+        self.files = files
+    }
+
+    /// Applies every pending migration; `onApply` is told each one's name before it runs.
+    public func deploy(lockTimeout: Duration = .seconds(60), onApply: (String) -> Void = { _ in }) async throws
+        -> DeployResult
+    {
+        let history = MigrationHistory(session)
+        try await history.prepare()
+        return try await MigrationLock.withLock(session, timeout: lockTimeout) {
+            let status = MigrationStatus(files: files, records: try await history.records())
+            try Self.refuseUntrusted(status)
+            var result = DeployResult(applied: [], appliedElsewhere: [])
+            for file in status.pending {
+                onApply(file.name)
+                if try await apply(file, history) {
+                    result.applied.append(file.name)
+                } else {
+                    result.appliedElsewhere.append(file.name)
+                }
+            }
+            return result
+        }
+    }
+
+    static func refuseUntrusted(_ status: MigrationStatus) throws {
+        if let failed = status.failed.first { throw MigrationDeployError.failedEarlier(name: failed.name, logs: failed.logs) }
+        if !status.edited.isEmpty { throw MigrationDeployError.edited(status.edited) }
+        if !status.missingFromDirectory.isEmpty {
+            throw MigrationDeployError.missingFromDirectory(status.missingFromDirectory)
+        }
+    }
+
+    /// Runs one migration; `false` when another process applied it first.
+    private func apply(_ file: MigrationFile, _ history: MigrationHistory) async throws -> Bool {
+        let statements = SQLScript.statements(in: file.sql)
+        let transactional = MigrationScriptRunner.isTransactional(statements)
+        var id: String?
+        do {
+            if !transactional { id = try await history.recordStart(of: file) }
+            try await MigrationScriptRunner.run(
+                file.sql,
+                on: session,
+                before: {
+                    guard transactional else { return }
+                    let applied = try await history.records().contains { $0.name == file.name && $0.state == .applied }
+                    if applied { throw AlreadyApplied() }
+                    id = try await history.recordStart(of: file)
+                },
+                after: { count in
+                    if let id { try await history.recordFinish(id: id, steps: count) }
+                }
+            )
+            return true
+        } catch is AlreadyApplied {
+            return false
+        } catch {
+            let reason = (error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error)
+            // The transaction rolled back the start row; record the failure on its own.
+            let failedID = transactional ? try? await history.recordStart(of: file) : id
+            if let failedID { try? await history.recordFailure(id: failedID, logs: reason) }
+            throw MigrationDeployError.migrationFailed(name: file.name, reason: reason)
+        }
+    }
+
+    private struct AlreadyApplied: Error {}
+}
