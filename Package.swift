@@ -91,6 +91,7 @@ let package = Package(
             name: "wenwex",
             dependencies: [
                 "WenwexConfig",
+                "WenwexMigrate",
                 "WenwexSchema",
                 "WenwexSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -5,8 +5,8 @@ import WenwexConfig
 struct Output {
     var json: Bool
 
-    func line(_ text: String = "") {
-        print(text)
+    func line(_ text: String = "", terminator: String = "\n") {
+        print(text, terminator: terminator)
     }
 
     func error(_ text: String) {

@@ -15,6 +15,6 @@ struct Wenwex: AsyncParsableCommand {
             Exit status: 0 success, 1 a check found a problem, 2 bad usage or configuration.
             """,
         version: "0.1.0",
-        subcommands: [EnvCommand.self, DbCommand.self, SchemaCommand.self]
+        subcommands: [EnvCommand.self, DbCommand.self, SchemaCommand.self, MigrateCommand.self]
     )
 }

@@ -11,6 +11,11 @@ public import Foundation
 /// url_variable = "DATABASE_URL"                    # the default
 /// replica_urls_variable = "DATABASE_REPLICA_URLS"  # the default
 ///
+/// [schema]
+/// path = "prisma/schema.prisma"                    # the default (else the folder prisma/schema)
+/// migrations = "prisma/migrations"                 # the default
+/// seed = "swift run seed"                          # run by `migrate reset`
+///
 /// [environments.prod]
 /// tier = "prod"
 /// fingerprint = { database_hosts = ["*.prod.internal"], key_prefixes = { STRIPE_SECRET_KEY = "sk_live_" } }
@@ -30,6 +35,8 @@ public struct ProjectFile: Sendable {
     public var location: URL?
     public var projectName: String
     public var database: DatabaseSettings
+    /// Where the Prisma schema and the migrations live.
+    public var schemaSettings: SchemaSettings
     public var environments: [EnvironmentDefinition]
     public var schema: VariableSchema
 
@@ -43,6 +50,7 @@ public struct ProjectFile: Sendable {
         self.location = location
         self.projectName = projectName
         self.database = database
+        self.schemaSettings = SchemaSettings()
         self.environments = environments
         self.schema = schema
     }
@@ -65,5 +73,20 @@ public struct DatabaseSettings: Sendable, Hashable {
         self.urlVariable = urlVariable
         self.replicaURLsVariable = replicaURLsVariable
         self.devDefaultURL = devDefaultURL
+    }
+}
+
+/// Where a project keeps `schema.prisma` and its migrations, relative to the project directory;
+/// `nil` means Prisma's default (`prisma/schema.prisma`, `prisma/migrations`).
+public struct SchemaSettings: Sendable, Hashable {
+    public var path: String?
+    public var migrations: String?
+    /// A shell command that fills a fresh dev database (`migrate reset` runs it).
+    public var seed: String?
+
+    public init(path: String? = nil, migrations: String? = nil, seed: String? = nil) {
+        self.path = path
+        self.migrations = migrations
+        self.seed = seed
     }
 }

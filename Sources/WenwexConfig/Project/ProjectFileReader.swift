@@ -72,7 +72,7 @@ private struct TableReader {
     }
 
     mutating func readProject(_ root: TOMLTable, defaultName: String) -> ProjectFile {
-        checkKeys(root, path: [], allowed: ["project", "database", "environments", "variables"])
+        checkKeys(root, path: [], allowed: ["project", "database", "schema", "environments", "variables"])
         var project = ProjectFile(projectName: defaultName)
         if let table = self.table(root, "project", path: []) {
             checkKeys(table, path: ["project"], allowed: ["name"])
@@ -86,6 +86,13 @@ private struct TableReader {
                 string(table, "replica_urls_variable", path: path) ?? project.database.replicaURLsVariable
             project.database.devDefaultURL =
                 string(table, "dev_default_url", path: path) ?? project.database.devDefaultURL
+        }
+        if let table = self.table(root, "schema", path: []) {
+            let path = ["schema"]
+            checkKeys(table, path: path, allowed: ["path", "migrations", "seed"])
+            project.schemaSettings.path = string(table, "path", path: path)
+            project.schemaSettings.migrations = string(table, "migrations", path: path)
+            project.schemaSettings.seed = string(table, "seed", path: path)
         }
         if let table = self.table(root, "environments", path: []) {
             let environments = table.keys.sorted().compactMap { name in

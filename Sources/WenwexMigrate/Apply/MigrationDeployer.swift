@@ -62,6 +62,7 @@ public struct MigrationDeployer: Sendable {
     }
 
     /// Applies every pending migration; `onApply` is told each one's name before it runs.
+    @discardableResult
     public func deploy(lockTimeout: Duration = .seconds(60), onApply: (String) -> Void = { _ in }) async throws
         -> DeployResult
     {

@@ -108,8 +108,16 @@ public struct MigrationDirectory: Sendable {
     }
 
     /// Writes a new migration named `<UTC timestamp>_<name>` and returns it.
+    ///
+    /// The timestamp is moved past the newest existing migration's when needed, so a migration
+    /// written in the same second as the previous one still sorts (and applies) after it.
     public func create(name: String, sql: String, at date: Date = Date()) throws -> MigrationFile {
-        let folderName = Self.timestamp(date) + "_" + Self.sanitized(name)
+        var stamp = Self.timestamp(date)
+        let latest = (try? migrations().last.map { String($0.name.prefix(14)) }) ?? nil
+        if let latest, latest.allSatisfy(\.isNumber), latest.count == 14, stamp <= latest {
+            stamp = Self.timestamp(Self.date(latest).addingTimeInterval(1))
+        }
+        let folderName = stamp + "_" + Self.sanitized(name)
         let folder = url.appendingPathComponent(folderName)
         guard !FileManager.default.fileExists(atPath: folder.path) else {
             throw MigrationDirectoryError("\(folder.path) already exists\n  fix: wait a second, or choose another name")
@@ -128,6 +136,19 @@ public struct MigrationDirectory: Sendable {
         func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
         return "\(parts.year ?? 0)" + two(parts.month) + two(parts.day) + two(parts.hour) + two(parts.minute)
             + two(parts.second)
+    }
+
+    /// The inverse of `timestamp(_:)`.
+    static func date(_ stamp: String) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let digits = Array(stamp)
+        func number(_ start: Int, _ length: Int) -> Int { Int(String(digits[start..<(start + length)])) ?? 0 }
+        let components = DateComponents(
+            year: number(0, 4), month: number(4, 2), day: number(6, 2),
+            hour: number(8, 2), minute: number(10, 2), second: number(12, 2)
+        )
+        return calendar.date(from: components) ?? Date()
     }
 
     /// Lower case, with anything but letters, digits and `_` turned into `_`.

@@ -96,7 +96,7 @@ public enum DatabaseIdentityCheck {
         return result
     }
 
-    static func label(_ endpoint: DatabaseEndpoints.Endpoint) -> String {
+    public static func label(_ endpoint: DatabaseEndpoints.Endpoint) -> String {
         "\(endpoint.variable) (\(endpoint.url.masked))"
     }
 }

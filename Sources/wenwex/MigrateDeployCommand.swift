@@ -1,0 +1,48 @@
+import ArgumentParser
+import WenwexConfig
+import WenwexMigrate
+import WenwexSQL
+
+/// `wenwex migrate deploy`: what production runs on every deploy.
+struct MigrateDeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Apply pending migrations, each in its own transaction, under the migration lock.",
+        discussion: """
+            Runs in every environment. Two servers deploying at once apply each migration exactly \
+            once. Refuses, naming the migration, when an applied file was edited, when a migration \
+            failed earlier and is not resolved, or when the database has migrations the folder lacks.
+            """
+    )
+
+    @OptionGroup var options: MigrateOptions
+
+    @Option(help: "How long to wait for another deploy holding the migration lock, in seconds.")
+    var lockTimeout = 60
+
+    func run() async throws {
+        let output = Output(json: false)
+        let configuration = try options.project.loadConfiguration(output: output)
+        let primary = configuration.databases.primary
+        let directory = options.migrationDirectory(configuration)
+        try await MigrateFailure.run(output: output) {
+            try directory.checkProvider(primary.url.dialect)
+            let files = try directory.migrations()
+            output.line("\(files.count) migration\(files.count == 1 ? "" : "s") found in \(directory.url.path)")
+            let result = try await withGuardedPrimary(configuration) { session in
+                try await MigrationDeployer(session: session, files: files)
+                    .deploy(lockTimeout: .seconds(lockTimeout)) { name in output.line("Applying migration \(name)") }
+            }
+            for name in result.appliedElsewhere {
+                output.line("Migration \(name) was applied by another deploy while this one waited.")
+            }
+            if result.applied.isEmpty {
+                output.line("No pending migrations to apply to \(primary.url.label).")
+            } else {
+                output.line(
+                    "Applied \(result.applied.count) migration\(result.applied.count == 1 ? "" : "s") to \(primary.url.label)."
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import WenwexConfig
+import WenwexMigrate
+import WenwexSQL
+
+/// `wenwex migrate dev`: the development loop. Edit schema.prisma, run this, commit the file.
+struct MigrateDevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Write a migration for the schema's changes and apply it to the dev database.",
+        discussion: """
+            Replays the migrations folder into a shadow database, compares the result with \
+            schema.prisma, writes prisma/migrations/<timestamp>_<name>/migration.sql when anything \
+            differs, and applies it to the dev database. When the dev database has drifted from \
+            the history, it shows exactly what differs and offers --absorb-drift (a migration that \
+            records the drift, keeping all data); it never resets without --reset and a confirmation. \
+            Dev tier only.
+            """
+    )
+
+    @OptionGroup var options: MigrateOptions
+
+    @Option(help: "The new migration's name, e.g. add_referral_code.")
+    var name: String = "migration"
+
+    @Flag(help: "Write the migration file without applying it (to edit it first).")
+    var createOnly = false
+
+    @Flag(help: "Record the dev database's drift as a migration marked applied, keeping its data.")
+    var absorbDrift = false
+
+    @Flag(help: "Drop and re-create the dev database when it has drifted (loses its data; asks first).")
+    var reset = false
+
+    @Flag(help: "Confirm --reset without asking.")
+    var yes = false
+
+    func run() async throws {
+        let output = Output(json: false)
+        let configuration = try options.project.loadConfiguration(output: output)
+        let primary = configuration.databases.primary
+        let dialect = primary.url.dialect
+        let directory = options.migrationDirectory(configuration)
+        try await MigrateFailure.run(output: output) {
+            try TierGuard.requireTier([.dev], for: "wenwex migrate dev", in: configuration.environment)
+            let target = try options.loweredSchema(configuration, dialect: dialect, output: output)
+            try directory.checkProvider(dialect)
+            if reset {
+                try TierGuard.authorizeDestructive(
+                    "wenwex migrate dev --reset",
+                    database: primary.url.label,
+                    in: configuration.environment,
+                    confirmation: TerminalConfirmation(assumeYes: yes)
+                )
+            }
+            var files = try directory.migrations()
+            let history = try await ShadowDatabase.with(beside: primary.url) { shadow in
+                try await ShadowDatabase.replay(files, into: shadow)
+            }
+            try await withGuardedPrimary(configuration) { session in
+                try await applyPending(files, to: session, output: output)
+                let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
+                let drift = SchemaDiffer.changes(from: history, to: current)
+                if !drift.isEmpty {
+                    try await handleDrift(
+                        drift,
+                        history: history,
+                        current: current,
+                        session: session,
+                        directory: directory,
+                        database: primary.url,
+                        output: output
+                    )
+                    files = try directory.migrations()
+                }
+            }
+            let base = try await ShadowDatabase.with(beside: primary.url) { shadow in
+                try await ShadowDatabase.replay(files, into: shadow)
+            }
+            let script = MigrationPlanner.script(from: base, to: target, dialect: dialect)
+            guard !script.isEmpty else {
+                output.line("Already in sync: schema.prisma matches the migrations, and the dev database has them all.")
+                return
+            }
+            try directory.writeLockIfMissing(dialect)
+            let file = try directory.create(name: name, sql: script.sql)
+            output.line("Created \(file.url.path):\n")
+            output.line(script.sql)
+            if createOnly {
+                output.line("Not applied (--create-only). Edit it if needed, then run `wenwex migrate dev` again.")
+                return
+            }
+            try await withGuardedPrimary(configuration) { session in
+                try await applyPending(try directory.migrations(), to: session, output: output)
+            }
+            output.line("The dev database is now in sync with schema.prisma.")
+        }
+    }
+
+    private func applyPending(_ files: [MigrationFile], to session: any SQLSession, output: Output) async throws {
+        try await MigrationDeployer(session: session, files: files).deploy { name in
+            output.line("Applying migration \(name)")
+        }
+    }
+
+    /// Reports drift and, when asked, absorbs it into a migration or resets the database.
+    private func handleDrift(
+        _ drift: [SchemaChange],
+        history: SQLSchema,
+        current: SQLSchema,
+        session: any SQLSession,
+        directory: MigrationDirectory,
+        database: DatabaseURL,
+        output: Output
+    ) async throws {
+        output.error("Drift detected: the dev database differs from what the migrations produce:")
+        for change in drift { output.error("  - the database has \(change)") }
+        if absorbDrift {
+            let script = MigrationPlanner.script(from: history, to: current, dialect: session.dialect)
+            try directory.writeLockIfMissing(session.dialect)
+            let file = try directory.create(name: "absorb_drift", sql: script.sql)
+            try await MigrationHistory(session).recordApplied(file)
+            output.line("Recorded the drift as \(file.url.path) (marked applied; no data changed).")
+            return
+        }
+        if reset {
+            try await DatabaseReset.dropEverything(session, url: database)
+            output.line("Reset the dev database.")
+            try await applyPending(try directory.migrations(), to: session, output: output)
+            return
+        }
+        output.error(
+            """
+              fix: run `wenwex migrate dev --absorb-drift` to record these changes as a migration (keeps all data),
+                   or `wenwex migrate dev --reset` to drop the dev database and re-apply the migrations (loses its data)
+            """
+        )
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import WenwexConfig
+import WenwexMigrate
+import WenwexSQL
+import WenwexSchema
+
+/// The options every `migrate` command shares, and the project they point at.
+struct MigrateOptions: ParsableArguments {
+    @OptionGroup var project: ProjectOptions
+
+    @Option(
+        help: """
+            The schema file or folder (default: [schema] path in wenwex.toml, else prisma/schema.prisma, \
+            else the folder prisma/schema, in the project directory).
+            """,
+        completion: .file(extensions: ["prisma"])
+    )
+    var schema: String?
+
+    @Option(
+        help: "The migrations folder (default: [schema] migrations in wenwex.toml, else prisma/migrations).",
+        completion: .directory
+    )
+    var migrations: String?
+
+    /// `--schema` relative to the current directory, else the project's setting or Prisma's
+    /// default relative to the project directory.
+    func schemaPath(_ configuration: WenwexConfiguration) -> String {
+        if let schema { return schema }
+        let base = configuration.projectDirectory
+        if let path = configuration.project.schemaSettings.path {
+            return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
+        }
+        let candidates = ["prisma/schema.prisma", "prisma/schema"].map { base.appendingPathComponent($0).path }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+    }
+
+    func migrationDirectory(_ configuration: WenwexConfiguration) -> MigrationDirectory {
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let migrations {
+            return MigrationDirectory(url: URL(fileURLWithPath: migrations, relativeTo: current).standardizedFileURL)
+        }
+        let path = configuration.project.schemaSettings.migrations ?? "prisma/migrations"
+        return MigrationDirectory(
+            url: URL(fileURLWithPath: path, relativeTo: configuration.projectDirectory).standardizedFileURL
+        )
+    }
+
+    /// Reads and validates the schema and lowers it for `dialect`; prints diagnostics and exits
+    /// with status 2 when it is invalid or written for another database.
+    func loweredSchema(_ configuration: WenwexConfiguration, dialect: SQLDialect, output: Output) throws -> SQLSchema {
+        let path = schemaPath(configuration)
+        let sources: [SchemaSource]
+        do {
+            sources = try SchemaLoader.load(path: path, relativeTo: FileManager.default.currentDirectoryPath)
+        } catch {
+            output.error("error: \(error.description)")
+            output.error("  fix: pass the schema with --schema PATH, or set [schema] path in wenwex.toml")
+            throw ExitCode(2)
+        }
+        let check = SchemaCheck(sources: sources)
+        if !check.diagnostics.isEmpty { output.error(check.renderedDiagnostics) }
+        guard check.isValid else {
+            output.error("error: the schema has errors; nothing was changed")
+            throw ExitCode(2)
+        }
+        if let provider = SchemaProvider.dialect(of: check.schema), provider != dialect {
+            output.error(
+                "error: the schema's datasource provider is \(MigrationDirectory.providerName(provider)), but the database is \(MigrationDirectory.providerName(dialect))"
+            )
+            output.error("  fix: point \(configuration.project.database.urlVariable) at a \(MigrationDirectory.providerName(provider)) database, or change the provider")
+            throw ExitCode(2)
+        }
+        return SchemaLowering.lower(check.schema, dialect: dialect)
+    }
+}
+
+extension DatabaseURL {
+    var dialect: SQLDialect {
+        switch kind {
+        case .postgres: .postgres
+        case .sqlite: .sqlite
+        }
+    }
+}
+
+/// Opens the environment's primary through the cross-environment guard, runs `body`, and
+/// closes the session whatever happens.
+func withGuardedPrimary<Result: Sendable>(
+    _ configuration: WenwexConfiguration,
+    _ body: (any SQLSession) async throws -> Result
+) async throws -> Result {
+    let session = try await GuardedDatabase.open(configuration.databases.primary, owner: configuration.owner)
+    do {
+        let result = try await body(session)
+        try? await session.close()
+        return result
+    } catch {
+        try? await session.close()
+        throw error
+    }
+}
