@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexCLITests",
-            dependencies: ["wenwex", "WenwexTestSupport"],
+            dependencies: ["wenwex", "WenwexConfig", "WenwexSQL", "WenwexTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -5,8 +5,10 @@ import WenwexConfig
 struct Output {
     var json: Bool
 
+    /// Prints and flushes, so progress ("Applying migration …") shows up even when output is
+    /// piped and the process is interrupted.
     func line(_ text: String = "", terminator: String = "\n") {
-        print(text, terminator: terminator)
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
     }
 
     func error(_ text: String) {
@@ -37,7 +39,7 @@ struct Output {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) {
-            print(text)
+            line(text)
         }
     }
 }
