@@ -67,8 +67,10 @@ public struct MigrationDeployer: Sendable {
         -> DeployResult
     {
         let history = MigrationHistory(session)
-        try await history.prepare()
         return try await MigrationLock.withLock(session, timeout: lockTimeout) {
+            // Under the lock: two deploys creating the table at once collide in PostgreSQL's
+            // catalog even with IF NOT EXISTS.
+            try await history.prepare()
             let status = MigrationStatus(files: files, records: try await history.records())
             try Self.refuseUntrusted(status)
             var result = DeployResult(applied: [], appliedElsewhere: [])

@@ -15,8 +15,8 @@ public enum MigrationResolver {
             throw MigrationResolveError(description: "there is no migration \(name) in the migrations folder\n  fix: pass a folder name from `wenwex migrate status`")
         }
         let history = MigrationHistory(session)
-        try await history.prepare()
         try await MigrationLock.withLock(session) {
+            try await history.prepare()
             let records = try await history.records().filter { $0.name == name }
             if records.contains(where: { $0.state == .applied }) {
                 throw MigrationResolveError(description: "migration \(name) is already recorded as applied")
