@@ -36,7 +36,13 @@ enum RowSnapshot {
         var result: [String: [[String: String]]] = [:]
         for table in schema.tables {
             let target = table.schema.map { "\"\($0)\".\"\(table.name)\"" } ?? "\"\(table.name)\""
-            let rows = try await session.query("SELECT * FROM \(target)")
+            // As text on PostgreSQL: arrays of enums arrive in binary carrying the type's OID,
+            // which changes when the enum is re-created although the values do not.
+            let columns = table.columns.map { column in
+                let name = SQLDialect.postgres.quoteIdentifier(column.name)
+                return session.dialect == .postgres ? "CAST(\(name) AS TEXT) AS \(name)" : name
+            }
+            let rows = try await session.query("SELECT \(columns.joined(separator: ", ")) FROM \(target)")
             result[table.name] = rows.map { row in
                 var values: [String: String] = [:]
                 for (index, name) in row.columns.enumerated() { values[name] = row.values[index].text ?? "NULL" }
