@@ -106,6 +106,7 @@ let package = Package(
             name: "WenwexBench",
             dependencies: [
                 "WenwexConfig",
+                "WenwexMigrate",
                 "WenwexSQL",
                 "WenwexSchema",
                 "WenwexRouting",

@@ -7,6 +7,8 @@ import WenwexSQL
 import WenwexTestSupport
 
 // `WenwexBench dotenv`: Wenwex's dotenv parser against swift-configuration's reader.
+// `WenwexBench migrate`: diff + render of a 500-table schema, and deploying 200 migrations
+// against psql.
 // `WenwexBench [--seconds N] [--workers N,N]`: read throughput and latency through the router,
 // against PostgresNIO straight to one replica and against pgpool-II doing the same split, all
 // on one cluster (a primary and two streaming replicas) in one run.
@@ -14,6 +16,10 @@ import WenwexTestSupport
 let arguments = CommandLine.arguments
 if arguments.dropFirst().first == "dotenv" {
     try await DotenvBenchmark.run()
+    exit(0)
+}
+if arguments.dropFirst().first == "migrate" {
+    try await MigrateBenchmark.run()
     exit(0)
 }
 func option(_ name: String, default value: String) -> String {

@@ -95,23 +95,32 @@ public struct MigrationDeployer: Sendable {
     }
 
     /// Runs one migration; `false` when another process applied it first.
+    ///
+    /// In a transaction the history row is one `INSERT` after the statements, committed with
+    /// them. SQLite first re-reads the history inside the transaction, because its lock is the
+    /// transaction itself; PostgreSQL's advisory lock already excludes other deploys. A file
+    /// that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) is recorded as started
+    /// first, so a crash halfway through shows as a failure to resolve.
     private func apply(_ file: MigrationFile, _ history: MigrationHistory) async throws -> Bool {
         let statements = SQLScript.statements(in: file.sql)
         let transactional = MigrationScriptRunner.isTransactional(statements)
-        var id: String?
+        var startedID: String?
         do {
-            if !transactional { id = try await history.recordStart(of: file) }
+            if !transactional { startedID = try await history.recordStart(of: file) }
             try await MigrationScriptRunner.run(
                 file.sql,
                 on: session,
                 before: {
-                    guard transactional else { return }
+                    guard transactional, session.dialect == .sqlite else { return }
                     let applied = try await history.records().contains { $0.name == file.name && $0.state == .applied }
                     if applied { throw AlreadyApplied() }
-                    id = try await history.recordStart(of: file)
                 },
                 after: { count in
-                    if let id { try await history.recordFinish(id: id, steps: count) }
+                    if let startedID {
+                        try await history.recordFinish(id: startedID, steps: count)
+                    } else {
+                        try await history.recordApplied(file, steps: count)
+                    }
                 }
             )
             return true
@@ -119,9 +128,11 @@ public struct MigrationDeployer: Sendable {
             return false
         } catch {
             let reason = (error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error)
-            // The transaction rolled back the start row; record the failure on its own.
-            let failedID = transactional ? try? await history.recordStart(of: file) : id
-            if let failedID { try? await history.recordFailure(id: failedID, logs: reason) }
+            if let startedID {
+                try? await history.recordFailure(id: startedID, logs: reason)
+            } else {
+                try? await history.recordFailure(of: file, logs: reason)
+            }
             throw MigrationDeployError.migrationFailed(name: file.name, reason: reason)
         }
     }

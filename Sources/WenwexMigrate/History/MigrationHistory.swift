@@ -126,10 +126,24 @@ public struct MigrationHistory: Sendable {
         )
     }
 
-    /// Records `migration` as applied without running it (`migrate resolve --applied`, and
-    /// baselining).
-    public func recordApplied(_ migration: MigrationFile) async throws {
-        let id = try await recordStart(of: migration)
-        try await recordFinish(id: id, steps: 0)
+    /// Records `migration` as applied in one statement: inside the migration's own transaction
+    /// (so the row commits with it), or without running it (`migrate resolve --applied`,
+    /// absorbing drift) with `steps` 0.
+    public func recordApplied(_ migration: MigrationFile, steps: Int = 0) async throws {
+        try await session.execute(
+            """
+            INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "finished_at", "applied_steps_count")
+            VALUES ($1, $2, $3, CURRENT_TIMESTAMP, $4)
+            """,
+            [.text(UUID().uuidString.lowercased()), .text(migration.checksum), .text(migration.name), .integer(steps)]
+        )
+    }
+
+    /// Records a failed attempt in one statement, after its transaction rolled back.
+    public func recordFailure(of migration: MigrationFile, logs: String) async throws {
+        try await session.execute(
+            #"INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "logs") VALUES ($1, $2, $3, $4)"#,
+            [.text(UUID().uuidString.lowercased()), .text(migration.checksum), .text(migration.name), .text(logs)]
+        )
     }
 }
