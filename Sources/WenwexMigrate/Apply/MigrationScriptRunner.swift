@@ -75,7 +75,9 @@ public enum MigrationScriptRunner {
     }
 
     static func cannotRunInTransaction(_ statement: String) -> Bool {
-        let words = statement.uppercased().split(whereSeparator: { $0.isWhitespace || $0 == "(" }).prefix(6)
+        // A comment above the statement (`-- CreateIndex`, a note) is not one of its words.
+        let words = LeadingComments.dropped(from: statement).uppercased()
+            .split(whereSeparator: { $0.isWhitespace || $0 == "(" }).prefix(6)
         return words.contains("CONCURRENTLY") || (words.first == "VACUUM")
     }
 
