@@ -13,7 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
             """,
         subcommands: [
             MigrateDevCommand.self, MigrateDeployCommand.self, MigrateStatusCommand.self,
-            MigrateResolveCommand.self, MigrateDiffCommand.self, MigrateResetCommand.self,
+            MigrateResolveCommand.self, MigrateDiffCommand.self, MigrateResetCommand.self, MigrateLintCommand.self,
         ]
     )
 }

@@ -59,7 +59,7 @@ struct MigrateDevCommand: AsyncParsableCommand {
                 try await ShadowDatabase.replay(files, into: shadow)
             }
             try await withGuardedPrimary(configuration) { session in
-                try await applyPending(files, to: session, output: output)
+                try await applyPending(files, to: session, database: primary.url, output: output)
                 let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
                 let drift = SchemaDiffer.changes(from: history, to: current)
                 if !drift.isEmpty {
@@ -78,27 +78,64 @@ struct MigrateDevCommand: AsyncParsableCommand {
             let base = try await ShadowDatabase.with(beside: primary.url) { shadow in
                 try await ShadowDatabase.replay(files, into: shadow)
             }
-            let script = MigrationPlanner.script(from: base, to: target, dialect: dialect)
+            var script = MigrationPlanner.script(from: base, to: target, dialect: dialect)
             guard !script.isEmpty else {
                 output.line("Already in sync: schema.prisma matches the migrations, and the dev database has them all.")
                 return
             }
+            // The dev database is at `base` now, so its rows are the facts the linter needs.
+            let findings = try await withGuardedPrimary(configuration) { session in
+                try await MigrationLinter(dialect: dialect, database: session).lint(sql: script.sql, before: base, after: target.databaseView)
+            }
+            script.addWarnings(for: findings)
             try directory.writeLockIfMissing(dialect)
             let file = try directory.create(name: name, sql: script.sql)
             output.line("Created \(file.url.path):\n")
             output.line(script.sql)
+            for finding in findings { output.error(finding.description) }
+            if !findings.blocking.isEmpty {
+                output.error(
+                    """
+                    Not applied: the migration can lose data (\(findings.blocking.count) error\(findings.blocking.count == 1 ? "" : "s") above).
+                      fix: change schema.prisma and delete the file, or review it, add `-- wenwex:allow <rule>` lines for what \
+                    you accept, and run `wenwex migrate dev` again to apply it
+                    """
+                )
+                throw ExitCode(1)
+            }
             if createOnly {
                 output.line("Not applied (--create-only). Edit it if needed, then run `wenwex migrate dev` again.")
                 return
             }
             try await withGuardedPrimary(configuration) { session in
-                try await applyPending(try directory.migrations(), to: session, output: output)
+                try await applyPending(try directory.migrations(), to: session, database: primary.url, output: output)
             }
             output.line("The dev database is now in sync with schema.prisma.")
         }
     }
 
-    private func applyPending(_ files: [MigrationFile], to session: any SQLSession, output: Output) async throws {
+    /// Applies pending migrations to the dev database, after linting them against it: a file
+    /// written by an earlier run that stopped on a lint error runs only once it acknowledges
+    /// the rule.
+    private func applyPending(_ files: [MigrationFile], to session: any SQLSession, database: DatabaseURL, output: Output)
+        async throws
+    {
+        let status = MigrationStatus(files: files, records: try await MigrationHistory(session).records())
+        if !status.pending.isEmpty, status.failed.isEmpty, status.edited.isEmpty, status.missingFromDirectory.isEmpty {
+            let reports = try await ShadowDatabase.with(beside: database) { shadow in
+                try await MigrationDirectoryLinter(dialect: session.dialect, database: session)
+                    .lint(files, selected: Set(status.pending.map(\.name)), shadow: shadow)
+            }
+            let blocking = reports.filter { !$0.findings.blocking.isEmpty }
+            if !blocking.isEmpty {
+                for report in blocking {
+                    output.error("\(report.migration):")
+                    for finding in report.findings.blocking { output.error("  \(finding)") }
+                }
+                output.error("  fix: add `-- wenwex:allow <rule>` lines to the migration for what you accept, or change it")
+                throw ExitCode(1)
+            }
+        }
         try await MigrationDeployer(session: session, files: files).deploy { name in
             output.line("Applying migration \(name)")
         }
@@ -127,7 +164,7 @@ struct MigrateDevCommand: AsyncParsableCommand {
         if reset {
             try await DatabaseReset.dropEverything(session, url: database)
             output.line("Reset the dev database.")
-            try await applyPending(try directory.migrations(), to: session, output: output)
+            try await applyPending(try directory.migrations(), to: session, database: database, output: output)
             return
         }
         output.error(

@@ -200,4 +200,35 @@ struct MigrateCommandTests {
         #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT COUNT(*) FROM big") == "4000000")
         #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT COUNT(*) FROM _prisma_migrations") == "2")
     }
+
+    @Test func aMigrationThatLosesDataIsWrittenButNotAppliedUntilAcknowledged() async throws {
+        let cli = try Self.project()
+        defer { cli.remove() }
+        #expect(try await cli.run("migrate", "dev", "--name", "init").status == 0)
+        try await MigrateCLIDatabase.sqlite(cli, "INSERT INTO \"users\" (\"email\", \"name\") VALUES ('a@example.com', 'Ann')")
+        try cli.write("prisma/schema.prisma", Self.schema.replacingOccurrences(of: "  name     String?\n", with: ""))
+
+        let stopped = try await cli.run("migrate", "dev", "--name", "drop_name")
+        #expect(stopped.status == 1)
+        #expect(stopped.stderr.contains("error[drop-column]"))
+        #expect(stopped.stderr.contains("Not applied"))
+        let names = try Self.migrationNames(cli)
+        #expect(names.count == 2)
+        let path = cli.project.appendingPathComponent("prisma/migrations/\(names[1])/migration.sql")
+        let sql = try String(contentsOf: path, encoding: .utf8)
+        #expect(sql.hasPrefix("/*\n  Warnings:"))
+        #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT name FROM users") == "Ann")
+
+        // Re-running does not sneak the pending file in; linting the folder fails too.
+        #expect(try await cli.run("migrate", "dev").status == 1)
+        let lint = try await cli.run("migrate", "lint")
+        #expect(lint.status == 1)
+        #expect(lint.stdout.contains(names[1]))
+
+        try ("-- wenwex:allow drop-column\n" + sql).write(to: path, atomically: true, encoding: .utf8)
+        let applied = try await cli.run("migrate", "dev")
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stdout.contains("Applying migration \(names[1])"))
+        #expect(try await cli.run("migrate", "lint").status == 0)
+    }
 }
