@@ -1,8 +1,8 @@
 import Foundation
+import WenwexConfig
 import WenwexMigrate
 import WenwexSQL
 import WenwexTestSupport
-import WenwexConfig
 
 /// `WenwexBench migrate`: the migration engine's two costs that users feel.
 ///
@@ -25,7 +25,9 @@ enum MigrateBenchmark {
         let schema = generatedSchema(tables: tables, dialect: .postgres)
         var edited = schema
         for index in stride(from: 0, to: tables, by: 10) {
-            edited.tables[index].columns.append(SQLColumn(name: "added", type: SQLColumnType("TEXT", family: .string), isNullable: true))
+            edited.tables[index].columns.append(
+                SQLColumn(name: "added", type: SQLColumnType("TEXT", family: .string), isNullable: true)
+            )
             edited.tables[index].columns[2].isNullable.toggle()
         }
         let empty = SQLSchema()
@@ -41,9 +43,27 @@ enum MigrateBenchmark {
             _ = MigrationPlanner.script(from: empty, to: sqliteSchema, dialect: .sqlite)
         }
         print("migration planning, \(tables) tables (\(statements) statements from empty), median of 15:")
-        print(String(format: "  diff + render, empty → schema (PostgreSQL): %8.2f ms  (%.2f× the 100 ms target)", fromEmpty * 1000, fromEmpty / 0.1))
-        print(String(format: "  diff + render, 50 tables edited (PostgreSQL): %7.2f ms  (%.2f× the 100 ms target)", edit * 1000, edit / 0.1))
-        print(String(format: "  diff + render, empty → schema (SQLite):     %8.2f ms  (%.2f× the 100 ms target)", sqlite * 1000, sqlite / 0.1))
+        print(
+            String(
+                format: "  diff + render, empty → schema (PostgreSQL): %8.2f ms  (%.2f× the 100 ms target)",
+                fromEmpty * 1000,
+                fromEmpty / 0.1
+            )
+        )
+        print(
+            String(
+                format: "  diff + render, 50 tables edited (PostgreSQL): %7.2f ms  (%.2f× the 100 ms target)",
+                edit * 1000,
+                edit / 0.1
+            )
+        )
+        print(
+            String(
+                format: "  diff + render, empty → schema (SQLite):     %8.2f ms  (%.2f× the 100 ms target)",
+                sqlite * 1000,
+                sqlite / 0.1
+            )
+        )
     }
 
     /// Tables of eight columns of mixed types, each referencing the previous one, with a
@@ -56,7 +76,12 @@ enum MigrateBenchmark {
         for index in 0..<count {
             let name = "table_\(index)"
             var columns = [
-                SQLColumn(name: "id", type: int, default: dialect == .postgres ? .sequence("\(name)_id_seq") : nil, isAutoIncrement: true),
+                SQLColumn(
+                    name: "id",
+                    type: int,
+                    default: dialect == .postgres ? .sequence("\(name)_id_seq") : nil,
+                    isAutoIncrement: true
+                ),
                 SQLColumn(name: "email", type: text),
                 SQLColumn(name: "name", type: text, isNullable: true),
                 SQLColumn(name: "score", type: int, default: .literal(.number("0"))),
@@ -69,8 +94,12 @@ enum MigrateBenchmark {
                 columns.append(SQLColumn(name: "parent_id", type: int))
                 foreignKeys.append(
                     SQLForeignKey(
-                        name: "\(name)_parent_id_fkey", columns: ["parent_id"], referencedTable: "table_\(index - 1)",
-                        referencedColumns: ["id"], onDelete: .restrict, onUpdate: .cascade
+                        name: "\(name)_parent_id_fkey",
+                        columns: ["parent_id"],
+                        referencedTable: "table_\(index - 1)",
+                        referencedColumns: ["id"],
+                        onDelete: .restrict,
+                        onUpdate: .cascade
                     )
                 )
             }
@@ -80,7 +109,9 @@ enum MigrateBenchmark {
                     columns: columns,
                     primaryKey: SQLPrimaryKey(name: dialect == .postgres ? "\(name)_pkey" : nil, columns: ["id"]),
                     uniques: [SQLUnique(name: "\(name)_email_key", columns: ["email"])],
-                    indexes: [SQLIndex(name: "\(name)_created_at_idx", columns: [.init("created_at", sort: .descending)])],
+                    indexes: [
+                        SQLIndex(name: "\(name)_created_at_idx", columns: [.init("created_at", sort: .descending)])
+                    ],
                     foreignKeys: foreignKeys
                 )
             )
@@ -102,7 +133,9 @@ enum MigrateBenchmark {
 
     static func applying() async throws {
         let count = 200
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-bench-migrations-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-bench-migrations-\(UUID().uuidString)"
+        )
         defer { try? FileManager.default.removeItem(at: folder) }
         let directory = MigrationDirectory(url: folder)
         for index in 0..<count {
@@ -129,18 +162,22 @@ enum MigrateBenchmark {
             var psqlSession: [Double] = []
             for round in 0..<3 {
                 let a = try await cluster.createDatabase("deploy_wenwex_\(round)")
-                wenwex.append(try await timed {
-                    try await DatabaseConnector.withSession(try DatabaseURL(a)) { session in
-                        let result = try await MigrationDeployer(session: session, files: files).deploy()
-                        precondition(result.applied.count == count)
+                wenwex.append(
+                    try await timed {
+                        try await DatabaseConnector.withSession(try DatabaseURL(a)) { session in
+                            let result = try await MigrationDeployer(session: session, files: files).deploy()
+                            precondition(result.applied.count == count)
+                        }
                     }
-                })
+                )
                 let b = try await cluster.createDatabase("deploy_psql_files_\(round)")
-                psqlPerFile.append(try await timed {
-                    for file in files {
-                        try runPsql(url: b, arguments: ["-1", "-f", file.url.path])
+                psqlPerFile.append(
+                    try await timed {
+                        for file in files {
+                            try runPsql(url: b, arguments: ["-1", "-f", file.url.path])
+                        }
                     }
-                })
+                )
                 let c = try await cluster.createDatabase("deploy_psql_session_\(round)")
                 let driver = folder.appendingPathComponent("all.sql")
                 try files.map { "BEGIN;\n\\i \($0.url.path)\nCOMMIT;" }.joined(separator: "\n")
@@ -152,8 +189,20 @@ enum MigrateBenchmark {
             let s = psqlSession.sorted()[1]
             print("migrate deploy of \(count) migrations on PostgreSQL (median of 3 rounds, fresh database each):")
             print(String(format: "  wenwex (MigrationDeployer, history + lock):   %8.1f ms", w * 1000))
-            print(String(format: "  psql -1 -f, one process per file:            %8.1f ms   wenwex = %.2f× this", p * 1000, w / p))
-            print(String(format: "  psql, one session, each file in BEGIN/COMMIT: %7.1f ms   wenwex = %.2f× this", s * 1000, w / s))
+            print(
+                String(
+                    format: "  psql -1 -f, one process per file:            %8.1f ms   wenwex = %.2f× this",
+                    p * 1000,
+                    w / p
+                )
+            )
+            print(
+                String(
+                    format: "  psql, one session, each file in BEGIN/COMMIT: %7.1f ms   wenwex = %.2f× this",
+                    s * 1000,
+                    w / s
+                )
+            )
         }
     }
 

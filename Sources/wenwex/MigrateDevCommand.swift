@@ -85,7 +85,11 @@ struct MigrateDevCommand: AsyncParsableCommand {
             }
             // The dev database is at `base` now, so its rows are the facts the linter needs.
             let findings = try await withGuardedPrimary(configuration) { session in
-                try await MigrationLinter(dialect: dialect, database: session).lint(sql: script.sql, before: base, after: target.databaseView)
+                try await MigrationLinter(dialect: dialect, database: session).lint(
+                    sql: script.sql,
+                    before: base,
+                    after: target.databaseView
+                )
             }
             script.addWarnings(for: findings)
             try directory.writeLockIfMissing(dialect)
@@ -117,7 +121,12 @@ struct MigrateDevCommand: AsyncParsableCommand {
     /// Applies pending migrations to the dev database, after linting them against it: a file
     /// written by an earlier run that stopped on a lint error runs only once it acknowledges
     /// the rule.
-    private func applyPending(_ files: [MigrationFile], to session: any SQLSession, database: DatabaseURL, output: Output)
+    private func applyPending(
+        _ files: [MigrationFile],
+        to session: any SQLSession,
+        database: DatabaseURL,
+        output: Output
+    )
         async throws
     {
         let status = MigrationStatus(files: files, records: try await MigrationHistory(session).records())
@@ -132,7 +141,9 @@ struct MigrateDevCommand: AsyncParsableCommand {
                     output.error("\(report.migration):")
                     for finding in report.findings.blocking { output.error("  \(finding)") }
                 }
-                output.error("  fix: add `-- wenwex:allow <rule>` lines to the migration for what you accept, or change it")
+                output.error(
+                    "  fix: add `-- wenwex:allow <rule>` lines to the migration for what you accept, or change it"
+                )
                 throw ExitCode(1)
             }
         }

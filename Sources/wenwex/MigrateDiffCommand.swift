@@ -43,7 +43,9 @@ struct MigrateDiffCommand: AsyncParsableCommand {
         try await MigrateFailure.run(output: output) {
             let sources = [try DiffSource(from), try DiffSource(to)]
             guard let dialect = try dialect(of: sources) else {
-                throw ValidationError("neither source says which database it is for; pass --provider postgresql or sqlite")
+                throw ValidationError(
+                    "neither source says which database it is for; pass --provider postgresql or sqlite"
+                )
             }
             let old = try await sources[0].schema(dialect: dialect, shadow: shadowURL(for: dialect), output: output)
             let new = try await sources[1].schema(dialect: dialect, shadow: shadowURL(for: dialect), output: output)

@@ -69,7 +69,9 @@ struct MigrateOptions: ParsableArguments {
             output.error(
                 "error: the schema's datasource provider is \(MigrationDirectory.providerName(provider)), but the database is \(MigrationDirectory.providerName(dialect))"
             )
-            output.error("  fix: point \(configuration.project.database.urlVariable) at a \(MigrationDirectory.providerName(provider)) database, or change the provider")
+            output.error(
+                "  fix: point \(configuration.project.database.urlVariable) at a \(MigrationDirectory.providerName(provider)) database, or change the provider"
+            )
             throw ExitCode(2)
         }
         return SchemaLowering.lower(check.schema, dialect: dialect)

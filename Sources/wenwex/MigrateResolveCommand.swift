@@ -35,13 +35,17 @@ struct MigrateResolveCommand: AsyncParsableCommand {
         let directory = options.migrationDirectory(configuration)
         try await MigrateFailure.run(output: output) {
             try await withGuardedPrimary(configuration) { session in
-            if let applied {
-                try await MigrationResolver.markApplied(applied, files: try directory.migrations(), session: session)
-                output.line("Migration \(applied) is recorded as applied in \(primary.url.label).")
-            } else if let rolledBack {
-                try await MigrationResolver.markRolledBack(rolledBack, session: session)
-                output.line("Migration \(rolledBack) is marked rolled back; the next deploy runs it again.")
-            }
+                if let applied {
+                    try await MigrationResolver.markApplied(
+                        applied,
+                        files: try directory.migrations(),
+                        session: session
+                    )
+                    output.line("Migration \(applied) is recorded as applied in \(primary.url.label).")
+                } else if let rolledBack {
+                    try await MigrationResolver.markRolledBack(rolledBack, session: session)
+                    output.line("Migration \(rolledBack) is marked rolled back; the next deploy runs it again.")
+                }
             }
         }
     }

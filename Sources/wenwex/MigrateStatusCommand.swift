@@ -52,9 +52,13 @@ struct MigrateStatusCommand: AsyncParsableCommand {
     }
 
     private func print(_ status: MigrationStatus, files: [MigrationFile], database: DatabaseURL, output: Output) {
-        output.line("\(files.count) migration\(files.count == 1 ? "" : "s") in the folder; \(status.applied.count) applied to \(database.label).")
+        output.line(
+            "\(files.count) migration\(files.count == 1 ? "" : "s") in the folder; \(status.applied.count) applied to \(database.label)."
+        )
         for record in status.failed {
-            output.line("failed:  \(record.name)\(record.logs.map { " — \($0.split(separator: "\n").first ?? "")" } ?? "")")
+            output.line(
+                "failed:  \(record.name)\(record.logs.map { " — \($0.split(separator: "\n").first ?? "")" } ?? "")"
+            )
         }
         for edited in status.edited {
             output.line("edited:  \(edited.name) (changed after it was applied)")
@@ -68,7 +72,9 @@ struct MigrateStatusCommand: AsyncParsableCommand {
         if status.isUpToDate {
             output.line("Database schema is up to date!")
         } else if !status.failed.isEmpty {
-            output.line("  fix: repair the database, then `wenwex migrate resolve --rolled-back NAME` (to retry) or `--applied NAME`")
+            output.line(
+                "  fix: repair the database, then `wenwex migrate resolve --rolled-back NAME` (to retry) or `--applied NAME`"
+            )
         } else if !status.pending.isEmpty, status.edited.isEmpty, status.missingFromDirectory.isEmpty {
             output.line("  fix: run `wenwex migrate deploy` (or `wenwex migrate dev` in development)")
         }

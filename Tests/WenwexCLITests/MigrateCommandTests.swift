@@ -39,8 +39,10 @@ struct MigrateCommandTests {
     }
 
     static func migrationNames(_ cli: WenwexCLI) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: cli.project.appendingPathComponent("prisma/migrations").path)
-            .filter { !$0.hasSuffix(".toml") }.sorted()
+        try FileManager.default.contentsOfDirectory(
+            atPath: cli.project.appendingPathComponent("prisma/migrations").path
+        )
+        .filter { !$0.hasSuffix(".toml") }.sorted()
     }
 
     @Test func devWritesAndAppliesMigrationsThenStatusAndDiffAgree() async throws {
@@ -50,7 +52,10 @@ struct MigrateCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("CREATE TABLE \"users\""))
         #expect(try Self.migrationNames(cli).count == 1)
-        let lock = try String(contentsOf: cli.project.appendingPathComponent("prisma/migrations/migration_lock.toml"), encoding: .utf8)
+        let lock = try String(
+            contentsOf: cli.project.appendingPathComponent("prisma/migrations/migration_lock.toml"),
+            encoding: .utf8
+        )
         #expect(lock.contains(#"provider = "sqlite""#))
 
         try cli.write(
@@ -81,11 +86,36 @@ struct MigrateCommandTests {
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains(#""upToDate" : true"#))
 
-        let diff = try await cli.run("migrate", "diff", "--from", "prisma/migrations", "--to", "prisma/schema.prisma", "--exit-code")
+        let diff = try await cli.run(
+            "migrate",
+            "diff",
+            "--from",
+            "prisma/migrations",
+            "--to",
+            "prisma/schema.prisma",
+            "--exit-code"
+        )
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
-        let database = try await cli.run("migrate", "diff", "--from", "file:.wenwex/dev.db", "--to", "prisma/schema.prisma", "--exit-code")
+        let database = try await cli.run(
+            "migrate",
+            "diff",
+            "--from",
+            "file:.wenwex/dev.db",
+            "--to",
+            "prisma/schema.prisma",
+            "--exit-code"
+        )
         #expect(database.status == 0, "\(database.stdout)\(database.stderr)")
-        let fromEmpty = try await cli.run("migrate", "diff", "--from", "empty", "--to", "prisma/schema.prisma", "--script", "--exit-code")
+        let fromEmpty = try await cli.run(
+            "migrate",
+            "diff",
+            "--from",
+            "empty",
+            "--to",
+            "prisma/schema.prisma",
+            "--script",
+            "--exit-code"
+        )
         #expect(fromEmpty.status == 1)
         #expect(fromEmpty.stdout.contains("CREATE TABLE \"Product\""))
     }
@@ -95,7 +125,10 @@ struct MigrateCommandTests {
         defer { cli.remove() }
         #expect(try await cli.run("migrate", "dev", "--name", "init").status == 0)
         try await MigrateCLIDatabase.sqlite(cli, "ALTER TABLE \"users\" ADD COLUMN \"nickname\" TEXT")
-        try await MigrateCLIDatabase.sqlite(cli, "INSERT INTO \"users\" (\"email\", \"nickname\") VALUES ('a@example.com', 'ann')")
+        try await MigrateCLIDatabase.sqlite(
+            cli,
+            "INSERT INTO \"users\" (\"email\", \"nickname\") VALUES ('a@example.com', 'ann')"
+        )
 
         let drifted = try await cli.run("migrate", "dev", "--name", "next")
         #expect(drifted.status == 1)
@@ -107,7 +140,10 @@ struct MigrateCommandTests {
         // Absorb it into the schema too, so nothing is dropped afterwards.
         try cli.write(
             "prisma/schema.prisma",
-            Self.schema.replacingOccurrences(of: "  name     String?\n", with: "  name     String?\n  nickname String?\n")
+            Self.schema.replacingOccurrences(
+                of: "  name     String?\n",
+                with: "  name     String?\n  nickname String?\n"
+            )
         )
         let absorbed = try await cli.run("migrate", "dev", "--name", "next", "--absorb-drift")
         #expect(absorbed.status == 0, "\(absorbed.stderr)")
@@ -142,8 +178,16 @@ struct MigrateCommandTests {
     @Test func aFailedDeployIsReportedByStatusAndResolved() async throws {
         let cli = try Self.project()
         defer { cli.remove() }
-        try MigrateCLIDatabase.writeMigration(cli, "20260101000000_init", #"CREATE TABLE "a" ("id" INTEGER PRIMARY KEY);"#)
-        try MigrateCLIDatabase.writeMigration(cli, "20260102000000_broken", #"CREATE TABLE "b" ("id" INTEGER PRIMARY KEY); SELECT * FROM "missing";"#)
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260101000000_init",
+            #"CREATE TABLE "a" ("id" INTEGER PRIMARY KEY);"#
+        )
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260102000000_broken",
+            #"CREATE TABLE "b" ("id" INTEGER PRIMARY KEY); SELECT * FROM "missing";"#
+        )
         let failed = try await cli.run("migrate", "deploy")
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("migration 20260102000000_broken failed and was rolled back"))
@@ -153,7 +197,11 @@ struct MigrateCommandTests {
         let refused = try await cli.run("migrate", "deploy")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("failed earlier and is not resolved"))
-        try MigrateCLIDatabase.writeMigration(cli, "20260102000000_broken", #"CREATE TABLE "b" ("id" INTEGER PRIMARY KEY);"#)
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260102000000_broken",
+            #"CREATE TABLE "b" ("id" INTEGER PRIMARY KEY);"#
+        )
         #expect(try await cli.run("migrate", "resolve", "--rolled-back", "20260102000000_broken").status == 0)
         let deployed = try await cli.run("migrate", "deploy")
         #expect(deployed.status == 0, "\(deployed.stderr)")
@@ -177,7 +225,11 @@ struct MigrateCommandTests {
     @Test func aKilledDeployLeavesNothingHalfDoneAndTheNextOneFinishes() async throws {
         let cli = try Self.project()
         defer { cli.remove() }
-        try MigrateCLIDatabase.writeMigration(cli, "20260101000000_init", #"CREATE TABLE "big" ("n" INTEGER NOT NULL);"#)
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260101000000_init",
+            #"CREATE TABLE "big" ("n" INTEGER NOT NULL);"#
+        )
         try MigrateCLIDatabase.writeMigration(
             cli,
             "20260102000000_fill",
@@ -205,7 +257,10 @@ struct MigrateCommandTests {
         let cli = try Self.project()
         defer { cli.remove() }
         #expect(try await cli.run("migrate", "dev", "--name", "init").status == 0)
-        try await MigrateCLIDatabase.sqlite(cli, "INSERT INTO \"users\" (\"email\", \"name\") VALUES ('a@example.com', 'Ann')")
+        try await MigrateCLIDatabase.sqlite(
+            cli,
+            "INSERT INTO \"users\" (\"email\", \"name\") VALUES ('a@example.com', 'Ann')"
+        )
         try cli.write("prisma/schema.prisma", Self.schema.replacingOccurrences(of: "  name     String?\n", with: ""))
 
         let stopped = try await cli.run("migrate", "dev", "--name", "drop_name")

@@ -8,7 +8,10 @@ import WenwexTestSupport
 struct PostgresMigrateCLITests {
     static func project(prefix: String) async throws -> (WenwexCLI, [String: String]) {
         let cli = try MigrateCommandTests.project(
-            schema: MigrateCommandTests.schema.replacingOccurrences(of: #"provider = "sqlite""#, with: #"provider = "postgresql""#)
+            schema: MigrateCommandTests.schema.replacingOccurrences(
+                of: #"provider = "sqlite""#,
+                with: #"provider = "postgresql""#
+            )
         )
         let url = try await SharedPostgres.freshDatabase(prefix: prefix)
         return (cli, ["DATABASE_URL": url + "?sslmode=disable", "DATABASE_REPLICA_URLS": ""])
@@ -28,9 +31,18 @@ struct PostgresMigrateCLITests {
         #expect(dev.stdout.contains(#"CONSTRAINT "users_pkey" PRIMARY KEY ("id")"#))
         #expect(dev.stdout.contains(#"ALTER TABLE "Product" ADD CONSTRAINT "Product_sellerId_fkey""#))
         // The shadow database is gone again.
-        #expect(try await Self.value(environment, "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'wenwex_shadow_%'") == "0")
+        #expect(
+            try await Self.value(environment, "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'wenwex_shadow_%'")
+                == "0"
+        )
         let diff = try await cli.run(
-            "migrate", "diff", "--from", environment["DATABASE_URL"]!, "--to", "prisma/schema.prisma", "--exit-code",
+            "migrate",
+            "diff",
+            "--from",
+            environment["DATABASE_URL"]!,
+            "--to",
+            "prisma/schema.prisma",
+            "--exit-code",
             environment: environment
         )
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
@@ -66,7 +78,11 @@ struct PostgresMigrateCLITests {
     @Test func aKilledDeployLeavesNothingHalfDoneAndTheNextOneFinishes() async throws {
         let (cli, environment) = try await Self.project(prefix: "cli_migrate_kill")
         defer { cli.remove() }
-        try MigrateCLIDatabase.writeMigration(cli, "20260101000000_init", #"CREATE TABLE "a" ("id" INTEGER PRIMARY KEY);"#)
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260101000000_init",
+            #"CREATE TABLE "a" ("id" INTEGER PRIMARY KEY);"#
+        )
         try MigrateCLIDatabase.writeMigration(
             cli,
             "20260102000000_slow",
@@ -87,6 +103,9 @@ struct PostgresMigrateCLITests {
         #expect(deployed.status == 0, "\(deployed.stderr)")
         #expect(deployed.stdout.contains("Applying migration 20260102000000_slow"))
         #expect(try await Self.value(environment, "SELECT COUNT(*) FROM _prisma_migrations") == "2")
-        #expect(try await Self.value(environment, "SELECT COUNT(*) FROM _prisma_migrations WHERE finished_at IS NULL") == "0")
+        #expect(
+            try await Self.value(environment, "SELECT COUNT(*) FROM _prisma_migrations WHERE finished_at IS NULL")
+                == "0"
+        )
     }
 }

@@ -32,7 +32,9 @@ struct DeployTests {
         defer { migrations.remove() }
         try await MigrationTestDatabase.with(dialect, prefix: "deploy_order") { session in
             var names: [String] = []
-            let first = try await MigrationDeployer(session: session, files: try migrations.files()).deploy { names.append($0) }
+            let first = try await MigrationDeployer(session: session, files: try migrations.files()).deploy {
+                names.append($0)
+            }
             #expect(first.applied == ["20260101000000_init", "20260102000000_add_referral_code"])
             #expect(names == first.applied)
             let second = try await MigrationDeployer(session: session, files: try migrations.files()).deploy()
@@ -80,7 +82,10 @@ struct DeployTests {
             #expect(refusal?.description.contains("migrate resolve --rolled-back 20260103000000_broken") == true)
 
             // Fix the file (it was never applied, so editing it is fine), resolve, deploy.
-            try migrations.write("20260103000000_broken", #"CREATE TABLE "orders" ("id" INTEGER NOT NULL PRIMARY KEY);"#)
+            try migrations.write(
+                "20260103000000_broken",
+                #"CREATE TABLE "orders" ("id" INTEGER NOT NULL PRIMARY KEY);"#
+            )
             try await MigrationResolver.markRolledBack("20260103000000_broken", session: session)
             let result = try await MigrationDeployer(session: session, files: try migrations.files()).deploy()
             #expect(result.applied == ["20260103000000_broken"])
@@ -93,12 +98,22 @@ struct DeployTests {
         let migrations = try TemporaryMigrations(Self.initial)
         defer { migrations.remove() }
         try await MigrationTestDatabase.with(dialect, prefix: "deploy_resolve") { session in
-            try await session.execute(#"CREATE TABLE "users" ("id" INTEGER NOT NULL PRIMARY KEY, "email" TEXT NOT NULL)"#)
-            try await MigrationResolver.markApplied("20260101000000_init", files: try migrations.files(), session: session)
+            try await session.execute(
+                #"CREATE TABLE "users" ("id" INTEGER NOT NULL PRIMARY KEY, "email" TEXT NOT NULL)"#
+            )
+            try await MigrationResolver.markApplied(
+                "20260101000000_init",
+                files: try migrations.files(),
+                session: session
+            )
             let result = try await MigrationDeployer(session: session, files: try migrations.files()).deploy()
             #expect(result.applied == ["20260102000000_add_referral_code"])
             await #expect(throws: MigrationResolveError.self) {
-                try await MigrationResolver.markApplied("20260101000000_init", files: try migrations.files(), session: session)
+                try await MigrationResolver.markApplied(
+                    "20260101000000_init",
+                    files: try migrations.files(),
+                    session: session
+                )
             }
             await #expect(throws: MigrationResolveError.self) {
                 try await MigrationResolver.markRolledBack("20260101000000_init", session: session)
@@ -120,10 +135,15 @@ struct DeployTests {
             let error = await #expect(throws: MigrationDeployError.self) {
                 try await MigrationDeployer(session: session, files: try migrations.files()).deploy()
             }
-            #expect(error?.description.contains("migration 20260101000000_init was edited after it was applied") == true)
+            #expect(
+                error?.description.contains("migration 20260101000000_init was edited after it was applied") == true
+            )
             // Nothing ran: the pending migration waits until the history is trusted again.
             #expect(try await Self.tables(session) == ["users"])
-            let status = MigrationStatus(files: try migrations.files(), records: try await MigrationHistory(session).records())
+            let status = MigrationStatus(
+                files: try migrations.files(),
+                records: try await MigrationHistory(session).records()
+            )
             #expect(status.edited.map(\.name) == ["20260101000000_init"])
             #expect(status.pending.map(\.name) == ["20260104000000_more"])
         }
@@ -208,7 +228,10 @@ struct DeployTests {
             }
             let result = try await MigrationDeployer(session: session, files: try migrations.files()).deploy()
             #expect(result.applied.isEmpty)
-            let status = MigrationStatus(files: try migrations.files(), records: try await MigrationHistory(session).records())
+            let status = MigrationStatus(
+                files: try migrations.files(),
+                records: try await MigrationHistory(session).records()
+            )
             #expect(status.isUpToDate)
             #expect(status.applied.count == 2)
         }

@@ -23,7 +23,10 @@ struct GeneratedPairTests {
         let old = generator.schema()
         let new = generator.edit(old)
         try await MigrationTestDatabase.with(dialect, prefix: "generated_\(seed)") { session in
-            try await MigrationScriptRunner.run(MigrationPlanner.script(from: SQLSchema(), to: old, dialect: dialect).sql, on: session)
+            try await MigrationScriptRunner.run(
+                MigrationPlanner.script(from: SQLSchema(), to: old, dialect: dialect).sql,
+                on: session
+            )
             try await RowSnapshot.fill(old, on: session)
             try await MigrationProperty.check(from: old, to: new, on: session)
         }

@@ -86,7 +86,11 @@ struct SchemaGenerator {
             SQLColumn(name: "id", type: SQLColumnType("INTEGER", family: .int), isAutoIncrement: autoincrement)
         ]
         for index in 0..<Int.random(in: 1...4, using: &random) { columns.append(column("c\(index)")) }
-        var table = SQLTable(name: name, columns: columns, primaryKey: SQLPrimaryKey(name: primaryKeyName(name), columns: ["id"]))
+        var table = SQLTable(
+            name: name,
+            columns: columns,
+            primaryKey: SQLPrimaryKey(name: primaryKeyName(name), columns: ["id"])
+        )
         if let parent { addReference(to: parent, in: &table) }
         if chance(50) { addIndex(to: &table) }
         return table
@@ -94,7 +98,9 @@ struct SchemaGenerator {
 
     private mutating func addReference(to parent: String, in table: inout SQLTable) {
         let nullable = chance(50)
-        table.columns.append(SQLColumn(name: "\(parent)_id", type: SQLColumnType("INTEGER", family: .int), isNullable: nullable))
+        table.columns.append(
+            SQLColumn(name: "\(parent)_id", type: SQLColumnType("INTEGER", family: .int), isNullable: nullable)
+        )
         table.foreignKeys.append(
             SQLForeignKey(
                 name: "\(table.name)_\(parent)_id_fkey",
@@ -118,7 +124,9 @@ struct SchemaGenerator {
         } else if column.type.family != .json {
             let name = "\(table.name)_\(column.name)_idx"
             if table.index(name) == nil {
-                table.indexes.append(SQLIndex(name: name, columns: [.init(column.name, sort: chance(30) ? .descending : .ascending)]))
+                table.indexes.append(
+                    SQLIndex(name: name, columns: [.init(column.name, sort: chance(30) ? .descending : .ascending)])
+                )
             }
         }
     }
@@ -153,7 +161,9 @@ struct SchemaGenerator {
                     table.columns[index].isNullable.toggle()
                 }
             case 3:
-                if let index = table.columns.indices.filter({ table.columns[$0].name != "id" }).randomElement(using: &random) {
+                if let index = table.columns.indices.filter({ table.columns[$0].name != "id" }).randomElement(
+                    using: &random
+                ) {
                     let current = table.columns[index]
                     table.columns[index].default = current.default == nil ? defaultValue(for: current.type) : nil
                 }
@@ -164,7 +174,8 @@ struct SchemaGenerator {
                     "VARCHAR(50)": SQLColumnType("TEXT", family: .string),
                 ]
                 if let index = table.columns.indices.filter({
-                    table.columns[$0].name != "id" && !table.columns[$0].name.hasSuffix("_id") && widen[table.columns[$0].type.text] != nil
+                    table.columns[$0].name != "id" && !table.columns[$0].name.hasSuffix("_id")
+                        && widen[table.columns[$0].type.text] != nil
                 }).randomElement(using: &random) {
                     let target = widen[table.columns[index].type.text]!
                     table.columns[index].type = target
@@ -173,11 +184,16 @@ struct SchemaGenerator {
             case 5:
                 addIndex(to: &table)
             case 6:
-                if !table.indexes.isEmpty { table.indexes.removeLast() } else if !table.uniques.isEmpty { table.uniques.removeLast() }
+                if !table.indexes.isEmpty {
+                    table.indexes.removeLast()
+                } else if !table.uniques.isEmpty {
+                    table.uniques.removeLast()
+                }
             case 7:
                 if let index = table.foreignKeys.indices.randomElement(using: &random) {
                     let nullable = table.column(table.foreignKeys[index].columns[0])?.isNullable ?? false
-                    let actions: [SQLReferentialAction] = nullable ? [.cascade, .setNull, .noAction] : [.cascade, .restrict, .noAction]
+                    let actions: [SQLReferentialAction] =
+                        nullable ? [.cascade, .setNull, .noAction] : [.cascade, .restrict, .noAction]
                     table.foreignKeys[index].onDelete = actions.randomElement(using: &random)!
                 }
             case 8:
@@ -192,10 +208,13 @@ struct SchemaGenerator {
                 }
             }
             // Foreign keys on a column that just became NOT NULL must not SET NULL.
-            for index in table.foreignKeys.indices where table.column(table.foreignKeys[index].columns[0])?.isNullable == false {
+            for index in table.foreignKeys.indices
+            where table.column(table.foreignKeys[index].columns[0])?.isNullable == false {
                 if table.foreignKeys[index].onDelete == .setNull { table.foreignKeys[index].onDelete = .restrict }
             }
-            if let current = result.tables.firstIndex(where: { $0.name == table.name }) { result.tables[current] = table }
+            if let current = result.tables.firstIndex(where: { $0.name == table.name }) {
+                result.tables[current] = table
+            }
         }
         return result
     }

@@ -16,7 +16,8 @@ enum RowSnapshot {
                 var names: [String] = []
                 var values: [String] = []
                 for column in table.columns where !column.isAutoIncrement {
-                    guard let value = value(for: column, of: table, row: row, in: schema, dialect: session.dialect) else {
+                    guard let value = value(for: column, of: table, row: row, in: schema, dialect: session.dialect)
+                    else {
                         continue
                     }
                     names.append(SQLDialect.postgres.quoteIdentifier(column.name))

@@ -6,7 +6,9 @@ struct TemporaryMigrations {
     let directory: MigrationDirectory
 
     init(_ migrations: [(String, String)]) throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-migrations-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-migrations-\(UUID().uuidString)"
+        )
         directory = MigrationDirectory(url: url)
         for (name, sql) in migrations { try write(name, sql) }
     }

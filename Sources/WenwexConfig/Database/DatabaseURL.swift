@@ -53,7 +53,8 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     /// `nil` for SQLite, which has no server.
     public func replacingDatabase(with name: String) -> DatabaseURL? {
         guard case .postgres = kind, var components = URLComponents(string: rawValue) else { return nil }
-        components.percentEncodedPath = "/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)
+        components.percentEncodedPath =
+            "/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)
         guard let text = components.string else { return nil }
         return try? DatabaseURL(text)
     }

@@ -29,7 +29,9 @@ public enum DatabaseReset {
             )
             for object in objects {
                 guard let type = object[0], let name = object[1] else { continue }
-                try await session.execute("DROP \(type == "view" ? "VIEW" : "TABLE") IF EXISTS \(SQLDialect.sqlite.quoteIdentifier(name))")
+                try await session.execute(
+                    "DROP \(type == "view" ? "VIEW" : "TABLE") IF EXISTS \(SQLDialect.sqlite.quoteIdentifier(name))"
+                )
             }
             try await session.execute("PRAGMA foreign_keys = ON")
         }

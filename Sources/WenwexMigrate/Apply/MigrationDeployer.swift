@@ -87,7 +87,9 @@ public struct MigrationDeployer: Sendable {
     }
 
     static func refuseUntrusted(_ status: MigrationStatus) throws {
-        if let failed = status.failed.first { throw MigrationDeployError.failedEarlier(name: failed.name, logs: failed.logs) }
+        if let failed = status.failed.first {
+            throw MigrationDeployError.failedEarlier(name: failed.name, logs: failed.logs)
+        }
         if !status.edited.isEmpty { throw MigrationDeployError.edited(status.edited) }
         if !status.missingFromDirectory.isEmpty {
             throw MigrationDeployError.missingFromDirectory(status.missingFromDirectory)

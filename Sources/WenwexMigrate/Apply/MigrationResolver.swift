@@ -12,7 +12,10 @@ public enum MigrationResolver {
     /// failed attempt is marked rolled back.
     public static func markApplied(_ name: String, files: [MigrationFile], session: any SQLSession) async throws {
         guard let file = files.first(where: { $0.name == name }) else {
-            throw MigrationResolveError(description: "there is no migration \(name) in the migrations folder\n  fix: pass a folder name from `wenwex migrate status`")
+            throw MigrationResolveError(
+                description:
+                    "there is no migration \(name) in the migrations folder\n  fix: pass a folder name from `wenwex migrate status`"
+            )
         }
         let history = MigrationHistory(session)
         try await MigrationLock.withLock(session) {
@@ -33,7 +36,8 @@ public enum MigrationResolver {
             let records = try await history.records().filter { $0.name == name }
             guard records.contains(where: { $0.state == .failed }) else {
                 throw MigrationResolveError(
-                    description: "migration \(name) has no failed attempt to roll back (only failed migrations can be marked rolled back)"
+                    description:
+                        "migration \(name) has no failed attempt to roll back (only failed migrations can be marked rolled back)"
                 )
             }
             try await history.markRolledBack(name: name)

@@ -107,7 +107,8 @@ public enum MigrationScriptRunner {
         throw MigrationStatementFailed(
             statementNumber: count,
             statement: "PRAGMA foreign_key_check",
-            reason: "\(violations.count) row(s) in \(tables.joined(separator: ", ")) would reference rows that do not exist"
+            reason:
+                "\(violations.count) row(s) in \(tables.joined(separator: ", ")) would reference rows that do not exist"
         )
     }
 }

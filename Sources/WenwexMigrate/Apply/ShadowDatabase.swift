@@ -31,10 +31,14 @@ public enum ShadowDatabase {
                 try await admin.execute("CREATE DATABASE \(SQLDialect.postgres.quoteIdentifier(name))")
                 do {
                     let result = try await DatabaseConnector.withSession(url, body)
-                    try? await admin.execute("DROP DATABASE IF EXISTS \(SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)")
+                    try? await admin.execute(
+                        "DROP DATABASE IF EXISTS \(SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)"
+                    )
                     return result
                 } catch {
-                    try? await admin.execute("DROP DATABASE IF EXISTS \(SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)")
+                    try? await admin.execute(
+                        "DROP DATABASE IF EXISTS \(SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)"
+                    )
                     throw error
                 }
             }
@@ -49,7 +53,8 @@ public enum ShadowDatabase {
             } catch {
                 throw MigrationDeployError.migrationFailed(
                     name: file.name,
-                    reason: "replaying it into the shadow database: \((error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error))"
+                    reason:
+                        "replaying it into the shadow database: \((error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error))"
                 )
             }
         }

@@ -5,7 +5,8 @@ extension SchemaChange: CustomStringConvertible {
     /// `added column "users"."referral_code" (TEXT, nullable)`.
     public var description: String {
         switch self {
-        case .createEnum(let enumeration): "added enum \(quoted(enumeration.name)) (\(enumeration.values.joined(separator: ", ")))"
+        case .createEnum(let enumeration):
+            "added enum \(quoted(enumeration.name)) (\(enumeration.values.joined(separator: ", ")))"
         case .addEnumValues(let old, let new):
             "added values \(new.values.filter { !old.values.contains($0) }.joined(separator: ", ")) to enum \(quoted(new.name))"
         case .recreateEnum(let old, let new):
@@ -17,9 +18,12 @@ extension SchemaChange: CustomStringConvertible {
         case .dropColumn(let table, let column): "removed column \(quoted(table, column.name))"
         case .alterColumn(let table, let old, let new):
             "changed column \(quoted(table, new.name)) from (\(Self.describe(old))) to (\(Self.describe(new)))"
-        case .dropPrimaryKey(let table, let key): "removed primary key of \(quoted(table)) (\(key.columns.joined(separator: ", ")))"
-        case .addPrimaryKey(let table, let key): "added primary key to \(quoted(table)) (\(key.columns.joined(separator: ", ")))"
-        case .dropIndex(let table, let index): "removed \(index.isUnique ? "unique index" : "index") \(quoted(index.name)) on \(quoted(table))"
+        case .dropPrimaryKey(let table, let key):
+            "removed primary key of \(quoted(table)) (\(key.columns.joined(separator: ", ")))"
+        case .addPrimaryKey(let table, let key):
+            "added primary key to \(quoted(table)) (\(key.columns.joined(separator: ", ")))"
+        case .dropIndex(let table, let index):
+            "removed \(index.isUnique ? "unique index" : "index") \(quoted(index.name)) on \(quoted(table))"
         case .createIndex(let table, let index):
             "added \(index.isUnique ? "unique index" : "index") \(quoted(index.name)) on \(quoted(table)) (\(index.columns.map(\.name).joined(separator: ", ")))"
         case .dropForeignKey(let table, let key): "removed foreign key \(quoted(key.name)) on \(quoted(table))"

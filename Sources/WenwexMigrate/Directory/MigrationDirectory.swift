@@ -39,7 +39,9 @@ public struct MigrationDirectory: Sendable {
         do {
             entries = try manager.contentsOfDirectory(atPath: url.path)
         } catch {
-            throw MigrationDirectoryError("cannot read the migrations folder \(url.path): \(error.localizedDescription)")
+            throw MigrationDirectoryError(
+                "cannot read the migrations folder \(url.path): \(error.localizedDescription)"
+            )
         }
         var files: [MigrationFile] = []
         for entry in entries.sorted() {
@@ -72,7 +74,9 @@ public struct MigrationDirectory: Sendable {
                 return parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             }
         }
-        throw MigrationDirectoryError("\(lock.path) names no provider\n  fix: add the line provider = \"postgresql\" (or \"sqlite\")")
+        throw MigrationDirectoryError(
+            "\(lock.path) names no provider\n  fix: add the line provider = \"postgresql\" (or \"sqlite\")"
+        )
     }
 
     /// Refuses a folder whose migrations were written for another database.
@@ -145,8 +149,12 @@ public struct MigrationDirectory: Sendable {
         let digits = Array(stamp)
         func number(_ start: Int, _ length: Int) -> Int { Int(String(digits[start..<(start + length)])) ?? 0 }
         let components = DateComponents(
-            year: number(0, 4), month: number(4, 2), day: number(6, 2),
-            hour: number(8, 2), minute: number(10, 2), second: number(12, 2)
+            year: number(0, 4),
+            month: number(4, 2),
+            day: number(6, 2),
+            hour: number(8, 2),
+            minute: number(10, 2),
+            second: number(12, 2)
         )
         return calendar.date(from: components) ?? Date()
     }

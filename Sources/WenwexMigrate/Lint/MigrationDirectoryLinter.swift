@@ -39,13 +39,19 @@ public struct MigrationDirectoryLinter: Sendable {
             } catch {
                 throw MigrationDeployError.migrationFailed(
                     name: file.name,
-                    reason: "replaying it into the shadow database: \((error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error))"
+                    reason:
+                        "replaying it into the shadow database: \((error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error))"
                 )
             }
             let after = try await introspector.introspect(shadow)
             if selected?.contains(file.name) ?? true {
                 let linter = MigrationLinter(dialect: dialect, database: facts, largeTableRows: largeTableRows)
-                reports.append(MigrationLintReport(migration: file.name, findings: try await linter.lint(sql: file.sql, before: before, after: after)))
+                reports.append(
+                    MigrationLintReport(
+                        migration: file.name,
+                        findings: try await linter.lint(sql: file.sql, before: before, after: after)
+                    )
+                )
                 facts = nil
             }
             before = after

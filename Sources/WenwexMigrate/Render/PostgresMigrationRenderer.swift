@@ -33,7 +33,9 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                 add("AlterEnum", addedValues(from: previous, to: enumeration))
             case .recreateEnum(let previous, let enumeration):
                 add("AlterEnum", recreate(previous, as: enumeration, in: old, target: new))
-                droppedLast.append("DROP TYPE \(SQLText.qualified(enumeration.name + "_old", schema: enumeration.schema))")
+                droppedLast.append(
+                    "DROP TYPE \(SQLText.qualified(enumeration.name + "_old", schema: enumeration.schema))"
+                )
             case .dropEnum(let enumeration):
                 add("DropEnum", ["DROP TYPE \(SQLText.qualified(enumeration.name, schema: enumeration.schema))"])
             case .createTable(let table):
@@ -77,7 +79,10 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                     ]
                 )
             case .dropForeignKey(let table, let key):
-                add("DropForeignKey", ["ALTER TABLE \(SQLText.qualified(table)) DROP CONSTRAINT \(SQLText.quote(key.name))"])
+                add(
+                    "DropForeignKey",
+                    ["ALTER TABLE \(SQLText.qualified(table)) DROP CONSTRAINT \(SQLText.quote(key.name))"]
+                )
             case .addForeignKey(let table, let key):
                 add(
                     "AddForeignKey",
@@ -113,7 +118,9 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         }
         var text = "\(SQLText.quote(column.name)) \(type)"
         if !column.isNullable { text += " NOT NULL" }
-        if !column.isAutoIncrement, let value = column.default, let sql = defaultText(value, type: column.type, schema: table.schema) {
+        if !column.isAutoIncrement, let value = column.default,
+            let sql = defaultText(value, type: column.type, schema: table.schema)
+        {
             text += " DEFAULT " + sql
         }
         return text
@@ -165,14 +172,19 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         if new.isAutoIncrement, !old.isAutoIncrement {
             // What `SERIAL` does for a new column, done by hand for an existing one.
             let sequence: String
-            if case .sequence(let name) = new.default { sequence = name } else { sequence = "\(table.name)_\(new.name)_seq" }
+            if case .sequence(let name) = new.default {
+                sequence = name
+            } else {
+                sequence = "\(table.name)_\(new.name)_seq"
+            }
             let qualifiedSequence = SQLText.qualified(sequence, schema: table.schema)
             statements.append("CREATE SEQUENCE \(qualifiedSequence)")
             statements.append(prefix + "SET DEFAULT nextval(\(SQLText.string(qualifiedSequence))::regclass)")
             statements.append(
                 "ALTER SEQUENCE \(qualifiedSequence) OWNED BY \(SQLText.qualified(table)).\(SQLText.quote(new.name))"
             )
-        } else if let newDefault, newDefault != oldDefault || typeChanges || old.isAutoIncrement != new.isAutoIncrement {
+        } else if let newDefault, newDefault != oldDefault || typeChanges || old.isAutoIncrement != new.isAutoIncrement
+        {
             statements.append(prefix + "SET DEFAULT " + newDefault)
         }
         if old.isAutoIncrement, !new.isAutoIncrement, case .sequence(let name) = old.default {
@@ -229,7 +241,8 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                 let type = name + (column.type.isArray ? "[]" : "")
                 if column.default != nil { statements.append(prefix + "DROP DEFAULT") }
                 statements.append(
-                    prefix + "TYPE \(type) USING (\(SQLText.quote(column.name))::text\(column.type.isArray ? "[]" : "")::\(type))"
+                    prefix
+                        + "TYPE \(type) USING (\(SQLText.quote(column.name))::text\(column.type.isArray ? "[]" : "")::\(type))"
                 )
                 if case .literal(.string(let value)) = column.default, new.values.contains(value) {
                     statements.append(prefix + "SET DEFAULT \(SQLText.string(value))")

@@ -38,7 +38,10 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
             case .dropTable(let table):
                 add("DropTable", ["DROP TABLE \(SQLText.quote(table.name))"])
             case .addColumn(let table, let column):
-                add("AlterTable", ["ALTER TABLE \(SQLText.quote(table.name)) ADD COLUMN \(columnDefinition(column, primaryKey: []))"])
+                add(
+                    "AlterTable",
+                    ["ALTER TABLE \(SQLText.quote(table.name)) ADD COLUMN \(columnDefinition(column, primaryKey: []))"]
+                )
             case .dropIndex(_, let index):
                 add("DropIndex", ["DROP INDEX \(SQLText.quote(index.name))"])
             case .createIndex(let table, let index):
@@ -70,14 +73,18 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
     /// cannot make.
     private func tablesToRedefine(_ changes: [SchemaChange], in new: SQLSchema) -> Set<TableName> {
         var result: Set<TableName> = []
-        let created = Set(changes.compactMap { change -> TableName? in
-            if case .createTable(let table) = change { return TableName(of: table) }
-            return nil
-        })
-        let dropped = Set(changes.compactMap { change -> TableName? in
-            if case .dropTable(let table) = change { return TableName(of: table) }
-            return nil
-        })
+        let created = Set(
+            changes.compactMap { change -> TableName? in
+                if case .createTable(let table) = change { return TableName(of: table) }
+                return nil
+            }
+        )
+        let dropped = Set(
+            changes.compactMap { change -> TableName? in
+                if case .dropTable(let table) = change { return TableName(of: table) }
+                return nil
+            }
+        )
         for change in changes {
             guard let table = change.table, !created.contains(table), !dropped.contains(table) else { continue }
             switch change {
