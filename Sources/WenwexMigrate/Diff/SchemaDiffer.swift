@@ -89,26 +89,17 @@ public enum SchemaDiffer {
     ) {
         let droppedColumns = Set(old.columns.map(\.name)).subtracting(new.columns.map(\.name))
 
-        // Foreign keys.
-        for key in old.foreignKeys {
-            let target = new.foreignKey(key.name)
+        // Foreign keys: re-created when their definition changes or a column under them is retyped.
+        func touchesRetyped(_ key: SQLForeignKey) -> Bool {
             let referenced = TableName(key.referencedTable, schema: key.referencedSchema)
-            let touchesRetyped =
-                key.columns.contains { retyped.contains(ColumnReference(table: name, column: $0)) }
+            return key.columns.contains { retyped.contains(ColumnReference(table: name, column: $0)) }
                 || key.referencedColumns.contains { retyped.contains(ColumnReference(table: referenced, column: $0)) }
-            if target != key || touchesRetyped {
-                plan.dropForeignKeys.append(.dropForeignKey(name, key))
-            }
         }
-        for key in new.foreignKeys {
-            let previous = old.foreignKey(key.name)
-            let referenced = TableName(key.referencedTable, schema: key.referencedSchema)
-            let touchesRetyped =
-                key.columns.contains { retyped.contains(ColumnReference(table: name, column: $0)) }
-                || key.referencedColumns.contains { retyped.contains(ColumnReference(table: referenced, column: $0)) }
-            if previous != key || touchesRetyped {
-                plan.addForeignKeys.append(.addForeignKey(name, key))
-            }
+        for key in old.foreignKeys where new.foreignKey(key.name) != key || touchesRetyped(key) {
+            plan.dropForeignKeys.append(.dropForeignKey(name, key))
+        }
+        for key in new.foreignKeys where old.foreignKey(key.name) != key || touchesRetyped(key) {
+            plan.addForeignKeys.append(.addForeignKey(name, key))
         }
 
         // Indexes and uniques (both are indexes in the database).
