@@ -20,7 +20,9 @@ public struct MigrationStatementFailed: Error, Sendable, CustomStringConvertible
 /// (inside one, `PRAGMA foreign_keys` does nothing, and dropping a parent table with them on
 /// would delete or orphan child rows), and `PRAGMA foreign_key_check` must come back empty
 /// before the transaction commits. A PostgreSQL file that builds an index `CONCURRENTLY` cannot
-/// run in a transaction at all; its statements run one by one and the file says so.
+/// run in a transaction at all; its statements run one by one and the file says so. One that
+/// adds enum values and then uses them runs in two transactions: the new values first (they
+/// stay if the rest fails, which is harmless), then everything else with the history row.
 public enum MigrationScriptRunner {
     /// Runs `script` and returns how many statements it applied.
     ///
@@ -42,6 +44,19 @@ public enum MigrationScriptRunner {
                 let count = try await runEach(statements, on: session)
                 try await after(count)
                 return count
+            }
+            // PostgreSQL refuses to use an enum value added in the same transaction ("unsafe use
+            // of new value"), so the values are committed first and the rest follows.
+            if let last = statements.lastIndex(where: addsEnumValue), last < statements.count - 1 {
+                try await session.inTransaction {
+                    try await before()
+                    _ = try await runEach(Array(statements[...last]), on: session)
+                }
+                return try await session.inTransaction {
+                    let count = try await runEach(Array(statements[(last + 1)...]), on: session, offset: last + 1)
+                    try await after(statements.count)
+                    return count + last + 1
+                }
             }
             return try await session.inTransaction {
                 try await before()
@@ -74,6 +89,13 @@ public enum MigrationScriptRunner {
         !statements.contains(where: cannotRunInTransaction)
     }
 
+    /// `ALTER TYPE … ADD VALUE …`.
+    static func addsEnumValue(_ statement: String) -> Bool {
+        let words = LeadingComments.dropped(from: statement).uppercased().split(whereSeparator: \.isWhitespace)
+        return words.first == "ALTER" && words.dropFirst().first == "TYPE" && words.contains("ADD")
+            && words.contains("VALUE")
+    }
+
     static func cannotRunInTransaction(_ statement: String) -> Bool {
         // A comment above the statement (`-- CreateIndex`, a note) is not one of its words.
         let words = LeadingComments.dropped(from: statement).uppercased()
@@ -81,7 +103,9 @@ public enum MigrationScriptRunner {
         return words.contains("CONCURRENTLY") || (words.first == "VACUUM")
     }
 
-    private static func runEach(_ statements: [String], on session: any SQLSession) async throws -> Int {
+    private static func runEach(_ statements: [String], on session: any SQLSession, offset: Int = 0) async throws
+        -> Int
+    {
         for (index, statement) in statements.enumerated() {
             do {
                 if statement.uppercased().hasPrefix("PRAGMA") {
@@ -91,7 +115,7 @@ public enum MigrationScriptRunner {
                 }
             } catch {
                 throw MigrationStatementFailed(
-                    statementNumber: index + 1,
+                    statementNumber: offset + index + 1,
                     statement: statement,
                     reason: DatabaseErrorText.describe(error)
                 )
