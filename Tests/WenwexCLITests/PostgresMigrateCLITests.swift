@@ -59,6 +59,14 @@ struct PostgresMigrateCLITests {
         #expect(deploy.stdout.contains("Applied 1 migration"))
         let status = try await other.run("migrate", "status", environment: otherEnvironment)
         #expect(status.status == 0, "\(status.stdout)")
+
+        // The dev database is refused to a prod deploy before anything runs.
+        var prod = validProdSecrets
+        prod["DATABASE_URL"] = environment["DATABASE_URL"]
+        prod["DATABASE_REPLICA_URLS"] = ""
+        let refused = try await cli.run("migrate", "deploy", environment: prod)
+        #expect(refused.status == 2)
+        #expect(!refused.stdout.contains("Applying migration"))
     }
 
     @Test func twoDeployProcessesApplyEachMigrationOnce() async throws {
