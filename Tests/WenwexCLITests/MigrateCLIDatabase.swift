@@ -38,4 +38,15 @@ enum MigrateCLIDatabase {
             )
         }
     }
+
+    /// A shell script (`$0` is the `wenwex` binary) that starts `migrate deploy`, waits until it
+    /// says it is applying `migration`, lets it run for `after` seconds, and kills it with
+    /// SIGKILL, as a crashed or evicted deploy would die. Prints what the deploy printed.
+    static func killWhenApplying(_ migration: String, after seconds: String) -> String {
+        """
+        out=$(mktemp); "$0" migrate deploy > "$out" 2>&1 & pid=$!
+        for _ in $(seq 1 600); do grep -q "Applying migration \(migration)" "$out" && break; sleep 0.1; done
+        sleep \(seconds); kill -9 $pid; wait $pid; cat "$out"; rm -f "$out"
+        """
+    }
 }

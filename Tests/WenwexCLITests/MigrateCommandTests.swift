@@ -240,7 +240,7 @@ struct MigrateCommandTests {
         )
         let killed = try await ChildProcess.run(
             "/bin/sh",
-            ["-c", "\"$0\" migrate deploy & pid=$!; sleep 1; kill -9 $pid; wait $pid", WenwexCLI.executable],
+            ["-c", MigrateCLIDatabase.killWhenApplying("20260102000000_fill", after: "0.3"), WenwexCLI.executable],
             environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
             currentDirectory: cli.project
         )

@@ -101,7 +101,7 @@ struct PostgresMigrateCLITests {
         shellEnvironment["HOME"] = NSTemporaryDirectory()
         let killed = try await ChildProcess.run(
             "/bin/sh",
-            ["-c", "\"$0\" migrate deploy & pid=$!; sleep 1.5; kill -9 $pid; wait $pid", WenwexCLI.executable],
+            ["-c", MigrateCLIDatabase.killWhenApplying("20260102000000_slow", after: "0.5"), WenwexCLI.executable],
             environment: shellEnvironment,
             currentDirectory: cli.project
         )
