@@ -54,16 +54,19 @@ struct MigrateDevCommand: AsyncParsableCommand {
                     confirmation: TerminalConfirmation(assumeYes: yes)
                 )
             }
-            var files = try directory.migrations()
+            let files = try directory.migrations()
             let history = try await ShadowDatabase.with(beside: primary.url) { shadow in
                 try await ShadowDatabase.replay(files, into: shadow)
             }
+            // What the migrations produce once drift is dealt with: the history itself, unless
+            // a drift migration was added or the database was reset.
+            var base = history
             try await withGuardedPrimary(configuration) { session in
                 try await applyPending(files, to: session, database: primary.url, output: output)
                 let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
                 let drift = SchemaDiffer.changes(from: history, to: current)
                 if !drift.isEmpty {
-                    try await handleDrift(
+                    base = try await handleDrift(
                         drift,
                         history: history,
                         current: current,
@@ -72,11 +75,7 @@ struct MigrateDevCommand: AsyncParsableCommand {
                         database: primary.url,
                         output: output
                     )
-                    files = try directory.migrations()
                 }
-            }
-            let base = try await ShadowDatabase.with(beside: primary.url) { shadow in
-                try await ShadowDatabase.replay(files, into: shadow)
             }
             var script = MigrationPlanner.script(from: base, to: target, dialect: dialect)
             guard !script.isEmpty else {
@@ -152,7 +151,8 @@ struct MigrateDevCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reports drift and, when asked, absorbs it into a migration or resets the database.
+    /// Reports drift and, when asked, absorbs it into a migration or resets the database;
+    /// returns the schema the migrations now produce.
     private func handleDrift(
         _ drift: [SchemaChange],
         history: SQLSchema,
@@ -161,7 +161,7 @@ struct MigrateDevCommand: AsyncParsableCommand {
         directory: MigrationDirectory,
         database: DatabaseURL,
         output: Output
-    ) async throws {
+    ) async throws -> SQLSchema {
         output.error("Drift detected: the dev database differs from what the migrations produce:")
         for change in drift { output.error("  - the database has \(change)") }
         if absorbDrift {
@@ -170,13 +170,13 @@ struct MigrateDevCommand: AsyncParsableCommand {
             let file = try directory.create(name: "absorb_drift", sql: script.sql)
             try await MigrationHistory(session).recordApplied(file)
             output.line("Recorded the drift as \(file.url.path) (marked applied; no data changed).")
-            return
+            return current
         }
         if reset {
             try await DatabaseReset.dropEverything(session, url: database)
             output.line("Reset the dev database.")
             try await applyPending(try directory.migrations(), to: session, database: database, output: output)
-            return
+            return history
         }
         output.error(
             """

@@ -286,4 +286,24 @@ struct MigrateCommandTests {
         #expect(applied.stdout.contains("Applying migration \(names[1])"))
         #expect(try await cli.run("migrate", "lint").status == 0)
     }
+
+    @Test func devResetsADriftedDatabaseOnlyWhenAskedAndConfirmed() async throws {
+        let cli = try Self.project()
+        defer { cli.remove() }
+        #expect(try await cli.run("migrate", "dev", "--name", "init").status == 0)
+        try await MigrateCLIDatabase.sqlite(cli, "CREATE TABLE \"scratch\" (\"id\" INTEGER)")
+        try await MigrateCLIDatabase.sqlite(cli, "INSERT INTO \"users\" (\"email\") VALUES ('a@example.com')")
+        let unconfirmed = try await cli.run("migrate", "dev", "--reset")
+        #expect(unconfirmed.status == 2)
+        #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT COUNT(*) FROM users") == "1")
+        let reset = try await cli.run("migrate", "dev", "--reset", "--yes")
+        #expect(reset.status == 0, "\(reset.stderr)")
+        #expect(reset.stderr.contains(#"added table "scratch""#))
+        #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT COUNT(*) FROM users") == "0")
+        #expect(
+            try await MigrateCLIDatabase.sqliteValue(cli, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'scratch'")
+                == "0"
+        )
+        #expect(try Self.migrationNames(cli).count == 1)
+    }
 }

@@ -115,10 +115,16 @@ struct PostgresAlterationTests {
     @Test func aNewEnumValueCanBeTheDefaultInTheSameMigration() async throws {
         try await MigrationTestDatabase.with(.postgres, prefix: "alter_enum_default") { session in
             let first = try MigrationTestDatabase.lower(Self.schema(roles: "BUYER"), .postgres)
-            try await MigrationScriptRunner.run(MigrationPlanner.script(from: SQLSchema(), to: first, dialect: .postgres).sql, on: session)
+            try await MigrationScriptRunner.run(
+                MigrationPlanner.script(from: SQLSchema(), to: first, dialect: .postgres).sql,
+                on: session
+            )
             try await session.execute(#"INSERT INTO "User" ("points") VALUES ('1')"#)
             let second = try MigrationTestDatabase.lower(
-                Self.schema(roles: "BUYER\n  ADMIN").replacingOccurrences(of: "@default(BUYER)", with: "@default(ADMIN)"),
+                Self.schema(roles: "BUYER\n  ADMIN").replacingOccurrences(
+                    of: "@default(BUYER)",
+                    with: "@default(ADMIN)"
+                ),
                 .postgres
             )
             let script = MigrationPlanner.script(from: first, to: second, dialect: .postgres)
