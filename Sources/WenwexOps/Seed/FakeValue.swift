@@ -53,6 +53,8 @@ enum FakeValue {
         attempt: Int,
         _ random: inout SeedRandom
     ) -> String {
+        // Random identifiers are fresh on every draw and must keep their format.
+        if [.uuid, .cuid, .nanoid, .ulid].contains(kind) { return text }
         let suffix = attempt == 0 ? "" : String(random.int(in: 1...(100 * attempt * attempt + 99)))
         if kind == .email, let at = text.firstIndex(of: "@") {
             var domain = String(text[at...])

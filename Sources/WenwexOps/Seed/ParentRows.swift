@@ -12,7 +12,8 @@ struct ParentRows {
 }
 
 /// The text that identifies a tuple of values for uniqueness; `nil` when one is NULL, since
-/// NULLs never collide in a unique index.
+/// NULLs never collide in a unique index. Lower-cased: PostgreSQL hands UUIDs back in upper
+/// case, and treating `A` and `a` as the same only costs a retry.
 func uniqueKey(_ values: [SQLValue]) -> [String]? {
     var key: [String] = []
     key.reserveCapacity(values.count)
@@ -20,7 +21,7 @@ func uniqueKey(_ values: [SQLValue]) -> [String]? {
         switch value {
         case .null: return nil
         case .bytes(let bytes): key.append(bytes.map { String($0) }.joined(separator: ","))
-        default: key.append(value.text ?? "")
+        default: key.append((value.text ?? "").lowercased())
         }
     }
     return key
