@@ -4,8 +4,9 @@
 // The module order below is the dependency order of ../shared/DESIGN.md, with one change: the
 // SQL schema model lives in WenwexSQL and the Prisma schema is lowered into it, so WenwexSQL
 // comes before WenwexSchema, and WenwexMigrate follows both. A module depends only on modules
-// listed before it. Modules arrive with the issue that gives them real behaviour (WenwexOps, …
-// are still to come).
+// listed before it. Modules arrive with the issue that gives them real behaviour: WenwexOps has
+// the schema-derived seeder so far (backups, clones and the rest follow); WenwexAccess, … are
+// still to come.
 
 import PackageDescription
 
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "WenwexSQL", targets: ["WenwexSQL"]),
         .library(name: "WenwexSchema", targets: ["WenwexSchema"]),
         .library(name: "WenwexMigrate", targets: ["WenwexMigrate"]),
+        .library(name: "WenwexOps", targets: ["WenwexOps"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
     ],
@@ -75,6 +77,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WenwexOps",
+            dependencies: ["WenwexConfig", "WenwexSQL", "WenwexSchema"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WenwexRouting",
             dependencies: [
                 "WenwexConfig",
@@ -92,6 +99,7 @@ let package = Package(
             dependencies: [
                 "WenwexConfig",
                 "WenwexMigrate",
+                "WenwexOps",
                 "WenwexSchema",
                 "WenwexSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -137,6 +145,12 @@ let package = Package(
         .testTarget(
             name: "WenwexMigrateTests",
             dependencies: ["WenwexConfig", "WenwexMigrate", "WenwexSQL", "WenwexSchema", "WenwexTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexOpsTests",
+            dependencies: ["WenwexOps", "WenwexSQL", "WenwexSchema", "WenwexMigrate", "WenwexTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -50,6 +50,12 @@ struct MigrateOptions: ParsableArguments {
     /// Reads and validates the schema and lowers it for `dialect`; prints diagnostics and exits
     /// with status 2 when it is invalid or written for another database.
     func loweredSchema(_ configuration: WenwexConfiguration, dialect: SQLDialect, output: Output) throws -> SQLSchema {
+        SchemaLowering.lower(try validSchema(configuration, dialect: dialect, output: output), dialect: dialect)
+    }
+
+    /// Reads and validates the schema for `dialect`; prints diagnostics and exits with status 2
+    /// when it is invalid or written for another database.
+    func validSchema(_ configuration: WenwexConfiguration, dialect: SQLDialect, output: Output) throws -> PrismaSchema {
         let path = schemaPath(configuration)
         let sources: [SchemaSource]
         do {
@@ -74,7 +80,7 @@ struct MigrateOptions: ParsableArguments {
             )
             throw ExitCode(2)
         }
-        return SchemaLowering.lower(check.schema, dialect: dialect)
+        return check.schema
     }
 }
 
