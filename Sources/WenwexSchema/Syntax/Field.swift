@@ -1,3 +1,5 @@
+import Foundation
+
 /// The type of a field as written: `String`, `Post[]`, `Role?`, `Unsupported("circle")`.
 public struct FieldType: Sendable, Hashable, CustomStringConvertible {
     public enum Arity: Sendable, Hashable {
@@ -28,7 +30,12 @@ public struct FieldType: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         var text = name
-        if let unsupported { text = "Unsupported(\"\(unsupported)\")" }
+        if let unsupported {
+            // The database type is a decoded string: escape it again so it reads back the same.
+            let escaped = unsupported.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            text = "Unsupported(\"\(escaped)\")"
+        }
         switch arity {
         case .required: return text
         case .optional: return text + "?"
