@@ -47,7 +47,8 @@ enum ColumnTypes {
         return arguments.isEmpty ? name : "\(name)(\(arguments.joined(separator: ",")))"
     }
 
-    private static func defaultType(of scalar: ScalarType, _ dialect: SQLDialect) -> String {
+    /// The type Prisma creates for `scalar` when the field names no native type.
+    static func defaultType(of scalar: ScalarType, _ dialect: SQLDialect) -> String {
         switch (scalar, dialect) {
         case (.string, _): "TEXT"
         case (.int, _): "INTEGER"
@@ -80,7 +81,7 @@ enum ColumnTypes {
     }
 
     /// Prisma's PostgreSQL native type attributes and the SQL type each creates.
-    private static let postgresNames: [String: String] = [
+    static let postgresNames: [String: String] = [
         "Text": "TEXT", "Char": "CHAR", "VarChar": "VARCHAR", "Bit": "BIT", "VarBit": "VARBIT",
         "Uuid": "UUID", "Xml": "XML", "Inet": "INET", "Citext": "CITEXT", "Boolean": "BOOLEAN",
         "Integer": "INTEGER", "SmallInt": "SMALLINT", "Oid": "OID", "BigInt": "BIGINT",
