@@ -225,14 +225,16 @@ struct PullTests {
                 SQLColumn(name: "blob", type: SQLColumnType("BLOB", family: .bytes), isNullable: true),
                 SQLColumn(name: "odd", type: SQLColumnType("GEOMETRY", family: .unsupported), isNullable: true),
             ],
-            primaryKey: SQLPrimaryKey(name: nil, columns: ["id"])
+            primaryKey: SQLPrimaryKey(name: nil, columns: ["id"]),
+            // An inline `UNIQUE`: SQLite's own name cannot be created again, so no `map:`.
+            uniques: [SQLUnique(name: "sqlite_autoindex_t_1", columns: ["name"])]
         )
         let text = try Self.pulled(SQLSchema(tables: [table]), .sqlite).text
         Self.expectLines(
             [
                 "provider = \"sqlite\"",
                 "id Int @id @default(autoincrement())",
-                "name String",
+                "name String @unique",
                 "at DateTime?",
                 "price Decimal",
                 "blob Bytes?",

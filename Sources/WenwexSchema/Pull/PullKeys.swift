@@ -16,7 +16,8 @@ enum PullKeys {
         }
         for unique in table.uniques {
             let conventional = ConstraintNames.unique(table: table.name, columns: unique.columns, dialect: dialect)
-            add("unique", columns: unique.columns, map: unique.name == conventional ? nil : unique.name, to: &model)
+            let map = unique.name == conventional || isAutomatic(unique.name, dialect) ? nil : unique.name
+            add("unique", columns: unique.columns, map: map, to: &model)
         }
         for index in table.indexes {
             guard let attribute = indexAttribute(index, model: model, dialect: dialect, warnings: &warnings) else {
@@ -63,7 +64,9 @@ enum PullKeys {
             index.isUnique
             ? ConstraintNames.unique(table: table.name, columns: columnNames, dialect: dialect)
             : ConstraintNames.index(table: table.name, columns: columnNames, dialect: dialect)
-        if index.name != conventional { arguments.append("map: \(PullText.quoted(index.name))") }
+        if index.name != conventional, !isAutomatic(index.name, dialect) {
+            arguments.append("map: \(PullText.quoted(index.name))")
+        }
         if let method = index.method {
             if let type = indexTypes[method], !index.isUnique {
                 arguments.append("type: \(type)")
@@ -74,6 +77,13 @@ enum PullKeys {
             }
         }
         return PullText.call(index.isUnique ? "@@unique" : "@@index", arguments)
+    }
+
+    /// SQLite names the indexes behind inline `UNIQUE` constraints `sqlite_autoindex_<table>_<n>`
+    /// and reserves the `sqlite_` prefix: such a name can be neither kept nor created again, so
+    /// it gets Prisma's conventional one.
+    private static func isAutomatic(_ name: String, _ dialect: SQLDialect) -> Bool {
+        dialect == .sqlite && name.hasPrefix("sqlite_autoindex_")
     }
 
     /// PostgreSQL's access methods (`pg_am` names) → `@@index(type: …)`.
