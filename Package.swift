@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexCLITests",
-            dependencies: ["wenwex", "WenwexTestSupport"],
+            dependencies: ["wenwex", "WenwexSQL", "WenwexTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],
