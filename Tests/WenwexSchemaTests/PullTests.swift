@@ -613,6 +613,43 @@ struct PullTests {
         #expect(result.warnings.contains { $0.contains("gone") })
     }
 
+    @Test func severalSchemasGetSchemaAttributesAndTheDatasourceListsThem() throws {
+        let schema = SQLSchema(
+            tables: [
+                SQLTable(name: "user", schema: "public", columns: [Self.serial("user")], primaryKey: Self.key("user")),
+                SQLTable(
+                    name: "invoice",
+                    schema: "billing",
+                    columns: [
+                        Self.serial("invoice"), SQLColumn(name: "userId", type: Self.integer),
+                        SQLColumn(name: "plan", type: SQLColumnType("Plan", family: .enum("Plan"))),
+                    ],
+                    primaryKey: Self.key("invoice"),
+                    foreignKeys: [
+                        SQLForeignKey(
+                            name: "invoice_userId_fkey",
+                            columns: ["userId"],
+                            referencedTable: "user",
+                            referencedSchema: "public",
+                            referencedColumns: ["id"],
+                            onDelete: .restrict,
+                            onUpdate: .cascade
+                        )
+                    ]
+                ),
+            ],
+            enums: [SQLEnum(name: "Plan", schema: "billing", values: ["FREE", "PRO"])]
+        )
+        let text = try Self.expectRoundTrip(schema, .postgres)
+        Self.expectLines(
+            [
+                #"schemas = ["billing", "public"]"#, #"@@schema("billing")"#, #"@@schema("public")"#,
+                "user user @relation(fields: [userId], references: [id])", "plan Plan",
+            ],
+            in: text
+        )
+    }
+
     // MARK: - Keeping an existing file
 
     @Test func existingFileKeepsItsHeaderAndCommentsAndLosesItsModels() throws {
