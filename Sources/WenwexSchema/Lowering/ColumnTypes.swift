@@ -40,7 +40,7 @@ enum ColumnTypes {
     /// The text of `@db.X(args)`: `VARCHAR(255)`, `DECIMAL(10,2)`, `TIMESTAMPTZ(3)`.
     private static func nativeType(of field: Field, _ context: LoweringContext) -> String? {
         guard let prefix = context.lookup.nativeTypePrefix,
-            let attribute = field.attributes.first(where: { $0.name.hasPrefix(prefix + ".") }),
+            let attribute = field.attributes.firstInPlace(where: { $0.name.isNativeType(prefix: prefix) }),
             let name = postgresNames[String(attribute.name.dropFirst(prefix.count + 1))]
         else { return nil }
         let arguments = (attribute.arguments ?? []).map(\.value.description)
