@@ -9,6 +9,8 @@ import WenwexTestSupport
 // `WenwexBench dotenv`: Wenwex's dotenv parser against swift-configuration's reader.
 // `WenwexBench migrate`: diff + render of a 500-table schema, and deploying 200 migrations
 // against psql.
+// `WenwexBench schema [--models N] [--runs N]`: reading, parsing, validating and lowering a
+// generated schema of N models (1,000), against reading the file.
 // `WenwexBench [--seconds N] [--workers N,N]`: read throughput and latency through the router,
 // against PostgresNIO straight to one replica and against pgpool-II doing the same split, all
 // on one cluster (a primary and two streaming replicas) in one run.
@@ -20,6 +22,13 @@ if arguments.dropFirst().first == "dotenv" {
 }
 if arguments.dropFirst().first == "migrate" {
     try await MigrateBenchmark.run()
+    exit(0)
+}
+if arguments.dropFirst().first == "schema" {
+    let value = { (name: String, fallback: Int) -> Int in
+        arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? fallback
+    }
+    try SchemaBenchmark.run(models: value("--models", 1_000), repetitions: value("--runs", 21))
     exit(0)
 }
 func option(_ name: String, default value: String) -> String {

@@ -40,14 +40,15 @@ enum ColumnTypes {
     /// The text of `@db.X(args)`: `VARCHAR(255)`, `DECIMAL(10,2)`, `TIMESTAMPTZ(3)`.
     private static func nativeType(of field: Field, _ context: LoweringContext) -> String? {
         guard let prefix = context.lookup.nativeTypePrefix,
-            let attribute = field.attributes.first(where: { $0.name.hasPrefix(prefix + ".") }),
+            let attribute = field.attributes.firstInPlace(where: { $0.name.isNativeType(prefix: prefix) }),
             let name = postgresNames[String(attribute.name.dropFirst(prefix.count + 1))]
         else { return nil }
         let arguments = (attribute.arguments ?? []).map(\.value.description)
         return arguments.isEmpty ? name : "\(name)(\(arguments.joined(separator: ",")))"
     }
 
-    private static func defaultType(of scalar: ScalarType, _ dialect: SQLDialect) -> String {
+    /// The type Prisma creates for `scalar` when the field names no native type.
+    static func defaultType(of scalar: ScalarType, _ dialect: SQLDialect) -> String {
         switch (scalar, dialect) {
         case (.string, _): "TEXT"
         case (.int, _): "INTEGER"
@@ -80,7 +81,7 @@ enum ColumnTypes {
     }
 
     /// Prisma's PostgreSQL native type attributes and the SQL type each creates.
-    private static let postgresNames: [String: String] = [
+    static let postgresNames: [String: String] = [
         "Text": "TEXT", "Char": "CHAR", "VarChar": "VARCHAR", "Bit": "BIT", "VarBit": "VARBIT",
         "Uuid": "UUID", "Xml": "XML", "Inet": "INET", "Citext": "CITEXT", "Boolean": "BOOLEAN",
         "Integer": "INTEGER", "SmallInt": "SMALLINT", "Oid": "OID", "BigInt": "BIGINT",

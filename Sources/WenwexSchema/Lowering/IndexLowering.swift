@@ -2,9 +2,15 @@ import WenwexSQL
 
 /// `@unique`, `@@unique` and `@@index` as unique and plain indexes with Prisma's names.
 enum IndexLowering {
-    /// `@unique` fields and `@@unique` lists: `{table}_{columns}_key`, or `map:`.
-    static func uniques(of model: Block, table: String, _ context: LoweringContext) -> [SQLUnique] {
-        let single = context.columnFields(of: model).compactMap { field -> SQLUnique? in
+    /// `@unique` fields and `@@unique` lists: `{table}_{columns}_key`, or `map:`. `columnFields`
+    /// are the model's `LoweringContext.columnFields`, which the caller has already worked out.
+    static func uniques(
+        of model: Block,
+        columnFields: [Field],
+        table: String,
+        _ context: LoweringContext
+    ) -> [SQLUnique] {
+        let single = columnFields.compactMap { field -> SQLUnique? in
             guard let attribute = field.attribute("unique") else { return nil }
             let columns = [context.columnName(field)]
             return SQLUnique(

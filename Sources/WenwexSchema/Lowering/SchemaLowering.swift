@@ -31,7 +31,8 @@ public enum SchemaLowering {
 
     private static func table(for model: Block, _ context: LoweringContext) -> SQLTable {
         let name = context.tableName(model)
-        let columns = context.columnFields(of: model).map { field in
+        let fields = context.columnFields(of: model)
+        let columns = fields.map { field in
             let column = context.columnName(field)
             let (value, isAutoIncrement) = DefaultLowering.lower(field, table: name, column: column, context)
             var type = ColumnTypes.type(of: field, context)
@@ -53,7 +54,7 @@ public enum SchemaLowering {
             schema: context.schemaName(model),
             columns: columns,
             primaryKey: primaryKey(of: model, table: name, context),
-            uniques: IndexLowering.uniques(of: model, table: name, context),
+            uniques: IndexLowering.uniques(of: model, columnFields: fields, table: name, context),
             indexes: IndexLowering.indexes(of: model, table: name, context),
             foreignKeys: RelationLowering.foreignKeys(of: model, context)
         )
@@ -64,7 +65,8 @@ public enum SchemaLowering {
         let fields = context.primaryKeyFields(of: model)
         guard !fields.isEmpty else { return nil }
         let attribute =
-            model.fields.first { $0.attribute("id") != nil }?.attribute("id") ?? model.blockAttributes(named: "id").first
+            model.fields.first { $0.attribute("id") != nil }?.attribute("id")
+            ?? model.blockAttributes(named: "id").first
         let name: String? =
             switch context.dialect {
             case .postgres:

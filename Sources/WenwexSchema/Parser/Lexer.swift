@@ -4,27 +4,56 @@
 /// tokens too, because the formatter must keep them.
 struct Lexer {
     private var scalars: [Unicode.Scalar]
+    /// The same text as UTF-8, to cut token text out of with one copy instead of appending
+    /// scalar by scalar (which was most of the parsing time on large schemas).
+    private let utf8: [UInt8]
+    /// Where each scalar starts in `utf8` (plus the end); empty when the text is ASCII, where
+    /// scalar and byte offsets are the same.
+    private let byteOffsets: [Int]
     private var index = 0
     private var line = 1
     private var column = 1
     private let file: String
 
     init(text: String, file: String) {
+        self.file = file
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Most schemas are ASCII: bytes and scalars are the same, no decoding needed.
+            var bytes = Array(text.utf8)
+            bytes.removeAll(where: { $0 == UInt8(ascii: "\r") })
+            scalars = bytes.map { Unicode.Scalar($0) }
+            utf8 = bytes
+            byteOffsets = []
+            return
+        }
         var scalars = Array(text.unicodeScalars)
         scalars.removeAll(where: { $0 == "\r" })
         if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
         self.scalars = scalars
-        self.file = file
+        if scalars.allSatisfy(\.isASCII) {
+            utf8 = scalars.map { UInt8(truncatingIfNeeded: $0.value) }
+            byteOffsets = []
+        } else {
+            var bytes: [UInt8] = []
+            var offsets: [Int] = []
+            bytes.reserveCapacity(scalars.count * 2)
+            offsets.reserveCapacity(scalars.count + 1)
+            for scalar in scalars {
+                offsets.append(bytes.count)
+                if let encoded = UTF8.encode(scalar) { bytes.append(contentsOf: encoded) }
+            }
+            offsets.append(bytes.count)
+            utf8 = bytes
+            byteOffsets = offsets
+        }
     }
 
-    /// Every token of the text, ending with one `.end` token.
-    mutating func tokenize() -> [Token] {
-        var tokens: [Token] = []
-        while true {
-            let token = next()
-            tokens.append(token)
-            if token.kind == .end { return tokens }
-        }
+    /// The text of the scalars `range`.
+    private func text(_ range: Range<Int>) -> String {
+        let bytes =
+            byteOffsets.isEmpty
+            ? utf8[range] : utf8[byteOffsets[range.lowerBound]..<byteOffsets[range.upperBound]]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private var location: SourceLocation { SourceLocation(line: line, column: column, offset: index) }
@@ -44,7 +73,8 @@ struct Lexer {
         index += 1
     }
 
-    private mutating func next() -> Token {
+    /// The next token; `.end` once the text is used up, and on every call after that.
+    mutating func next() -> Token {
         while let scalar = peek(), scalar == " " || scalar == "\t" { advance() }
         let start = location
         let startIndex = index
@@ -67,7 +97,7 @@ struct Lexer {
         default:
             break
         }
-        if let kind = Self.punctuation[scalar] {
+        if let kind = Self.punctuation(scalar) {
             advance()
             return make(kind, from: start, startIndex)
         }
@@ -84,10 +114,23 @@ struct Lexer {
         return make(.invalid, from: start, startIndex)
     }
 
-    private static let punctuation: [Unicode.Scalar: Token.Kind] = [
-        "{": .leftBrace, "}": .rightBrace, "(": .leftParen, ")": .rightParen, "[": .leftBracket,
-        "]": .rightBracket, ",": .comma, ":": .colon, "=": .equals, "?": .question, ".": .dot,
-    ]
+    /// A switch, not a dictionary: hashing every token's first character showed up in profiles.
+    private static func punctuation(_ scalar: Unicode.Scalar) -> Token.Kind? {
+        switch scalar {
+        case "{": .leftBrace
+        case "}": .rightBrace
+        case "(": .leftParen
+        case ")": .rightParen
+        case "[": .leftBracket
+        case "]": .rightBracket
+        case ",": .comma
+        case ":": .colon
+        case "=": .equals
+        case "?": .question
+        case ".": .dot
+        default: nil
+        }
+    }
 
     private mutating func comment(from start: SourceLocation, _ startIndex: Int) -> Token {
         advance()
@@ -100,7 +143,7 @@ struct Lexer {
         let textStart = index
         while let scalar = peek(), scalar != "\n" { advance() }
         var token = make(kind, from: start, startIndex)
-        token.text = String(String.UnicodeScalarView(scalars[textStart..<index]))
+        token.text = text(textStart..<index)
         return token
     }
 
@@ -132,7 +175,7 @@ struct Lexer {
     }
 
     private func make(_ kind: Token.Kind, from start: SourceLocation, _ startIndex: Int) -> Token {
-        let raw = String(String.UnicodeScalarView(scalars[startIndex..<index]))
+        let raw = text(startIndex..<index)
         return Token(
             kind: kind,
             text: raw,

@@ -3,8 +3,12 @@
 /// A syntax error is recorded and parsing resumes at the next line (or the next block when a
 /// block is left unclosed), so one run reports every syntax error of a file.
 public struct SchemaParser {
-    var tokens: [Token]
-    var index = 0
+    /// Tokens are read as the parser goes, with the two of lookahead the grammar needs, in a
+    /// ring of three: holding every token of a large file at once (tens of megabytes of fresh
+    /// memory) cost more than lexing them.
+    private var lexer: Lexer
+    private var ring: [Token]
+    private var head = 0
     var diagnostics: [SchemaDiagnostic] = []
     /// Whether the parser is at the start of a line (so a line break there is a blank line).
     var atLineStart = true
@@ -16,14 +20,15 @@ public struct SchemaParser {
     /// Parses one file. The syntax tree holds everything that parsed; the diagnostics name every
     /// line that did not.
     public static func parse(_ source: SchemaSource) -> (file: SchemaFile, diagnostics: [SchemaDiagnostic]) {
-        var lexer = Lexer(text: source.text, file: source.path)
-        var parser = SchemaParser(tokens: lexer.tokenize(), file: source.path)
+        var parser = SchemaParser(lexer: Lexer(text: source.text, file: source.path), file: source.path)
         let items = parser.parseItems()
         return (SchemaFile(path: source.path, items: items), parser.diagnostics)
     }
 
-    init(tokens: [Token], file: String) {
-        self.tokens = tokens
+    init(lexer: Lexer, file: String) {
+        var lexer = lexer
+        ring = [lexer.next(), lexer.next(), lexer.next()]
+        self.lexer = lexer
         self.file = file
     }
 
@@ -79,14 +84,23 @@ public struct SchemaParser {
 
     // MARK: Tokens
 
-    var current: Token { tokens[index] }
-
-    func peek(_ offset: Int = 1) -> Token {
-        tokens[min(index + offset, tokens.count - 1)]
+    /// Yielded in place: the parser looks at the current token's kind far more often than it
+    /// keeps the token, and a copy costs three string references.
+    var current: Token {
+        _read { yield ring[head] }
     }
 
+    /// The token `offset` (1 or 2) after the current one.
+    func peek(_ offset: Int = 1) -> Token {
+        ring[(head + min(max(offset, 0), 2)) % 3]
+    }
+
+    /// Moves to the next token; at the end, stays on `.end`.
     mutating func advance() {
-        if index < tokens.count - 1 { index += 1 }
+        guard ring[head].kind != .end else { return }
+        // The slot of the token left behind takes the one two after the new current token.
+        ring[head] = lexer.next()
+        head = (head + 1) % 3
     }
 
     /// Consumes the current token when it is `kind`.

@@ -23,23 +23,61 @@ public struct Block: Sendable, Hashable {
         case blankLine
     }
 
-    public var kind: Kind
-    public var name: Identifier
-    public var members: [Member]
-    /// The `///` lines before the block, without the slashes.
-    public var documentation: [String]
-    public var range: SourceRange
+    struct Contents: Sendable, Hashable {
+        var kind: Kind
+        var name: Identifier
+        var members: [Member]
+        var documentation: [String]
+        var range: SourceRange
+        /// The fields and block attributes of `members`, kept with them: every rule and the
+        /// lowering ask for them again and again, and collecting them anew each time made
+        /// validating and lowering a thousand-model schema several times slower.
+        var fields: [Field] = []
+        var blockAttributes: [Attribute] = []
 
-    public init(kind: Kind, name: Identifier, members: [Member], documentation: [String] = [], range: SourceRange) {
-        self.kind = kind
-        self.name = name
-        self.members = members
-        self.documentation = documentation
-        self.range = range
+        mutating func collectMembers() {
+            fields = members.compactMap { if case .field(let field) = $0 { field } else { nil } }
+            blockAttributes = members.compactMap {
+                if case .attribute(let attribute, _) = $0 { attribute } else { nil }
+            }
+        }
     }
 
-    public var fields: [Field] {
-        members.compactMap { if case .field(let field) = $0 { field } else { nil } }
+    private var contents: CopyOnWrite<Contents>
+
+    public var kind: Kind {
+        get { contents.value.kind }
+        set { contents.value.kind = newValue }
+    }
+    public var name: Identifier {
+        get { contents.value.name }
+        set { contents.value.name = newValue }
+    }
+    public var members: [Member] {
+        get { contents.value.members }
+        set {
+            contents.value.members = newValue
+            contents.value.collectMembers()
+        }
+    }
+    /// The `///` lines before the block, without the slashes.
+    public var documentation: [String] {
+        get { contents.value.documentation }
+        set { contents.value.documentation = newValue }
+    }
+    public var range: SourceRange {
+        get { contents.value.range }
+        set { contents.value.range = newValue }
+    }
+    /// The fields, in order.
+    public var fields: [Field] { contents.value.fields }
+    /// The `@@…` attributes.
+    public var blockAttributes: [Attribute] { contents.value.blockAttributes }
+
+    public init(kind: Kind, name: Identifier, members: [Member], documentation: [String] = [], range: SourceRange) {
+        var contents = Contents(kind: kind, name: name, members: members, documentation: documentation, range: range)
+        contents.collectMembers()
+        self.contents = CopyOnWrite(contents)
     }
 
     public var enumValues: [EnumValue] {
@@ -50,13 +88,8 @@ public struct Block: Sendable, Hashable {
         members.compactMap { if case .property(let property) = $0 { property } else { nil } }
     }
 
-    /// The `@@…` attributes.
-    public var blockAttributes: [Attribute] {
-        members.compactMap { if case .attribute(let attribute, _) = $0 { attribute } else { nil } }
-    }
-
     public func field(_ name: String) -> Field? {
-        fields.first { $0.name.name == name }
+        fields.firstInPlace { $0.name.name == name }
     }
 
     public func property(_ name: String) -> ConfigProperty? {
@@ -64,9 +97,9 @@ public struct Block: Sendable, Hashable {
     }
 
     public func blockAttributes(named name: String) -> [Attribute] {
-        blockAttributes.filter { $0.name == name }
+        blockAttributes.filterInPlace { $0.name == name }
     }
 
     /// Whether the block carries `@@ignore`.
-    public var isIgnored: Bool { !blockAttributes(named: "ignore").isEmpty }
+    public var isIgnored: Bool { blockAttributes.containsInPlace { $0.name == "ignore" } }
 }

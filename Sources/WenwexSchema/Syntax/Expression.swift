@@ -3,7 +3,7 @@
 /// Prisma's expression grammar is small: literals, constants (enum values, `true`, `Desc`),
 /// function calls (`autoincrement()`, `env("URL")`, `title(sort: Desc)`) and arrays.
 public struct Expression: Sendable, Hashable, CustomStringConvertible {
-    public indirect enum Kind: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
         /// A string literal: the decoded value and its source spelling (quotes and escapes kept).
         case string(String, raw: String)
         /// A numeric literal as written (`10`, `-1.5`).

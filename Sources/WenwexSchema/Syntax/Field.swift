@@ -1,3 +1,5 @@
+import Foundation
+
 /// The type of a field as written: `String`, `Post[]`, `Role?`, `Unsupported("circle")`.
 public struct FieldType: Sendable, Hashable, CustomStringConvertible {
     public enum Arity: Sendable, Hashable {
@@ -28,7 +30,12 @@ public struct FieldType: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         var text = name
-        if let unsupported { text = "Unsupported(\"\(unsupported)\")" }
+        if let unsupported {
+            // The database type is a decoded string: escape it again so it reads back the same.
+            let escaped = unsupported.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            text = "Unsupported(\"\(escaped)\")"
+        }
         switch arity {
         case .required: return text
         case .optional: return text + "?"
@@ -39,14 +46,43 @@ public struct FieldType: Sendable, Hashable, CustomStringConvertible {
 
 /// A field of a model, view or composite type.
 public struct Field: Sendable, Hashable {
-    public var name: Identifier
-    public var type: FieldType
-    public var attributes: [Attribute]
+    struct Contents: Sendable, Hashable {
+        var name: Identifier
+        var type: FieldType
+        var attributes: [Attribute]
+        var documentation: [String]
+        var trailingComment: Comment?
+        var range: SourceRange
+    }
+
+    private var contents: CopyOnWrite<Contents>
+
+    public var name: Identifier {
+        get { contents.value.name }
+        set { contents.value.name = newValue }
+    }
+    public var type: FieldType {
+        get { contents.value.type }
+        set { contents.value.type = newValue }
+    }
+    public var attributes: [Attribute] {
+        get { contents.value.attributes }
+        set { contents.value.attributes = newValue }
+    }
     /// The `///` lines before the field, without the slashes.
-    public var documentation: [String]
+    public var documentation: [String] {
+        get { contents.value.documentation }
+        set { contents.value.documentation = newValue }
+    }
     /// A `//` comment after the field on the same line.
-    public var trailingComment: Comment?
-    public var range: SourceRange
+    public var trailingComment: Comment? {
+        get { contents.value.trailingComment }
+        set { contents.value.trailingComment = newValue }
+    }
+    public var range: SourceRange {
+        get { contents.value.range }
+        set { contents.value.range = newValue }
+    }
 
     public init(
         name: Identifier,
@@ -56,22 +92,26 @@ public struct Field: Sendable, Hashable {
         trailingComment: Comment? = nil,
         range: SourceRange
     ) {
-        self.name = name
-        self.type = type
-        self.attributes = attributes
-        self.documentation = documentation
-        self.trailingComment = trailingComment
-        self.range = range
+        contents = CopyOnWrite(
+            Contents(
+                name: name,
+                type: type,
+                attributes: attributes,
+                documentation: documentation,
+                trailingComment: trailingComment,
+                range: range
+            )
+        )
     }
 
     /// The attributes named `name` (without `@`).
     public func attributes(named name: String) -> [Attribute] {
-        attributes.filter { $0.name == name }
+        attributes.filterInPlace { $0.name == name }
     }
 
     /// The first attribute named `name` (without `@`).
     public func attribute(_ name: String) -> Attribute? {
-        attributes.first { $0.name == name }
+        attributes.firstInPlace { $0.name == name }
     }
 }
 

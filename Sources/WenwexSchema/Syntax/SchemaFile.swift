@@ -24,14 +24,17 @@ public struct SchemaFile: Sendable, Hashable {
 /// Prisma lets a folder of `.prisma` files declare one schema; models in one file refer to
 /// models in another, so validation always looks at all files together.
 public struct PrismaSchema: Sendable, Hashable {
-    public var files: [SchemaFile]
+    public var files: [SchemaFile] {
+        didSet { blocks = files.flatMap(\.blocks) }
+    }
+
+    /// Every block of every file, files in order; kept with `files`, since every rule walks it.
+    public private(set) var blocks: [Block]
 
     public init(files: [SchemaFile]) {
         self.files = files
+        blocks = files.flatMap(\.blocks)
     }
-
-    /// Every block of every file, files in order.
-    public var blocks: [Block] { files.flatMap(\.blocks) }
 
     public var models: [Block] { blocks.filter { $0.kind == .model } }
     public var views: [Block] { blocks.filter { $0.kind == .view } }

@@ -14,4 +14,21 @@ enum UniqueCriteria {
         }
         return criteria
     }
+
+    /// Whether `of(model)` contains `names`, without building every criterion: relation rules
+    /// ask this once per relation, and a large schema has thousands of them.
+    static func contains(_ model: Block, _ names: Set<String>) -> Bool {
+        if names.count == 1, let only = names.first,
+            model.fields.containsInPlace(where: { field in
+                field.name.name == only && (field.attribute("id") != nil || field.attribute("unique") != nil)
+            })
+        {
+            return true
+        }
+        return model.blockAttributes.containsInPlace { attribute in
+            guard attribute.name == "id" || attribute.name == "unique" else { return false }
+            let fields = IndexRules.fieldNames(of: attribute)
+            return !fields.isEmpty && Set(fields.map(\.name)) == names
+        }
+    }
 }

@@ -31,10 +31,11 @@ enum AttributeRules {
 
     /// Unknown and repeated attributes; native types (`@db.X`) are left to `NativeTypeRules`.
     private static func checkKnown(_ attributes: [Attribute], known: Set<String>, _ context: inout ValidationContext) {
-        var seen: Set<String> = []
+        // A handful of attributes per field: a list is cheaper than hashing into a set.
+        var keys: [String] = []
         for attribute in attributes {
             let isNativeType =
-                !attribute.isBlockAttribute && attribute.name.contains(".")
+                !attribute.isBlockAttribute && attribute.name.utf8.contains(UInt8(ascii: "."))
                 && attribute.name.split(separator: ".").first.map(String.init) == context.nativeTypePrefix
                 && known.contains("default")
             guard known.contains(attribute.name) || isNativeType else {
@@ -46,12 +47,13 @@ enum AttributeRules {
                 continue
             }
             let key = isNativeType ? "@db" : attribute.name
-            if !repeatable.contains(attribute.name), !seen.insert(key).inserted {
+            if !repeatable.contains(attribute.name), keys.contains(key) {
                 context.error(
                     "Attribute \"\(isNativeType ? "@\(context.nativeTypePrefix ?? "db")" : attribute.displayName)\" can only be defined once.",
                     at: attribute.range
                 )
             }
+            keys.append(key)
             if attribute.name == "map", let argument = attribute.argument("name", position: 0) {
                 if argument.value.stringValue?.isEmpty != false {
                     context.attributeError(
@@ -67,7 +69,7 @@ enum AttributeRules {
     }
 
     private static func hint(for attribute: Attribute, known: Set<String>, _ context: ValidationContext) -> String? {
-        if attribute.name.contains("."), let prefix = context.nativeTypePrefix {
+        if attribute.name.utf8.contains(UInt8(ascii: ".")), let prefix = context.nativeTypePrefix {
             let type = attribute.name.split(separator: ".").dropFirst().joined(separator: ".")
             return "native types use the datasource's name: @\(prefix).\(type)"
         }

@@ -141,14 +141,16 @@ enum DefaultRules {
         }
     }
 
+    /// The functions that take an argument, and its range.
+    private static let argumentRanges: [String: ClosedRange<Int>] = ["uuid": 4...7, "cuid": 1...2, "nanoid": 2...255]
+
     private static func checkFunctionArguments(
         _ name: String,
         _ arguments: [Argument],
         _ attribute: Attribute,
         _ context: inout ValidationContext
     ) {
-        let allowed: [String: ClosedRange<Int>] = ["uuid": 4...7, "cuid": 1...2, "nanoid": 2...255]
-        guard let range = allowed[name] else {
+        guard let range = argumentRanges[name] else {
             if !arguments.isEmpty {
                 context.attributeError(
                     attribute,

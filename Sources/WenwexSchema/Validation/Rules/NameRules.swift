@@ -36,7 +36,7 @@ enum NameRules {
     }
 
     private static func checkFields(_ block: Block, _ context: inout ValidationContext) {
-        var seen: Set<String> = []
+        var seen = Set<String>(minimumCapacity: block.fields.count)
         for field in block.fields where !seen.insert(field.name.name).inserted {
             context.error(
                 "Field \"\(field.name.name)\" is already defined on \(block.kind.displayName) \"\(block.name.name)\".",

@@ -5,7 +5,7 @@ enum NativeTypeRules {
         guard let prefix = context.nativeTypePrefix, let provider = context.provider else { return }
         for block in context.fieldBlocks {
             for field in block.fields {
-                for attribute in field.attributes where attribute.name.hasPrefix(prefix + ".") {
+                for attribute in field.attributes where attribute.name.isNativeType(prefix: prefix) {
                     let name = String(attribute.name.dropFirst(prefix.count + 1))
                     checkNativeType(name, attribute, on: field, provider, &context)
                 }

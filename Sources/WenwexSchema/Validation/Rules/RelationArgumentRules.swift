@@ -23,7 +23,7 @@ extension RelationRules {
     }
 
     private static func checkReferentialActions(_ attribute: Attribute, _ context: inout ValidationContext) {
-        let emulated = context.datasource?.property("relationMode")?.value.stringValue == "prisma"
+        let emulated = context.emulatesRelations
         let allowed = emulated ? referentialActions.filter { $0 != "SetDefault" } : referentialActions
         for name in ["onDelete", "onUpdate"] {
             guard let argument = attribute.argument(name) else { continue }
@@ -107,7 +107,7 @@ extension RelationRules {
         _ attribute: Attribute,
         _ context: inout ValidationContext
     ) {
-        guard !references.isEmpty, !UniqueCriteria.of(relation.target).contains(Set(references)) else { return }
+        guard !references.isEmpty, !UniqueCriteria.contains(relation.target, Set(references)) else { return }
         let fix =
             references.count == 1
             ? "Consider adding an `@unique` attribute to the field `\(references[0])` in the model `\(relation.target.name.name)`."
@@ -144,7 +144,7 @@ extension RelationRules {
         _ attribute: Attribute,
         _ context: inout ValidationContext
     ) {
-        guard context.datasource?.property("relationMode")?.value.stringValue == "prisma", !fields.isEmpty else {
+        guard context.emulatesRelations, !fields.isEmpty else {
             return
         }
         var prefixes: [[String]] = relation.model.fields.filter {

@@ -7,10 +7,20 @@ enum RelationRules {
         var model: Block
         var field: Field
         var target: Block
+        let relationName: String?
+        let key: String
 
-        var relationName: String? {
-            field.attribute("relation")?.argument("name", position: 0)?.value.stringValue
+        init(model: Block, field: Field, target: Block) {
+            self.model = model
+            self.field = field
+            self.target = target
+            relationName = field.attribute("relation")?.argument("name", position: 0)?.value.stringValue
+            key = "\(model.name.name).\(field.name.name)"
         }
+
+        /// Its model, the model it points at, and its relation name: what pairs it with its
+        /// opposite field.
+        var ends: Ends { Ends(from: model.name.name, to: target.name.name, name: relationName) }
 
         /// Whether this side carries `fields` or `references` (the foreign key side).
         var definesForeignKey: Bool {
@@ -19,16 +29,28 @@ enum RelationRules {
         }
 
         var isSelfRelation: Bool { model.name.name == target.name.name }
+    }
 
-        var key: String { "\(model.name.name).\(field.name.name)" }
+    struct Ends: Hashable {
+        var from: String
+        var to: String
+        var name: String?
+
+        var reversed: Ends { Ends(from: to, to: from, name: name) }
     }
 
     static func check(_ context: inout ValidationContext) {
         let relationFields = collect(context)
         let ambiguous = checkAmbiguity(relationFields, &context)
+        // Relation fields by their ends, so finding a field's opposite is a lookup rather than a
+        // scan of every relation field of the schema (quadratic in the number of relations).
+        var byEnds: [Ends: [Int]] = [:]
+        for (index, relation) in relationFields.enumerated() { byEnds[relation.ends, default: []].append(index) }
         for relation in relationFields where !ambiguous.contains(relation.key) {
             checkRelationArguments(relation, &context)
-            guard let opposite = opposite(of: relation, among: relationFields) else {
+            let candidates = byEnds[relation.ends.reversed] ?? []
+            let opposite = candidates.lazy.map { relationFields[$0] }.first { $0.key != relation.key }
+            guard let opposite else {
                 context.error(
                     "Error validating field `\(relation.field.name.name)` in model `\(relation.model.name.name)`: The relation field `\(relation.field.name.name)` on model `\(relation.model.name.name)` is missing an opposite relation field on the model `\(relation.target.name.name)`. Either run `prisma format` or add it manually.",
                     at: relation.field.type.nameRange,
@@ -56,7 +78,7 @@ enum RelationRules {
     private static func checkAmbiguity(_ fields: [RelationField], _ context: inout ValidationContext) -> Set<String> {
         var ambiguous: Set<String> = []
         let groups = Dictionary(grouping: fields) {
-            "\($0.model.name.name)\u{0}\($0.target.name.name)\u{0}\($0.relationName ?? "")"
+            Ends(from: $0.model.name.name, to: $0.target.name.name, name: $0.relationName ?? "")
         }
         for group in groups.values {
             let first = group[0]
@@ -78,15 +100,6 @@ enum RelationRules {
             ambiguous.formUnion(group.map(\.key))
         }
         return ambiguous
-    }
-
-    private static func opposite(of relation: RelationField, among fields: [RelationField]) -> RelationField? {
-        fields.first { candidate in
-            candidate.model.name.name == relation.target.name.name
-                && candidate.target.name.name == relation.model.name.name
-                && candidate.relationName == relation.relationName
-                && candidate.key != relation.key
-        }
     }
 
     /// The foreign key belongs on the single side of a 1-n relation, on one side of a 1-1
@@ -175,7 +188,7 @@ enum RelationRules {
             let fields = attribute.argument("fields")?.value.elements.compactMap(\.constantName), !fields.isEmpty,
             fields.allSatisfy({ relation.model.field($0) != nil })
         else { return }
-        guard !UniqueCriteria.of(relation.model).contains(Set(fields)) else { return }
+        guard !UniqueCriteria.contains(relation.model, Set(fields)) else { return }
         let fix =
             fields.count == 1
             ? "Either add an `@unique` attribute to the field `\(fields[0])`, or add an `@@unique` attribute to the model `\(relation.model.name.name)`."
