@@ -63,13 +63,37 @@ public enum ChildProcess {
             stderrData.finish(stderrHandle.readDataToEndOfFile())
         }
         let stdoutData = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (status, killedBySignal) = waitForExit(process)
         return Outcome(
-            status: process.terminationStatus,
-            killedBySignal: process.terminationReason != .exit,
+            status: status,
+            killedBySignal: killedBySignal,
             stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData.wait(), as: UTF8.self)
         )
+    }
+
+    /// Waits for `process` to end without `Process.waitUntilExit()`.
+    ///
+    /// Foundation on Linux learns of a child's exit from a SIGCHLD handler; with many children
+    /// started at once from several threads (parallel tests) it can miss one, which then stays
+    /// a zombie while `waitUntilExit()` waits forever. So the child is reaped here when
+    /// Foundation has not done it, and Foundation's own result is used when it has.
+    private static func waitForExit(_ process: Process) -> (status: Int32, killedBySignal: Bool) {
+        let pid = process.processIdentifier
+        while true {
+            if !process.isRunning {
+                return (process.terminationStatus, process.terminationReason != .exit)
+            }
+            var raw: Int32 = 0
+            let reaped = waitpid(pid, &raw, WNOHANG)
+            if reaped == pid {
+                // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as functions.
+                let signal = raw & 0x7f
+                return signal == 0 ? ((raw >> 8) & 0xff, false) : (signal, true)
+            }
+            // 0: still running; -1 (ECHILD): Foundation reaped it and is about to say so.
+            usleep(5_000)
+        }
     }
 }
 
