@@ -99,13 +99,5 @@ func withGuardedPrimary<Result: Sendable>(
     _ configuration: WenwexConfiguration,
     _ body: (any SQLSession) async throws -> Result
 ) async throws -> Result {
-    let session = try await GuardedDatabase.open(configuration.databases.primary, owner: configuration.owner)
-    do {
-        let result = try await body(session)
-        try? await session.close()
-        return result
-    } catch {
-        try? await session.close()
-        throw error
-    }
+    try await GuardedDatabase.withSession(configuration.databases.primary, owner: configuration.owner, body)
 }

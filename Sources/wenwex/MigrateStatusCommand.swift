@@ -27,16 +27,10 @@ struct MigrateStatusCommand: AsyncParsableCommand {
             let files = try directory.migrations()
             let records: [MigrationRecord]
             do {
-                records = try await DatabaseConnector.withSession(primary.url, access: .readOnly) { session in
-                    let stamp = try await IdentityStampStore(session: session, url: primary.url).read()
-                    let verdict = CrossEnvironmentGuard.verify(
-                        stamp: stamp,
-                        owner: configuration.owner,
-                        database: DatabaseIdentityCheck.label(primary)
-                    )
-                    if case .refused(let problem) = verdict { throw ConfigurationError([problem]) }
-                    return try await MigrationHistory(session).records()
-                }
+                records = try await GuardedDatabase.withReadOnlySession(primary, owner: configuration.owner) {
+                    session in
+                    try await MigrationHistory(session).records()
+                }.result
             } catch let error as DatabaseUnavailable where error.isMissingFile {
                 records = []
             }

@@ -36,3 +36,24 @@ extension GuardedDatabase {
         }
     }
 }
+
+extension GuardedDatabase {
+    /// Opens `endpoint` read-write through the guard (`open`), runs `body`, and closes the
+    /// session whether or not `body` throws: how commands that change a database use it.
+    public static func withSession<Result: Sendable>(
+        _ endpoint: DatabaseEndpoints.Endpoint,
+        owner: DatabaseOwner,
+        logger: Logger = Logger(label: "wenwex.sql"),
+        _ body: (any SQLSession) async throws -> Result
+    ) async throws -> Result {
+        let session = try await open(endpoint, owner: owner, logger: logger)
+        do {
+            let result = try await body(session)
+            try? await session.close()
+            return result
+        } catch {
+            try? await session.close()
+            throw error
+        }
+    }
+}
