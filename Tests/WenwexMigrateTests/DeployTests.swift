@@ -236,4 +236,50 @@ struct DeployTests {
             #expect(status.applied.count == 2)
         }
     }
+
+    /// The server ends the deploying connection mid-migration (as when its process dies): the
+    /// transaction and its history row vanish together, and the next deploy runs it cleanly.
+    @Test(.enabled(if: PostgresAvailability.shouldRun))
+    func aDeployWhoseConnectionDiesLeavesNothingHalfDoneAndRunsAgain() async throws {
+        let migrations = try TemporaryMigrations(Self.initial)
+        defer { migrations.remove() }
+        try migrations.write(
+            "20260103000000_slow",
+            #"CREATE TABLE "slow" ("id" INTEGER NOT NULL PRIMARY KEY); SELECT pg_sleep(3);"#
+        )
+        let url = try await MigrationTestDatabase.url(.postgres, prefix: "deploy_killed")
+        let files = try migrations.files()
+        let doomed = Task {
+            try await DatabaseConnector.withSession(url) { session in
+                try await MigrationDeployer(session: session, files: files).deploy()
+            }
+        }
+        var terminated = false
+        try await DatabaseConnector.withSession(url) { observer in
+            // Generous: under a full parallel test run the deploy may take a while to get there.
+            for _ in 0..<1200 where !terminated {
+                let sleeping = try await observer.queryText(
+                    """
+                    SELECT pid FROM pg_stat_activity
+                    WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%' AND pid <> pg_backend_pid()
+                    """
+                )
+                if let pid = sleeping.first?.first ?? nil {
+                    _ = try await observer.query("SELECT pg_terminate_backend(\(pid))")
+                    terminated = true
+                } else {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+        #expect(terminated)
+        await #expect(throws: (any Error).self) { try await doomed.value }
+        try await DatabaseConnector.withSession(url) { session in
+            let records = try await MigrationHistory(session).records()
+            #expect(records.map(\.name) == ["20260101000000_init", "20260102000000_add_referral_code"])
+            #expect(try await Self.tables(session) == ["users"])
+            let result = try await MigrationDeployer(session: session, files: files).deploy()
+            #expect(result.applied == ["20260103000000_slow"])
+        }
+    }
 }

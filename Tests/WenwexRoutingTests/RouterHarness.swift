@@ -39,8 +39,8 @@ func endpoints(_ cluster: PostgresCluster) throws -> DatabaseEndpoints {
 func testOptions() -> RoutingOptions {
     var options = RoutingOptions()
     options.probeInterval = .milliseconds(100)
-    options.probeTimeout = .milliseconds(500)
-    options.connectTimeout = .seconds(1)
+    options.probeTimeout = .seconds(1)
+    options.connectTimeout = .seconds(3)
     options.tokenWait = .seconds(1)
     options.connectionsPerNode = 4
     return options

@@ -47,7 +47,9 @@ struct PostgresIdentityStampTests {
             owner: owner,
             confirmation: FixedConfirmation(true)
         )
-        try await cluster.waitForReplay()
+        // The shared replica replays the WAL of every test running in parallel (each new database
+        // copies its template through the WAL), which on 2 busy cores can take a while.
+        try await cluster.waitForReplay(timeout: .seconds(120))
 
         let endpoints = DatabaseEndpoints(
             primary: IdentityStampScenarios.endpoint(primary),

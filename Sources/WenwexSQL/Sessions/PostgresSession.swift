@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import PostgresNIO
+import Synchronization
 import WenwexConfig
 
 /// A `SQLSession` over one PostgresNIO connection.
@@ -13,6 +14,9 @@ public final class PostgresSession: SQLSession {
     /// The underlying connection, for code that needs PostgresNIO's full API.
     public let connection: PostgresConnection
     private let logger: Logger
+    /// Set once the server ended the connection (a FATAL error, a closed socket): PostgresNIO
+    /// can leave a query sent after that waiting forever, so later calls fail at once instead.
+    private let isBroken = Atomic<Bool>(false)
 
     public init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -29,19 +33,46 @@ public final class PostgresSession: SQLSession {
         return PostgresSession(connection: connection, logger: logger)
     }
 
+    /// Runs a statement to completion. The row sequence is drained because PostgresNIO's
+    /// `query` returns as soon as a statement that yields rows has described them: without
+    /// draining, `execute` would return while the statement is still running, and an error it
+    /// raised later (or the connection dying under it) would never reach the caller.
     public func execute(_ sql: String, _ binds: [SQLValue]) async throws {
-        try await connection.query(try query(sql, binds), logger: logger)
+        try await guardingConnection {
+            let rows = try await connection.query(try query(sql, binds), logger: logger)
+            for try await _ in rows {}
+        }
     }
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        var rows: [SQLRow] = []
-        var columns: [String]?
-        for try await row in try await connection.query(try query(sql, binds), logger: logger) {
-            let names = columns ?? row.map(\.columnName)
-            columns = names
-            rows.append(SQLRow(columns: names, values: try row.map(Self.value)))
+        try await guardingConnection {
+            var rows: [SQLRow] = []
+            var columns: [String]?
+            for try await row in try await connection.query(try query(sql, binds), logger: logger) {
+                let names = columns ?? row.map(\.columnName)
+                columns = names
+                rows.append(SQLRow(columns: names, values: try row.map(Self.value)))
+            }
+            return rows
         }
-        return rows
+    }
+
+    /// Runs `body` unless the connection is known to be gone, and notes when an error says it is.
+    private func guardingConnection<Result>(_ body: () async throws -> Result) async throws -> Result {
+        if isBroken.load(ordering: .acquiring) || connection.isClosed {
+            throw DatabaseConnectionLost()
+        }
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            let severity = error.serverInfo?[.severity]
+            if severity == "FATAL" || severity == "PANIC" || error.code == .serverClosedConnection
+                || error.code == .uncleanShutdown || error.code == .connectionError
+            {
+                isBroken.store(true, ordering: .releasing)
+            }
+            throw error
+        }
     }
 
     public func close() async throws {
@@ -82,4 +113,9 @@ public final class PostgresSession: SQLSession {
         default: return .text(try cell.decode(String.self))
         }
     }
+}
+
+/// A statement was not sent because the server had already ended the session's connection.
+public struct DatabaseConnectionLost: Error, Sendable, CustomStringConvertible {
+    public var description: String { "the database closed the connection" }
 }
