@@ -47,18 +47,21 @@ public enum ShadowDatabase {
 
     /// Replays every migration into `session` and returns the schema they produce.
     public static func replay(_ files: [MigrationFile], into session: any SQLSession) async throws -> SQLSchema {
-        for file in files {
-            do {
-                try await MigrationScriptRunner.run(file.sql, on: session)
-            } catch {
-                throw MigrationDeployError.migrationFailed(
-                    name: file.name,
-                    reason:
-                        "replaying it into the shadow database: \((error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error))"
-                )
-            }
-        }
+        for file in files { try await replay(file, into: session) }
         return try await SchemaIntrospection.introspector(for: session.dialect).introspect(session)
+    }
+
+    /// Replays one migration, reporting a failure under the migration's name.
+    public static func replay(_ file: MigrationFile, into session: any SQLSession) async throws {
+        do {
+            try await MigrationScriptRunner.run(file.sql, on: session)
+        } catch {
+            throw MigrationDeployError.migrationFailed(
+                name: file.name,
+                reason:
+                    "replaying it into the shadow database: \((error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error))"
+            )
+        }
     }
 
     /// Empties a user-supplied shadow database: it is scratch space by definition.

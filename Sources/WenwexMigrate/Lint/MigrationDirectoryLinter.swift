@@ -34,15 +34,7 @@ public struct MigrationDirectoryLinter: Sendable {
         var before = try await introspector.introspect(shadow)
         var facts = database
         for file in files {
-            do {
-                try await MigrationScriptRunner.run(file.sql, on: shadow)
-            } catch {
-                throw MigrationDeployError.migrationFailed(
-                    name: file.name,
-                    reason:
-                        "replaying it into the shadow database: \((error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error))"
-                )
-            }
+            try await ShadowDatabase.replay(file, into: shadow)
             let after = try await introspector.introspect(shadow)
             if selected?.contains(file.name) ?? true {
                 let linter = MigrationLinter(dialect: dialect, database: facts, largeTableRows: largeTableRows)
