@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "WenwexMigrate", targets: ["WenwexMigrate"]),
         .library(name: "WenwexOps", targets: ["WenwexOps"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
+        .library(name: "WenwexServer", targets: ["WenwexServer"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
     ],
     dependencies: [
@@ -39,6 +40,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -94,6 +100,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "WenwexServer",
+            dependencies: [
+                "WenwexConfig",
+                "WenwexSQL",
+                "WenwexSchema",
+                "WenwexMigrate",
+                "WenwexOps",
+                "WenwexRouting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "wenwex",
             dependencies: [
@@ -101,6 +127,7 @@ let package = Package(
                 "WenwexMigrate",
                 "WenwexOps",
                 "WenwexSchema",
+                "WenwexServer",
                 "WenwexSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -160,6 +187,15 @@ let package = Package(
                 "WenwexConfig", "WenwexSQL", "WenwexRouting", "WenwexTestSupport",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexServerTests",
+            dependencies: [
+                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

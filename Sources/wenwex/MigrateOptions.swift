@@ -27,23 +27,22 @@ struct MigrateOptions: ParsableArguments {
     /// `--schema` relative to the current directory, else the project's setting or Prisma's
     /// default relative to the project directory.
     func schemaPath(_ configuration: WenwexConfiguration) -> String {
-        if let schema { return schema }
-        let base = configuration.projectDirectory
-        if let path = configuration.project.schemaSettings.path {
-            return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
-        }
-        let candidates = ["prisma/schema.prisma", "prisma/schema"].map { base.appendingPathComponent($0).path }
-        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+        schema ?? configuration.project.schemaSettings.schemaURL(in: configuration.projectDirectory).path
     }
 
+    /// `--migrations`, else the project's folder for the primary's dialect (`[schema]
+    /// sqlite_migrations` for a SQLite primary when the project keeps one).
     func migrationDirectory(_ configuration: WenwexConfiguration) -> MigrationDirectory {
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let migrations {
             return MigrationDirectory(url: URL(fileURLWithPath: migrations, relativeTo: current).standardizedFileURL)
         }
-        let path = configuration.project.schemaSettings.migrations ?? "prisma/migrations"
+        let isSQLite = configuration.databases.primary.url.dialect == .sqlite
         return MigrationDirectory(
-            url: URL(fileURLWithPath: path, relativeTo: configuration.projectDirectory).standardizedFileURL
+            url: configuration.project.schemaSettings.migrationsURL(
+                in: configuration.projectDirectory,
+                databaseIsSQLite: isSQLite
+            )
         )
     }
 
@@ -71,12 +70,14 @@ struct MigrateOptions: ParsableArguments {
             output.error("error: the schema has errors; nothing was changed")
             throw ExitCode(2)
         }
-        if let provider = SchemaProvider.dialect(of: check.schema), provider != dialect {
+        let lowersForEmbeddedDefault =
+            dialect == .sqlite && configuration.project.schemaSettings.sqliteMigrations != nil
+        if let provider = SchemaProvider.dialect(of: check.schema), provider != dialect, !lowersForEmbeddedDefault {
             output.error(
                 "error: the schema's datasource provider is \(MigrationDirectory.providerName(provider)), but the database is \(MigrationDirectory.providerName(dialect))"
             )
             output.error(
-                "  fix: point \(configuration.project.database.urlVariable) at a \(MigrationDirectory.providerName(provider)) database, or change the provider"
+                "  fix: point \(configuration.project.database.urlVariable) at a \(MigrationDirectory.providerName(provider)) database, change the provider, or set [schema] sqlite_migrations in wenwex.toml to keep SQLite migrations for the embedded default beside the PostgreSQL ones"
             )
             throw ExitCode(2)
         }

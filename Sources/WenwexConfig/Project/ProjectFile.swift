@@ -81,12 +81,39 @@ public struct DatabaseSettings: Sendable, Hashable {
 public struct SchemaSettings: Sendable, Hashable {
     public var path: String?
     public var migrations: String?
+    /// A second migrations folder for the embedded SQLite default, when the schema's provider is
+    /// PostgreSQL.
+    ///
+    /// A Prisma migrations folder is locked to one provider, but teams develop on SQLite and run
+    /// PostgreSQL in production. With this key the same `schema.prisma` is lowered for SQLite
+    /// (native `@db.*` types fall back to SQLite's) and its SQLite migrations live here.
+    public var sqliteMigrations: String?
     /// A shell command that fills a fresh dev database (`migrate reset` runs it).
     public var seed: String?
 
-    public init(path: String? = nil, migrations: String? = nil, seed: String? = nil) {
+    public init(path: String? = nil, migrations: String? = nil, sqliteMigrations: String? = nil, seed: String? = nil) {
         self.path = path
         self.migrations = migrations
+        self.sqliteMigrations = sqliteMigrations
         self.seed = seed
+    }
+
+    /// The schema file or folder relative to the project directory: `path`, else Prisma's
+    /// `prisma/schema.prisma`, else the folder `prisma/schema`.
+    public func schemaURL(in projectDirectory: URL) -> URL {
+        if let path {
+            return URL(fileURLWithPath: path, relativeTo: projectDirectory).standardizedFileURL
+        }
+        let candidates = ["prisma/schema.prisma", "prisma/schema"].map {
+            projectDirectory.appendingPathComponent($0).standardizedFileURL
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// The migrations folder for a database: `sqlite_migrations` for a SQLite database when the
+    /// project keeps one, else `migrations` (default `prisma/migrations`).
+    public func migrationsURL(in projectDirectory: URL, databaseIsSQLite: Bool) -> URL {
+        let path = (databaseIsSQLite ? sqliteMigrations : nil) ?? migrations ?? "prisma/migrations"
+        return URL(fileURLWithPath: path, relativeTo: projectDirectory).standardizedFileURL
     }
 }

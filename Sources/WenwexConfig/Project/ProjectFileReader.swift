@@ -89,9 +89,10 @@ private struct TableReader {
         }
         if let table = self.table(root, "schema", path: []) {
             let path = ["schema"]
-            checkKeys(table, path: path, allowed: ["path", "migrations", "seed"])
+            checkKeys(table, path: path, allowed: ["path", "migrations", "sqlite_migrations", "seed"])
             project.schemaSettings.path = string(table, "path", path: path)
             project.schemaSettings.migrations = string(table, "migrations", path: path)
+            project.schemaSettings.sqliteMigrations = string(table, "sqlite_migrations", path: path)
             project.schemaSettings.seed = string(table, "seed", path: path)
         }
         if let table = self.table(root, "environments", path: []) {
