@@ -15,6 +15,8 @@ struct Wenwex: AsyncParsableCommand {
             Exit status: 0 success, 1 a check found a problem, 2 bad usage or configuration.
             """,
         version: "0.1.0",
-        subcommands: [EnvCommand.self, DbCommand.self, SchemaCommand.self, MigrateCommand.self]
+        subcommands: [
+            UpCommand.self, ServeCommand.self, EnvCommand.self, DbCommand.self, SchemaCommand.self, MigrateCommand.self,
+        ]
     )
 }

@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+public import WenwexRouting
+
+/// Carries the read-your-writes token between a client and the database router.
+///
+/// A request's token comes from the `Wenwex-Consistency` header or the `wenwex_consistency`
+/// cookie; reads wait for a replica that has replayed that far. When a handler writes, the
+/// response carries the new token in both, so a browser (cookie) and an API client (header)
+/// see their own write on the next request, whichever replica serves it.
+struct ConsistencyMiddleware: RouterMiddleware {
+    typealias Context = MarketplaceRequestContext
+    static let cookieName = "wenwex_consistency"
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.consistency = Self.token(in: request)
+        let box = context.writes
+        var response = try await next(request, context)
+        if let written = box.newest, written > (context.consistency ?? ConsistencyToken(position: 0)) {
+            response.headers[.consistencyToken] = written.description
+            response.headers.append(
+                HTTPField(
+                    name: .setCookie,
+                    value: "\(Self.cookieName)=\(written.description); Path=/; Max-Age=300; HttpOnly; SameSite=Lax"
+                )
+            )
+        }
+        return response
+    }
+
+    static func token(in request: Request) -> ConsistencyToken? {
+        if let header = request.headers[.consistencyToken], let token = ConsistencyToken(header) {
+            return token
+        }
+        for cookies in request.headers[values: .cookie] {
+            for pair in cookies.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookieName,
+                    let token = ConsistencyToken(parts[1].trimmingCharacters(in: .whitespaces))
+                {
+                    return token
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// The newest write token of one request; handlers record into it, the middleware reads it.
+public final class WriteTokens: Sendable {
+    private let state = Mutex<ConsistencyToken?>(nil)
+
+    public init() {}
+
+    public func record(_ token: ConsistencyToken) {
+        state.withLock { current in
+            if current.map({ token > $0 }) ?? true { current = token }
+        }
+    }
+
+    public var newest: ConsistencyToken? {
+        state.withLock { $0 }
+    }
+}

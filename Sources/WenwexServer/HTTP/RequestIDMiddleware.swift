@@ -1,0 +1,54 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import WenwexConfig
+
+/// Gives each request an id (the client's `X-Request-Id` when it is short and plain, so a
+/// proxy's id carries through), puts it in every log line and echoes it in the response, then
+/// logs one structured line per request with secrets masked.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = MarketplaceRequestContext
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.requestID = Self.acceptedID(request.headers[.requestID]) ?? Self.newID()
+        context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        let started = ContinuousClock.now
+        var response = try await next(request, context)
+        response.headers[.requestID] = context.requestID
+        let elapsed = ContinuousClock.now - started
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "path": .string(SecretMasker.maskingCredentials(in: request.uri.description)),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .stringConvertible(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000),
+                "user_id": context.identity.map { .stringConvertible($0.userID) } ?? "-",
+            ]
+        )
+        return response
+    }
+
+    static func acceptedID(_ value: String?) -> String? {
+        guard let value, (1...64).contains(value.count),
+            value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return nil }
+        return value
+    }
+
+    static func newID() -> String {
+        UUID().uuidString.lowercased()
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+    /// The read-your-writes token, for clients that prefer a header to the cookie.
+    static let consistencyToken = Self("Wenwex-Consistency")!
+}

@@ -1,0 +1,85 @@
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+public import Prometheus
+import ServiceLifecycle
+public import WenwexMigrate
+public import WenwexRouting
+
+/// The WENWEX reference server: the marketplace API over a `DatabaseRouter`.
+///
+/// `makeApplication` only assembles; the caller owns start-up policy (configuration checks, the
+/// cross-environment guard, `--migrate`) so tests, `wenwex serve` and `wenwex up` share one
+/// server and differ only in how they prepare the database.
+public enum MarketplaceServer {
+    /// The Hummingbird application: routes, middleware, and the database router as a service,
+    /// so SIGTERM stops accepting connections, finishes in-flight requests, then closes the
+    /// database pools.
+    public static func makeApplication(
+        settings: ServerSettings,
+        database: any DatabaseRouter,
+        migrations: [MigrationFile],
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        let router = try await makeRouter(
+            settings: settings,
+            database: database,
+            migrations: migrations,
+            registry: registry
+        )
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port),
+                serverName: "wenwex"
+            ),
+            services: [DatabaseRouterService(router: database)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+            logger: logger
+        )
+    }
+
+    static func makeRouter(
+        settings: ServerSettings,
+        database: any DatabaseRouter,
+        migrations: [MigrationFile],
+        registry: PrometheusCollectorRegistry
+    ) async throws -> MarketplaceRouter {
+        let store = MarketplaceStore(database: database)
+        let sessions = await SessionTokens(secret: settings.jwtSecret, lifetime: settings.sessionLifetime)
+        let passwords = PasswordHasher(cost: settings.bcryptCost)
+        let images = ImageStore(directory: settings.storageDirectory)
+        let router = MarketplaceRouter(context: MarketplaceRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(registry: registry))
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ConsistencyMiddleware())
+        OperationsRoutes(readiness: Readiness(database: database, migrations: migrations), registry: registry)
+            .register(on: router)
+        router.add(middleware: AuthenticationMiddleware(sessions: sessions, store: store))
+        AuthRoutes(store: store, passwords: passwords, sessions: sessions, settings: settings).register(on: router)
+        UserRoutes(store: store, passwords: passwords, settings: settings).register(on: router)
+        ProductRoutes(store: store, settings: settings).register(on: router)
+        CommentRoutes(store: store, settings: settings).register(on: router)
+        ImageRoutes(store: store, images: images, settings: settings).register(on: router)
+        OrderRoutes(store: store, settings: settings).register(on: router)
+        return router
+    }
+}
+
+/// Runs the router's pools and probes inside the application's service group; graceful
+/// shutdown cancels it after the HTTP server has drained.
+struct DatabaseRouterService: Service {
+    let router: any DatabaseRouter
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await router.run() }
+        } catch is CancellationError {
+            // Shutting down.
+        }
+    }
+}

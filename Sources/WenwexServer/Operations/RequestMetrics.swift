@@ -1,0 +1,62 @@
+import HTTPTypes
+import Hummingbird
+import Prometheus
+
+/// Request counts, durations and in-flight requests, recorded straight into the server's
+/// Prometheus registry (labelled by route pattern, not raw path, so ids do not explode the
+/// series count).
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = MarketplaceRequestContext
+    let registry: PrometheusCollectorRegistry
+    let inFlight: Gauge
+
+    static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+        .seconds(5),
+    ]
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        self.inFlight = registry.makeGauge(
+            descriptor: .init(metricName: "http_requests_in_flight", unitName: "", helpText: "Requests being served")
+        )
+    }
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        inFlight.increment()
+        defer { inFlight.decrement() }
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            record(request, context, status: 500, duration: ContinuousClock.now - started)
+            throw error
+        }
+        record(request, context, status: response.status.code, duration: ContinuousClock.now - started)
+        return response
+    }
+
+    func record(_ request: Request, _ context: Context, status: Int, duration: Duration) {
+        let route = context.endpointPath ?? "unmatched"
+        let method = request.method.rawValue
+        registry.makeCounter(
+            descriptor: .init(metricName: "http_requests", unitName: "total", helpText: "HTTP requests served"),
+            labels: [("method", method), ("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(
+                metricName: "http_request_duration",
+                unitName: "seconds",
+                helpText: "Time to produce a response"
+            ),
+            labels: [("method", method), ("route", route)],
+            buckets: Self.buckets
+        ).record(duration)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOPosix
+
+/// Product image upload, and the immutable, content-addressed image URLs.
+///
+/// `GET /images/<sha256>.<ext>` never changes, so it is served with
+/// `Cache-Control: public, max-age=31536000, immutable` and the hash as its `ETag`: a CDN or
+/// browser keeps it forever, revalidation is a 304, and `Range` serves parts (206).
+struct ImageRoutes: Sendable {
+    let store: MarketplaceStore
+    let images: ImageStore
+    let settings: ServerSettings
+
+    static let cacheControl = "public, max-age=31536000, immutable"
+
+    func register(on router: MarketplaceRouter) {
+        router.post("products/:id/images") { request, context in try await upload(request, context) }
+        router.get("images/:key") { request, context in try await serve(request, context) }
+    }
+
+    func upload(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<ImageView> {
+        let identity = try context.requireIdentity()
+        let id = try context.id(of: "Product")
+        guard let seller = try await store.sellerID(ofProduct: id, after: context.consistency) else {
+            throw Problem.notFound("Product \(id)")
+        }
+        guard identity.mayModify(ownedBy: seller) else {
+            throw Problem.forbidden("Only the seller or an admin can add images to product \(id).")
+        }
+        let declared = request.headers[.contentType]?.split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        let accepted = ImageStore.formats.map(\.contentType)
+        guard let declared, accepted.contains(declared) else {
+            throw Problem(
+                .unsupportedMediaType,
+                slug: "unsupported-media-type",
+                title: "Unsupported image type",
+                detail: "Send the image bytes as the body with Content-Type " + accepted.joined(separator: ", ") + "."
+            )
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: settings.maxUploadBytes)
+        } catch {
+            throw Problem.tooLarge(limit: settings.maxUploadBytes)
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard let sniffed = ImageStore.sniff(bytes), sniffed.contentType == declared else {
+            throw Problem.validation([
+                .init(field: "body", message: "is not a \(declared) image (its first bytes do not match the type)")
+            ])
+        }
+        let imageStore = images
+        let key = try await NIOThreadPool.singleton.runIfActive {
+            try imageStore.put(bytes, fileExtension: sniffed.fileExtension)
+        }
+        let written = try await store.addImage(productID: id, key: key, contentType: declared, size: bytes.count)
+        var response = JSONResponse.written(written, status: .created, context: context)
+        response.headers[.location] = written.value.url
+        return response
+    }
+
+    func serve(_ request: Request, _ context: MarketplaceRequestContext) async throws -> Response {
+        guard let key = context.parameters.get("key"), ImageStore.isValidKey(key),
+            let contentType = ImageStore.contentType(ofKey: key)
+        else { throw Problem.notFound("Image \(context.parameters.get("key") ?? "")") }
+        let imageStore = images
+        guard let data = try await NIOThreadPool.singleton.runIfActive({ try imageStore.get(key) }) else {
+            throw Problem.notFound("Image \(key)")
+        }
+        let etag = "\"\(key.prefix(64))\""
+        var headers: HTTPFields = [
+            .eTag: etag,
+            .cacheControl: Self.cacheControl,
+            .acceptRanges: "bytes",
+            .contentType: contentType,
+        ]
+        if let condition = request.headers[.ifNoneMatch], Self.matches(condition, etag: etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        // `If-Range` with another validator asks for the whole body instead of a stale range.
+        let rangeHeader = request.headers[.ifRange].map { $0 == etag } ?? true ? request.headers[.range] : nil
+        switch ByteRange(header: rangeHeader, length: data.count) {
+        case .whole:
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        case .partial(let lower, let upper):
+            headers[.contentRange] = "bytes \(lower)-\(upper)/\(data.count)"
+            return Response(
+                status: .partialContent,
+                headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data[lower...upper]))
+            )
+        case .unsatisfiable:
+            throw Problem(
+                .rangeNotSatisfiable,
+                slug: "range-not-satisfiable",
+                title: "Range not satisfiable",
+                detail: "The image is \(data.count) bytes long.",
+                headers: [.contentRange: "bytes */\(data.count)"]
+            )
+        }
+    }
+
+    /// `If-None-Match`: `*`, or a list of (possibly weak) entity tags.
+    static func matches(_ header: String, etag: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            let tag = candidate.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || tag == etag || tag == "W/" + etag
+        }
+    }
+}

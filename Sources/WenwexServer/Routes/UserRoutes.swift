@@ -1,0 +1,78 @@
+import Hummingbird
+
+/// Profiles: your own (with email and referral code), anyone's public one, changes to your own
+/// (admins: anyone's), and bans by admins.
+struct UserRoutes: Sendable {
+    let store: MarketplaceStore
+    let passwords: PasswordHasher
+    let settings: ServerSettings
+
+    struct UpdateBody: Decodable {
+        var name: String??
+        var password: String?
+
+        enum CodingKeys: String, CodingKey { case name, password }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            // `"name": null` clears the name; a missing key leaves it alone.
+            name = container.contains(.name) ? .some(try container.decodeIfPresent(String.self, forKey: .name)) : nil
+            password = try container.decodeIfPresent(String.self, forKey: .password)
+        }
+    }
+
+    func register(on router: MarketplaceRouter) {
+        router.get("users/me") { _, context in
+            let identity = try context.requireIdentity()
+            return JSONResponse(value: try await user(identity.userID, private: true, context))
+        }
+        router.get("users/:id") { _, context in
+            let id = try context.id(of: "User")
+            let isPrivate = context.identity?.mayModify(ownedBy: id) ?? false
+            return JSONResponse(value: try await user(id, private: isPrivate, context))
+        }
+        router.patch("users/:id") { request, context in try await update(request, context) }
+        router.post("users/:id/ban") { _, context in try await ban(context, true) }
+        router.delete("users/:id/ban") { _, context in try await ban(context, false) }
+    }
+
+    func user(_ id: Int, private: Bool, _ context: MarketplaceRequestContext) async throws -> UserView {
+        guard let user = try await store.user(id: id, private: `private`, after: context.consistency) else {
+            throw Problem.notFound("User \(id)")
+        }
+        return user
+    }
+
+    func update(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<UserView> {
+        let identity = try context.requireIdentity()
+        let id = try context.id(of: "User")
+        guard identity.mayModify(ownedBy: id) else { throw Problem.forbidden("You can change only your own account.") }
+        let body = try await request.decodeJSON(UpdateBody.self, limit: settings.maxJSONBytes)
+        var errors = FieldErrors()
+        var name: String?? = nil
+        if case .some(let newName) = body.name {
+            name = .some(newName.flatMap { errors.text($0, "name", required: false, max: 100) })
+        }
+        let password = body.password.flatMap { AuthRoutes.validPassword($0, "password", &errors) }
+        try errors.throwIfAny()
+        let hash: String? = if let password { try await passwords.hash(password) } else { nil }
+        let written = try await store.updateUser(id: id, name: name, passwordHash: hash)
+        context.recordWrite(written.token)
+        var after = context
+        after.consistency = written.token
+        return JSONResponse(value: try await user(id, private: true, after))
+    }
+
+    func ban(_ context: MarketplaceRequestContext, _ banned: Bool) async throws -> JSONResponse<UserView> {
+        let identity = try context.requireIdentity()
+        guard identity.isAdmin else { throw Problem.forbidden("Only admins can ban or un-ban users.") }
+        let id = try context.id(of: "User")
+        guard id != identity.userID else { throw Problem.forbidden("Admins cannot ban themselves.") }
+        let written = try await store.setBanned(id: id, banned)
+        guard written.value else { throw Problem.notFound("User \(id)") }
+        context.recordWrite(written.token)
+        var after = context
+        after.consistency = written.token
+        return JSONResponse(value: try await user(id, private: true, after))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// An opaque position in a sorted list: the last row's sort value and id, base64url JSON.
+///
+/// Keyset pagination (`WHERE (key, id) > (…)`) stays fast at any depth and never skips or
+/// repeats rows when others are inserted meanwhile, unlike `OFFSET`.
+struct Cursor: Codable, Sendable, Equatable {
+    /// The sort column's value as text (`nil` when sorting by id alone).
+    var value: String?
+    var id: Int
+
+    var encoded: String {
+        let data = (try? JSONEncoder().encode(self)) ?? Data()
+        return data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    init(value: String?, id: Int) {
+        self.value = value
+        self.id = id
+    }
+
+    /// Decodes a client's cursor; `nil` when it was not made by `encoded`.
+    init?(encoded: String) {
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64),
+            let cursor = try? JSONDecoder().decode(Cursor.self, from: data)
+        else { return nil }
+        self = cursor
+    }
+}
+
+/// One page of a list endpoint.
+struct Page<Item: Codable & Sendable>: Codable, Sendable {
+    var data: [Item]
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
+    var nextCursor: String?
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import WenwexConfig
+import WenwexMigrate
+import WenwexRouting
+import WenwexSQL
+import WenwexServer
+
+/// What `wenwex serve` and `wenwex up` share: the server's options and its start-up order.
+///
+/// Start-up runs every check before the port is bound: configuration (already loaded), the
+/// migration folder, `--migrate` under the migration lock, then the cross-environment guard
+/// while the router opens. Any failure exits with the documented status and nothing listening.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (default: PORT, else 8080; 0 picks a free port).")
+    var port: Int?
+}
+
+enum ServerLauncher {
+    /// Process-wide: swift-metrics takes one backend per process.
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    static func bootstrapLogging(_ configuration: WenwexConfiguration) -> Logger {
+        let level = configuration.string("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "wenwex.server")
+        logger.logLevel = level
+        return logger
+    }
+
+    /// The migrations the server checks readiness against, from the folder for the primary's
+    /// dialect.
+    static func migrationFiles(_ directory: MigrationDirectory, dialect: SQLDialect) throws -> [MigrationFile] {
+        try directory.checkProvider(dialect)
+        return try directory.migrations()
+    }
+
+    static func deploy(
+        _ configuration: WenwexConfiguration,
+        files: [MigrationFile],
+        output: Output
+    ) async throws -> DeployResult {
+        try await withGuardedPrimary(configuration) { session in
+            try await MigrationDeployer(session: session, files: files).deploy { name in
+                output.line("Applying migration \(name)")
+            }
+        }
+    }
+
+    /// Opens the router (the guard reads every database's stamp) and serves until SIGTERM or
+    /// SIGINT, then drains in-flight requests and closes the pools.
+    static func serve(
+        _ configuration: WenwexConfiguration,
+        settings: ServerSettings,
+        files: [MigrationFile],
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        let registry = Self.registry
+        let router = try await RouterFactory.make(for: configuration, logger: logger)
+        let application = try await MarketplaceServer.makeApplication(
+            settings: settings,
+            database: router,
+            migrations: files,
+            registry: registry,
+            logger: logger,
+            onServerRunning: onRunning
+        )
+        try await application.runService()
+    }
+}
