@@ -202,6 +202,8 @@ let package = Package(
             name: "WenwexServerTests",
             dependencies: [
                 "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

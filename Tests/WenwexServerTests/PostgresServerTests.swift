@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import WenwexConfig
+import WenwexRouting
+import WenwexSQL
+import WenwexTestSupport
+
+@Suite(.enabled(if: PostgresAvailability.shouldRun, "PostgreSQL is not installed (scripts/test installs it)"))
+struct PostgresServerTests {
+    @Test func theMarketplaceWorksEndToEndOnPostgresWithAReplicaAndReadsItsOwnWrites() async throws {
+        try await PostgresCluster.withCluster(replicas: 1) { cluster in
+            _ = try await cluster.createDatabase("marketplace")
+            func url(_ node: PostgresNode) throws -> DatabaseURL {
+                try DatabaseURL(node.url(database: "marketplace") + "?sslmode=disable")
+            }
+            let migrations = try Marketplace.migrations(.postgres)
+            try await Marketplace.deploy(migrations, to: try url(cluster.primary))
+            try await cluster.waitForReplay()
+            let endpoints = DatabaseEndpoints(
+                primary: .init(role: .primary, variable: "DATABASE_URL", url: try url(cluster.primary), source: .processEnvironment),
+                replicas: [
+                    .init(role: .replica, variable: "DATABASE_REPLICA_URLS", url: try url(cluster.replicas[0]), source: .processEnvironment)
+                ]
+            )
+            var options = RoutingOptions()
+            options.probeInterval = .milliseconds(100)
+            options.connectTimeout = .seconds(3)
+            options.tokenWait = .milliseconds(300)
+            options.connectionsPerNode = 4
+            let router = try PostgresRouter(endpoints: endpoints, options: options, logger: quietLogger)
+            try await withTemporaryDirectory { directory in
+                let settings = testSettings(storage: directory)
+                try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
+                    let scenarios = MarketplaceScenarios(baseURL: client.baseURL) { id in
+                        _ = try await router.write {
+                            try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)])
+                        }
+                    }
+                    try await scenarios.runAll()
+                    try await cluster.waitForReplay()
+
+                    // Pause the replica: a client carrying its consistency token (cookie or
+                    // header) still sees its own writes; one without it reads the stale replica.
+                    _ = try await cluster.psql("SELECT pg_wal_replay_pause()", on: cluster.replicas[0])
+                    defer { Task { _ = try? await cluster.psql("SELECT pg_wal_replay_resume()", on: cluster.replicas[0]) } }
+                    let seller = TestClient(baseURL: client.baseURL)
+                    try await seller.signUp("ryw@example.com")
+                    var stale = 0
+                    for round in 0..<5 {
+                        let product = try await seller.createProduct("Fresh \(round)", price: "3.00")
+                        #expect(try await seller.send(.GET, "/products/\(product)").status == 200)
+                        let created = try await seller.send(.PATCH, "/products/\(product)", json: #"{"stock":7}"#)
+                        let token = try #require(created.header("Wenwex-Consistency"))
+                        let viaHeader = TestClient(baseURL: client.baseURL)
+                        let read = try await viaHeader.send(.GET, "/products/\(product)", headers: [("Wenwex-Consistency", token)])
+                        #expect(read.status == 200)
+                        #expect(read.json["stock"] as? Int == 7)
+                        if try await TestClient(baseURL: client.baseURL).send(.GET, "/products/\(product)").status == 404 {
+                            stale += 1
+                        }
+                    }
+                    #expect(stale > 0, "reads without a token should have hit the paused replica")
+                    let replica = router.status().first { $0.role == .replica }
+                    #expect((replica?.queriesServed ?? 0) > 0)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import WenwexConfig
+import WenwexMigrate
+import WenwexRouting
+import WenwexSQL
+
+@Suite struct SQLiteServerTests {
+    @Test func theMarketplaceWorksEndToEndOnTheEmbeddedDefault() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("dev.db").path
+            let migrations = try Marketplace.migrations(.sqlite)
+            try await Marketplace.deploy(migrations, to: try DatabaseURL("file:\(path)"))
+            let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
+            let settings = testSettings(storage: directory.appendingPathComponent("storage"))
+            try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
+                let scenarios = MarketplaceScenarios(baseURL: client.baseURL) { id in
+                    _ = try await router.write { try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)]) }
+                }
+                try await scenarios.runAll()
+            }
+        }
+    }
+
+    @Test func readinessIsFalseWhileAMigrationIsPendingAndTrueOnceDeployed() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("dev.db").path
+            let url = try DatabaseURL("file:\(path)")
+            let shipped = try Marketplace.migrations(.sqlite)
+            try await Marketplace.deploy(shipped, to: url)
+            // The next release ships one more migration than the database has.
+            let folder = MigrationDirectory(url: directory.appendingPathComponent("migrations"))
+            try FileManager.default.copyItem(
+                at: Marketplace.root.appendingPathComponent("prisma/migrations-sqlite"),
+                to: folder.url
+            )
+            _ = try folder.create(name: "index_product_stock", sql: "CREATE INDEX \"products_stock_idx\" ON \"products\"(\"stock\");\n")
+            let next = try folder.migrations()
+            #expect(next.count == shipped.count + 1)
+
+            let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
+            let settings = testSettings(storage: directory.appendingPathComponent("storage"))
+            try await withRunningServer(database: router, migrations: next, settings: settings) { client in
+                let pending = try await client.send(.GET, "/readyz")
+                #expect(pending.status == 503)
+                #expect(pending.json["pendingMigrations"] as? [String] == [next.last!.name])
+                #expect(try await client.send(.GET, "/healthz").status == 200)
+
+                try await Marketplace.deploy(next, to: url)
+                let ready = try await client.send(.GET, "/readyz")
+                #expect(ready.status == 200)
+                #expect(ready.json["appliedMigrations"] as? Int == next.count)
+            }
+        }
+    }
+}

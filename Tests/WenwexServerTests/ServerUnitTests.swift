@@ -1,0 +1,47 @@
+import Testing
+
+@testable import WenwexServer
+
+@Suite struct ServerUnitTests {
+    @Test func byteRangesFollowRFC9110() {
+        #expect(ByteRange(header: nil, length: 10) == .whole)
+        #expect(ByteRange(header: "bytes=0-3", length: 10) == .partial(lower: 0, upper: 3))
+        #expect(ByteRange(header: "bytes=4-", length: 10) == .partial(lower: 4, upper: 9))
+        #expect(ByteRange(header: "bytes=-3", length: 10) == .partial(lower: 7, upper: 9))
+        #expect(ByteRange(header: "bytes=-30", length: 10) == .partial(lower: 0, upper: 9))
+        #expect(ByteRange(header: "bytes=5-100", length: 10) == .partial(lower: 5, upper: 9))
+        #expect(ByteRange(header: "bytes=10-", length: 10) == .unsatisfiable)
+        #expect(ByteRange(header: "bytes=-0", length: 10) == .unsatisfiable)
+        #expect(ByteRange(header: "bytes=0-1,4-5", length: 10) == .whole)
+        #expect(ByteRange(header: "items=0-1", length: 10) == .whole)
+        #expect(ByteRange(header: "bytes=5-2", length: 10) == .whole)
+    }
+
+    @Test func moneyIsExactWhateverTheDatabaseReturns() {
+        #expect(Money(text: "12.5")?.description == "12.50")
+        #expect(Money(text: "0.07")?.cents == 7)
+        #expect(Money(text: "12.345") == nil)
+        #expect(Money(text: "1e3") == nil)
+        #expect(Money(text: ".5") == nil)
+        #expect(Money(.double(19.99))?.cents == 1999)
+        #expect(Money(.integer(3))?.description == "3.00")
+        #expect(Money(.text("26.990"))?.description == "26.99")
+        #expect(Money(.text("100"))?.cents == 10000)
+    }
+
+    @Test func cursorsRoundTripAndRejectForgeries() {
+        let cursor = Cursor(value: "12.50", id: 42)
+        #expect(Cursor(encoded: cursor.encoded) == cursor)
+        #expect(!cursor.encoded.contains("="))
+        #expect(Cursor(encoded: "not a cursor") == nil)
+    }
+
+    @Test func imageKeysAreContentAddresses() {
+        let key = String(repeating: "ab", count: 32) + ".png"
+        #expect(ImageStore.isValidKey(key))
+        #expect(!ImageStore.isValidKey("../../etc/passwd"))
+        #expect(!ImageStore.isValidKey(String(repeating: "AB", count: 32) + ".png"))
+        #expect(ImageStore.sniff([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0])?.contentType == "image/png")
+        #expect(ImageStore.sniff(Array("RIFF0000WAVE".utf8)) == nil)
+    }
+}
