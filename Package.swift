@@ -211,7 +211,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexCLITests",
-            dependencies: ["wenwex", "WenwexConfig", "WenwexSQL", "WenwexTestSupport"],
+            dependencies: [
+                "wenwex", "WenwexConfig", "WenwexSQL", "WenwexTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],
