@@ -43,6 +43,21 @@ import Testing
         #expect(try await again.stop(signal: SIGTERM) == 0)
     }
 
+    @Test func serveRefusesProdPointedAtTheDevDatabaseBeforeListening() async throws {
+        let cli = try WenwexCLI()
+        defer { cli.remove() }
+        let stamp = try await cli.run("db", "stamp", environment: ["DATABASE_URL": "file:shared.db"])
+        #expect(stamp.status == 0, "\(stamp.stderr)")
+        var environment = validProdSecrets
+        environment["DATABASE_URL"] = "file:shared.db"
+        let server = try RunningCommand(cli, ["serve", "--port", "0", "--migrate"], environment: environment)
+        let status = try await server.waitForExit(timeout: .seconds(60))
+        #expect(status == 2)
+        #expect(server.output.contains("dev"), "\(server.output)")
+        #expect(!server.output.contains("Serving"))
+        #expect(!server.output.contains("Applying migration"))
+    }
+
     @Test func upRefusesEveryTierButDev() async throws {
         let cli = try WenwexCLI()
         defer { cli.remove() }
@@ -117,6 +132,17 @@ final class RunningCommand: @unchecked Sendable {
         }
         _ = stopNow()
         throw TestFailure("timed out waiting for '\(text)':\n\(output)")
+    }
+
+    /// Waits for the command to end by itself; kills it and fails after `timeout`.
+    func waitForExit(timeout: Duration) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = exitStatus() { return status }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        _ = stopNow()
+        throw TestFailure("wenwex was still running after \(timeout):\n\(output)")
     }
 
     /// Sends `signal` and waits for the exit status (killing it after 20 s).

@@ -265,6 +265,13 @@ struct MarketplaceScenarios {
         #expect(malformed.json["requestId"] as? String == "test-123")
         let wrongType = try await troll.send(.POST, "/products", json: #"{"title":"Lamp","price":"2","stock":"many"}"#)
         #expect(wrongType.fieldErrors == ["stock"])
+        // Wrong types and wrong values, all reported in one response.
+        let everything = try await troll.send(.POST, "/products", json: #"{"title":5,"price":"1.999","stock":2.5}"#)
+        #expect(everything.status == 422)
+        #expect(everything.fieldErrors == ["title", "price", "stock"])
+        let lines = try await troll.send(.POST, "/orders", json: #"{"items":[{"productId":"7","quantity":1},3]}"#)
+        #expect(lines.fieldErrors == ["items[1]", "items[0].productId"])
+        #expect(try await troll.send(.POST, "/orders", json: "[1,2]").status == 400)
 
         let badSignUp = try await client().send(.POST, "/auth/signup", json: #"{"email":"not-an-email","password":"short"}"#)
         #expect(badSignUp.status == 422)

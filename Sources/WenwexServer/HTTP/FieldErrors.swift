@@ -9,16 +9,21 @@ struct FieldErrors {
         errors.append(.init(field: field, message: message))
     }
 
-    /// The value, or a "required" error for `field`.
+    func hasError(_ field: String) -> Bool {
+        errors.contains { $0.field == field }
+    }
+
+    /// The value, or a "required" error for `field` (unless it already has an error, such as
+    /// a wrong type).
     mutating func require<Value>(_ value: Value?, _ field: String) -> Value? {
-        if value == nil { add(field, "is required") }
+        if value == nil, !hasError(field) { add(field, "is required") }
         return value
     }
 
     /// Checks a text field's length in characters after trimming; returns the trimmed text.
     mutating func text(_ value: String?, _ field: String, required: Bool, max: Int, min: Int = 1) -> String? {
         guard let value else {
-            if required { add(field, "is required") }
+            if required, !hasError(field) { add(field, "is required") }
             return nil
         }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)

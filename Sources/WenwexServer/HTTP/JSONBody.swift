@@ -4,11 +4,11 @@ import Hummingbird
 import NIOCore
 
 extension Request {
-    /// Decodes a JSON body of at most `limit` bytes.
+    /// Reads a JSON object body of at most `limit` bytes (an empty body is `{}`).
     ///
-    /// A body that is not JSON is a 400; a field of the wrong type is a validation problem that
-    /// names the field (`items[0].quantity`), like the handlers' own checks.
-    func decodeJSON<Body: Decodable>(_ type: Body.Type, limit: Int) async throws -> Body {
+    /// A body that is not JSON, or not an object, is a 400; the fields are then read by type
+    /// with `JSONFields`, so every wrong field is reported in one response.
+    func jsonFields(limit: Int) async throws -> JSONFields {
         if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw Problem(
                 .unsupportedMediaType,
@@ -24,50 +24,14 @@ extension Request {
             throw Problem.tooLarge(limit: limit)
         }
         let data = Data(buffer.readableBytesView)
-        do {
-            return try JSONDecoder().decode(Body.self, from: data.isEmpty ? Data("{}".utf8) : data)
-        } catch let error as DecodingError {
-            throw Self.problem(for: error)
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return JSONFields([:]) }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            throw Problem.badRequest("The body is not valid JSON.")
         }
-    }
-
-    static func problem(for error: DecodingError) -> Problem {
-        switch error {
-        case .typeMismatch(let expected, let context):
-            return .validation([.init(field: path(context.codingPath), message: "must be \(describe(expected))")])
-        case .valueNotFound(let expected, let context):
-            return .validation([
-                .init(field: path(context.codingPath), message: "must be \(describe(expected)), not null")
-            ])
-        case .keyNotFound(let key, let context):
-            return .validation([.init(field: path(context.codingPath + [key]), message: "is required")])
-        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
-            return .validation([.init(field: path(context.codingPath), message: context.debugDescription)])
-        default:
-            return .badRequest("The body is not valid JSON.")
+        guard case .object(let values) = value else {
+            throw Problem.badRequest("The body must be a JSON object, not \(value.kind).")
         }
-    }
-
-    static func path(_ codingPath: [any CodingKey]) -> String {
-        var text = ""
-        for key in codingPath {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return text.isEmpty ? "body" : text
-    }
-
-    static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        default: "a \(type)"
-        }
+        return JSONFields(values)
     }
 }
 

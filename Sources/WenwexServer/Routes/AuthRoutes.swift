@@ -10,18 +10,6 @@ struct AuthRoutes: Sendable {
     let sessions: SessionTokens
     let settings: ServerSettings
 
-    struct SignUpBody: Decodable {
-        var email: String?
-        var password: String?
-        var name: String?
-        var referralCode: String?
-    }
-
-    struct SignInBody: Decodable {
-        var email: String?
-        var password: String?
-    }
-
     struct SessionResponse: Codable, Sendable {
         var token: String
         var user: UserView
@@ -35,12 +23,17 @@ struct AuthRoutes: Sendable {
     func signUp(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<SessionResponse>
     {
         guard settings.signupsOpen else { throw Problem.forbidden("Sign-ups are closed.") }
-        let body = try await request.decodeJSON(SignUpBody.self, limit: settings.maxJSONBytes)
+        let body = try await request.jsonFields(limit: settings.maxJSONBytes)
         var errors = FieldErrors()
-        let email = Self.validEmail(body.email, &errors)
-        let password = Self.validPassword(body.password, "password", &errors)
-        let name = errors.text(body.name, "name", required: false, max: 100)
-        let referralCode = errors.text(body.referralCode, "referralCode", required: false, max: 16)?.uppercased()
+        let email = Self.validEmail(body.string("email", &errors), &errors)
+        let password = Self.validPassword(body.string("password", &errors), "password", &errors)
+        let name = errors.text(body.string("name", &errors), "name", required: false, max: 100)
+        let referralCode = errors.text(
+            body.string("referralCode", &errors),
+            "referralCode",
+            required: false,
+            max: 16
+        )?.uppercased()
         try errors.throwIfAny()
         guard let email, let password else { throw Problem.validation(errors.errors) }
         let hash = try await passwords.hash(password)
@@ -70,10 +63,11 @@ struct AuthRoutes: Sendable {
 
     func signIn(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<SessionResponse>
     {
-        let body = try await request.decodeJSON(SignInBody.self, limit: settings.maxJSONBytes)
+        let body = try await request.jsonFields(limit: settings.maxJSONBytes)
         var errors = FieldErrors()
-        let email = errors.require(body.email, "email")?.trimmingCharacters(in: .whitespaces).lowercased()
-        let password = errors.require(body.password, "password")
+        let email = errors.require(body.string("email", &errors), "email")?.trimmingCharacters(in: .whitespaces)
+            .lowercased()
+        let password = errors.require(body.string("password", &errors), "password")
         try errors.throwIfAny()
         guard let email, let password else { throw Problem.validation(errors.errors) }
         let account = try await store.account(email: email, after: context.consistency)

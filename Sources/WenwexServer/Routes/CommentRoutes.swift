@@ -6,10 +6,6 @@ struct CommentRoutes: Sendable {
     let store: MarketplaceStore
     let settings: ServerSettings
 
-    struct CreateBody: Decodable {
-        var body: String?
-    }
-
     func register(on router: MarketplaceRouter) {
         router.get("products/:id/comments") { request, context in
             let id = try context.id(of: "Product")
@@ -29,9 +25,9 @@ struct CommentRoutes: Sendable {
         router.post("products/:id/comments") { request, context in
             let identity = try context.requireIdentity()
             let id = try context.id(of: "Product")
-            let input = try await request.decodeJSON(CreateBody.self, limit: settings.maxJSONBytes)
+            let input = try await request.jsonFields(limit: settings.maxJSONBytes)
             var errors = FieldErrors()
-            let body = errors.text(input.body, "body", required: true, max: 2000)
+            let body = errors.text(input.string("body", &errors), "body", required: true, max: 2000)
             try errors.throwIfAny()
             guard let body else { throw Problem.validation(errors.errors) }
             let written = try await store.addComment(productID: id, authorID: identity.userID, body: body)

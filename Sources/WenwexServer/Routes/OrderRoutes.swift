@@ -7,15 +7,6 @@ struct OrderRoutes: Sendable {
     let store: MarketplaceStore
     let settings: ServerSettings
 
-    struct PlaceBody: Decodable {
-        struct Line: Decodable {
-            var productId: Int?
-            var quantity: Int?
-        }
-
-        var items: [Line]?
-    }
-
     static let maxLines = 50
 
     func register(on router: MarketplaceRouter) {
@@ -50,17 +41,17 @@ struct OrderRoutes: Sendable {
 
     func place(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<OrderView> {
         let identity = try context.requireIdentity()
-        let body = try await request.decodeJSON(PlaceBody.self, limit: settings.maxJSONBytes)
+        let body = try await request.jsonFields(limit: settings.maxJSONBytes)
         var errors = FieldErrors()
         var lines: [MarketplaceStore.OrderLine] = []
-        if let items = errors.require(body.items, "items") {
+        if let items = errors.require(body.objects("items", &errors), "items") {
             if items.isEmpty || items.count > Self.maxLines {
                 errors.add("items", "must list 1 to \(Self.maxLines) products")
             }
             var seen: Set<Int> = []
             for (index, item) in items.enumerated() {
-                let product = errors.require(item.productId, "items[\(index)].productId")
-                let quantity = errors.require(item.quantity, "items[\(index)].quantity")
+                let product = errors.require(item.int("productId", &errors), item.field("productId"))
+                let quantity = errors.require(item.int("quantity", &errors), item.field("quantity"))
                 if let quantity, !(1...1000).contains(quantity) {
                     errors.add("items[\(index)].quantity", "must be from 1 to 1000")
                 }

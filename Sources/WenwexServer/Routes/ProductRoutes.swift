@@ -8,32 +8,6 @@ struct ProductRoutes: Sendable {
     let store: MarketplaceStore
     let settings: ServerSettings
 
-    struct CreateBody: Decodable {
-        var title: String?
-        var description: String?
-        var price: MoneyInput?
-        var stock: Int?
-    }
-
-    struct UpdateBody: Decodable {
-        var title: String?
-        var description: String??
-        var price: MoneyInput?
-        var stock: Int?
-
-        enum CodingKeys: String, CodingKey { case title, description, price, stock }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            title = try container.decodeIfPresent(String.self, forKey: .title)
-            description =
-                container.contains(.description)
-                ? .some(try container.decodeIfPresent(String.self, forKey: .description)) : nil
-            price = try container.decodeIfPresent(MoneyInput.self, forKey: .price)
-            stock = try container.decodeIfPresent(Int.self, forKey: .stock)
-        }
-    }
-
     func register(on router: MarketplaceRouter) {
         router.get("products") { request, context in try await list(request, context) }
         router.post("products") { request, context in try await create(request, context) }
@@ -93,12 +67,18 @@ struct ProductRoutes: Sendable {
 
     func create(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<ProductView> {
         let identity = try context.requireIdentity()
-        let body = try await request.decodeJSON(CreateBody.self, limit: settings.maxJSONBytes)
+        let body = try await request.jsonFields(limit: settings.maxJSONBytes)
         var errors = FieldErrors()
-        let title = errors.text(body.title, "title", required: true, max: 200)
-        let description = errors.text(body.description, "description", required: false, max: 5000, min: 0)
-        let price = Self.validPrice(errors.require(body.price, "price"), &errors)
-        let stock = Self.validStock(body.stock ?? 0, &errors)
+        let title = errors.text(body.string("title", &errors), "title", required: true, max: 200)
+        let description = errors.text(
+            body.string("description", &errors),
+            "description",
+            required: false,
+            max: 5000,
+            min: 0
+        )
+        let price = Self.validPrice(errors.require(body.amountText("price", &errors), "price"), &errors)
+        let stock = Self.validStock(body.int("stock", &errors) ?? 0, &errors)
         try errors.throwIfAny()
         guard let title, let price else { throw Problem.validation(errors.errors) }
         let written = try await store.createProduct(
@@ -117,15 +97,20 @@ struct ProductRoutes: Sendable {
         let identity = try context.requireIdentity()
         let id = try context.id(of: "Product")
         try await requireOwnership(of: id, identity, context)
-        let body = try await request.decodeJSON(UpdateBody.self, limit: settings.maxJSONBytes)
+        let body = try await request.jsonFields(limit: settings.maxJSONBytes)
         var errors = FieldErrors()
-        let title = body.title.flatMap { errors.text($0, "title", required: true, max: 200) }
+        let newTitle = body.string("title", &errors)
+        let title = newTitle.flatMap { errors.text($0, "title", required: true, max: 200) }
+        // `"description": null` clears it; a missing key leaves it alone.
         var description: String?? = nil
-        if case .some(let text) = body.description {
-            description = .some(text.flatMap { errors.text($0, "description", required: false, max: 5000, min: 0) })
+        if body.contains("description") {
+            let text = body.string("description", &errors)
+            description = .some(errors.text(text, "description", required: false, max: 5000, min: 0))
         }
-        let price = body.price.flatMap { Self.validPrice($0, &errors) }
-        let stock = body.stock.map { Self.validStock($0, &errors) }
+        let newPrice = body.amountText("price", &errors)
+        let price = newPrice.flatMap { Self.validPrice($0, &errors) }
+        let newStock = body.int("stock", &errors)
+        let stock = newStock.map { Self.validStock($0, &errors) }
         try errors.throwIfAny()
         let written = try await store.updateProduct(
             id: id,
@@ -159,9 +144,9 @@ struct ProductRoutes: Sendable {
         }
     }
 
-    static func validPrice(_ input: MoneyInput?, _ errors: inout FieldErrors) -> Money? {
+    static func validPrice(_ input: String?, _ errors: inout FieldErrors) -> Money? {
         guard let input else { return nil }
-        guard let money = input.money, money.cents > 0, money <= Money.maxPrice else {
+        guard let money = Money(text: input), money.cents > 0, money <= Money.maxPrice else {
             errors.add(
                 "price",
                 "must be an amount greater than 0 and at most \(Money.maxPrice), with at most two decimals"
@@ -174,20 +159,5 @@ struct ProductRoutes: Sendable {
     static func validStock(_ stock: Int, _ errors: inout FieldErrors) -> Int {
         if !(0...1_000_000).contains(stock) { errors.add("stock", "must be from 0 to 1000000") }
         return stock
-    }
-}
-
-/// A price as clients send it: a decimal string (`"12.50"`) or a JSON number (`12.5`).
-struct MoneyInput: Decodable, Sendable {
-    var money: Money?
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            money = Money(text: text)
-        } else {
-            let number = try container.decode(Decimal.self)
-            money = Money(text: "\(number)")
-        }
     }
 }

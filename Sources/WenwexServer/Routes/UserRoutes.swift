@@ -7,20 +7,6 @@ struct UserRoutes: Sendable {
     let passwords: PasswordHasher
     let settings: ServerSettings
 
-    struct UpdateBody: Decodable {
-        var name: String??
-        var password: String?
-
-        enum CodingKeys: String, CodingKey { case name, password }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            // `"name": null` clears the name; a missing key leaves it alone.
-            name = container.contains(.name) ? .some(try container.decodeIfPresent(String.self, forKey: .name)) : nil
-            password = try container.decodeIfPresent(String.self, forKey: .password)
-        }
-    }
-
     func register(on router: MarketplaceRouter) {
         router.get("users/me") { _, context in
             let identity = try context.requireIdentity()
@@ -47,13 +33,15 @@ struct UserRoutes: Sendable {
         let identity = try context.requireIdentity()
         let id = try context.id(of: "User")
         guard identity.mayModify(ownedBy: id) else { throw Problem.forbidden("You can change only your own account.") }
-        let body = try await request.decodeJSON(UpdateBody.self, limit: settings.maxJSONBytes)
+        let body = try await request.jsonFields(limit: settings.maxJSONBytes)
         var errors = FieldErrors()
+        // `"name": null` clears the name; a missing key leaves it alone.
         var name: String?? = nil
-        if case .some(let newName) = body.name {
-            name = .some(newName.flatMap { errors.text($0, "name", required: false, max: 100) })
+        if body.contains("name") {
+            name = .some(errors.text(body.string("name", &errors), "name", required: false, max: 100))
         }
-        let password = body.password.flatMap { AuthRoutes.validPassword($0, "password", &errors) }
+        let newPassword = body.string("password", &errors)
+        let password = newPassword.flatMap { AuthRoutes.validPassword($0, "password", &errors) }
         try errors.throwIfAny()
         let hash: String? = if let password { try await passwords.hash(password) } else { nil }
         let written = try await store.updateUser(id: id, name: name, passwordHash: hash)
