@@ -26,13 +26,19 @@ enum ServerBenchmark {
 
     static func run(seconds: Int, connections: Int) async throws {
         let logger = Logger(label: "wenwex.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-bench-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let example = URL(fileURLWithPath: repositoryRoot()).appendingPathComponent("examples/marketplace")
         let path = directory.appendingPathComponent("bench.db").path
-        let migrations = try MigrationDirectory(url: example.appendingPathComponent("prisma/migrations-sqlite")).migrations()
-        let sources = try SchemaLoader.load(path: example.appendingPathComponent("prisma/schema.prisma").path, relativeTo: "/")
+        let migrations = try MigrationDirectory(url: example.appendingPathComponent("prisma/migrations-sqlite"))
+            .migrations()
+        let sources = try SchemaLoader.load(
+            path: example.appendingPathComponent("prisma/schema.prisma").path,
+            relativeTo: "/"
+        )
         let check = SchemaCheck(sources: sources)
         try await DatabaseConnector.withSession(try DatabaseURL("file:\(path)"), logger: logger) { session in
             _ = try await MigrationDeployer(session: session, files: migrations).deploy()
@@ -115,7 +121,9 @@ enum ServerBenchmark {
 
     static func get(_ url: String) async throws -> [UInt8] {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
-        guard response.status == .ok else { throw BenchmarkError(description: "GET \(url) answered \(response.status)") }
+        guard response.status == .ok else {
+            throw BenchmarkError(description: "GET \(url) answered \(response.status)")
+        }
         return Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
     }
 
@@ -162,4 +170,3 @@ enum ServerBenchmark {
         String(format: "%.\(digits)f", value)
     }
 }
-

@@ -61,7 +61,11 @@ import Testing
     @Test func upRefusesEveryTierButDev() async throws {
         let cli = try WenwexCLI()
         defer { cli.remove() }
-        let outcome = try await cli.run("up", "--env", "staging", environment: [
+        let outcome = try await cli.run(
+            "up",
+            "--env",
+            "staging",
+            environment: [
                 "DATABASE_URL": "file:staging.db", "JWT_SECRET": "staging-secret-staging-secret-staging-1",
             ]
         )

@@ -149,16 +149,26 @@ struct MarketplaceScenarios {
         #expect(try await seller.send(.GET, "/orders/\(orderID)").status == 404)
         #expect(try await buyer.send(.GET, "/orders/\(orderID)").json["buyerId"] as? Int == buyerID)
 
-        let comment = try await buyer.send(.POST, "/products/\(ids[1])/comments", json: #"{"body":"  Bright and sturdy. "}"#)
+        let comment = try await buyer.send(
+            .POST,
+            "/products/\(ids[1])/comments",
+            json: #"{"body":"  Bright and sturdy. "}"#
+        )
         #expect(comment.status == 201)
         #expect(comment.json["body"] as? String == "Bright and sturdy.")
         let comments = try await client().send(.GET, "/products/\(ids[1])/comments")
         #expect((comments.json["data"] as? [[String: Any]])?.map { $0["authorId"] as? Int } == [buyerID])
-        #expect(try await buyer.send(.POST, "/products/\(ids[1])/comments", json: #"{"body":" "}"#).fieldErrors == ["body"])
+        #expect(
+            try await buyer.send(.POST, "/products/\(ids[1])/comments", json: #"{"body":" "}"#).fieldErrors == ["body"]
+        )
         #expect(try await client().send(.POST, "/products/\(ids[1])/comments", json: #"{"body":"hi"}"#).status == 401)
 
         #expect(try await buyer.send(.PATCH, "/products/\(ids[1])", json: #"{"price":"1.00"}"#).status == 403)
-        let repriced = try await seller.send(.PATCH, "/products/\(ids[1])", json: #"{"price":13.75,"description":null}"#)
+        let repriced = try await seller.send(
+            .PATCH,
+            "/products/\(ids[1])",
+            json: #"{"price":13.75,"description":null}"#
+        )
         #expect(repriced.status == 200)
         #expect(repriced.json["price"] as? String == "13.75")
         #expect(try await buyer.send(.DELETE, "/products/\(ids[2])").status == 403)
@@ -258,7 +268,12 @@ struct MarketplaceScenarios {
         #expect(try await admin.send(.DELETE, "/users/\(trollID)/ban").status == 200)
         #expect(try await troll.send(.GET, "/users/me").status == 200)
 
-        let malformed = try await troll.send(.POST, "/products", json: "{not json", headers: [("X-Request-Id", "test-123")])
+        let malformed = try await troll.send(
+            .POST,
+            "/products",
+            json: "{not json",
+            headers: [("X-Request-Id", "test-123")]
+        )
         #expect(malformed.status == 400)
         #expect(malformed.header("Content-Type") == "application/problem+json")
         #expect(malformed.header("X-Request-Id") == "test-123")
@@ -273,7 +288,11 @@ struct MarketplaceScenarios {
         #expect(lines.fieldErrors == ["items[1]", "items[0].productId"])
         #expect(try await troll.send(.POST, "/orders", json: "[1,2]").status == 400)
 
-        let badSignUp = try await client().send(.POST, "/auth/signup", json: #"{"email":"not-an-email","password":"short"}"#)
+        let badSignUp = try await client().send(
+            .POST,
+            "/auth/signup",
+            json: #"{"email":"not-an-email","password":"short"}"#
+        )
         #expect(badSignUp.status == 422)
         #expect(badSignUp.fieldErrors == ["email", "password"])
 

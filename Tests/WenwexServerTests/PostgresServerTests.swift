@@ -17,9 +17,19 @@ struct PostgresServerTests {
             try await Marketplace.deploy(migrations, to: try url(cluster.primary))
             try await cluster.waitForReplay()
             let endpoints = DatabaseEndpoints(
-                primary: .init(role: .primary, variable: "DATABASE_URL", url: try url(cluster.primary), source: .processEnvironment),
+                primary: .init(
+                    role: .primary,
+                    variable: "DATABASE_URL",
+                    url: try url(cluster.primary),
+                    source: .processEnvironment
+                ),
                 replicas: [
-                    .init(role: .replica, variable: "DATABASE_REPLICA_URLS", url: try url(cluster.replicas[0]), source: .processEnvironment)
+                    .init(
+                        role: .replica,
+                        variable: "DATABASE_REPLICA_URLS",
+                        url: try url(cluster.replicas[0]),
+                        source: .processEnvironment
+                    )
                 ]
             )
             var options = RoutingOptions()
@@ -42,7 +52,9 @@ struct PostgresServerTests {
                     // Pause the replica: a client carrying its consistency token (cookie or
                     // header) still sees its own writes; one without it reads the stale replica.
                     _ = try await cluster.psql("SELECT pg_wal_replay_pause()", on: cluster.replicas[0])
-                    defer { Task { _ = try? await cluster.psql("SELECT pg_wal_replay_resume()", on: cluster.replicas[0]) } }
+                    defer {
+                        Task { _ = try? await cluster.psql("SELECT pg_wal_replay_resume()", on: cluster.replicas[0]) }
+                    }
                     let seller = TestClient(baseURL: client.baseURL)
                     try await seller.signUp("ryw@example.com")
                     var stale = 0
@@ -52,10 +64,16 @@ struct PostgresServerTests {
                         let created = try await seller.send(.PATCH, "/products/\(product)", json: #"{"stock":7}"#)
                         let token = try #require(created.header("Wenwex-Consistency"))
                         let viaHeader = TestClient(baseURL: client.baseURL)
-                        let read = try await viaHeader.send(.GET, "/products/\(product)", headers: [("Wenwex-Consistency", token)])
+                        let read = try await viaHeader.send(
+                            .GET,
+                            "/products/\(product)",
+                            headers: [("Wenwex-Consistency", token)]
+                        )
                         #expect(read.status == 200)
                         #expect(read.json["stock"] as? Int == 7)
-                        if try await TestClient(baseURL: client.baseURL).send(.GET, "/products/\(product)").status == 404 {
+                        if try await TestClient(baseURL: client.baseURL).send(.GET, "/products/\(product)").status
+                            == 404
+                        {
                             stale += 1
                         }
                     }

@@ -15,7 +15,9 @@ import WenwexSQL
             let settings = testSettings(storage: directory.appendingPathComponent("storage"))
             try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
                 let scenarios = MarketplaceScenarios(baseURL: client.baseURL) { id in
-                    _ = try await router.write { try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)]) }
+                    _ = try await router.write {
+                        try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)])
+                    }
                 }
                 try await scenarios.runAll()
             }
@@ -34,7 +36,10 @@ import WenwexSQL
                 at: Marketplace.root.appendingPathComponent("prisma/migrations-sqlite"),
                 to: folder.url
             )
-            _ = try folder.create(name: "index_product_stock", sql: "CREATE INDEX \"products_stock_idx\" ON \"products\"(\"stock\");\n")
+            _ = try folder.create(
+                name: "index_product_stock",
+                sql: "CREATE INDEX \"products_stock_idx\" ON \"products\"(\"stock\");\n"
+            )
             let next = try folder.migrations()
             #expect(next.count == shipped.count + 1)
 

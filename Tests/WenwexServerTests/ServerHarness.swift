@@ -93,7 +93,8 @@ struct TestResponse: Sendable {
 
     /// The body as a JSON object (empty when it is not one).
     var json: [String: any Sendable] {
-        ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?.mapValues { $0 as! any Sendable } ?? [:]
+        ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?.mapValues { $0 as! any Sendable }
+            ?? [:]
     }
 
     func header(_ name: String) -> String? { headers.first(name: name) }
@@ -150,18 +151,32 @@ final class TestClient: Sendable {
             let pair = String(setCookie.split(separator: ";")[0])
             state.withLock { $0.cookie = pair }
         }
-        return TestResponse(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
+        return TestResponse(
+            status: Int(response.status.code),
+            headers: response.headers,
+            body: Array(buffer.readableBytesView)
+        )
     }
 
     /// Signs up and keeps the session token; returns the new user.
     @discardableResult
-    func signUp(_ email: String, password: String = "correct horse battery", name: String? = nil, referralCode: String? = nil)
+    func signUp(
+        _ email: String,
+        password: String = "correct horse battery",
+        name: String? = nil,
+        referralCode: String? = nil
+    )
         async throws -> [String: any Sendable]
     {
         var fields = ["\"email\":\"\(email)\"", "\"password\":\"\(password)\""]
         if let name { fields.append("\"name\":\"\(name)\"") }
         if let referralCode { fields.append("\"referralCode\":\"\(referralCode)\"") }
-        let response = try await send(.POST, "/auth/signup", json: "{\(fields.joined(separator: ","))}", authenticated: false)
+        let response = try await send(
+            .POST,
+            "/auth/signup",
+            json: "{\(fields.joined(separator: ","))}",
+            authenticated: false
+        )
         guard response.status == 201, let token = response.json["token"] as? String else {
             throw TestFailure("sign-up of \(email) failed: \(response.status) \(response.text)")
         }
@@ -171,7 +186,11 @@ final class TestClient: Sendable {
 
     /// Creates a product and returns its id.
     func createProduct(_ title: String, price: String, stock: Int = 5) async throws -> Int {
-        let response = try await send(.POST, "/products", json: #"{"title":"\#(title)","price":"\#(price)","stock":\#(stock)}"#)
+        let response = try await send(
+            .POST,
+            "/products",
+            json: #"{"title":"\#(title)","price":"\#(price)","stock":\#(stock)}"#
+        )
         guard response.status == 201, let id = response.json["id"] as? Int else {
             throw TestFailure("creating \(title) failed: \(response.status) \(response.text)")
         }

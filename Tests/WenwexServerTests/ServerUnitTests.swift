@@ -45,3 +45,14 @@ import Testing
         #expect(ImageStore.sniff(Array("RIFF0000WAVE".utf8)) == nil)
     }
 }
+
+@Suite struct TimestampTests {
+    @Test func everyDialectsTimestampsBecomeISO8601UTC() {
+        #expect(Timestamp.iso8601(.text("2026-11-25 01:35:44")) == "2026-11-25T01:35:44Z")
+        #expect(Timestamp.iso8601(.text("2026-11-25T01:35:44.123Z")) == "2026-11-25T01:35:44.123Z")
+        #expect(Timestamp.iso8601(.text("2026-11-25T01:35:44.123")) == "2026-11-25T01:35:44.123Z")
+        #expect(Timestamp.iso8601(.text("2026-11-25T01:35:44+01:00")) == "2026-11-25T01:35:44+01:00")
+        #expect(Timestamp.iso8601(.integer(0)) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.iso8601(.null) == nil)
+    }
+}
