@@ -10,7 +10,7 @@ import Testing
 /// `wenwex up` as a new user runs it: a fresh copy of the example, nothing configured.
 @Suite struct UpCommandTests {
     @Test func upBringsAFreshCloneToAServingPlatformAndTheBannerRequestsWork() async throws {
-        let cli = try WenwexCLI()
+        let cli = try WenwexCLI(keepingMarketplaceSchema: true)
         defer { cli.remove() }
         let server = try RunningCommand(cli, ["up", "--port", "0"])
         let banner = try await server.waitForOutput(containing: "Try:", timeout: .seconds(120))
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func serveRefusesProdPointedAtTheDevDatabaseBeforeListening() async throws {
-        let cli = try WenwexCLI()
+        let cli = try WenwexCLI(keepingMarketplaceSchema: true)
         defer { cli.remove() }
         let stamp = try await cli.run("db", "stamp", environment: ["DATABASE_URL": "file:shared.db"])
         #expect(stamp.status == 0, "\(stamp.stderr)")
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func upRefusesEveryTierButDev() async throws {
-        let cli = try WenwexCLI()
+        let cli = try WenwexCLI(keepingMarketplaceSchema: true)
         defer { cli.remove() }
         let outcome = try await cli.run(
             "up",

@@ -17,13 +17,31 @@ struct WenwexCLI {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Copies the example project into a fresh temporary directory.
-    init() throws {
+    ///
+    /// Without `keepingMarketplaceSchema` the copy has the example's configuration only (no
+    /// `prisma/` folder, no `[schema]` table), so a test writes the schema and migrations it
+    /// is about; `wenwex up` and `serve` tests keep the marketplace's.
+    init(keepingMarketplaceSchema: Bool = false) throws {
         project = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-cli-\(UUID().uuidString)")
         try FileManager.default.copyItem(
             at: Self.repositoryRoot.appendingPathComponent("examples/marketplace"),
             to: project
         )
         try? FileManager.default.removeItem(at: project.appendingPathComponent(".wenwex"))
+        if !keepingMarketplaceSchema {
+            try? FileManager.default.removeItem(at: project.appendingPathComponent("prisma"))
+            let file = project.appendingPathComponent("wenwex.toml")
+            var kept: [Substring] = []
+            var inSchemaTable = false
+            for line in try String(contentsOf: file, encoding: .utf8).split(
+                separator: "\n",
+                omittingEmptySubsequences: false
+            ) {
+                if line.hasPrefix("[") { inSchemaTable = line == "[schema]" }
+                if !inSchemaTable { kept.append(line) }
+            }
+            try kept.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        }
     }
 
     func remove() {

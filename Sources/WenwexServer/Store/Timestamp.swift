@@ -25,8 +25,9 @@ enum Timestamp {
         }
     }
 
+    /// The style formats in UTC but prints no zone with these fields; say so.
     static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) + "Z"
     }
 }
 
