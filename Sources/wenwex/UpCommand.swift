@@ -63,7 +63,12 @@ struct UpCommand: AsyncParsableCommand {
             try await withGuardedPrimary(configuration) { session in
                 if try await seeder.existingRows(session) == 0 {
                     let report = try await seeder.seed(session, count: seedCount, seed: seed)
+                    let usable = try await DevData.prepareSeededRows(session, settings: settings)
                     output.line("Seeded \(report.totalRows) fake rows (seed \(seed)).")
+                    output.line(
+                        "The \(usable.accounts) seeded accounts sign in with the password '\(DevData.password)'"
+                            + (usable.sampleEmail.map { ", for example \($0)." } ?? ".")
+                    )
                 }
             }
             let host = settings.host

@@ -32,6 +32,23 @@ import Testing
         #expect(try product.object()["title"] as? String == "Desk lamp")
         #expect(try await fetch("GET", base + "/readyz").status == 200)
 
+        // Seeded data is usable: accounts sign in with the printed password, images are real.
+        let email = try #require(banner.firstMatch(of: /for example (\S+@\S+)\./)?.1).description
+        let seeded = try await fetch(
+            "POST",
+            base + "/auth/signin",
+            json: #"{"email":"\#(email)","password":"wenwex-dev-password"}"#
+        )
+        #expect(seeded.status == 200)
+        let products = try await fetch("GET", base + "/products?limit=100")
+        let images = try (products.object()["data"] as? [[String: Any]] ?? []).flatMap {
+            ($0["images"] as? [[String: Any]]) ?? []
+        }
+        let imageURL = try #require(images.first?["url"] as? String)
+        let image = try await fetch("GET", base + imageURL)
+        #expect(image.status == 200)
+        #expect(image.body.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+
         // Ctrl-C: a clean exit.
         #expect(try await server.stop(signal: SIGINT) == 0)
 
