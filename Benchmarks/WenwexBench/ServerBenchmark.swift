@@ -24,7 +24,7 @@ enum ServerBenchmark {
         var p99Milliseconds: Double
     }
 
-    static func run(seconds: Int, connections: Int) async throws {
+    static func run(seconds: Int, connections: Int, postgres: Bool) async throws {
         let logger = Logger(label: "wenwex.bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "wenwex-bench-\(UUID().uuidString)"
@@ -32,26 +32,91 @@ enum ServerBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let example = URL(fileURLWithPath: repositoryRoot()).appendingPathComponent("examples/marketplace")
-        let path = directory.appendingPathComponent("bench.db").path
-        let migrations = try MigrationDirectory(url: example.appendingPathComponent("prisma/migrations-sqlite"))
-            .migrations()
         let sources = try SchemaLoader.load(
             path: example.appendingPathComponent("prisma/schema.prisma").path,
             relativeTo: "/"
         )
-        let check = SchemaCheck(sources: sources)
-        try await DatabaseConnector.withSession(try DatabaseURL("file:\(path)"), logger: logger) { session in
-            _ = try await MigrationDeployer(session: session, files: migrations).deploy()
-            _ = try await Seeder(schema: check.schema, dialect: .sqlite).seed(session, count: 500, seed: 7)
+        let schema = SchemaCheck(sources: sources).schema
+        let dialect: SQLDialect = postgres ? .postgres : .sqlite
+        let folder = postgres ? "prisma/migrations" : "prisma/migrations-sqlite"
+        let migrations = try MigrationDirectory(url: example.appendingPathComponent(folder)).migrations()
+        let router: any DatabaseRouter
+        var cluster: PostgresCluster?
+        if postgres {
+            let started = try await PostgresCluster.start(replicas: 1)
+            cluster = started
+            _ = try await started.createDatabase("bench")
+            let url = { (node: PostgresNode) in try DatabaseURL(node.url(database: "bench") + "?sslmode=disable") }
+            try await DatabaseConnector.withSession(try url(started.primary), logger: logger) { session in
+                _ = try await MigrationDeployer(session: session, files: migrations).deploy()
+                _ = try await Seeder(schema: schema, dialect: dialect).seed(session, count: 500, seed: 7)
+            }
+            try await started.waitForReplay()
+            router = try PostgresRouter(
+                endpoints: DatabaseEndpoints(
+                    primary: .init(
+                        role: .primary,
+                        variable: "DATABASE_URL",
+                        url: try url(started.primary),
+                        source: .processEnvironment
+                    ),
+                    replicas: [
+                        .init(
+                            role: .replica,
+                            variable: "DATABASE_REPLICA_URLS",
+                            url: try url(started.replicas[0]),
+                            source: .processEnvironment
+                        )
+                    ]
+                ),
+                logger: logger
+            )
+        } else {
+            let path = directory.appendingPathComponent("bench.db").path
+            try await DatabaseConnector.withSession(try DatabaseURL("file:\(path)"), logger: logger) { session in
+                _ = try await MigrationDeployer(session: session, files: migrations).deploy()
+                _ = try await Seeder(schema: schema, dialect: dialect).seed(session, count: 500, seed: 7)
+            }
+            router = try await SQLiteRouter.open(path: path, logger: logger)
         }
-        let router = try await SQLiteRouter.open(path: path, logger: logger)
+        do {
+            try await measure(
+                router: router,
+                migrations: migrations,
+                example: example,
+                folder: folder,
+                directory: directory,
+                databaseDescription: postgres
+                    ? "PostgreSQL primary + 1 streaming replica (reads on the replica)" : "the embedded SQLite default",
+                seconds: seconds,
+                connections: connections,
+                logger: logger
+            )
+        } catch {
+            try? await cluster?.destroy()
+            throw error
+        }
+        try? await cluster?.destroy()
+    }
+
+    static func measure(
+        router: any DatabaseRouter,
+        migrations: [MigrationFile],
+        example: URL,
+        folder: String,
+        directory: URL,
+        databaseDescription: String,
+        seconds: Int,
+        connections: Int,
+        logger: Logger
+    ) async throws {
         let settings = ServerSettings(
             host: "127.0.0.1",
             port: 0,
             jwtSecret: "bench-secret-bench-secret-bench-secret",
             storageDirectory: directory.appendingPathComponent("storage"),
             schemaURL: example.appendingPathComponent("prisma/schema.prisma"),
-            migrationsURL: example.appendingPathComponent("prisma/migrations-sqlite")
+            migrationsURL: example.appendingPathComponent(folder)
         )
         let (wenwexPorts, wenwexPort) = AsyncStream.makeStream(of: Int.self)
         let wenwex = try await MarketplaceServer.makeApplication(
@@ -99,8 +164,8 @@ enum ServerBenchmark {
             }
 
             print(
-                "server: wrk -t2 -c\(connections) -d\(seconds)s on loopback, 2 cores shared by wrk and the server; "
-                    + "SQLite seeded with 500 rows per table"
+                "server on \(databaseDescription), 500 rows per table: wrk -t2 -c\(connections) -d\(seconds)s "
+                    + "on loopback, the cores shared by wrk, the server and the database"
             )
             print("| request | Wenwex req/s | bare req/s | ratio | Wenwex p99 | bare p99 | p99 ratio |")
             print("|---|---|---|---|---|---|---|")

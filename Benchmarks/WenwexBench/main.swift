@@ -11,8 +11,9 @@ import WenwexTestSupport
 // against psql.
 // `WenwexBench schema [--models N] [--runs N]`: reading, parsing, validating and lowering a
 // generated schema of N models (1,000), against reading the file.
-// `WenwexBench server [--seconds N] [--connections N]`: the marketplace server under wrk against a
-// bare Hummingbird handler returning the same JSON.
+// `WenwexBench server [--seconds N] [--connections N] [--postgres]`: the marketplace server under
+// wrk against a bare Hummingbird handler returning the same JSON (SQLite, or PostgreSQL with a
+// streaming replica).
 // `WenwexBench [--seconds N] [--workers N,N]`: read throughput and latency through the router,
 // against PostgresNIO straight to one replica and against pgpool-II doing the same split, all
 // on one cluster (a primary and two streaming replicas) in one run.
@@ -30,7 +31,11 @@ if arguments.dropFirst().first == "server" {
     let value = { (name: String, fallback: Int) -> Int in
         arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? fallback
     }
-    try await ServerBenchmark.run(seconds: value("--seconds", 10), connections: value("--connections", 32))
+    try await ServerBenchmark.run(
+        seconds: value("--seconds", 10),
+        connections: value("--connections", 32),
+        postgres: arguments.contains("--postgres")
+    )
     exit(0)
 }
 if arguments.dropFirst().first == "schema" {
