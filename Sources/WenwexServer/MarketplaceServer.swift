@@ -53,13 +53,15 @@ public enum MarketplaceServer {
         let passwords = PasswordHasher(cost: settings.bcryptCost)
         let images = ImageStore(directory: settings.storageDirectory)
         let router = MarketplaceRouter(context: MarketplaceRequestContext.self)
+        // Middleware wraps every route, unmatched ones included, outermost first: the request
+        // id and log line see the final status, metrics see problems as their status codes.
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestMetricsMiddleware(registry: registry))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: ConsistencyMiddleware())
+        router.add(middleware: AuthenticationMiddleware(sessions: sessions, store: store))
         OperationsRoutes(readiness: Readiness(database: database, migrations: migrations), registry: registry)
             .register(on: router)
-        router.add(middleware: AuthenticationMiddleware(sessions: sessions, store: store))
         AuthRoutes(store: store, passwords: passwords, sessions: sessions, settings: settings).register(on: router)
         UserRoutes(store: store, passwords: passwords, settings: settings).register(on: router)
         ProductRoutes(store: store, settings: settings).register(on: router)

@@ -48,19 +48,45 @@ public struct ServerSettings: Sendable {
         self.migrationsURL = migrationsURL
     }
 
+    /// The shortest `JWT_SECRET` accepted outside dev: 256 bits of base64 or hex are longer.
+    public static let minimumSecretLength = 32
+
     /// Reads `PORT`, `JWT_SECRET`, `BCRYPT_COST`, `MAX_UPLOAD_MB`, `STORAGE_DIR` and
     /// `SIGNUPS_OPEN`; `port` (from `--port`) wins over `PORT`.
-    public init(configuration: WenwexConfiguration, host: String = "127.0.0.1", port: Int? = nil) {
+    ///
+    /// Outside dev a missing or short `JWT_SECRET` is a configuration error even when the
+    /// project's schema does not declare it: a random per-process secret would sign out every
+    /// user on each deploy and break sessions across instances.
+    public init(configuration: WenwexConfiguration, host: String = "127.0.0.1", port: Int? = nil)
+        throws(ConfigurationError)
+    {
+        // Typed values when the project declares the variable, else the raw text of the layers.
+        func text(_ name: String) -> String? { configuration.string(name) ?? configuration.rawValue(name)?.value }
+        func number(_ name: String) -> Int? { configuration.int(name) ?? text(name).flatMap { Int($0) } }
+        let secret = text("JWT_SECRET")
+        if configuration.environment.tier != .dev, (secret?.count ?? 0) < Self.minimumSecretLength {
+            throw ConfigurationError([
+                ConfigurationProblem(
+                    subject: "JWT_SECRET",
+                    location: nil,
+                    message: secret == nil
+                        ? "is required to run the server in '\(configuration.environment.name)'"
+                        : "must be at least \(Self.minimumSecretLength) characters",
+                    hint:
+                        "set a random secret of at least \(Self.minimumSecretLength) characters, e.g. `openssl rand -base64 32`"
+                )
+            ])
+        }
         let project = configuration.projectDirectory
-        let storage = configuration.string("STORAGE_DIR") ?? ".wenwex/storage"
+        let storage = text("STORAGE_DIR") ?? ".wenwex/storage"
         let isSQLite =
             if case .sqlite = configuration.databases.primary.url.kind { true } else { false }
         self.init(
             host: host,
-            port: port ?? configuration.int("PORT") ?? 8080,
-            jwtSecret: configuration.string("JWT_SECRET") ?? Self.randomSecret(),
-            bcryptCost: configuration.int("BCRYPT_COST") ?? 12,
-            maxUploadBytes: (configuration.int("MAX_UPLOAD_MB") ?? 10) << 20,
+            port: port ?? number("PORT") ?? 8080,
+            jwtSecret: secret ?? Self.randomSecret(),
+            bcryptCost: number("BCRYPT_COST") ?? 12,
+            maxUploadBytes: (number("MAX_UPLOAD_MB") ?? 10) << 20,
             storageDirectory: URL(fileURLWithPath: storage, relativeTo: project).standardizedFileURL,
             signupsOpen: configuration.bool("SIGNUPS_OPEN") ?? true,
             schemaURL: configuration.project.schemaSettings.schemaURL(in: project),

@@ -29,9 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try options.project.loadConfiguration(output: output)
         let logger = ServerLauncher.bootstrapLogging(configuration)
         let directory = options.migrationDirectory(configuration)
-        var settings = ServerSettings(configuration: configuration, host: server.host, port: server.port)
-        settings.migrationsURL = directory.url
         try await MigrateFailure.run(output: output) {
+            var settings = try ServerSettings(configuration: configuration, host: server.host, port: server.port)
+            settings.migrationsURL = directory.url
             let files = try ServerLauncher.migrationFiles(
                 directory,
                 dialect: configuration.databases.primary.url.dialect

@@ -35,9 +35,9 @@ struct UpCommand: AsyncParsableCommand {
         let logger = ServerLauncher.bootstrapLogging(configuration)
         let primary = configuration.databases.primary
         let directory = options.migrationDirectory(configuration)
-        var settings = ServerSettings(configuration: configuration, host: server.host, port: server.port)
-        settings.migrationsURL = directory.url
         try await MigrateFailure.run(output: output) {
+            var settings = try ServerSettings(configuration: configuration, host: server.host, port: server.port)
+            settings.migrationsURL = directory.url
             try TierGuard.requireTier([.dev], for: "wenwex up", in: configuration.environment)
             let dialect = primary.url.dialect
             let files = try ServerLauncher.migrationFiles(directory, dialect: dialect)

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import WenwexConfig
 
 @testable import WenwexServer
 
@@ -54,5 +56,38 @@ import Testing
         #expect(Timestamp.iso8601(.text("2026-11-25T01:35:44+01:00")) == "2026-11-25T01:35:44+01:00")
         #expect(Timestamp.iso8601(.integer(0)) == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp.iso8601(.null) == nil)
+    }
+}
+
+@Suite struct ServerSettingsTests {
+    func configuration(_ environment: String, _ values: [String: String]) throws -> WenwexConfiguration {
+        try WenwexConfiguration.load(
+            .init(
+                projectDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-no-project"),
+                environmentName: environment,
+                processEnvironment: values
+            )
+        )
+    }
+
+    @Test func outsideDevTheServerRefusesAMissingOrShortJWTSecret() throws {
+        let database = ["DATABASE_URL": "postgresql://app@db.internal/market"]
+        #expect(throws: ConfigurationError.self) {
+            try ServerSettings(configuration: configuration("staging", database))
+        }
+        var short = database
+        short["JWT_SECRET"] = "too-short"
+        #expect(throws: ConfigurationError.self) { try ServerSettings(configuration: configuration("prod", short)) }
+        var good = database
+        good["JWT_SECRET"] = String(repeating: "k", count: 40)
+        #expect(try ServerSettings(configuration: configuration("prod", good)).jwtSecret == good["JWT_SECRET"])
+    }
+
+    @Test func devMakesAProcessSecretWhenNoneIsSet() throws {
+        let first = try ServerSettings(configuration: configuration("dev", [:]))
+        let second = try ServerSettings(configuration: configuration("dev", [:]))
+        #expect(first.jwtSecret.count >= ServerSettings.minimumSecretLength)
+        #expect(first.jwtSecret != second.jwtSecret)
+        #expect(first.port == 8080)
     }
 }
