@@ -23,7 +23,9 @@ struct ConsistencyMiddleware: RouterMiddleware {
         context.consistency = Self.token(in: request)
         let box = context.writes
         var response = try await next(request, context)
-        if let written = box.newest, written > (context.consistency ?? ConsistencyToken(position: 0)) {
+        // The response's write is the newest thing this client did, even when its old token
+        // names a higher position (a token from before a restore, or SQLite's per-process count).
+        if let written = box.newest {
             response.headers[.consistencyToken] = written.description
             response.headers.append(
                 HTTPField(
