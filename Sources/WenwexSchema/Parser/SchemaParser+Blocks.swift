@@ -2,24 +2,24 @@ extension SchemaParser {
     /// Parses `keyword Name { … }`; returns `nil` when the header is too broken to name a block.
     mutating func parseBlock() -> Block? {
         let keyword = current
-        let kind = Block.Kind(rawValue: keyword.text)!
+        let kind = blockKind(keyword)!
         let documentation = takeDocumentation()
         advance()
         atLineStart = false
         guard current.kind == .identifier else {
             fail(
                 "A \(kind.rawValue) declaration needs a name: `\(kind.rawValue) Name {`.",
-                at: current.kind == .end || current.kind == .newline ? keyword.range : current.range
+                at: current.kind == .end || current.kind == .newline ? range(keyword) : range(current)
             )
             skipBrokenBlock()
             return nil
         }
-        let name = Identifier(current.text, range: current.range)
+        let name = Identifier(text(current), range: range(current))
         advance()
         guard current.kind == .leftBrace else {
             fail(
                 "Expected `{` after `\(kind.rawValue) \(name.name)`.",
-                at: current.kind == .newline || current.kind == .end ? name.range : current.range
+                at: current.kind == .newline || current.kind == .end ? name.range : range(current)
             )
             skipBrokenBlock()
             return nil
@@ -37,7 +37,7 @@ extension SchemaParser {
                     name: name,
                     members: members,
                     documentation: documentation,
-                    range: keyword.range.through(token.range)
+                    range: range(keyword).through(range(token))
                 )
             case .rightBrace:
                 advance()
@@ -47,7 +47,7 @@ extension SchemaParser {
                     name: name,
                     members: trimBlankLines(members),
                     documentation: documentation,
-                    range: keyword.range.through(token.range)
+                    range: range(keyword).through(range(token))
                 )
             case .newline:
                 if atLineStart, members.last != .blankLine { members.append(.blankLine) }
@@ -55,10 +55,10 @@ extension SchemaParser {
                 atLineStart = true
                 continue
             case .comment:
-                members.append(.comment(Comment(text: token.text, range: token.range)))
+                members.append(.comment(Comment(text: text(token), range: range(token))))
                 advance()
             case .docComment:
-                pendingDocumentation.append(token.text)
+                pendingDocumentation.append(text(token))
                 advance()
             case .identifier where startsNextBlock:
                 fail("The \(kind.rawValue) \"\(name.name)\" is missing its closing brace `}`.", at: name.range)
@@ -67,7 +67,7 @@ extension SchemaParser {
                     name: name,
                     members: trimBlankLines(members),
                     documentation: documentation,
-                    range: keyword.range.through(name.range)
+                    range: range(keyword).through(name.range)
                 )
             default:
                 do throws(ParseFailure) {
@@ -84,8 +84,7 @@ extension SchemaParser {
 
     /// `model Name {` at the start of a line inside a block: the block before was left open.
     private var startsNextBlock: Bool {
-        atLineStart && Block.Kind(rawValue: current.text) != nil && peek().kind == .identifier
-            && peek(2).kind == .leftBrace
+        atLineStart && peek().kind == .identifier && peek(2).kind == .leftBrace && blockKind(current) != nil
     }
 
     private func trimBlankLines(_ members: [Block.Member]) -> [Block.Member] {
@@ -129,7 +128,7 @@ extension SchemaParser {
                 message: kind == .datasource || kind == .generator
                     ? "This line is not a valid definition within a \(kind.rawValue)."
                     : "This line is not a valid field or attribute definition.",
-                range: token.range
+                range: range(token)
             )
         }
     }
@@ -138,7 +137,7 @@ extension SchemaParser {
     mutating func endOfLine() throws(ParseFailure) -> Comment? {
         var comment: Comment?
         if current.kind == .comment {
-            comment = Comment(text: current.text, range: current.range)
+            comment = Comment(text: text(current), range: range(current))
             advance()
         }
         if current.kind == .docComment { advance() }
@@ -146,20 +145,20 @@ extension SchemaParser {
         case .newline, .end, .rightBrace: return comment
         default:
             throw ParseFailure(
-                message: "Unexpected `\(current.raw)`; expected the end of the line.",
-                range: current.range
+                message: "Unexpected `\(raw(current))`; expected the end of the line.",
+                range: range(current)
             )
         }
     }
 
     private mutating func parseProperty() throws(ParseFailure) -> ConfigProperty {
         let documentation = takeDocumentation()
-        let name = Identifier(current.text, range: current.range)
+        let name = Identifier(text(current), range: range(current))
         advance()
         guard consume(.equals) != nil else {
             throw ParseFailure(
                 message: "Expected `=` after `\(name.name)`: properties are written `\(name.name) = value`.",
-                range: current.kind == .newline || current.kind == .end ? name.range : current.range
+                range: current.kind == .newline || current.kind == .end ? name.range : range(current)
             )
         }
         allowsLineBreaks = true
@@ -177,7 +176,7 @@ extension SchemaParser {
 
     private mutating func parseEnumValue() throws(ParseFailure) -> EnumValue {
         let documentation = takeDocumentation()
-        let name = Identifier(current.text, range: current.range)
+        let name = Identifier(text(current), range: range(current))
         advance()
         let attributes = try parseFieldAttributes(after: name.name)
         let comment = try endOfLine()
