@@ -1,11 +1,29 @@
 /// A field attribute (`@unique`, `@db.VarChar(255)`) or block attribute (`@@index([title])`).
 public struct Attribute: Sendable, Hashable, CustomStringConvertible {
     struct Contents: Sendable, Hashable {
-        var name: String
+        var name: String {
+            didSet { kinds = Self.kinds(of: name) }
+        }
         var nameRange: SourceRange
         var isBlockAttribute: Bool
         var arguments: [Argument]?
         var range: SourceRange
+        /// What `name` is, worked out once (see `AttributeKind`).
+        private(set) var kinds: AttributeKinds
+
+        init(name: String, nameRange: SourceRange, isBlockAttribute: Bool, arguments: [Argument]?, range: SourceRange) {
+            self.name = name
+            self.nameRange = nameRange
+            self.isBlockAttribute = isBlockAttribute
+            self.arguments = arguments
+            self.range = range
+            kinds = Self.kinds(of: name)
+        }
+
+        private static func kinds(of name: String) -> AttributeKinds {
+            if let kind = AttributeKind(name: name) { return kind.bit }
+            return name.utf8.contains(UInt8(ascii: ".")) ? .dotted : []
+        }
     }
 
     private var contents: CopyOnWrite<Contents>
@@ -33,6 +51,18 @@ public struct Attribute: Sendable, Hashable, CustomStringConvertible {
         get { contents.value.range }
         set { contents.value.range = newValue }
     }
+
+    /// The attribute's kind, when it is one the rules look for.
+    var kind: AttributeKind? {
+        let raw = contents.value.kinds.rawValue & ~AttributeKinds.dotted.rawValue
+        return raw == 0 ? nil : AttributeKind(rawValue: UInt8(raw.trailingZeroBitCount))
+    }
+
+    /// Its kind as a set, and whether its name is dotted.
+    var kinds: AttributeKinds { contents.value.kinds }
+
+    /// Whether it is the attribute `kind`.
+    func `is`(_ kind: AttributeKind) -> Bool { contents.value.kinds.contains(kind) }
 
     public init(
         name: String,

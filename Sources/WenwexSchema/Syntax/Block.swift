@@ -34,12 +34,21 @@ public struct Block: Sendable, Hashable {
         /// validating and lowering a thousand-model schema several times slower.
         var fields: [Field] = []
         var blockAttributes: [Attribute] = []
+        /// The kinds of `blockAttributes` (see `AttributeKind`).
+        var blockAttributeKinds = AttributeKinds(rawValue: 0)
 
         mutating func collectMembers() {
-            fields = members.compactMap { if case .field(let field) = $0 { field } else { nil } }
-            blockAttributes = members.compactMap {
-                if case .attribute(let attribute, _) = $0 { attribute } else { nil }
+            fields = []
+            blockAttributes = []
+            fields.reserveCapacity(members.count)
+            for member in members {
+                switch member {
+                case .field(let field): fields.append(field)
+                case .attribute(let attribute, _): blockAttributes.append(attribute)
+                default: break
+                }
             }
+            blockAttributeKinds = AttributeKinds(blockAttributes)
         }
     }
 
@@ -97,9 +106,31 @@ public struct Block: Sendable, Hashable {
     }
 
     public func blockAttributes(named name: String) -> [Attribute] {
-        blockAttributes.filterInPlace { $0.name == name }
+        if let kind = AttributeKind(name: name) { return blockAttributes(kind) }
+        return contents.value.blockAttributes.filterInPlace { $0.name == name }
+    }
+
+    /// Whether the block is a model, view or composite type: a block with fields.
+    var hasFields: Bool {
+        let kind = contents.value.kind
+        return kind == .model || kind == .view || kind == .type
     }
 
     /// Whether the block carries `@@ignore`.
-    public var isIgnored: Bool { blockAttributes.containsInPlace { $0.name == "ignore" } }
+    public var isIgnored: Bool { contents.value.blockAttributeKinds.contains(.ignore) }
+
+    /// Whether it carries the block attribute `kind`.
+    func has(_ kind: AttributeKind) -> Bool { contents.value.blockAttributeKinds.contains(kind) }
+
+    /// The first block attribute of `kind`.
+    func blockAttribute(_ kind: AttributeKind) -> Attribute? {
+        guard has(kind) else { return nil }
+        return contents.value.blockAttributes.firstInPlace { $0.is(kind) }
+    }
+
+    /// The block attributes of `kind`.
+    func blockAttributes(_ kind: AttributeKind) -> [Attribute] {
+        guard has(kind) else { return [] }
+        return contents.value.blockAttributes.filterInPlace { $0.is(kind) }
+    }
 }

@@ -14,7 +14,12 @@ struct ValidationContext {
     let nativeTypePrefix: String?
     /// `relationMode = "prisma"`: relations are emulated by the client, without foreign keys.
     let emulatesRelations: Bool
-    private(set) var diagnostics: [SchemaDiagnostic] = []
+    /// The rule running now, whose list new diagnostics join.
+    var rule = Rule.datasource
+    /// The diagnostics found so far, one list per rule.
+    private var found = [[SchemaDiagnostic]](repeating: [], count: Rule.allCases.count)
+    /// Every diagnostic found so far, rule by rule.
+    var diagnostics: [SchemaDiagnostic] { found.flatMap { $0 } }
     /// Every type name a field can use and what it means: scalars first, then models and
     /// views, enums, composite types (the order `resolve` gives precedence in). One lookup per
     /// field instead of four, since every rule resolves every field.
@@ -29,7 +34,9 @@ struct ValidationContext {
         provider = datasource?.property("provider")?.value.stringValue.flatMap(Provider.init(rawValue:))
         nativeTypePrefix = datasource?.name.name
         emulatesRelations = datasource?.property("relationMode")?.value.stringValue == "prisma"
-        var types: [String: ResolvedType] = [:]
+        var types = [String: ResolvedType](
+            minimumCapacity: compositeTypes.count + enums.count + models.count + ScalarType.allCases.count
+        )
         for (name, composite) in compositeTypes { types[name] = .composite(composite) }
         for (name, enumeration) in enums { types[name] = .enum(enumeration) }
         for (name, model) in models { types[name] = .model(model) }
@@ -42,11 +49,11 @@ struct ValidationContext {
     }
 
     mutating func error(_ message: String, at range: SourceRange, hint: String? = nil) {
-        diagnostics.append(SchemaDiagnostic(.error, message, at: range, hint: hint))
+        found[rule.rawValue].append(SchemaDiagnostic(.error, message, at: range, hint: hint))
     }
 
     mutating func warning(_ message: String, at range: SourceRange, hint: String? = nil) {
-        diagnostics.append(SchemaDiagnostic(.warning, message, at: range, hint: hint))
+        found[rule.rawValue].append(SchemaDiagnostic(.warning, message, at: range, hint: hint))
     }
 
     /// Prisma's wording for a problem in an attribute's arguments.
@@ -66,13 +73,25 @@ struct ValidationContext {
     /// What a field's type refers to.
     func resolve(_ type: FieldType) -> ResolvedType? {
         if type.unsupported != nil { return .unsupported }
+        // Scalars win over models of the same name (see `types`); most fields are scalars.
+        if let scalar = type.scalar { return .scalar(scalar) }
         return types[type.name]
     }
 
-    /// The models, views and composite types: the blocks that have fields.
-    var fieldBlocks: [Block] {
-        schema.blocks.filter { $0.kind == .model || $0.kind == .view || $0.kind == .type }
-    }
+}
+
+/// The validation rules, in the order their diagnostics are reported.
+enum Rule: Int, CaseIterable {
+    case datasource
+    case names
+    case types
+    case attributes
+    case identity
+    case indexes
+    case defaults
+    case nativeTypes
+    case relations
+    case multiSchema
 }
 
 /// The databases Wenwex supports.

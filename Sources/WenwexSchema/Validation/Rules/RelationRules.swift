@@ -39,8 +39,8 @@ enum RelationRules {
         var reversed: Ends { Ends(from: to, to: from, name: name) }
     }
 
-    static func check(_ context: inout ValidationContext) {
-        let relationFields = collect(context)
+    /// Every relation, once `collect` has seen every block.
+    static func check(_ relationFields: [RelationField], _ context: inout ValidationContext) {
         let ambiguous = checkAmbiguity(relationFields, &context)
         // Relation fields by their ends, so finding a field's opposite is a lookup rather than a
         // scan of every relation field of the schema (quadratic in the number of relations).
@@ -64,12 +64,12 @@ enum RelationRules {
         }
     }
 
-    private static func collect(_ context: ValidationContext) -> [RelationField] {
-        context.schema.blocks.filter { $0.kind == .model || $0.kind == .view }.flatMap { model in
-            model.fields.compactMap { field in
-                guard case .model(let target) = context.resolve(field.type) else { return nil }
-                return RelationField(model: model, field: field, target: target)
-            }
+    /// The relation fields of one block, added to `relationFields` in order.
+    static func collect(_ model: Block, into relationFields: inout [RelationField], _ context: ValidationContext) {
+        guard model.kind == .model || model.kind == .view else { return }
+        for field in model.fields where field.type.scalar == nil {
+            guard case .model(let target) = context.resolve(field.type) else { continue }
+            relationFields.append(RelationField(model: model, field: field, target: target))
         }
     }
 
