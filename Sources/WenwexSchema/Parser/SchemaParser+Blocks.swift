@@ -25,7 +25,11 @@ extension SchemaParser {
             return nil
         }
         advance()
+        // Room for a typical model up front, rather than growing the list five times.
         var members: [Block.Member] = []
+        members.reserveCapacity(32)
+        // Whether the last member is a blank line, known without copying it out to compare.
+        var lastIsBlankLine = false
         atLineStart = false
         while true {
             let token = current
@@ -50,12 +54,16 @@ extension SchemaParser {
                     range: range(keyword).through(range(token))
                 )
             case .newline:
-                if atLineStart, members.last != .blankLine { members.append(.blankLine) }
+                if atLineStart, !lastIsBlankLine {
+                    members.append(.blankLine)
+                    lastIsBlankLine = true
+                }
                 advance()
                 atLineStart = true
                 continue
             case .comment:
                 members.append(.comment(Comment(text: text(token), range: range(token))))
+                lastIsBlankLine = false
                 advance()
             case .docComment:
                 pendingDocumentation.append(text(token))
@@ -71,7 +79,10 @@ extension SchemaParser {
                 )
             default:
                 do throws(ParseFailure) {
-                    if let member = try parseMember(in: kind) { members.append(member) }
+                    if let member = try parseMember(in: kind) {
+                        members.append(member)
+                        lastIsBlankLine = false
+                    }
                 } catch {
                     fail(error.message, at: error.range, hint: error.hint)
                     pendingDocumentation = []
@@ -87,10 +98,9 @@ extension SchemaParser {
         atLineStart && peek().kind == .identifier && peek(2).kind == .leftBrace && blockKind(current) != nil
     }
 
-    private func trimBlankLines(_ members: [Block.Member]) -> [Block.Member] {
-        var members = members
-        while members.first == .blankLine { members.removeFirst() }
-        while members.last == .blankLine { members.removeLast() }
+    private func trimBlankLines(_ members: consuming [Block.Member]) -> [Block.Member] {
+        while case .blankLine? = members.first { members.removeFirst() }
+        while case .blankLine? = members.last { members.removeLast() }
         return members
     }
 

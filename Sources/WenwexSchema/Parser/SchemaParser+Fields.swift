@@ -80,6 +80,7 @@ extension SchemaParser {
         while true {
             switch current.kind {
             case .at:
+                if attributes.isEmpty { attributes.reserveCapacity(4) }
                 attributes.append(try parseAttribute())
             case .newline, .end, .comment, .docComment, .rightBrace:
                 return attributes

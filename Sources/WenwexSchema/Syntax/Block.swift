@@ -93,6 +93,26 @@ public struct Block: Sendable, Hashable {
         members.compactMap { if case .enumValue(let value) = $0 { value } else { nil } }
     }
 
+    /// The value named `name`, found without collecting every value first.
+    func enumValue(named name: String) -> EnumValue? {
+        contents.value.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                if case .enumValue(let value) = members[index], value.name.name == name { return value }
+            }
+            return nil
+        }
+    }
+
+    /// Whether the block has a value named `name`.
+    func hasEnumValue(named name: String) -> Bool {
+        contents.value.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                if case .enumValue(let value) = members[index], value.name.name == name { return true }
+            }
+            return false
+        }
+    }
+
     public var properties: [ConfigProperty] {
         members.compactMap { if case .property(let property) = $0 { property } else { nil } }
     }

@@ -89,7 +89,7 @@ enum DefaultRules {
             context.attributeError(attribute, "Expected an enum value, but found `\(value)`.")
             return
         }
-        if !enumeration.enumValues.contains(where: { $0.name.name == name }) {
+        if !enumeration.hasEnumValue(named: name) {
             context.attributeError(
                 attribute,
                 "The defined default value `\(name)` is not a valid value of the enum specified for the field.",

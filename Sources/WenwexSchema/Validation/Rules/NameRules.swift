@@ -15,7 +15,7 @@ enum NameRules {
 
     /// The names of the declarations, before any block is checked.
     static func checkTopLevel(_ context: inout ValidationContext) {
-        var types: [String: Block] = [:]
+        var types = [String: Block](minimumCapacity: context.schema.blocks.count)
         var configs: [String: Block] = [:]
         for block in context.schema.blocks {
             let isConfig = block.kind == .datasource || block.kind == .generator
