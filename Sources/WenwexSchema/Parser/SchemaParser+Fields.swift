@@ -119,7 +119,7 @@ extension SchemaParser {
             last = current
             advance()
         }
-        let nameRange = SourceRange(file: file, start: first.start, end: last.end)
+        let nameRange = SourceRange(fileName: fileName, start: first.start, end: last.end)
         var attributeRange = range(marker).through(nameRange)
         var arguments: [Argument]?
         if current.kind == .leftParen {

@@ -17,6 +17,8 @@ public struct SchemaParser {
     /// Whether line breaks may appear inside brackets (only in datasource/generator values).
     var allowsLineBreaks = false
     let file: String
+    /// `file`, numbered once for every range the parser makes.
+    let fileName: SourceFileName
 
     /// Parses one file. The syntax tree holds everything that parsed; the diagnostics name every
     /// line that did not.
@@ -33,6 +35,7 @@ public struct SchemaParser {
         token2 = lexer.next()
         self.lexer = lexer
         self.file = file
+        fileName = SourceFileName(file)
     }
 
     // MARK: Top level
@@ -110,7 +113,7 @@ public struct SchemaParser {
 
     /// Where `token` is, in this file.
     func range(_ token: Token) -> SourceRange {
-        SourceRange(file: file, start: token.start, end: token.end)
+        SourceRange(fileName: fileName, start: token.start, end: token.end)
     }
 
     /// Whether `token` is spelled `word`, without making a string of it.
