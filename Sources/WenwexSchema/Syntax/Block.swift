@@ -130,6 +130,9 @@ public struct Block: Sendable, Hashable {
         return contents.value.blockAttributes.filterInPlace { $0.name == name }
     }
 
+    /// The same for a block and its copies (not for an equal block parsed separately).
+    var identity: ObjectIdentifier { contents.identity }
+
     /// Whether the block is a model, view or composite type: a block with fields.
     var hasFields: Bool {
         let kind = contents.value.kind

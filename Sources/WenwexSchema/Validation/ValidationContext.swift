@@ -14,6 +14,9 @@ struct ValidationContext {
     let nativeTypePrefix: String?
     /// `relationMode = "prisma"`: relations are emulated by the client, without foreign keys.
     let emulatesRelations: Bool
+    /// Whether no two models or views share a name (a valid schema's case): then a model's
+    /// name stands for one block, which lets the relation rules look things up by block.
+    let hasUniqueModelNames: Bool
     /// The rule running now, whose list new diagnostics join.
     var rule = Rule.datasource
     /// The diagnostics found so far, one list per rule.
@@ -27,7 +30,9 @@ struct ValidationContext {
 
     init(schema: PrismaSchema) {
         self.schema = schema
-        models = Self.index(schema.blocks.filter { $0.kind == .model || $0.kind == .view })
+        let modelBlocks = schema.blocks.filter { $0.kind == .model || $0.kind == .view }
+        models = Self.index(modelBlocks)
+        hasUniqueModelNames = models.count == modelBlocks.count
         enums = Self.index(schema.enums)
         compositeTypes = Self.index(schema.compositeTypes)
         datasource = schema.datasources.first

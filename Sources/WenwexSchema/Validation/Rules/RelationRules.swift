@@ -41,15 +41,13 @@ enum RelationRules {
 
     /// Every relation, once `collect` has seen every block.
     static func check(_ relationFields: [RelationField], _ context: inout ValidationContext) {
-        let ambiguous = checkAmbiguity(relationFields, &context)
-        // Relation fields by their ends, so finding a field's opposite is a lookup rather than a
-        // scan of every relation field of the schema (quadratic in the number of relations).
-        var byEnds = [Ends: [Int]](minimumCapacity: relationFields.count)
-        for (index, relation) in relationFields.enumerated() { byEnds[relation.ends, default: []].append(index) }
-        for relation in relationFields where !ambiguous.contains(relation.key) {
+        let ambiguous =
+            context.hasUniqueModelNames && !RelationRuns.mayBeAmbiguous(relationFields)
+            ? [] : checkAmbiguity(relationFields, &context)
+        let opposites = OppositeFinder(relationFields, hasUniqueModelNames: context.hasUniqueModelNames)
+        for relation in relationFields where ambiguous.isEmpty || !ambiguous.contains(relation.key) {
             checkRelationArguments(relation, &context)
-            let candidates = byEnds[relation.ends.reversed] ?? []
-            let opposite = candidates.lazy.map { relationFields[$0] }.first { $0.key != relation.key }
+            let opposite = opposites.opposite(of: relation)
             guard let opposite else {
                 context.error(
                     "Error validating field `\(relation.field.name.name)` in model `\(relation.model.name.name)`: The relation field `\(relation.field.name.name)` on model `\(relation.model.name.name)` is missing an opposite relation field on the model `\(relation.target.name.name)`. Either run `prisma format` or add it manually.",
@@ -59,7 +57,7 @@ enum RelationRules {
                 )
                 continue
             }
-            if ambiguous.contains(opposite.key) { continue }
+            if !ambiguous.isEmpty, ambiguous.contains(opposite.key) { continue }
             checkCardinality(relation, opposite: opposite, &context)
         }
     }
