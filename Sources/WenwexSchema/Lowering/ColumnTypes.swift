@@ -45,8 +45,16 @@ enum ColumnTypes {
             let attribute = field.attributes.firstInPlace(where: { $0.name.isNativeType(prefix: prefix) }),
             let name = postgresNames[String(attribute.name.dropFirst(prefix.count + 1))]
         else { return nil }
-        let arguments = (attribute.arguments ?? []).map(\.value.description)
-        return arguments.isEmpty ? name : "\(name)(\(arguments.joined(separator: ",")))"
+        guard let arguments = attribute.arguments, !arguments.isEmpty else { return name }
+        // Built in one string: a quarter of the columns of a typical schema have a native type.
+        var text = name
+        text.append("(")
+        for (index, argument) in arguments.enumerated() {
+            if index > 0 { text.append(",") }
+            text.append(argument.value.description)
+        }
+        text.append(")")
+        return text
     }
 
     /// The type Prisma creates for `scalar` when the field names no native type.

@@ -55,12 +55,6 @@ public struct Attribute: Sendable, Hashable, CustomStringConvertible {
         set { contents.range = newValue }
     }
 
-    /// The attribute's kind, when it is one the rules look for.
-    var kind: AttributeKind? {
-        let raw = contents.kinds.rawValue & ~AttributeKinds.dotted.rawValue
-        return raw == 0 ? nil : AttributeKind(rawValue: UInt8(raw.trailingZeroBitCount))
-    }
-
     /// Its kind as a set, and whether its name is dotted.
     var kinds: AttributeKinds { contents.kinds }
 
