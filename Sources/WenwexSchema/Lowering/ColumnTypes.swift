@@ -14,7 +14,9 @@ enum ColumnTypes {
         return SQLColumnType(isArray ? base.text + "[]" : base.text, family: base.family, isArray: isArray)
     }
 
-    private static func baseType(of field: Field, _ context: LoweringContext) -> (text: String, family: SQLColumnType.Family) {
+    private static func baseType(of field: Field, _ context: LoweringContext) -> (
+        text: String, family: SQLColumnType.Family
+    ) {
         switch context.lookup.resolve(field.type) {
         case .unsupported:
             return (field.type.unsupported ?? "", .unsupported)
@@ -39,12 +41,20 @@ enum ColumnTypes {
 
     /// The text of `@db.X(args)`: `VARCHAR(255)`, `DECIMAL(10,2)`, `TIMESTAMPTZ(3)`.
     private static func nativeType(of field: Field, _ context: LoweringContext) -> String? {
-        guard let prefix = context.lookup.nativeTypePrefix,
+        guard field.attributeKinds.contains(.dotted), let prefix = context.lookup.nativeTypePrefix,
             let attribute = field.attributes.firstInPlace(where: { $0.name.isNativeType(prefix: prefix) }),
             let name = postgresNames[String(attribute.name.dropFirst(prefix.count + 1))]
         else { return nil }
-        let arguments = (attribute.arguments ?? []).map(\.value.description)
-        return arguments.isEmpty ? name : "\(name)(\(arguments.joined(separator: ",")))"
+        guard let arguments = attribute.arguments, !arguments.isEmpty else { return name }
+        // Built in one string: a quarter of the columns of a typical schema have a native type.
+        var text = name
+        text.append("(")
+        for (index, argument) in arguments.enumerated() {
+            if index > 0 { text.append(",") }
+            text.append(argument.value.description)
+        }
+        text.append(")")
+        return text
     }
 
     /// The type Prisma creates for `scalar` when the field names no native type.

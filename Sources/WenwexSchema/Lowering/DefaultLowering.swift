@@ -14,8 +14,8 @@ enum DefaultLowering {
         column: String,
         _ context: LoweringContext
     ) -> (default: SQLDefault?, isAutoIncrement: Bool) {
-        guard let value = field.attribute("default")?.argument("value", position: 0)?.value else {
-            return (field.attribute("updatedAt") != nil ? .applicationGenerated("@updatedAt") : nil, false)
+        guard let value = field.attribute(.default)?.argument("value", position: 0)?.value else {
+            return (field.has(.updatedAt) ? .applicationGenerated("@updatedAt") : nil, false)
         }
         if case .function(let name, _) = value.kind {
             switch name {
@@ -50,7 +50,7 @@ enum DefaultLowering {
             return .boolean(false)
         case .constant(let name):
             guard case .enum(let enumeration) = context.lookup.resolve(field.type) else { return .string(name) }
-            let value = enumeration.enumValues.first { $0.name.name == name }
+            let value = enumeration.enumValue(named: name)
             return .string(value.map(context.enumValueName) ?? name)
         case .array(let elements):
             return .array(elements.compactMap { literal($0, field: field, context) })

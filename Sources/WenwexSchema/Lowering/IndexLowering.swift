@@ -11,7 +11,7 @@ enum IndexLowering {
         _ context: LoweringContext
     ) -> [SQLUnique] {
         let single = columnFields.compactMap { field -> SQLUnique? in
-            guard let attribute = field.attribute("unique") else { return nil }
+            guard let attribute = field.attribute(.unique) else { return nil }
             let columns = [context.columnName(field)]
             return SQLUnique(
                 name: LoweringContext.mapArgument(attribute)
@@ -19,7 +19,7 @@ enum IndexLowering {
                 columns: columns
             )
         }
-        let compound = model.blockAttributes(named: "unique").map { attribute in
+        let compound = model.blockAttributes(.unique).map { attribute in
             let columns = context.columnNames(IndexRules.fieldNames(of: attribute).map(\.name), in: model)
             return SQLUnique(
                 name: LoweringContext.mapArgument(attribute)
@@ -33,7 +33,7 @@ enum IndexLowering {
     /// `@@index` lists with their sort orders: `{table}_{columns}_idx`, or `map:` (or the
     /// `name:` older schemas used for the database name). `type: Gin` etc. becomes the method.
     static func indexes(of model: Block, table: String, _ context: LoweringContext) -> [SQLIndex] {
-        model.blockAttributes(named: "index").map { attribute in
+        model.blockAttributes(.index).map { attribute in
             let elements = attribute.argument("fields", position: 0)?.value.elements ?? []
             let columns = elements.compactMap { element -> SQLIndex.Column? in
                 guard let field = element.constantName else { return nil }

@@ -31,25 +31,25 @@ struct LoweringContext {
     }
 
     func tableName(_ model: Block) -> String {
-        Self.mapped(model.blockAttributes(named: "map").first) ?? model.name.name
+        Self.mapped(model.blockAttribute(.map)) ?? model.name.name
     }
 
     func columnName(_ field: Field) -> String {
-        Self.mapped(field.attribute("map")) ?? field.name.name
+        Self.mapped(field.attribute(.map)) ?? field.name.name
     }
 
     func enumName(_ enumeration: Block) -> String {
-        Self.mapped(enumeration.blockAttributes(named: "map").first) ?? enumeration.name.name
+        Self.mapped(enumeration.blockAttribute(.map)) ?? enumeration.name.name
     }
 
     func enumValueName(_ value: EnumValue) -> String {
-        Self.mapped(value.attributes.first { $0.name == "map" }) ?? value.name.name
+        Self.mapped(value.attributes.firstInPlace { $0.is(.map) }) ?? value.name.name
     }
 
     /// The `@@schema` of a model or enum when the datasource uses several schemas.
     func schemaName(_ block: Block) -> String? {
         guard isMultiSchema else { return nil }
-        return Self.mapped(block.blockAttributes(named: "schema").first)
+        return Self.mapped(block.blockAttribute(.schema))
     }
 
     /// The column names of the fields `names` of `model`.
@@ -60,7 +60,7 @@ struct LoweringContext {
     /// The fields that become columns: scalars, enums and `Unsupported`, not `@ignore`d.
     func columnFields(of model: Block) -> [Field] {
         model.fields.filter { field in
-            guard field.attribute("ignore") == nil, let resolved = lookup.resolve(field.type) else { return false }
+            guard !field.has(.ignore), let resolved = lookup.resolve(field.type) else { return false }
             switch resolved {
             case .scalar, .enum, .unsupported: return true
             case .model, .composite: return false
@@ -70,8 +70,8 @@ struct LoweringContext {
 
     /// The model's primary key fields: `@id` or `@@id([…])`.
     func primaryKeyFields(of model: Block) -> [String] {
-        if let field = model.fields.first(where: { $0.attribute("id") != nil }) { return [field.name.name] }
-        guard let id = model.blockAttributes(named: "id").first else { return [] }
+        if let field = model.fields.firstInPlace(where: { $0.has(.id) }) { return [field.name.name] }
+        guard let id = model.blockAttribute(.id) else { return [] }
         return IndexRules.fieldNames(of: id).map(\.name)
     }
 

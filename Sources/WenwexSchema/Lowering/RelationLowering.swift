@@ -11,8 +11,8 @@ enum RelationLowering {
         guard !context.emulatesRelations else { return [] }
         let table = context.tableName(model)
         return model.fields.compactMap { field -> SQLForeignKey? in
-            guard field.attribute("ignore") == nil,
-                let relation = field.attribute("relation"),
+            guard !field.has(.ignore),
+                let relation = field.attribute(.relation),
                 let target = context.model(field.type.name),
                 let fields = relation.argument("fields"),
                 let references = relation.argument("references")
@@ -25,7 +25,10 @@ enum RelationLowering {
                 columns: columns,
                 referencedTable: context.tableName(target),
                 referencedSchema: context.schemaName(target),
-                referencedColumns: context.columnNames(references.value.elements.compactMap(\.constantName), in: target),
+                referencedColumns: context.columnNames(
+                    references.value.elements.compactMap(\.constantName),
+                    in: target
+                ),
                 onDelete: action(relation.argument("onDelete")) ?? defaultOnDelete,
                 onUpdate: action(relation.argument("onUpdate")) ?? .cascade
             )
@@ -38,24 +41,24 @@ enum RelationLowering {
     /// sorted and joined by `To` (`_CategoryToProduct`). Column `A` references the model whose
     /// name sorts first, `B` the other; a unique index on (A, B), an index on B, and foreign
     /// keys that cascade both ways.
-    static func joinTables(_ context: LoweringContext) -> [SQLTable] {
-        var tables: [String: SQLTable] = [:]
-        for model in context.models {
-            for field in model.fields where field.type.isList && field.attribute("ignore") == nil {
-                guard let target = context.model(field.type.name) else { continue }
-                let name = relationName(field)
-                let opposite = target.fields.first { candidate in
-                    candidate.type.name == model.name.name && relationName(candidate) == name
-                        && !(target.name.name == model.name.name && candidate.name.name == field.name.name)
-                }
-                guard let opposite, opposite.type.isList, opposite.attribute("ignore") == nil else { continue }
-                let relation = name ?? [model.name.name, target.name.name].sorted().joined(separator: "To")
-                guard tables["_" + relation] == nil else { continue }
-                let (a, b) = model.name.name <= target.name.name ? (model, target) : (target, model)
-                if let table = joinTable(relation, a: a, b: b, context) { tables[table.name] = table }
+    ///
+    /// Adds the join tables of `model`'s implicit many-to-many relations to `tables` (by name),
+    /// unless the opposite model added them first. `SchemaLowering` calls it right after
+    /// lowering the model's own table, while the model's fields are still in the cache.
+    static func addJoinTables(of model: Block, to tables: inout [String: SQLTable], _ context: LoweringContext) {
+        for field in model.fields where field.type.isList && !field.has(.ignore) {
+            guard let target = context.model(field.type.name) else { continue }
+            let name = relationName(field)
+            let opposite = target.fields.firstInPlace { candidate in
+                candidate.type.name == model.name.name && relationName(candidate) == name
+                    && !(target.name.name == model.name.name && candidate.name.name == field.name.name)
             }
+            guard let opposite, opposite.type.isList, !opposite.has(.ignore) else { continue }
+            let relation = name ?? [model.name.name, target.name.name].sorted().joined(separator: "To")
+            guard tables["_" + relation] == nil else { continue }
+            let (a, b) = model.name.name <= target.name.name ? (model, target) : (target, model)
+            if let table = joinTable(relation, a: a, b: b, context) { tables[table.name] = table }
         }
-        return Array(tables.values)
     }
 
     private static func joinTable(_ relation: String, a: Block, b: Block, _ context: LoweringContext) -> SQLTable? {
@@ -97,8 +100,8 @@ enum RelationLowering {
         return (context.columnName(field), ColumnTypes.type(of: field, context))
     }
 
-    private static func relationName(_ field: Field) -> String? {
-        field.attribute("relation")?.argument("name", position: 0)?.value.stringValue
+    private static func relationName(_ field: borrowing Field) -> String? {
+        field.attribute(.relation)?.argument("name", position: 0)?.value.stringValue
     }
 
     private static func action(_ argument: Argument?) -> SQLReferentialAction? {

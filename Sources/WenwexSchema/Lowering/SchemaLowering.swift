@@ -13,8 +13,15 @@ public import WenwexSQL
 public enum SchemaLowering {
     public static func lower(_ schema: PrismaSchema, dialect: SQLDialect) -> SQLSchema {
         let context = LoweringContext(schema: schema, dialect: dialect)
-        let tables = context.models.map { table(for: $0, context) } + RelationLowering.joinTables(context)
-        return SQLSchema(tables: tables, enums: enums(context))
+        let models = context.models
+        var tables: [SQLTable] = []
+        tables.reserveCapacity(models.count)
+        var joinTables: [String: SQLTable] = [:]
+        for model in models {
+            tables.append(table(for: model, context))
+            RelationLowering.addJoinTables(of: model, to: &joinTables, context)
+        }
+        return SQLSchema(tables: tables + joinTables.values, enums: enums(context))
     }
 
     /// PostgreSQL enum types; SQLite has none (enum columns are `TEXT`).
@@ -65,8 +72,7 @@ public enum SchemaLowering {
         let fields = context.primaryKeyFields(of: model)
         guard !fields.isEmpty else { return nil }
         let attribute =
-            model.fields.first { $0.attribute("id") != nil }?.attribute("id")
-            ?? model.blockAttributes(named: "id").first
+            model.fields.firstInPlace { $0.has(.id) }?.attribute(.id) ?? model.blockAttribute(.id)
         let name: String? =
             switch context.dialect {
             case .postgres:

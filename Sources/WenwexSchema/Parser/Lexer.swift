@@ -2,94 +2,131 @@
 ///
 /// The language is line-oriented (one field per line), so line breaks are tokens; comments are
 /// tokens too, because the formatter must keep them.
+///
+/// It reads UTF-8 bytes: every character with a meaning in the language is ASCII, so lexing
+/// never decodes Unicode scalars. Lines, columns and offsets still count scalars (a UTF-8
+/// continuation byte adds nothing), as diagnostics and editors expect.
 struct Lexer {
-    private var scalars: [Unicode.Scalar]
-    /// The same text as UTF-8, to cut token text out of with one copy instead of appending
-    /// scalar by scalar (which was most of the parsing time on large schemas).
-    private let utf8: [UInt8]
-    /// Where each scalar starts in `utf8` (plus the end); empty when the text is ASCII, where
-    /// scalar and byte offsets are the same.
-    private let byteOffsets: [Int]
+    /// The text as UTF-8, without carriage returns and without a leading byte order mark.
+    private let bytes: [UInt8]
     private var index = 0
+    /// The scalar offset of `index`, which `SourceLocation.offset` counts in.
+    private var scalarIndex = 0
     private var line = 1
     private var column = 1
-    private let file: String
 
-    init(text: String, file: String) {
-        self.file = file
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            // Most schemas are ASCII: bytes and scalars are the same, no decoding needed.
-            var bytes = Array(text.utf8)
-            bytes.removeAll(where: { $0 == UInt8(ascii: "\r") })
-            scalars = bytes.map { Unicode.Scalar($0) }
-            utf8 = bytes
-            byteOffsets = []
-            return
+    init(text: String) {
+        var bytes = Array(text.utf8)
+        // `\r` is one byte in UTF-8 and never part of a longer sequence: removing the byte
+        // removes the scalar.
+        if bytes.contains(UInt8(ascii: "\r")) { bytes.removeAll(where: { $0 == UInt8(ascii: "\r") }) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        self.bytes = bytes
+    }
+
+    /// The text of a token: an identifier or number as written, a string's decoded value, a
+    /// comment's text after its slashes, anything else as written.
+    func text(of token: Token) -> String {
+        switch token.kind {
+        case .string:
+            let contents = Int(token.startByte + 1)..<Int(token.endByte - 1)
+            return token.hasEscapes ? unescaped(contents) : String(decoding: bytes[contents], as: UTF8.self)
+        case .comment:
+            return String(decoding: bytes[Int(token.startByte + 2)..<Int(token.endByte)], as: UTF8.self)
+        case .docComment:
+            return String(decoding: bytes[Int(token.startByte + 3)..<Int(token.endByte)], as: UTF8.self)
+        default:
+            return raw(of: token)
         }
-        var scalars = Array(text.unicodeScalars)
-        scalars.removeAll(where: { $0 == "\r" })
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        self.scalars = scalars
-        if scalars.allSatisfy(\.isASCII) {
-            utf8 = scalars.map { UInt8(truncatingIfNeeded: $0.value) }
-            byteOffsets = []
-        } else {
-            var bytes: [UInt8] = []
-            var offsets: [Int] = []
-            bytes.reserveCapacity(scalars.count * 2)
-            offsets.reserveCapacity(scalars.count + 1)
-            for scalar in scalars {
-                offsets.append(bytes.count)
-                if let encoded = UTF8.encode(scalar) { bytes.append(contentsOf: encoded) }
+    }
+
+    /// The token as written in the source.
+    func raw(of token: Token) -> String {
+        String(decoding: bytes[Int(token.startByte)..<Int(token.endByte)], as: UTF8.self)
+    }
+
+    /// Whether the token is spelled `word` (ASCII), without making a string of it.
+    func token(_ token: Token, is word: StaticString) -> Bool {
+        let count = Int(token.endByte - token.startByte)
+        guard count == word.utf8CodeUnitCount else { return false }
+        let start = Int(token.startByte)
+        return word.withUTF8Buffer { expected in
+            for offset in 0..<count where bytes[start + offset] != expected[offset] { return false }
+            return true
+        }
+    }
+
+    /// The value of a string literal's contents: `\n`, `\t`, `\r` are control characters, any
+    /// other escaped character stands for itself.
+    private func unescaped(_ range: Range<Int>) -> String {
+        var value: [UInt8] = []
+        value.reserveCapacity(range.count)
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let byte = bytes[position]
+            position += 1
+            guard byte == UInt8(ascii: "\\"), position < range.upperBound else {
+                value.append(byte)
+                continue
             }
-            offsets.append(bytes.count)
-            utf8 = bytes
-            byteOffsets = offsets
+            let escaped = bytes[position]
+            position += 1
+            switch escaped {
+            case UInt8(ascii: "n"): value.append(UInt8(ascii: "\n"))
+            case UInt8(ascii: "t"): value.append(UInt8(ascii: "\t"))
+            case UInt8(ascii: "r"): value.append(UInt8(ascii: "\r"))
+            default: value.append(escaped)
+            }
         }
+        return String(decoding: value, as: UTF8.self)
     }
 
-    /// The text of the scalars `range`.
-    private func text(_ range: Range<Int>) -> String {
-        let bytes =
-            byteOffsets.isEmpty
-            ? utf8[range] : utf8[byteOffsets[range.lowerBound]..<byteOffsets[range.upperBound]]
-        return String(decoding: bytes, as: UTF8.self)
+    private var location: SourceLocation { SourceLocation(line: line, column: column, offset: scalarIndex) }
+
+    @inline(__always)
+    private func peek(_ offset: Int = 0) -> UInt8? {
+        index + offset < bytes.count ? bytes[index + offset] : nil
     }
 
-    private var location: SourceLocation { SourceLocation(line: line, column: column, offset: index) }
-
-    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
-        index + offset < scalars.count ? scalars[index + offset] : nil
-    }
-
+    /// Moves past one byte; only the first byte of a scalar moves the column and the offset.
+    @inline(__always)
     private mutating func advance() {
-        guard index < scalars.count else { return }
-        if scalars[index] == "\n" {
+        guard index < bytes.count else { return }
+        let byte = bytes[index]
+        index += 1
+        if byte == UInt8(ascii: "\n") {
             line += 1
             column = 1
-        } else {
+            scalarIndex += 1
+        } else if byte & 0xC0 != 0x80 {
             column += 1
+            scalarIndex += 1
         }
-        index += 1
+    }
+
+    /// Moves past one whole scalar (its first byte and any continuation bytes).
+    private mutating func advanceScalar() {
+        advance()
+        while let next = peek(), next & 0xC0 == 0x80 { advance() }
     }
 
     /// The next token; `.end` once the text is used up, and on every call after that.
     mutating func next() -> Token {
-        while let scalar = peek(), scalar == " " || scalar == "\t" { advance() }
+        while let byte = peek(), byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { advance() }
         let start = location
         let startIndex = index
-        guard let scalar = peek() else { return make(.end, from: start, startIndex) }
-        switch scalar {
-        case "\n":
+        guard let byte = peek() else { return make(.end, from: start, startIndex) }
+        switch byte {
+        case UInt8(ascii: "\n"):
             advance()
             return make(.newline, from: start, startIndex)
-        case "/" where peek(1) == "/":
+        case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
             return comment(from: start, startIndex)
-        case "\"":
+        case UInt8(ascii: "\""):
             return string(from: start, startIndex)
-        case "@":
+        case UInt8(ascii: "@"):
             advance()
-            if peek() == "@" {
+            if peek() == UInt8(ascii: "@") {
                 advance()
                 return make(.atAt, from: start, startIndex)
             }
@@ -97,37 +134,42 @@ struct Lexer {
         default:
             break
         }
-        if let kind = Self.punctuation(scalar) {
+        if let kind = Self.punctuation(byte) {
             advance()
             return make(kind, from: start, startIndex)
         }
-        if scalar.isIdentifierStart {
+        if byte.isIdentifierStart {
+            advance()
             while let next = peek(), next.isIdentifierContinuation { advance() }
             return make(.identifier, from: start, startIndex)
         }
-        if scalar.isDigit || (scalar == "-" && peek(1)?.isDigit == true) {
+        if byte.isDigit || (byte == UInt8(ascii: "-") && peek(1)?.isDigit == true) {
             advance()
-            while let next = peek(), next.isDigit || next == "." || next == "e" || next == "E" { advance() }
+            while let next = peek(),
+                next.isDigit || next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E")
+            {
+                advance()
+            }
             return make(.number, from: start, startIndex)
         }
-        advance()
+        advanceScalar()
         return make(.invalid, from: start, startIndex)
     }
 
     /// A switch, not a dictionary: hashing every token's first character showed up in profiles.
-    private static func punctuation(_ scalar: Unicode.Scalar) -> Token.Kind? {
-        switch scalar {
-        case "{": .leftBrace
-        case "}": .rightBrace
-        case "(": .leftParen
-        case ")": .rightParen
-        case "[": .leftBracket
-        case "]": .rightBracket
-        case ",": .comma
-        case ":": .colon
-        case "=": .equals
-        case "?": .question
-        case ".": .dot
+    private static func punctuation(_ byte: UInt8) -> Token.Kind? {
+        switch byte {
+        case UInt8(ascii: "{"): .leftBrace
+        case UInt8(ascii: "}"): .rightBrace
+        case UInt8(ascii: "("): .leftParen
+        case UInt8(ascii: ")"): .rightParen
+        case UInt8(ascii: "["): .leftBracket
+        case UInt8(ascii: "]"): .rightBracket
+        case UInt8(ascii: ","): .comma
+        case UInt8(ascii: ":"): .colon
+        case UInt8(ascii: "="): .equals
+        case UInt8(ascii: "?"): .question
+        case UInt8(ascii: "."): .dot
         default: nil
         }
     }
@@ -136,59 +178,55 @@ struct Lexer {
         advance()
         advance()
         var kind = Token.Kind.comment
-        if peek() == "/" {
+        if peek() == UInt8(ascii: "/") {
             kind = .docComment
             advance()
         }
-        let textStart = index
-        while let scalar = peek(), scalar != "\n" { advance() }
-        var token = make(kind, from: start, startIndex)
-        token.text = text(textStart..<index)
-        return token
+        while let byte = peek(), byte != UInt8(ascii: "\n") { advance() }
+        return make(kind, from: start, startIndex)
     }
 
+    /// A string literal up to its closing quote on the same line; a backslash escapes the
+    /// character after it (even a line break).
     private mutating func string(from start: SourceLocation, _ startIndex: Int) -> Token {
         advance()
-        var value = String.UnicodeScalarView()
-        while let scalar = peek(), scalar != "\n" {
-            if scalar == "\"" {
+        var hasEscapes = false
+        while let byte = peek(), byte != UInt8(ascii: "\n") {
+            if byte == UInt8(ascii: "\"") {
                 advance()
                 var token = make(.string, from: start, startIndex)
-                token.text = String(value)
+                token.hasEscapes = hasEscapes
                 return token
             }
-            if scalar == "\\", let escaped = peek(1) {
+            if byte == UInt8(ascii: "\\"), peek(1) != nil {
+                hasEscapes = true
                 advance()
-                advance()
-                switch escaped {
-                case "n": value.append("\n")
-                case "t": value.append("\t")
-                case "r": value.append("\r")
-                default: value.append(escaped)
-                }
+                advanceScalar()
                 continue
             }
-            value.append(scalar)
             advance()
         }
         return make(.invalid, from: start, startIndex)
     }
 
+    @inline(__always)
     private func make(_ kind: Token.Kind, from start: SourceLocation, _ startIndex: Int) -> Token {
-        let raw = text(startIndex..<index)
-        return Token(
+        Token(
             kind: kind,
-            text: raw,
-            raw: raw,
-            range: SourceRange(file: file, start: start, end: location)
+            start: start,
+            end: location,
+            startByte: UInt32(truncatingIfNeeded: startIndex),
+            endByte: UInt32(truncatingIfNeeded: index)
         )
     }
 }
 
-extension Unicode.Scalar {
-    fileprivate var isDigit: Bool { ("0"..."9").contains(self) }
+extension UInt8 {
+    fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     fileprivate var isIdentifierStart: Bool {
-        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || self == "_"
+        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z"))
+            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
+            || self == UInt8(ascii: "_")
     }
-    fileprivate var isIdentifierContinuation: Bool { isIdentifierStart || isDigit || self == "-" }
+    fileprivate var isIdentifierContinuation: Bool { isIdentifierStart || isDigit || self == UInt8(ascii: "-") }
 }

@@ -2,30 +2,34 @@ extension SchemaParser {
     /// Parses `keyword Name { … }`; returns `nil` when the header is too broken to name a block.
     mutating func parseBlock() -> Block? {
         let keyword = current
-        let kind = Block.Kind(rawValue: keyword.text)!
+        let kind = blockKind(keyword)!
         let documentation = takeDocumentation()
         advance()
         atLineStart = false
         guard current.kind == .identifier else {
             fail(
                 "A \(kind.rawValue) declaration needs a name: `\(kind.rawValue) Name {`.",
-                at: current.kind == .end || current.kind == .newline ? keyword.range : current.range
+                at: current.kind == .end || current.kind == .newline ? range(keyword) : range(current)
             )
             skipBrokenBlock()
             return nil
         }
-        let name = Identifier(current.text, range: current.range)
+        let name = Identifier(text(current), range: range(current))
         advance()
         guard current.kind == .leftBrace else {
             fail(
                 "Expected `{` after `\(kind.rawValue) \(name.name)`.",
-                at: current.kind == .newline || current.kind == .end ? name.range : current.range
+                at: current.kind == .newline || current.kind == .end ? name.range : range(current)
             )
             skipBrokenBlock()
             return nil
         }
         advance()
+        // Room for a typical model up front, rather than growing the list five times.
         var members: [Block.Member] = []
+        members.reserveCapacity(32)
+        // Whether the last member is a blank line, known without copying it out to compare.
+        var lastIsBlankLine = false
         atLineStart = false
         while true {
             let token = current
@@ -37,7 +41,7 @@ extension SchemaParser {
                     name: name,
                     members: members,
                     documentation: documentation,
-                    range: keyword.range.through(token.range)
+                    range: range(keyword).through(range(token))
                 )
             case .rightBrace:
                 advance()
@@ -47,18 +51,22 @@ extension SchemaParser {
                     name: name,
                     members: trimBlankLines(members),
                     documentation: documentation,
-                    range: keyword.range.through(token.range)
+                    range: range(keyword).through(range(token))
                 )
             case .newline:
-                if atLineStart, members.last != .blankLine { members.append(.blankLine) }
+                if atLineStart, !lastIsBlankLine {
+                    members.append(.blankLine)
+                    lastIsBlankLine = true
+                }
                 advance()
                 atLineStart = true
                 continue
             case .comment:
-                members.append(.comment(Comment(text: token.text, range: token.range)))
+                members.append(.comment(Comment(text: text(token), range: range(token))))
+                lastIsBlankLine = false
                 advance()
             case .docComment:
-                pendingDocumentation.append(token.text)
+                pendingDocumentation.append(text(token))
                 advance()
             case .identifier where startsNextBlock:
                 fail("The \(kind.rawValue) \"\(name.name)\" is missing its closing brace `}`.", at: name.range)
@@ -67,11 +75,14 @@ extension SchemaParser {
                     name: name,
                     members: trimBlankLines(members),
                     documentation: documentation,
-                    range: keyword.range.through(name.range)
+                    range: range(keyword).through(name.range)
                 )
             default:
                 do throws(ParseFailure) {
-                    if let member = try parseMember(in: kind) { members.append(member) }
+                    if let member = try parseMember(in: kind) {
+                        members.append(member)
+                        lastIsBlankLine = false
+                    }
                 } catch {
                     fail(error.message, at: error.range, hint: error.hint)
                     pendingDocumentation = []
@@ -84,14 +95,12 @@ extension SchemaParser {
 
     /// `model Name {` at the start of a line inside a block: the block before was left open.
     private var startsNextBlock: Bool {
-        atLineStart && Block.Kind(rawValue: current.text) != nil && peek().kind == .identifier
-            && peek(2).kind == .leftBrace
+        atLineStart && peek().kind == .identifier && peek(2).kind == .leftBrace && blockKind(current) != nil
     }
 
-    private func trimBlankLines(_ members: [Block.Member]) -> [Block.Member] {
-        var members = members
-        while members.first == .blankLine { members.removeFirst() }
-        while members.last == .blankLine { members.removeLast() }
+    private func trimBlankLines(_ members: consuming [Block.Member]) -> [Block.Member] {
+        while case .blankLine? = members.first { members.removeFirst() }
+        while case .blankLine? = members.last { members.removeLast() }
         return members
     }
 
@@ -129,7 +138,7 @@ extension SchemaParser {
                 message: kind == .datasource || kind == .generator
                     ? "This line is not a valid definition within a \(kind.rawValue)."
                     : "This line is not a valid field or attribute definition.",
-                range: token.range
+                range: range(token)
             )
         }
     }
@@ -138,7 +147,7 @@ extension SchemaParser {
     mutating func endOfLine() throws(ParseFailure) -> Comment? {
         var comment: Comment?
         if current.kind == .comment {
-            comment = Comment(text: current.text, range: current.range)
+            comment = Comment(text: text(current), range: range(current))
             advance()
         }
         if current.kind == .docComment { advance() }
@@ -146,20 +155,20 @@ extension SchemaParser {
         case .newline, .end, .rightBrace: return comment
         default:
             throw ParseFailure(
-                message: "Unexpected `\(current.raw)`; expected the end of the line.",
-                range: current.range
+                message: "Unexpected `\(raw(current))`; expected the end of the line.",
+                range: range(current)
             )
         }
     }
 
     private mutating func parseProperty() throws(ParseFailure) -> ConfigProperty {
         let documentation = takeDocumentation()
-        let name = Identifier(current.text, range: current.range)
+        let name = Identifier(text(current), range: range(current))
         advance()
         guard consume(.equals) != nil else {
             throw ParseFailure(
                 message: "Expected `=` after `\(name.name)`: properties are written `\(name.name) = value`.",
-                range: current.kind == .newline || current.kind == .end ? name.range : current.range
+                range: current.kind == .newline || current.kind == .end ? name.range : range(current)
             )
         }
         allowsLineBreaks = true
@@ -177,7 +186,7 @@ extension SchemaParser {
 
     private mutating func parseEnumValue() throws(ParseFailure) -> EnumValue {
         let documentation = takeDocumentation()
-        let name = Identifier(current.text, range: current.range)
+        let name = Identifier(text(current), range: range(current))
         advance()
         let attributes = try parseFieldAttributes(after: name.name)
         let comment = try endOfLine()

@@ -5,21 +5,21 @@ extension SchemaParser {
         var arguments: [Argument] = []
         while true {
             skipLineBreaksInsideBrackets()
-            if let close = consume(.rightParen) { return (arguments, close.range) }
+            if let close = consume(.rightParen) { return (arguments, range(close)) }
             arguments.append(try parseArgument())
             skipLineBreaksInsideBrackets()
             if consume(.comma) != nil { continue }
-            if let close = consume(.rightParen) { return (arguments, close.range) }
+            if let close = consume(.rightParen) { return (arguments, range(close)) }
             throw ParseFailure(
                 message: "Expected `,` or `)` in the argument list, found \(describe(current)).",
-                range: current.range
+                range: range(current)
             )
         }
     }
 
     private mutating func parseArgument() throws(ParseFailure) -> Argument {
         if current.kind == .identifier, peek().kind == .colon {
-            let name = Identifier(current.text, range: current.range)
+            let name = Identifier(text(current), range: range(current))
             advance()
             advance()
             skipLineBreaksInsideBrackets()
@@ -36,40 +36,40 @@ extension SchemaParser {
         switch token.kind {
         case .string:
             advance()
-            return Expression(.string(token.text, raw: token.raw), range: token.range)
+            return Expression(.string(text(token), raw: raw(token)), range: range(token))
         case .number:
             advance()
-            return Expression(.number(token.raw), range: token.range)
+            return Expression(.number(raw(token)), range: range(token))
         case .identifier:
             advance()
             guard current.kind == .leftParen else {
-                return Expression(.constant(token.text), range: token.range)
+                return Expression(.constant(text(token)), range: range(token))
             }
             let (arguments, close) = try parseArgumentList()
-            return Expression(.function(name: token.text, arguments: arguments), range: token.range.through(close))
+            return Expression(.function(name: text(token), arguments: arguments), range: range(token).through(close))
         case .leftBracket:
             advance()
             var elements: [Expression] = []
             while true {
                 skipLineBreaksInsideBrackets()
                 if let close = consume(.rightBracket) {
-                    return Expression(.array(elements), range: token.range.through(close.range))
+                    return Expression(.array(elements), range: range(token).through(range(close)))
                 }
                 elements.append(try parseExpression())
                 skipLineBreaksInsideBrackets()
                 if consume(.comma) != nil { continue }
                 if let close = consume(.rightBracket) {
-                    return Expression(.array(elements), range: token.range.through(close.range))
+                    return Expression(.array(elements), range: range(token).through(range(close)))
                 }
                 throw ParseFailure(
                     message: "Expected `,` or `]` in the list, found \(describe(current)).",
-                    range: current.range
+                    range: range(current)
                 )
             }
-        case .invalid where token.raw.hasPrefix("\""):
-            throw ParseFailure(message: "This string is missing its closing `\"`.", range: token.range)
+        case .invalid where raw(token).hasPrefix("\""):
+            throw ParseFailure(message: "This string is missing its closing `\"`.", range: range(token))
         default:
-            throw ParseFailure(message: "Expected a value, found \(describe(token)).", range: token.range)
+            throw ParseFailure(message: "Expected a value, found \(describe(token)).", range: range(token))
         }
     }
 
@@ -84,7 +84,7 @@ extension SchemaParser {
         switch token.kind {
         case .newline: return "the end of the line"
         case .end: return "the end of the file"
-        default: return "`\(token.raw)`"
+        default: return "`\(raw(token))`"
         }
     }
 }

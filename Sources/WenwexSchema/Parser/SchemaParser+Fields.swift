@@ -1,7 +1,7 @@
 extension SchemaParser {
     mutating func parseField() throws(ParseFailure) -> Field {
         let documentation = takeDocumentation()
-        let name = Identifier(current.text, range: current.range)
+        let name = Identifier(text(current), range: range(current))
         advance()
         guard current.kind == .identifier else {
             throw ParseFailure(
@@ -27,47 +27,50 @@ extension SchemaParser {
     private mutating func parseFieldType() throws(ParseFailure) -> FieldType {
         let nameToken = current
         advance()
-        var range = nameToken.range
+        var typeRange = range(nameToken)
         var unsupported: String?
-        if nameToken.text == "Unsupported", current.kind == .leftParen {
+        if spells(nameToken, "Unsupported"), current.kind == .leftParen {
             advance()
             guard let value = consume(.string) else {
                 throw ParseFailure(
                     message: "`Unsupported` takes the database type as a string: `Unsupported(\"circle\")`.",
-                    range: current.range
+                    range: range(current)
                 )
             }
             guard let close = consume(.rightParen) else {
-                throw ParseFailure(message: "Expected `)` after the type of `Unsupported`.", range: current.range)
+                throw ParseFailure(message: "Expected `)` after the type of `Unsupported`.", range: range(current))
             }
-            unsupported = value.text
-            range = range.through(close.range)
+            unsupported = text(value)
+            typeRange = typeRange.through(range(close))
         }
-        let nameRange = range
+        let nameRange = typeRange
         var arity = FieldType.Arity.required
         if let question = consume(.question) {
             arity = .optional
-            range = range.through(question.range)
+            typeRange = typeRange.through(range(question))
         } else if current.kind == .leftBracket {
             advance()
             guard let close = consume(.rightBracket) else {
-                throw ParseFailure(message: "Expected `]` after `[` in the type of a list field.", range: current.range)
+                throw ParseFailure(
+                    message: "Expected `]` after `[` in the type of a list field.",
+                    range: range(current)
+                )
             }
             arity = .list
-            range = range.through(close.range)
+            typeRange = typeRange.through(range(close))
             if current.kind == .question {
                 throw ParseFailure(
                     message: "Optional lists are not supported. Use either `Type[]` or `Type?`.",
-                    range: range.through(current.range)
+                    range: typeRange.through(range(current))
                 )
             }
         }
         return FieldType(
-            name: nameToken.text,
+            name: text(nameToken),
             unsupported: unsupported,
             arity: arity,
             nameRange: nameRange,
-            range: range
+            range: typeRange
         )
     }
 
@@ -77,18 +80,19 @@ extension SchemaParser {
         while true {
             switch current.kind {
             case .at:
+                if attributes.isEmpty { attributes.reserveCapacity(4) }
                 attributes.append(try parseAttribute())
             case .newline, .end, .comment, .docComment, .rightBrace:
                 return attributes
             case .atAt:
                 throw ParseFailure(
                     message: "Block attributes (`@@`) go on their own line, after the fields.",
-                    range: current.range
+                    range: range(current)
                 )
             default:
                 throw ParseFailure(
-                    message: "Unexpected `\(current.raw)` after `\(name)`; expected an attribute starting with `@`.",
-                    range: current.range
+                    message: "Unexpected `\(raw(current))` after `\(name)`; expected an attribute starting with `@`.",
+                    range: range(current)
                 )
             }
         }
@@ -99,34 +103,36 @@ extension SchemaParser {
         let marker = current
         let isBlock = marker.kind == .atAt
         advance()
-        guard current.kind == .identifier, current.range.start.offset == marker.range.end.offset else {
+        guard current.kind == .identifier, current.start.offset == marker.end.offset else {
             throw ParseFailure(
-                message: "Expected an attribute name after `\(marker.raw)`.",
-                range: current.kind == .newline || current.kind == .end ? marker.range : current.range
+                message: "Expected an attribute name after `\(raw(marker))`.",
+                range: current.kind == .newline || current.kind == .end ? range(marker) : range(current)
             )
         }
-        var name = current.text
-        var nameRange = current.range
+        let first = current
+        var last = current
+        var name = text(current)
         advance()
         while current.kind == .dot, peek().kind == .identifier {
             advance()
-            name += "." + current.text
-            nameRange = nameRange.through(current.range)
+            name += "." + text(current)
+            last = current
             advance()
         }
-        var range = marker.range.through(nameRange)
+        let nameRange = SourceRange(fileName: fileName, start: first.start, end: last.end)
+        var attributeRange = range(marker).through(nameRange)
         var arguments: [Argument]?
         if current.kind == .leftParen {
             let (parsed, close) = try parseArgumentList()
             arguments = parsed
-            range = range.through(close)
+            attributeRange = attributeRange.through(close)
         }
         return Attribute(
             name: name,
             nameRange: nameRange,
             isBlockAttribute: isBlock,
             arguments: arguments,
-            range: range
+            range: attributeRange
         )
     }
 }

@@ -1,38 +1,65 @@
 /// A field attribute (`@unique`, `@db.VarChar(255)`) or block attribute (`@@index([title])`).
 public struct Attribute: Sendable, Hashable, CustomStringConvertible {
     struct Contents: Sendable, Hashable {
-        var name: String
+        var name: String {
+            didSet { kinds = Self.kinds(of: name) }
+        }
         var nameRange: SourceRange
         var isBlockAttribute: Bool
         var arguments: [Argument]?
         var range: SourceRange
+        /// What `name` is, worked out once (see `AttributeKind`).
+        private(set) var kinds: AttributeKinds
+
+        init(name: String, nameRange: SourceRange, isBlockAttribute: Bool, arguments: [Argument]?, range: SourceRange) {
+            self.name = name
+            self.nameRange = nameRange
+            self.isBlockAttribute = isBlockAttribute
+            self.arguments = arguments
+            self.range = range
+            kinds = Self.kinds(of: name)
+        }
+
+        private static func kinds(of name: String) -> AttributeKinds {
+            if let kind = AttributeKind(name: name) { return kind.bit }
+            return name.utf8.contains(UInt8(ascii: ".")) ? .dotted : []
+        }
     }
 
-    private var contents: CopyOnWrite<Contents>
+    // Stored in place, not boxed like fields and blocks: an attribute is small (a name, two
+    // ranges, its arguments), and a box per attribute was a quarter of the syntax tree's
+    // allocations, each one more pointer to follow when a rule looks at a field's attributes.
+    private var contents: Contents
 
     /// The name without `@`/`@@`, dotted for native types: `id`, `db.VarChar`.
     public var name: String {
-        get { contents.value.name }
-        set { contents.value.name = newValue }
+        get { contents.name }
+        set { contents.name = newValue }
     }
     public var nameRange: SourceRange {
-        get { contents.value.nameRange }
-        set { contents.value.nameRange = newValue }
+        get { contents.nameRange }
+        set { contents.nameRange = newValue }
     }
     public var isBlockAttribute: Bool {
-        get { contents.value.isBlockAttribute }
-        set { contents.value.isBlockAttribute = newValue }
+        get { contents.isBlockAttribute }
+        set { contents.isBlockAttribute = newValue }
     }
     /// `nil` when written without parentheses (`@id`), empty for `@id()`.
     public var arguments: [Argument]? {
-        get { contents.value.arguments }
-        set { contents.value.arguments = newValue }
+        get { contents.arguments }
+        set { contents.arguments = newValue }
     }
     /// From the `@` to the closing parenthesis.
     public var range: SourceRange {
-        get { contents.value.range }
-        set { contents.value.range = newValue }
+        get { contents.range }
+        set { contents.range = newValue }
     }
+
+    /// Its kind as a set, and whether its name is dotted.
+    var kinds: AttributeKinds { contents.kinds }
+
+    /// Whether it is the attribute `kind`.
+    func `is`(_ kind: AttributeKind) -> Bool { contents.kinds.contains(kind) }
 
     public init(
         name: String,
@@ -41,14 +68,12 @@ public struct Attribute: Sendable, Hashable, CustomStringConvertible {
         arguments: [Argument]?,
         range: SourceRange
     ) {
-        contents = CopyOnWrite(
-            Contents(
-                name: name,
-                nameRange: nameRange,
-                isBlockAttribute: isBlockAttribute,
-                arguments: arguments,
-                range: range
-            )
+        contents = Contents(
+            name: name,
+            nameRange: nameRange,
+            isBlockAttribute: isBlockAttribute,
+            arguments: arguments,
+            range: range
         )
     }
 

@@ -34,12 +34,21 @@ public struct Block: Sendable, Hashable {
         /// validating and lowering a thousand-model schema several times slower.
         var fields: [Field] = []
         var blockAttributes: [Attribute] = []
+        /// The kinds of `blockAttributes` (see `AttributeKind`).
+        var blockAttributeKinds = AttributeKinds(rawValue: 0)
 
         mutating func collectMembers() {
-            fields = members.compactMap { if case .field(let field) = $0 { field } else { nil } }
-            blockAttributes = members.compactMap {
-                if case .attribute(let attribute, _) = $0 { attribute } else { nil }
+            fields = []
+            blockAttributes = []
+            fields.reserveCapacity(members.count)
+            for member in members {
+                switch member {
+                case .field(let field): fields.append(field)
+                case .attribute(let attribute, _): blockAttributes.append(attribute)
+                default: break
+                }
             }
+            blockAttributeKinds = AttributeKinds(blockAttributes)
         }
     }
 
@@ -84,6 +93,26 @@ public struct Block: Sendable, Hashable {
         members.compactMap { if case .enumValue(let value) = $0 { value } else { nil } }
     }
 
+    /// The value named `name`, found without collecting every value first.
+    func enumValue(named name: String) -> EnumValue? {
+        contents.value.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                if case .enumValue(let value) = members[index], value.name.name == name { return value }
+            }
+            return nil
+        }
+    }
+
+    /// Whether the block has a value named `name`.
+    func hasEnumValue(named name: String) -> Bool {
+        contents.value.members.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                if case .enumValue(let value) = members[index], value.name.name == name { return true }
+            }
+            return false
+        }
+    }
+
     public var properties: [ConfigProperty] {
         members.compactMap { if case .property(let property) = $0 { property } else { nil } }
     }
@@ -97,9 +126,34 @@ public struct Block: Sendable, Hashable {
     }
 
     public func blockAttributes(named name: String) -> [Attribute] {
-        blockAttributes.filterInPlace { $0.name == name }
+        if let kind = AttributeKind(name: name) { return blockAttributes(kind) }
+        return contents.value.blockAttributes.filterInPlace { $0.name == name }
+    }
+
+    /// The same for a block and its copies (not for an equal block parsed separately).
+    var identity: ObjectIdentifier { contents.identity }
+
+    /// Whether the block is a model, view or composite type: a block with fields.
+    var hasFields: Bool {
+        let kind = contents.value.kind
+        return kind == .model || kind == .view || kind == .type
     }
 
     /// Whether the block carries `@@ignore`.
-    public var isIgnored: Bool { blockAttributes.containsInPlace { $0.name == "ignore" } }
+    public var isIgnored: Bool { contents.value.blockAttributeKinds.contains(.ignore) }
+
+    /// Whether it carries the block attribute `kind`.
+    func has(_ kind: AttributeKind) -> Bool { contents.value.blockAttributeKinds.contains(kind) }
+
+    /// The first block attribute of `kind`.
+    func blockAttribute(_ kind: AttributeKind) -> Attribute? {
+        guard has(kind) else { return nil }
+        return contents.value.blockAttributes.firstInPlace { $0.is(kind) }
+    }
+
+    /// The block attributes of `kind`.
+    func blockAttributes(_ kind: AttributeKind) -> [Attribute] {
+        guard has(kind) else { return [] }
+        return contents.value.blockAttributes.filterInPlace { $0.is(kind) }
+    }
 }

@@ -30,6 +30,9 @@ struct CopyOnWrite<Value: Hashable & Sendable>: Hashable, Sendable {
         }
     }
 
+    /// The box: two values with the same identity are one node of the tree.
+    var identity: ObjectIdentifier { ObjectIdentifier(box) }
+
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.box === rhs.box || lhs.box.value == rhs.box.value
     }

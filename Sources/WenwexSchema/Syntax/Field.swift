@@ -9,15 +9,21 @@ public struct FieldType: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The type's name; `Unsupported` for `Unsupported("…")`.
-    public var name: String
+    public var name: String {
+        didSet { scalar = ScalarType(name: name) }
+    }
     /// The database type of `Unsupported("…")`, else `nil`.
     public var unsupported: String?
     public var arity: Arity
     /// The name only (without `?`/`[]`), where unknown-type errors point.
     public var nameRange: SourceRange
     public var range: SourceRange
+    /// The built-in scalar type `name` names, worked out once: validation and lowering resolve
+    /// every field's type several times, and most fields are scalars.
+    private(set) var scalar: ScalarType?
 
     public init(name: String, unsupported: String? = nil, arity: Arity, nameRange: SourceRange, range: SourceRange) {
+        scalar = ScalarType(name: name)
         self.name = name
         self.unsupported = unsupported
         self.arity = arity
@@ -49,10 +55,32 @@ public struct Field: Sendable, Hashable {
     struct Contents: Sendable, Hashable {
         var name: Identifier
         var type: FieldType
-        var attributes: [Attribute]
+        var attributes: [Attribute] {
+            didSet { attributeKinds = AttributeKinds(attributes) }
+        }
         var documentation: [String]
         var trailingComment: Comment?
         var range: SourceRange
+        /// The kinds of `attributes`, so asking a field for an attribute it does not have
+        /// (the usual answer) looks at no attribute.
+        private(set) var attributeKinds: AttributeKinds
+
+        init(
+            name: Identifier,
+            type: FieldType,
+            attributes: [Attribute],
+            documentation: [String],
+            trailingComment: Comment?,
+            range: SourceRange
+        ) {
+            self.name = name
+            self.type = type
+            self.attributes = attributes
+            self.documentation = documentation
+            self.trailingComment = trailingComment
+            self.range = range
+            attributeKinds = AttributeKinds(attributes)
+        }
     }
 
     private var contents: CopyOnWrite<Contents>
@@ -106,12 +134,32 @@ public struct Field: Sendable, Hashable {
 
     /// The attributes named `name` (without `@`).
     public func attributes(named name: String) -> [Attribute] {
-        attributes.filterInPlace { $0.name == name }
+        if let kind = AttributeKind(name: name) { return attributes(kind) }
+        return contents.value.attributes.filterInPlace { $0.name == name }
     }
 
     /// The first attribute named `name` (without `@`).
     public func attribute(_ name: String) -> Attribute? {
-        attributes.firstInPlace { $0.name == name }
+        if let kind = AttributeKind(name: name) { return attribute(kind) }
+        return contents.value.attributes.firstInPlace { $0.name == name }
+    }
+
+    /// The kinds of its attributes (and whether one has a dotted name).
+    var attributeKinds: AttributeKinds { contents.value.attributeKinds }
+
+    /// Whether it carries the attribute `kind`.
+    func has(_ kind: AttributeKind) -> Bool { contents.value.attributeKinds.contains(kind) }
+
+    /// The first attribute of `kind`.
+    func attribute(_ kind: AttributeKind) -> Attribute? {
+        guard has(kind) else { return nil }
+        return contents.value.attributes.firstInPlace { $0.is(kind) }
+    }
+
+    /// The attributes of `kind`.
+    func attributes(_ kind: AttributeKind) -> [Attribute] {
+        guard has(kind) else { return [] }
+        return contents.value.attributes.filterInPlace { $0.is(kind) }
     }
 }
 

@@ -5,7 +5,7 @@
 enum UniqueCriteria {
     static func of(_ model: Block) -> [Set<String>] {
         var criteria: [Set<String>] = []
-        for field in model.fields where field.attribute("id") != nil || field.attribute("unique") != nil {
+        for field in model.fields where field.has(.id) || field.has(.unique) {
             criteria.append([field.name.name])
         }
         for attribute in model.blockAttributes where attribute.name == "id" || attribute.name == "unique" {
@@ -20,7 +20,7 @@ enum UniqueCriteria {
     static func contains(_ model: Block, _ names: Set<String>) -> Bool {
         if names.count == 1, let only = names.first,
             model.fields.containsInPlace(where: { field in
-                field.name.name == only && (field.attribute("id") != nil || field.attribute("unique") != nil)
+                field.name.name == only && (field.has(.id) || field.has(.unique))
             })
         {
             return true

@@ -14,7 +14,15 @@ struct ValidationContext {
     let nativeTypePrefix: String?
     /// `relationMode = "prisma"`: relations are emulated by the client, without foreign keys.
     let emulatesRelations: Bool
-    private(set) var diagnostics: [SchemaDiagnostic] = []
+    /// Whether no two models or views share a name (a valid schema's case): then a model's
+    /// name stands for one block, which lets the relation rules look things up by block.
+    let hasUniqueModelNames: Bool
+    /// The rule running now, whose list new diagnostics join.
+    var rule = Rule.datasource
+    /// The diagnostics found so far, one list per rule.
+    private var found = [[SchemaDiagnostic]](repeating: [], count: Rule.allCases.count)
+    /// Every diagnostic found so far, rule by rule.
+    var diagnostics: [SchemaDiagnostic] { found.flatMap { $0 } }
     /// Every type name a field can use and what it means: scalars first, then models and
     /// views, enums, composite types (the order `resolve` gives precedence in). One lookup per
     /// field instead of four, since every rule resolves every field.
@@ -22,14 +30,18 @@ struct ValidationContext {
 
     init(schema: PrismaSchema) {
         self.schema = schema
-        models = Self.index(schema.blocks.filter { $0.kind == .model || $0.kind == .view })
+        let modelBlocks = schema.blocks.filter { $0.kind == .model || $0.kind == .view }
+        models = Self.index(modelBlocks)
+        hasUniqueModelNames = models.count == modelBlocks.count
         enums = Self.index(schema.enums)
         compositeTypes = Self.index(schema.compositeTypes)
         datasource = schema.datasources.first
         provider = datasource?.property("provider")?.value.stringValue.flatMap(Provider.init(rawValue:))
         nativeTypePrefix = datasource?.name.name
         emulatesRelations = datasource?.property("relationMode")?.value.stringValue == "prisma"
-        var types: [String: ResolvedType] = [:]
+        var types = [String: ResolvedType](
+            minimumCapacity: compositeTypes.count + enums.count + models.count + ScalarType.allCases.count
+        )
         for (name, composite) in compositeTypes { types[name] = .composite(composite) }
         for (name, enumeration) in enums { types[name] = .enum(enumeration) }
         for (name, model) in models { types[name] = .model(model) }
@@ -42,11 +54,11 @@ struct ValidationContext {
     }
 
     mutating func error(_ message: String, at range: SourceRange, hint: String? = nil) {
-        diagnostics.append(SchemaDiagnostic(.error, message, at: range, hint: hint))
+        found[rule.rawValue].append(SchemaDiagnostic(.error, message, at: range, hint: hint))
     }
 
     mutating func warning(_ message: String, at range: SourceRange, hint: String? = nil) {
-        diagnostics.append(SchemaDiagnostic(.warning, message, at: range, hint: hint))
+        found[rule.rawValue].append(SchemaDiagnostic(.warning, message, at: range, hint: hint))
     }
 
     /// Prisma's wording for a problem in an attribute's arguments.
@@ -66,13 +78,25 @@ struct ValidationContext {
     /// What a field's type refers to.
     func resolve(_ type: FieldType) -> ResolvedType? {
         if type.unsupported != nil { return .unsupported }
+        // Scalars win over models of the same name (see `types`); most fields are scalars.
+        if let scalar = type.scalar { return .scalar(scalar) }
         return types[type.name]
     }
 
-    /// The models, views and composite types: the blocks that have fields.
-    var fieldBlocks: [Block] {
-        schema.blocks.filter { $0.kind == .model || $0.kind == .view || $0.kind == .type }
-    }
+}
+
+/// The validation rules, in the order their diagnostics are reported.
+enum Rule: Int, CaseIterable {
+    case datasource
+    case names
+    case types
+    case attributes
+    case identity
+    case indexes
+    case defaults
+    case nativeTypes
+    case relations
+    case multiSchema
 }
 
 /// The databases Wenwex supports.

@@ -2,12 +2,12 @@
 /// generator functions on the types they produce (`autoincrement()` on Int/BigInt, `now()` on
 /// DateTime, `uuid()`/`cuid()`/`nanoid()`/`ulid()` on String, `dbgenerated()` anywhere).
 enum DefaultRules {
-    static func check(_ context: inout ValidationContext) {
-        for block in context.fieldBlocks {
-            for field in block.fields {
-                for attribute in field.attributes(named: "default") {
-                    checkDefault(attribute, on: field, &context)
-                }
+    /// The defaults of one block's fields.
+    static func check(_ block: Block, _ context: inout ValidationContext) {
+        guard block.hasFields else { return }
+        for field in block.fields where field.has(.default) {
+            for attribute in field.attributes where attribute.is(.default) {
+                checkDefault(attribute, on: field, &context)
             }
         }
     }
@@ -89,7 +89,7 @@ enum DefaultRules {
             context.attributeError(attribute, "Expected an enum value, but found `\(value)`.")
             return
         }
-        if !enumeration.enumValues.contains(where: { $0.name.name == name }) {
+        if !enumeration.hasEnumValue(named: name) {
             context.attributeError(
                 attribute,
                 "The defined default value `\(name)` is not a valid value of the enum specified for the field.",
@@ -98,15 +98,16 @@ enum DefaultRules {
         }
     }
 
-    /// The scalar types each generator function produces.
-    private static let functionTypes: [String: Set<ScalarType>] = [
-        "autoincrement": [.int, .bigInt],
-        "now": [.dateTime],
-        "uuid": [.string],
-        "cuid": [.string],
-        "nanoid": [.string],
-        "ulid": [.string],
-    ]
+    /// The scalar types each generator function produces (a switch: it is asked for every
+    /// `@default` with a function).
+    private static func functionTypes(_ name: String) -> [ScalarType]? {
+        switch name {
+        case "autoincrement": [.int, .bigInt]
+        case "now": [.dateTime]
+        case "uuid", "cuid", "nanoid", "ulid": [.string]
+        default: nil
+        }
+    }
 
     private static func checkFunction(
         _ name: String,
@@ -116,7 +117,7 @@ enum DefaultRules {
         _ attribute: Attribute,
         _ context: inout ValidationContext
     ) {
-        guard let types = functionTypes[name] else {
+        guard let types = functionTypes(name) else {
             let message =
                 name == "sequence" || name == "auto"
                 ? "The function `\(name)()` is not supported on the current connector: `sequence()` exists on CockroachDB and `auto()` on MongoDB."
@@ -132,7 +133,7 @@ enum DefaultRules {
             return
         }
         checkFunctionArguments(name, arguments, attribute, &context)
-        if name == "autoincrement", context.provider == .sqlite, field.attribute("id") == nil {
+        if name == "autoincrement", context.provider == .sqlite, !field.has(.id) {
             context.attributeError(
                 attribute,
                 "The `autoincrement()` default value is used on a non-id field even though the datasource does not support this.",
@@ -142,7 +143,14 @@ enum DefaultRules {
     }
 
     /// The functions that take an argument, and its range.
-    private static let argumentRanges: [String: ClosedRange<Int>] = ["uuid": 4...7, "cuid": 1...2, "nanoid": 2...255]
+    private static func argumentRange(_ name: String) -> ClosedRange<Int>? {
+        switch name {
+        case "uuid": 4...7
+        case "cuid": 1...2
+        case "nanoid": 2...255
+        default: nil
+        }
+    }
 
     private static func checkFunctionArguments(
         _ name: String,
@@ -150,7 +158,7 @@ enum DefaultRules {
         _ attribute: Attribute,
         _ context: inout ValidationContext
     ) {
-        guard let range = argumentRanges[name] else {
+        guard let range = argumentRange(name) else {
             if !arguments.isEmpty {
                 context.attributeError(
                     attribute,

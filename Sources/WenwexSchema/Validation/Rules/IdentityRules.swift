@@ -2,8 +2,8 @@
 /// `@unique` field or an `@@unique` over required fields. Without one, rows cannot be told
 /// apart, and Prisma Client (and Wenwex's migrations) cannot address them.
 enum IdentityRules {
-    static func check(_ context: inout ValidationContext) {
-        for model in context.schema.models where !model.isIgnored && !hasUniqueCriterion(model) {
+    static func check(_ model: Block, _ context: inout ValidationContext) {
+        if model.kind == .model, !model.isIgnored, !hasUniqueCriterion(model) {
             context.error(
                 "Each model must have at least one unique criteria that has only required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with `@@id([])` or `@@unique([])` to the model.",
                 at: model.name.range,
@@ -13,14 +13,21 @@ enum IdentityRules {
     }
 
     static func hasUniqueCriterion(_ model: Block) -> Bool {
-        let usable = model.fields.filter { $0.type.unsupported == nil && $0.attribute("ignore") == nil }
-        if usable.contains(where: { $0.attribute("id") != nil }) { return true }
-        if usable.contains(where: { $0.attribute("unique") != nil && $0.type.arity == .required }) { return true }
-        if !model.blockAttributes(named: "id").isEmpty { return true }
-        return model.blockAttributes(named: "unique").contains { attribute in
+        // Usable fields: not `Unsupported`, not `@ignore`d. Asked of the fields in place, without
+        // collecting them: every model is checked.
+        func isUsable(_ field: borrowing Field) -> Bool { field.type.unsupported == nil && !field.has(.ignore) }
+        let fields = model.fields
+        if fields.containsInPlace(where: { isUsable($0) && $0.has(.id) }) { return true }
+        if fields.containsInPlace(where: { isUsable($0) && $0.has(.unique) && $0.type.arity == .required }) {
+            return true
+        }
+        if model.has(.id) { return true }
+        return model.blockAttributes(.unique).contains { attribute in
             let names = IndexRules.fieldNames(of: attribute).map(\.name)
             return !names.isEmpty
-                && names.allSatisfy { name in usable.contains { $0.name.name == name && $0.type.arity == .required } }
+                && names.allSatisfy { name in
+                    fields.containsInPlace { isUsable($0) && $0.name.name == name && $0.type.arity == .required }
+                }
         }
     }
 }

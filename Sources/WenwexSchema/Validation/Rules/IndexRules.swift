@@ -4,12 +4,14 @@ enum IndexRules {
     /// PostgreSQL's index access methods, as `@@index(type: …)` names them.
     static let postgresIndexTypes: Set<String> = ["BTree", "Hash", "Gist", "Gin", "SpGist", "Brin"]
 
-    static func check(_ context: inout ValidationContext) {
-        for model in context.schema.blocks where model.kind == .model || model.kind == .view {
-            for attribute in model.blockAttributes where ["id", "unique", "index"].contains(attribute.name) {
-                checkFields(attribute, in: model, &context)
-                checkOptions(attribute, &context)
-            }
+    private static let indexKinds = AttributeKinds.of(.id, .unique, .index)
+
+    /// The `@@id`, `@@unique` and `@@index` of one model or view.
+    static func check(_ model: Block, _ context: inout ValidationContext) {
+        guard model.kind == .model || model.kind == .view else { return }
+        for attribute in model.blockAttributes where attribute.kinds.rawValue & indexKinds.rawValue != 0 {
+            checkFields(attribute, in: model, &context)
+            checkOptions(attribute, &context)
         }
     }
 

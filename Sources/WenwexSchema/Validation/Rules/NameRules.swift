@@ -1,22 +1,21 @@
 /// Names must be unique: top-level declarations among themselves, fields within their block,
 /// values within their enum.
 enum NameRules {
-    static func check(_ context: inout ValidationContext) {
-        checkTopLevel(&context)
-        for block in context.schema.blocks {
-            switch block.kind {
-            case .model, .view, .type:
-                checkFields(block, &context)
-            case .enum:
-                checkValues(block, &context)
-            case .datasource, .generator:
-                break
-            }
+    /// The names inside one block (after `checkTopLevel`).
+    static func check(_ block: Block, _ context: inout ValidationContext) {
+        switch block.kind {
+        case .model, .view, .type:
+            checkFields(block, &context)
+        case .enum:
+            checkValues(block, &context)
+        case .datasource, .generator:
+            break
         }
     }
 
-    private static func checkTopLevel(_ context: inout ValidationContext) {
-        var types: [String: Block] = [:]
+    /// The names of the declarations, before any block is checked.
+    static func checkTopLevel(_ context: inout ValidationContext) {
+        var types = [String: Block](minimumCapacity: context.schema.blocks.count)
         var configs: [String: Block] = [:]
         for block in context.schema.blocks {
             let isConfig = block.kind == .datasource || block.kind == .generator
@@ -36,8 +35,9 @@ enum NameRules {
     }
 
     private static func checkFields(_ block: Block, _ context: inout ValidationContext) {
-        var seen = Set<String>(minimumCapacity: block.fields.count)
-        for field in block.fields where !seen.insert(field.name.name).inserted {
+        let fields = block.fields
+        for index in DuplicateNames.repeated(fields.count, name: { fields[$0].name.name }) {
+            let field = fields[index]
             context.error(
                 "Field \"\(field.name.name)\" is already defined on \(block.kind.displayName) \"\(block.name.name)\".",
                 at: field.name.range

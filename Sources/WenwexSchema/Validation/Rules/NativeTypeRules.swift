@@ -1,14 +1,14 @@
 /// Native type attributes (`@db.VarChar(255)`) must exist on the provider, suit the field's
 /// scalar type, and take numeric arguments within their arity.
 enum NativeTypeRules {
-    static func check(_ context: inout ValidationContext) {
-        guard let prefix = context.nativeTypePrefix, let provider = context.provider else { return }
-        for block in context.fieldBlocks {
-            for field in block.fields {
-                for attribute in field.attributes where attribute.name.isNativeType(prefix: prefix) {
-                    let name = String(attribute.name.dropFirst(prefix.count + 1))
-                    checkNativeType(name, attribute, on: field, provider, &context)
-                }
+    /// The native types of one block's fields.
+    static func check(_ block: Block, _ context: inout ValidationContext) {
+        guard block.hasFields, let prefix = context.nativeTypePrefix, let provider = context.provider else { return }
+        // Only a field with a dotted attribute name can carry a native type.
+        for field in block.fields where field.attributeKinds.contains(.dotted) {
+            for attribute in field.attributes where attribute.name.isNativeType(prefix: prefix) {
+                let name = String(attribute.name.dropFirst(prefix.count + 1))
+                checkNativeType(name, attribute, on: field, provider, &context)
             }
         }
     }

@@ -6,7 +6,7 @@ extension RelationRules {
     static let referentialActions = ["Cascade", "Restrict", "NoAction", "SetNull", "SetDefault"]
 
     static func checkRelationArguments(_ relation: RelationField, _ context: inout ValidationContext) {
-        guard let attribute = relation.field.attribute("relation") else { return }
+        guard let attribute = relation.field.attribute(.relation) else { return }
         for (position, argument) in (attribute.arguments ?? []).enumerated() {
             if let name = argument.name, !knownArguments.contains(name.name) {
                 context.attributeError(attribute, "The argument `\(name.name)` is not known.", at: name.range)
@@ -148,7 +148,7 @@ extension RelationRules {
             return
         }
         var prefixes: [[String]] = relation.model.fields.filter {
-            $0.attribute("id") != nil || $0.attribute("unique") != nil
+            $0.has(.id) || $0.has(.unique)
         }
         .map { [$0.name.name] }
         for index in relation.model.blockAttributes where ["id", "unique", "index"].contains(index.name) {

@@ -14,7 +14,7 @@ enum RelationRules {
             self.model = model
             self.field = field
             self.target = target
-            relationName = field.attribute("relation")?.argument("name", position: 0)?.value.stringValue
+            relationName = field.attribute(.relation)?.argument("name", position: 0)?.value.stringValue
             key = "\(model.name.name).\(field.name.name)"
         }
 
@@ -24,7 +24,7 @@ enum RelationRules {
 
         /// Whether this side carries `fields` or `references` (the foreign key side).
         var definesForeignKey: Bool {
-            guard let relation = field.attribute("relation") else { return false }
+            guard let relation = field.attribute(.relation) else { return false }
             return relation.argument("fields") != nil || relation.argument("references") != nil
         }
 
@@ -39,17 +39,15 @@ enum RelationRules {
         var reversed: Ends { Ends(from: to, to: from, name: name) }
     }
 
-    static func check(_ context: inout ValidationContext) {
-        let relationFields = collect(context)
-        let ambiguous = checkAmbiguity(relationFields, &context)
-        // Relation fields by their ends, so finding a field's opposite is a lookup rather than a
-        // scan of every relation field of the schema (quadratic in the number of relations).
-        var byEnds: [Ends: [Int]] = [:]
-        for (index, relation) in relationFields.enumerated() { byEnds[relation.ends, default: []].append(index) }
-        for relation in relationFields where !ambiguous.contains(relation.key) {
+    /// Every relation, once `collect` has seen every block.
+    static func check(_ relationFields: [RelationField], _ context: inout ValidationContext) {
+        let ambiguous =
+            context.hasUniqueModelNames && !RelationRuns.mayBeAmbiguous(relationFields)
+            ? [] : checkAmbiguity(relationFields, &context)
+        let opposites = OppositeFinder(relationFields, hasUniqueModelNames: context.hasUniqueModelNames)
+        for relation in relationFields where ambiguous.isEmpty || !ambiguous.contains(relation.key) {
             checkRelationArguments(relation, &context)
-            let candidates = byEnds[relation.ends.reversed] ?? []
-            let opposite = candidates.lazy.map { relationFields[$0] }.first { $0.key != relation.key }
+            let opposite = opposites.opposite(of: relation)
             guard let opposite else {
                 context.error(
                     "Error validating field `\(relation.field.name.name)` in model `\(relation.model.name.name)`: The relation field `\(relation.field.name.name)` on model `\(relation.model.name.name)` is missing an opposite relation field on the model `\(relation.target.name.name)`. Either run `prisma format` or add it manually.",
@@ -59,17 +57,17 @@ enum RelationRules {
                 )
                 continue
             }
-            if ambiguous.contains(opposite.key) { continue }
+            if !ambiguous.isEmpty, ambiguous.contains(opposite.key) { continue }
             checkCardinality(relation, opposite: opposite, &context)
         }
     }
 
-    private static func collect(_ context: ValidationContext) -> [RelationField] {
-        context.schema.blocks.filter { $0.kind == .model || $0.kind == .view }.flatMap { model in
-            model.fields.compactMap { field in
-                guard case .model(let target) = context.resolve(field.type) else { return nil }
-                return RelationField(model: model, field: field, target: target)
-            }
+    /// The relation fields of one block, added to `relationFields` in order.
+    static func collect(_ model: Block, into relationFields: inout [RelationField], _ context: ValidationContext) {
+        guard model.kind == .model || model.kind == .view else { return }
+        for field in model.fields where field.type.scalar == nil {
+            guard case .model(let target) = context.resolve(field.type) else { continue }
+            relationFields.append(RelationField(model: model, field: field, target: target))
         }
     }
 
@@ -116,7 +114,7 @@ enum RelationRules {
             if relation.definesForeignKey {
                 context.error(
                     "Error validating field `\(field.name.name)` in model `\(model)`: Implicit many-to-many relations must not specify `fields` or `references`; Wenwex creates the join table.",
-                    at: field.attribute("relation")?.range ?? field.range,
+                    at: field.attribute(.relation)?.range ?? field.range,
                     hint: "for a join table with its own columns, declare an explicit model between the two"
                 )
             }
@@ -130,7 +128,7 @@ enum RelationRules {
             if relation.definesForeignKey {
                 context.error(
                     "Error parsing attribute \"@relation\": The relation field `\(field.name.name)` on Model `\(model)` must not specify the `fields` or `references` argument in the @relation attribute. You must only specify it on the opposite field `\(opposite.field.name.name)` on model `\(opposite.model.name.name)`.",
-                    at: field.attribute("relation")?.range ?? field.range
+                    at: field.attribute(.relation)?.range ?? field.range
                 )
             }
         case (false, true):
@@ -141,7 +139,7 @@ enum RelationRules {
     }
 
     private static func requireForeignKey(_ relation: RelationField, _ context: inout ValidationContext) {
-        let relationAttribute = relation.field.attribute("relation")
+        let relationAttribute = relation.field.attribute(.relation)
         for argument in ["fields", "references"] where relationAttribute?.argument(argument) == nil {
             context.error(
                 "Error parsing attribute \"@relation\": The relation field `\(relation.field.name.name)` on Model `\(relation.model.name.name)` must specify the `\(argument)` argument in the @relation attribute. You can run `prisma format` to fix this automatically.",
@@ -168,7 +166,7 @@ enum RelationRules {
         case (true, true) where reportsPair:
             context.error(
                 "Error parsing attribute \"@relation\": The relation fields `\(field.name.name)` on Model `\(model)` and `\(opposite.field.name.name)` on Model `\(opposite.model.name.name)` both provide the `references` argument in the @relation attribute. You have to provide it only on one of the two fields.",
-                at: field.attribute("relation")?.range ?? field.range
+                at: field.attribute(.relation)?.range ?? field.range
             )
         case (false, true) where field.type.arity == .required:
             context.error(
@@ -184,7 +182,7 @@ enum RelationRules {
 
     /// The foreign key of a 1-1 relation must be unique, or the "one" would allow many.
     private static func checkOneToOneUniqueness(_ relation: RelationField, _ context: inout ValidationContext) {
-        guard let attribute = relation.field.attribute("relation"),
+        guard let attribute = relation.field.attribute(.relation),
             let fields = attribute.argument("fields")?.value.elements.compactMap(\.constantName), !fields.isEmpty,
             fields.allSatisfy({ relation.model.field($0) != nil })
         else { return }
@@ -197,7 +195,7 @@ enum RelationRules {
     }
 
     private static func hasSingleFieldID(_ model: Block) -> Bool {
-        model.fields.contains { $0.attribute("id") != nil }
+        model.fields.contains { $0.has(.id) }
     }
 }
 

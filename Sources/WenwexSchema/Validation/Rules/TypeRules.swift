@@ -1,12 +1,16 @@
 /// Field types must exist and be supported by the provider: no unknown names, no scalar lists
 /// on SQLite, no composite types on relational databases.
 enum TypeRules {
-    static func check(_ context: inout ValidationContext) {
-        for block in context.fieldBlocks {
-            for field in block.fields {
-                checkField(field, in: block, &context)
-            }
+    /// The field types of one block.
+    static func check(_ block: Block, _ context: inout ValidationContext) {
+        guard block.hasFields else { return }
+        for field in block.fields {
+            checkField(field, in: block, &context)
         }
+    }
+
+    /// After every block: composite types are read but not created.
+    static func finish(_ context: inout ValidationContext) {
         for composite in context.schema.compositeTypes {
             context.warning(
                 "Composite types are only supported on MongoDB; Wenwex reads the type \"\(composite.name.name)\" but will not create it in the database.",
