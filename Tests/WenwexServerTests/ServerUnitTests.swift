@@ -91,3 +91,48 @@ import WenwexConfig
         #expect(first.port == 8080)
     }
 }
+
+@Suite struct JSONWritingTests {
+    func encoded(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    func written(_ value: some JSONWritable) -> String {
+        var json = JSONBuffer()
+        value.write(to: &json)
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    @Test func handWrittenJSONIsWhatJSONEncoderWrites() throws {
+        let image = ImageView(id: 3, url: "/images/ab.png", contentType: "image/png", size: 67, position: 0)
+        let product = ProductView(
+            id: 1,
+            title: "Quote \" backslash \\ newline \n tab \t bell \u{07} é 🚀",
+            description: nil,
+            price: "12.50",
+            stock: 0,
+            sellerId: 9,
+            images: [image, image],
+            createdAt: "2026-11-25T01:35:44Z",
+            updatedAt: "2026-11-25T01:35:45Z"
+        )
+        var described = product
+        described.description = "A lamp"
+        let page = Page(data: [product, described], nextCursor: "eyJpZCI6MX0")
+        #expect(written(page) == (try encoded(page)))
+        #expect(written(Page<ProductView>(data: [], nextCursor: nil)) == (try encoded(Page<ProductView>(data: [], nextCursor: nil))))
+        let order = OrderView(
+            id: 4,
+            buyerId: 2,
+            status: "PENDING",
+            total: "26.99",
+            createdAt: "2026-11-25T01:35:44Z",
+            items: [OrderItemView(productId: 1, quantity: 2, unitPrice: "12.50")]
+        )
+        #expect(written(order) == (try encoded(order)))
+        let comment = CommentView(id: 5, body: "Nice", authorId: 2, productId: 1, createdAt: "2026-11-25T01:35:44Z")
+        #expect(written(Page(data: [comment], nextCursor: nil)) == (try encoded(Page(data: [comment], nextCursor: nil))))
+    }
+}

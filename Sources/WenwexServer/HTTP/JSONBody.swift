@@ -53,9 +53,16 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     var value: Value
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
+        let data: [UInt8]
+        if let writable = value as? any JSONWritable {
+            var json = JSONBuffer()
+            writable.write(to: &json)
+            data = json.bytes
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            data = Array(try encoder.encode(value))
+        }
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
