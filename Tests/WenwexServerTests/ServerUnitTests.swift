@@ -122,7 +122,10 @@ import WenwexConfig
         described.description = "A lamp"
         let page = Page(data: [product, described], nextCursor: "eyJpZCI6MX0")
         #expect(written(page) == (try encoded(page)))
-        #expect(written(Page<ProductView>(data: [], nextCursor: nil)) == (try encoded(Page<ProductView>(data: [], nextCursor: nil))))
+        #expect(
+            written(Page<ProductView>(data: [], nextCursor: nil))
+                == (try encoded(Page<ProductView>(data: [], nextCursor: nil)))
+        )
         let order = OrderView(
             id: 4,
             buyerId: 2,
@@ -133,6 +136,8 @@ import WenwexConfig
         )
         #expect(written(order) == (try encoded(order)))
         let comment = CommentView(id: 5, body: "Nice", authorId: 2, productId: 1, createdAt: "2026-11-25T01:35:44Z")
-        #expect(written(Page(data: [comment], nextCursor: nil)) == (try encoded(Page(data: [comment], nextCursor: nil))))
+        #expect(
+            written(Page(data: [comment], nextCursor: nil)) == (try encoded(Page(data: [comment], nextCursor: nil)))
+        )
     }
 }

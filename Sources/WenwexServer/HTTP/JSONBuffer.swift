@@ -21,7 +21,8 @@ struct JSONBuffer {
         needsComma = true
     }
 
-    mutating func array<Elements: Sequence>(_ elements: Elements, _ write: (inout JSONBuffer, Elements.Element) -> Void) {
+    mutating func array<Elements: Sequence>(_ elements: Elements, _ write: (inout JSONBuffer, Elements.Element) -> Void)
+    {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
