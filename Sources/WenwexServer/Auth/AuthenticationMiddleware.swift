@@ -35,6 +35,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.identity = Identity(userID: account.id, role: account.role)
         context.logger[metadataKey: "user_id"] = .stringConvertible(account.id)
+        context.notes.userID = account.id
         return try await next(request, context)
     }
 }

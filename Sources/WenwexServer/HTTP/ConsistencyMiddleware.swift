@@ -21,11 +21,11 @@ struct ConsistencyMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         context.consistency = Self.token(in: request)
-        let box = context.writes
+        let notes = context.notes
         var response = try await next(request, context)
         // The response's write is the newest thing this client did, even when its old token
         // names a higher position (a token from before a restore, or SQLite's per-process count).
-        if let written = box.newest {
+        if let written = notes.newestWrite {
             response.headers[.consistencyToken] = written.description
             response.headers.append(
                 HTTPField(
@@ -52,22 +52,5 @@ struct ConsistencyMiddleware: RouterMiddleware {
             }
         }
         return nil
-    }
-}
-
-/// The newest write token of one request; handlers record into it, the middleware reads it.
-public final class WriteTokens: Sendable {
-    private let state = Mutex<ConsistencyToken?>(nil)
-
-    public init() {}
-
-    public func record(_ token: ConsistencyToken) {
-        state.withLock { current in
-            if current.map({ token > $0 }) ?? true { current = token }
-        }
-    }
-
-    public var newest: ConsistencyToken? {
-        state.withLock { $0 }
     }
 }

@@ -10,8 +10,9 @@ public struct MarketplaceRequestContext: RequestContext {
     public var identity: Identity?
     /// The newest write this client has seen (header or cookie); reads wait for it.
     public var consistency: ConsistencyToken?
-    /// Where handlers record the tokens of their writes for the response.
-    public let writes = WriteTokens()
+    /// Where handlers record their writes' tokens (for the response) and authentication the
+    /// user (for the log line).
+    public let notes = RequestNotes()
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
@@ -22,7 +23,7 @@ public struct MarketplaceRequestContext: RequestContext {
 
     /// Notes a write so the response carries its token.
     public func recordWrite(_ token: ConsistencyToken) {
-        writes.record(token)
+        notes.recordWrite(token)
     }
 
     /// The signed-in user, or a 401 problem.

@@ -28,11 +28,17 @@ struct RequestIDMiddleware: RouterMiddleware {
                 "method": .string(request.method.rawValue),
                 "path": .string(SecretMasker.maskingCredentials(in: request.uri.description)),
                 "status": .stringConvertible(response.status.code),
-                "duration_ms": .stringConvertible(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000),
-                "user_id": context.identity.map { .stringConvertible($0.userID) } ?? "-",
+                "duration_ms": .stringConvertible(Self.milliseconds(elapsed)),
+                "user_id": context.notes.userID.map { .stringConvertible($0) } ?? "-",
             ]
         )
         return response
+    }
+
+    /// Milliseconds with microsecond precision, for the log line.
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return (Double(seconds) * 1000 + Double(attoseconds / 1_000_000_000_000) / 1000)
     }
 
     static func acceptedID(_ value: String?) -> String? {

@@ -1,0 +1,27 @@
+import Synchronization
+public import WenwexRouting
+
+/// What inner middleware and handlers learn about a request that outer middleware needs after
+/// `next` returns: the context is a value, so changes to it never travel outwards.
+public final class RequestNotes: Sendable {
+    private let state = Mutex<(newestWrite: ConsistencyToken?, userID: Int?)>((nil, nil))
+
+    public init() {}
+
+    /// Keeps the newest of the request's write tokens, for the response.
+    public func recordWrite(_ token: ConsistencyToken) {
+        state.withLock { state in
+            if state.newestWrite.map({ token > $0 }) ?? true { state.newestWrite = token }
+        }
+    }
+
+    public var newestWrite: ConsistencyToken? {
+        state.withLock { $0.newestWrite }
+    }
+
+    /// The signed-in user, for the request's log line.
+    public var userID: Int? {
+        get { state.withLock { $0.userID } }
+        set { state.withLock { $0.userID = newValue } }
+    }
+}
