@@ -6,8 +6,9 @@ import Testing
 /// PostgreSQL with a streaming replica.
 struct MarketplaceScenarios {
     let baseURL: String
-    /// Makes a user an admin the way an operator would: in the database.
-    let promoteToAdmin: @Sendable (Int) async throws -> Void
+    /// Makes a user an admin the way an operator would, in the database; returns the write's
+    /// consistency token.
+    let promoteToAdmin: @Sendable (Int) async throws -> String
 
     func client() -> TestClient { TestClient(baseURL: baseURL) }
 
@@ -156,7 +157,10 @@ struct MarketplaceScenarios {
         )
         #expect(comment.status == 201)
         #expect(comment.json["body"] as? String == "Bright and sturdy.")
-        let comments = try await client().send(.GET, "/products/\(ids[1])/comments")
+        // Read by another visitor once the comment has replicated (they carry its token).
+        let reader = client()
+        reader.adoptConsistency(from: buyer)
+        let comments = try await reader.send(.GET, "/products/\(ids[1])/comments")
         #expect((comments.json["data"] as? [[String: Any]])?.map { $0["authorId"] as? Int } == [buyerID])
         #expect(
             try await buyer.send(.POST, "/products/\(ids[1])/comments", json: #"{"body":" "}"#).fieldErrors == ["body"]
@@ -248,7 +252,7 @@ struct MarketplaceScenarios {
     func bansAndBadInput() async throws {
         let admin = client()
         let adminID = try #require(try await admin.signUp("admin@example.com")["id"] as? Int)
-        try await promoteToAdmin(adminID)
+        admin.adoptConsistency(try await promoteToAdmin(adminID))
         let troll = client()
         let trollID = try #require(try await troll.signUp("troll@example.com")["id"] as? Int)
         #expect(try await troll.send(.POST, "/users/\(adminID)/ban").status == 403)
@@ -256,6 +260,9 @@ struct MarketplaceScenarios {
         let ban = try await admin.send(.POST, "/users/\(trollID)/ban")
         #expect(ban.status == 200)
         #expect(ban.json["banned"] as? Bool == true)
+        // Once the ban has reached the replica serving them (the troll carries its token here),
+        // every request that needs the account is refused; sign-in reads the primary at once.
+        troll.adoptConsistency(from: admin)
         let refused = try await troll.send(.POST, "/products", json: #"{"title":"Spam","price":"1"}"#)
         #expect(refused.status == 403)
         #expect(refused.json["type"] as? String == "https://wenwex.dev/problems/banned")
@@ -266,6 +273,7 @@ struct MarketplaceScenarios {
         )
         #expect(signIn.status == 403)
         #expect(try await admin.send(.DELETE, "/users/\(trollID)/ban").status == 200)
+        troll.adoptConsistency(from: admin)
         #expect(try await troll.send(.GET, "/users/me").status == 200)
 
         let malformed = try await troll.send(

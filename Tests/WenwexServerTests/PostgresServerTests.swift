@@ -42,9 +42,9 @@ struct PostgresServerTests {
                 let settings = testSettings(storage: directory)
                 try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
                     let scenarios = MarketplaceScenarios(baseURL: client.baseURL) { id in
-                        _ = try await router.write {
+                        try await router.write {
                             try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)])
-                        }
+                        }.token.description
                     }
                     try await scenarios.runAll()
                     try await cluster.waitForReplay()

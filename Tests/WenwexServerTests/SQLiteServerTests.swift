@@ -15,9 +15,9 @@ import WenwexSQL
             let settings = testSettings(storage: directory.appendingPathComponent("storage"))
             try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
                 let scenarios = MarketplaceScenarios(baseURL: client.baseURL) { id in
-                    _ = try await router.write {
+                    try await router.write {
                         try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)])
-                    }
+                    }.token.description
                 }
                 try await scenarios.runAll()
             }

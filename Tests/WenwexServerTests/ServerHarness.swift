@@ -120,9 +120,16 @@ final class TestClient: Sendable {
         set { state.withLock { $0.token = newValue } }
     }
 
-    /// Forgets the consistency cookie, like a second device of the same user.
-    func forgetConsistency() {
-        state.withLock { $0.cookie = nil }
+    /// Carries `token` from now on, as if this client had made that write (or waited for it
+    /// to replicate).
+    func adoptConsistency(_ token: String) {
+        state.withLock { $0.cookie = "wenwex_consistency=\(token)" }
+    }
+
+    /// Carries another client's consistency cookie: what it wrote is visible to this one.
+    func adoptConsistency(from other: TestClient) {
+        let cookie = other.state.withLock { $0.cookie }
+        state.withLock { $0.cookie = cookie }
     }
 
     func send(

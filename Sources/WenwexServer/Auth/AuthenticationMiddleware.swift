@@ -5,8 +5,10 @@ import Hummingbird
 /// Turns `Authorization: Bearer <jwt>` into `context.identity`.
 ///
 /// The role and the ban flag come from the users table on every request, not from the token,
-/// so a ban or a demotion takes effect at once. A banned user is refused everything that needs
-/// an identity (403); a request without a token goes on anonymously and the handler decides.
+/// so a ban or a demotion takes effect as soon as the replica serving the request has replayed
+/// it (milliseconds; never later than the router's lag bound), and sign-in reads the primary.
+/// A banned user is refused everything that needs an identity (403); a request without a token
+/// goes on anonymously and the handler decides.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = MarketplaceRequestContext
     let sessions: SessionTokens

@@ -70,7 +70,7 @@ struct AuthRoutes: Sendable {
         let password = errors.require(body.string("password", &errors), "password")
         try errors.throwIfAny()
         guard let email, let password else { throw Problem.validation(errors.errors) }
-        let account = try await store.account(email: email, after: context.consistency)
+        let account = try await store.accountForSignIn(email: email)
         let matches = try await passwords.verify(password, hash: account?.passwordHash ?? passwords.decoyHash)
         guard let account, matches else {
             throw Problem(.unauthorized, slug: "wrong-credentials", title: "Wrong email or password")

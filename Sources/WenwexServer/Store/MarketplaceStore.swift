@@ -56,13 +56,15 @@ struct MarketplaceStore: Sendable {
         }
     }
 
-    func account(email: String, after token: ConsistencyToken?) async throws -> Account? {
-        try await database.read(after: token) { session in
+    /// The account for a sign-in, read on the primary: a ban or a password change must hold
+    /// from the moment it commits, not from when a replica has replayed it.
+    func accountForSignIn(email: String) async throws -> Account? {
+        try await database.write { session in
             try await session.query(
                 "SELECT id, email, password_hash, role, banned FROM users WHERE email = $1",
                 [.text(email)]
             ).first.map(Self.account)
-        }
+        }.value
     }
 
     func account(id: Int, after token: ConsistencyToken?) async throws -> Account? {

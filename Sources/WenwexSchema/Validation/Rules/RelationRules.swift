@@ -75,10 +75,14 @@ enum RelationRules {
     /// Returns the keys of the fields involved.
     private static func checkAmbiguity(_ fields: [RelationField], _ context: inout ValidationContext) -> Set<String> {
         var ambiguous: Set<String> = []
-        let groups = Dictionary(grouping: fields) {
-            Ends(from: $0.model.name.name, to: $0.target.name.name, name: $0.relationName ?? "")
+        func ends(_ field: RelationField) -> Ends {
+            Ends(from: field.model.name.name, to: field.target.name.name, name: field.relationName ?? "")
         }
-        for group in groups.values {
+        let groups = Dictionary(grouping: fields, by: ends)
+        // In the order the schema declares them, so the diagnostics come out the same every run.
+        var seen: Set<Ends> = []
+        let ordered = fields.map(ends).filter { seen.insert($0).inserted }
+        for group in ordered.compactMap({ groups[$0] }) {
             let first = group[0]
             let limit = first.isSelfRelation ? 2 : 1
             guard group.count > limit else { continue }
