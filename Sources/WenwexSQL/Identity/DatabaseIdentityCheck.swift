@@ -24,7 +24,7 @@ public enum DatabaseIdentityCheck {
     public static func check(
         _ endpoints: DatabaseEndpoints,
         owner: DatabaseOwner,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(10)
     ) async -> [DatabaseCheckResult] {
         var results: [DatabaseCheckResult] = []
         for endpoint in endpoints.all {

@@ -13,7 +13,7 @@ extension GuardedDatabase {
     public static func withReadOnlySession<Result: Sendable>(
         _ endpoint: DatabaseEndpoints.Endpoint,
         owner: DatabaseOwner,
-        timeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(10),
         logger: Logger = Logger(label: "wenwex.sql"),
         _ body: (any SQLSession) async throws -> Result
     ) async throws -> (result: Result, warning: ConfigurationProblem?) {

@@ -14,10 +14,13 @@ public enum DatabaseConnector {
 
     /// Connects to `url`, turning every failure into a `DatabaseUnavailable` whose message is
     /// safe to print (no password).
+    ///
+    /// The 10 s default is PostgresNIO's: a loaded server (or CI machine) can take seconds to
+    /// start a backend, and a refused or unknown host still fails at once.
     public static func open(
         _ url: DatabaseURL,
         access: Access = .readWrite,
-        timeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(10),
         logger: Logger = Logger(label: "wenwex.sql")
     ) async throws(DatabaseUnavailable) -> any SQLSession {
         switch url.kind {
@@ -49,7 +52,7 @@ public enum DatabaseConnector {
     public static func withSession<Result: Sendable>(
         _ url: DatabaseURL,
         access: Access = .readWrite,
-        timeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(10),
         logger: Logger = Logger(label: "wenwex.sql"),
         _ body: (any SQLSession) async throws -> Result
     ) async throws -> Result {
