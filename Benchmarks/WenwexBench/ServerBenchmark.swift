@@ -83,8 +83,6 @@ enum ServerBenchmark {
             try await measure(
                 router: router,
                 migrations: migrations,
-                example: example,
-                folder: folder,
                 directory: directory,
                 databaseDescription: postgres
                     ? "PostgreSQL primary + 1 streaming replica (reads on the replica)" : "the embedded SQLite default",
@@ -102,8 +100,6 @@ enum ServerBenchmark {
     static func measure(
         router: any DatabaseRouter,
         migrations: [MigrationFile],
-        example: URL,
-        folder: String,
         directory: URL,
         databaseDescription: String,
         seconds: Int,
@@ -114,9 +110,7 @@ enum ServerBenchmark {
             host: "127.0.0.1",
             port: 0,
             jwtSecret: "bench-secret-bench-secret-bench-secret",
-            storageDirectory: directory.appendingPathComponent("storage"),
-            schemaURL: example.appendingPathComponent("prisma/schema.prisma"),
-            migrationsURL: example.appendingPathComponent(folder)
+            storageDirectory: directory.appendingPathComponent("storage")
         )
         let (wenwexPorts, wenwexPort) = AsyncStream.makeStream(of: Int.self)
         let wenwex = try await MarketplaceServer.makeApplication(

@@ -19,8 +19,6 @@ public struct ServerSettings: Sendable {
     public var maxJSONBytes: Int
     public var storageDirectory: URL
     public var signupsOpen: Bool
-    public var schemaURL: URL
-    public var migrationsURL: URL
 
     public init(
         host: String,
@@ -31,9 +29,7 @@ public struct ServerSettings: Sendable {
         maxUploadBytes: Int = 10 << 20,
         maxJSONBytes: Int = 64 << 10,
         storageDirectory: URL,
-        signupsOpen: Bool = true,
-        schemaURL: URL,
-        migrationsURL: URL
+        signupsOpen: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -44,8 +40,6 @@ public struct ServerSettings: Sendable {
         self.maxJSONBytes = maxJSONBytes
         self.storageDirectory = storageDirectory
         self.signupsOpen = signupsOpen
-        self.schemaURL = schemaURL
-        self.migrationsURL = migrationsURL
     }
 
     /// The shortest `JWT_SECRET` accepted outside dev: 256 bits of base64 or hex are longer.
@@ -79,8 +73,6 @@ public struct ServerSettings: Sendable {
         }
         let project = configuration.projectDirectory
         let storage = text("STORAGE_DIR") ?? ".wenwex/storage"
-        let isSQLite =
-            if case .sqlite = configuration.databases.primary.url.kind { true } else { false }
         self.init(
             host: host,
             port: port ?? number("PORT") ?? 8080,
@@ -88,9 +80,7 @@ public struct ServerSettings: Sendable {
             bcryptCost: number("BCRYPT_COST") ?? 12,
             maxUploadBytes: (number("MAX_UPLOAD_MB") ?? 10) << 20,
             storageDirectory: URL(fileURLWithPath: storage, relativeTo: project).standardizedFileURL,
-            signupsOpen: configuration.bool("SIGNUPS_OPEN") ?? true,
-            schemaURL: configuration.project.schemaSettings.schemaURL(in: project),
-            migrationsURL: configuration.project.schemaSettings.migrationsURL(in: project, databaseIsSQLite: isSQLite)
+            signupsOpen: configuration.bool("SIGNUPS_OPEN") ?? true
         )
     }
 

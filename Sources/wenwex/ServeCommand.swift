@@ -28,14 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
         let output = Output(json: false)
         let configuration = try options.project.loadConfiguration(output: output)
         let logger = ServerLauncher.bootstrapLogging(configuration)
-        let directory = options.migrationDirectory(configuration)
         try await MigrateFailure.run(output: output) {
-            var settings = try ServerSettings(configuration: configuration, host: server.host, port: server.port)
-            settings.migrationsURL = directory.url
-            let files = try ServerLauncher.migrationFiles(
-                directory,
-                dialect: configuration.databases.primary.url.dialect
-            )
+            let (settings, files) = try ServerLauncher.prepare(configuration, options: options, server: server)
             if migrate {
                 let result = try await ServerLauncher.deploy(configuration, files: files, output: output)
                 output.line("\(result.applied.count) migration(s) applied; the database is up to date.")

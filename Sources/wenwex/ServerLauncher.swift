@@ -43,11 +43,17 @@ enum ServerLauncher {
         return logger
     }
 
-    /// The migrations the server checks readiness against, from the folder for the primary's
-    /// dialect.
-    static func migrationFiles(_ directory: MigrationDirectory, dialect: SQLDialect) throws -> [MigrationFile] {
-        try directory.checkProvider(dialect)
-        return try directory.migrations()
+    /// The server's settings, and the migrations it checks readiness against (from the folder
+    /// for the primary's dialect, or `--migrations`).
+    static func prepare(
+        _ configuration: WenwexConfiguration,
+        options: MigrateOptions,
+        server: ServerOptions
+    ) throws -> (settings: ServerSettings, files: [MigrationFile]) {
+        let settings = try ServerSettings(configuration: configuration, host: server.host, port: server.port)
+        let directory = options.migrationDirectory(configuration)
+        try directory.checkProvider(configuration.databases.primary.url.dialect)
+        return (settings, try directory.migrations())
     }
 
     static func deploy(

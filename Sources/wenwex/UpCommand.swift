@@ -34,13 +34,10 @@ struct UpCommand: AsyncParsableCommand {
         let configuration = try options.project.loadConfiguration(output: output)
         let logger = ServerLauncher.bootstrapLogging(configuration)
         let primary = configuration.databases.primary
-        let directory = options.migrationDirectory(configuration)
         try await MigrateFailure.run(output: output) {
-            var settings = try ServerSettings(configuration: configuration, host: server.host, port: server.port)
-            settings.migrationsURL = directory.url
             try TierGuard.requireTier([.dev], for: "wenwex up", in: configuration.environment)
+            let (settings, files) = try ServerLauncher.prepare(configuration, options: options, server: server)
             let dialect = primary.url.dialect
-            let files = try ServerLauncher.migrationFiles(directory, dialect: dialect)
             if case .sqlite(let path) = primary.url.kind, path != ":memory:" {
                 try FileManager.default.createDirectory(
                     at: URL(fileURLWithPath: path).deletingLastPathComponent(),

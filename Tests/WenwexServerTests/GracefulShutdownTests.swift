@@ -12,10 +12,7 @@ import WenwexServer
     /// connections but finishes that request, then exits.
     @Test func gracefulShutdownFinishesTheRequestInFlight() async throws {
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("dev.db").path
-            let migrations = try Marketplace.migrations(.sqlite)
-            try await Marketplace.deploy(migrations, to: try DatabaseURL("file:\(path)"))
-            let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
+            let (router, migrations) = try await migratedSQLite(in: directory)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let application = try await MarketplaceServer.makeApplication(
                 settings: testSettings(storage: directory.appendingPathComponent("storage")),

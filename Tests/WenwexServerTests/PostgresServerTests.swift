@@ -45,11 +45,7 @@ struct PostgresServerTests {
             try await withTemporaryDirectory { directory in
                 let settings = testSettings(storage: directory)
                 try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
-                    let scenarios = MarketplaceScenarios(baseURL: client.baseURL) { id in
-                        try await router.write {
-                            try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)])
-                        }.token.description
-                    }
+                    let scenarios = MarketplaceScenarios(baseURL: client.baseURL, promoteToAdmin: adminPromoter(router))
                     try await scenarios.runAll()
                     let seller = TestClient(baseURL: client.baseURL)
                     try await seller.signUp("ryw@example.com")

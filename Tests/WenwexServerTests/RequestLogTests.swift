@@ -43,24 +43,14 @@ final class CapturedLogs: Sendable {
 @Suite struct RequestLogTests {
     @Test func eachRequestIsLoggedOnceWithItsIDUserAndStatusAndNoSecrets() async throws {
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("dev.db").path
-            let migrations = try Marketplace.migrations(.sqlite)
-            try await Marketplace.deploy(migrations, to: try DatabaseURL("file:\(path)"))
-            let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
+            let (router, migrations) = try await migratedSQLite(in: directory)
             let logs = CapturedLogs()
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let application = try await MarketplaceServer.makeApplication(
-                settings: testSettings(storage: directory),
+            try await withRunningServer(
                 database: router,
                 migrations: migrations,
-                logger: logs.logger(),
-                onServerRunning: { continuation.yield($0) }
-            )
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await application.run() }
-                defer { group.cancelAll() }
-                let port = try #require(await ports.first(where: { _ in true }))
-                let client = TestClient(baseURL: "http://127.0.0.1:\(port)")
+                settings: testSettings(storage: directory),
+                logger: logs.logger()
+            ) { client in
                 let userID = try #require(try await client.signUp("logged@example.com")["id"] as? Int)
                 let response = try await client.send(
                     .GET,

@@ -8,17 +8,10 @@ import WenwexSQL
 @Suite struct SQLiteServerTests {
     @Test func theMarketplaceWorksEndToEndOnTheEmbeddedDefault() async throws {
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("dev.db").path
-            let migrations = try Marketplace.migrations(.sqlite)
-            try await Marketplace.deploy(migrations, to: try DatabaseURL("file:\(path)"))
-            let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
+            let (router, migrations) = try await migratedSQLite(in: directory)
             let settings = testSettings(storage: directory.appendingPathComponent("storage"))
             try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
-                let scenarios = MarketplaceScenarios(baseURL: client.baseURL) { id in
-                    try await router.write {
-                        try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)])
-                    }.token.description
-                }
+                let scenarios = MarketplaceScenarios(baseURL: client.baseURL, promoteToAdmin: adminPromoter(router))
                 try await scenarios.runAll()
             }
         }

@@ -30,6 +30,24 @@ enum Marketplace {
     }
 }
 
+/// A migrated marketplace database in `directory` (`dev.db`) and its router.
+func migratedSQLite(in directory: URL) async throws -> (router: SQLiteRouter, migrations: [MigrationFile]) {
+    let path = directory.appendingPathComponent("dev.db").path
+    let migrations = try Marketplace.migrations(.sqlite)
+    try await Marketplace.deploy(migrations, to: try DatabaseURL("file:\(path)"))
+    return (try await SQLiteRouter.open(path: path, logger: quietLogger), migrations)
+}
+
+/// Makes a user an admin the way an operator would, in the database; returns the write's
+/// consistency token.
+func adminPromoter(_ router: any DatabaseRouter) -> @Sendable (Int) async throws -> String {
+    { id in
+        try await router.write {
+            try await $0.execute("UPDATE users SET role = 'ADMIN' WHERE id = $1", [.integer(id)])
+        }.token.description
+    }
+}
+
 let quietLogger = Logger(label: "wenwex.server.test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// Settings for a test server: a free port, a throwaway storage folder, fast bcrypt.
@@ -40,9 +58,7 @@ func testSettings(storage: URL, maxUploadBytes: Int = 1 << 20) -> ServerSettings
         jwtSecret: "test-secret-test-secret-test-secret-0123",
         bcryptCost: 4,
         maxUploadBytes: maxUploadBytes,
-        storageDirectory: storage,
-        schemaURL: Marketplace.root.appendingPathComponent("prisma/schema.prisma"),
-        migrationsURL: Marketplace.root.appendingPathComponent("prisma/migrations")
+        storageDirectory: storage
     )
 }
 
@@ -60,6 +76,7 @@ func withRunningServer<Value: Sendable>(
     database: any DatabaseRouter,
     migrations: [MigrationFile],
     settings: ServerSettings,
+    logger: Logger = quietLogger,
     _ body: (TestClient) async throws -> Value
 ) async throws -> Value {
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -67,7 +84,7 @@ func withRunningServer<Value: Sendable>(
         settings: settings,
         database: database,
         migrations: migrations,
-        logger: quietLogger,
+        logger: logger,
         onServerRunning: { port in continuation.yield(port) }
     )
     return try await withThrowingTaskGroup(of: Void.self) { group in

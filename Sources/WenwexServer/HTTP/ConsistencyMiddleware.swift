@@ -1,8 +1,6 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
-import Synchronization
-public import WenwexRouting
+import WenwexRouting
 
 /// Carries the read-your-writes token between a client and the database router.
 ///
@@ -27,11 +25,8 @@ struct ConsistencyMiddleware: RouterMiddleware {
         // names a higher position (a token from before a restore, or SQLite's per-process count).
         if let written = notes.newestWrite {
             response.headers[.consistencyToken] = written.description
-            response.headers.append(
-                HTTPField(
-                    name: .setCookie,
-                    value: "\(Self.cookieName)=\(written.description); Path=/; Max-Age=300; HttpOnly; SameSite=Lax"
-                )
+            response.setCookie(
+                Cookie(name: Self.cookieName, value: written.description, maxAge: 300, path: "/", sameSite: .lax)
             )
         }
         return response
@@ -41,16 +36,6 @@ struct ConsistencyMiddleware: RouterMiddleware {
         if let header = request.headers[.consistencyToken], let token = ConsistencyToken(header) {
             return token
         }
-        for cookies in request.headers[values: .cookie] {
-            for pair in cookies.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookieName,
-                    let token = ConsistencyToken(parts[1].trimmingCharacters(in: .whitespaces))
-                {
-                    return token
-                }
-            }
-        }
-        return nil
+        return request.cookies[cookieName].flatMap { ConsistencyToken($0.value) }
     }
 }

@@ -26,10 +26,7 @@ struct Readiness: Sendable {
     func check() async -> Report {
         let nodes = database.status()
         do {
-            let records = try await database.write { session in
-                let history = MigrationHistory(session)
-                return try await history.exists() ? try await history.records() : []
-            }.value
+            let records = try await database.write { try await MigrationHistory($0).records() }.value
             let status = MigrationStatus(files: migrations, records: records)
             return Report(
                 ready: status.isUpToDate,

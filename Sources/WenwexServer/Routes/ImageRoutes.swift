@@ -24,12 +24,7 @@ struct ImageRoutes: Sendable {
     func upload(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<ImageView> {
         let identity = try context.requireIdentity()
         let id = try context.id(of: "Product")
-        guard let seller = try await store.sellerID(ofProduct: id, after: context.consistency) else {
-            throw Problem.notFound("Product \(id)")
-        }
-        guard identity.mayModify(ownedBy: seller) else {
-            throw Problem.forbidden("Only the seller or an admin can add images to product \(id).")
-        }
+        try await store.requireProduct(id, modifiableBy: identity, after: context.consistency, to: "add images to")
         let declared = request.headers[.contentType]?.split(separator: ";").first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }

@@ -96,7 +96,7 @@ struct ProductRoutes: Sendable {
     func update(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<ProductView> {
         let identity = try context.requireIdentity()
         let id = try context.id(of: "Product")
-        try await requireOwnership(of: id, identity, context)
+        try await store.requireProduct(id, modifiableBy: identity, after: context.consistency, to: "change")
         let body = try await request.jsonFields(limit: settings.maxJSONBytes)
         var errors = FieldErrors()
         let newTitle = body.string("title", &errors)
@@ -127,21 +127,11 @@ struct ProductRoutes: Sendable {
     func delete(_ context: MarketplaceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.id(of: "Product")
-        try await requireOwnership(of: id, identity, context)
+        try await store.requireProduct(id, modifiableBy: identity, after: context.consistency, to: "delete")
         let written = try await store.deleteProduct(id: id)
         guard written.value else { throw Problem.notFound("Product \(id)") }
         context.recordWrite(written.token)
         return Response(status: .noContent)
-    }
-
-    /// 404 when the product does not exist, 403 when it is someone else's.
-    func requireOwnership(of id: Int, _ identity: Identity, _ context: MarketplaceRequestContext) async throws {
-        guard let seller = try await store.sellerID(ofProduct: id, after: context.consistency) else {
-            throw Problem.notFound("Product \(id)")
-        }
-        guard identity.mayModify(ownedBy: seller) else {
-            throw Problem.forbidden("Only the seller or an admin can change product \(id).")
-        }
     }
 
     static func validPrice(_ input: String?, _ errors: inout FieldErrors) -> Money? {

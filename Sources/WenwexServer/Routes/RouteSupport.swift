@@ -14,6 +14,24 @@ extension MarketplaceRequestContext {
     }
 }
 
+extension MarketplaceStore {
+    /// 404 when the product does not exist, 403 when it is someone else's: the check before
+    /// anything that changes a product or its images.
+    func requireProduct(
+        _ id: Int,
+        modifiableBy identity: Identity,
+        after token: ConsistencyToken?,
+        to action: String
+    ) async throws {
+        guard let seller = try await sellerID(ofProduct: id, after: token) else {
+            throw Problem.notFound("Product \(id)")
+        }
+        guard identity.mayModify(ownedBy: seller) else {
+            throw Problem.forbidden("Only the seller or an admin can \(action) product \(id).")
+        }
+    }
+}
+
 /// Reads `limit` and `cursor` from a list request, reporting both problems at once.
 struct PageRequest {
     var limit: Int

@@ -1,4 +1,5 @@
 import Foundation
+import WenwexSQL
 
 /// An opaque position in a sorted list: the last row's sort value and id, base64url JSON.
 ///
@@ -38,4 +39,19 @@ struct Page<Item: Codable & Sendable>: Codable, Sendable {
     var data: [Item]
     /// Pass as `?cursor=` for the next page; `null` on the last page.
     var nextCursor: String?
+
+    init(data: [Item], nextCursor: String?) {
+        self.data = data
+        self.nextCursor = nextCursor
+    }
+
+    /// A page of `items`, with a cursor after the last one when `hasMore`.
+    init(_ items: [Item], hasMore: Bool, cursor: (Item) -> Cursor) {
+        self.init(data: items, nextCursor: hasMore ? items.last.map { cursor($0).encoded } : nil)
+    }
+
+    /// Rows fetched with `LIMIT limit + 1`: the first `limit`, and whether the extra one came.
+    static func rows(_ rows: [SQLRow], limit: Int) -> (rows: [SQLRow], hasMore: Bool) {
+        rows.count > limit ? (Array(rows.prefix(limit)), true) : (rows, false)
+    }
 }

@@ -35,14 +35,8 @@ extension MarketplaceStore {
             guard try await !session.query("SELECT 1 FROM products WHERE id = $1", [.integer(productID)]).isEmpty else {
                 return nil
             }
-            var rows = try await session.query(sql, binds)
-            let hasMore = rows.count > limit
-            if hasMore { rows.removeLast() }
-            let comments = rows.map(Self.comment)
-            return Page(
-                data: comments,
-                nextCursor: hasMore ? comments.last.map { Cursor(value: nil, id: $0.id).encoded } : nil
-            )
+            let (rows, hasMore) = Page<CommentView>.rows(try await session.query(sql, binds), limit: limit)
+            return Page(rows.map(Self.comment), hasMore: hasMore) { Cursor(value: nil, id: $0.id) }
         }
     }
 

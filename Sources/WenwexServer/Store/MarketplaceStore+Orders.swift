@@ -86,27 +86,22 @@ extension MarketplaceStore {
             """
         let binds = filter.binds
         return try await database.read(after: token) { session in
-            var rows = try await session.query(sql, binds)
-            let hasMore = rows.count > limit
-            if hasMore { rows.removeLast() }
+            let (rows, hasMore) = Page<OrderView>.rows(try await session.query(sql, binds), limit: limit)
             let items = try await Self.items(of: rows.compactMap { $0["id"].integer }, session)
             let orders = rows.map { Self.order($0, items: items[$0["id"].integer ?? 0] ?? []) }
-            return Page(
-                data: orders,
-                nextCursor: hasMore ? orders.last.map { Cursor(value: nil, id: $0.id).encoded } : nil
-            )
+            return Page(orders, hasMore: hasMore) { Cursor(value: nil, id: $0.id) }
         }
     }
 
     static func items(of orderIDs: [Int], _ session: any SQLSession) async throws -> [Int: [OrderItemView]] {
         guard !orderIDs.isEmpty else { return [:] }
-        let placeholders = orderIDs.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let list = Self.inList(orderIDs)
         let rows = try await session.query(
             """
             SELECT order_id, product_id, quantity, unit_price FROM order_items
-            WHERE order_id IN (\(placeholders)) ORDER BY order_id, product_id
+            WHERE order_id IN (\(list.sql)) ORDER BY order_id, product_id
             """,
-            orderIDs.map { .integer($0) }
+            list.binds
         )
         return Dictionary(grouping: rows, by: { $0["order_id"].integer ?? 0 }).mapValues { rows in
             rows.map {

@@ -71,13 +71,10 @@ extension MarketplaceStore {
         let sql = "SELECT \(Self.productColumns) FROM products \(filter.whereClause) ORDER BY \(order) LIMIT \(limit)"
         let binds = filter.binds
         return try await database.read(after: token) { session in
-            var rows = try await session.query(sql, binds)
-            let hasMore = rows.count > query.limit
-            if hasMore { rows.removeLast() }
+            let (rows, hasMore) = Page<ProductView>.rows(try await session.query(sql, binds), limit: query.limit)
             let images = try await Self.images(of: rows.compactMap { $0["id"].integer }, session)
             let products = rows.map { Self.product($0, images: images[$0["id"].integer ?? 0] ?? []) }
-            let next = hasMore ? products.last.map { Self.cursor(after: $0, sort: query.sort).encoded } : nil
-            return Page(data: products, nextCursor: next)
+            return Page(products, hasMore: hasMore) { Self.cursor(after: $0, sort: query.sort) }
         }
     }
 
@@ -151,13 +148,13 @@ extension MarketplaceStore {
 
     static func images(of productIDs: [Int], _ session: any SQLSession) async throws -> [Int: [ImageView]] {
         guard !productIDs.isEmpty else { return [:] }
-        let placeholders = productIDs.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let list = Self.inList(productIDs)
         let rows = try await session.query(
             """
             SELECT id, product_id, key, content_type, size, position FROM product_images
-            WHERE product_id IN (\(placeholders)) ORDER BY product_id, position
+            WHERE product_id IN (\(list.sql)) ORDER BY product_id, position
             """,
-            productIDs.map { .integer($0) }
+            list.binds
         )
         return Dictionary(grouping: rows, by: { $0["product_id"].integer ?? 0 }).mapValues { $0.map(image) }
     }
