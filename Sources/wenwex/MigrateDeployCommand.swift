@@ -26,8 +26,7 @@ struct MigrateDeployCommand: AsyncParsableCommand {
         let primary = configuration.databases.primary
         let directory = options.migrationDirectory(configuration)
         try await MigrateFailure.run(output: output) {
-            try directory.checkProvider(primary.url.dialect)
-            let files = try directory.migrations()
+            let files = try directory.migrations(for: primary.url.dialect)
             output.line("\(files.count) migration\(files.count == 1 ? "" : "s") found in \(directory.url.path)")
             let result = try await withGuardedPrimary(configuration) { session in
                 try await MigrationDeployer(session: session, files: files)

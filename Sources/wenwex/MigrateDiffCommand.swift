@@ -128,8 +128,7 @@ enum DiffSource {
                 try await SchemaIntrospection.introspector(for: session.dialect).introspect(session)
             }
         case .migrations(let directory):
-            try directory.checkProvider(dialect)
-            let files = try directory.migrations()
+            let files = try directory.migrations(for: dialect)
             let server: DatabaseURL
             switch dialect {
             case .sqlite: server = try DatabaseURL("file::memory:")

@@ -33,8 +33,7 @@ struct MigrateLintCommand: AsyncParsableCommand {
         let directory = options.migrationDirectory(configuration)
         var blocking = 0
         try await MigrateFailure.run(output: output) {
-            try directory.checkProvider(dialect)
-            let files = try directory.migrations()
+            let files = try directory.migrations(for: dialect)
             let reports: [MigrationLintReport]
             if database {
                 reports = try await withGuardedPrimary(configuration) { session in

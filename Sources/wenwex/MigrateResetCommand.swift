@@ -37,8 +37,7 @@ struct MigrateResetCommand: AsyncParsableCommand {
                 in: configuration.environment,
                 confirmation: TerminalConfirmation(assumeYes: yes)
             )
-            try directory.checkProvider(primary.url.dialect)
-            let files = try directory.migrations()
+            let files = try directory.migrations(for: primary.url.dialect)
             try await withGuardedPrimary(configuration) { session in
                 try await DatabaseReset.dropEverything(session, url: primary.url)
                 output.line("Dropped everything in \(primary.url.label).")

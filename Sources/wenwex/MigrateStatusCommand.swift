@@ -23,8 +23,7 @@ struct MigrateStatusCommand: AsyncParsableCommand {
         let directory = options.migrationDirectory(configuration)
         var upToDate = false
         try await MigrateFailure.run(output: output) {
-            try directory.checkProvider(primary.url.dialect)
-            let files = try directory.migrations()
+            let files = try directory.migrations(for: primary.url.dialect)
             let records: [MigrationRecord]
             do {
                 records = try await GuardedDatabase.withReadOnlySession(primary, owner: configuration.owner) {

@@ -52,8 +52,7 @@ enum ServerLauncher {
     ) throws -> (settings: ServerSettings, files: [MigrationFile]) {
         let settings = try ServerSettings(configuration: configuration, host: server.host, port: server.port)
         let directory = options.migrationDirectory(configuration)
-        try directory.checkProvider(configuration.databases.primary.url.dialect)
-        return (settings, try directory.migrations())
+        return (settings, try directory.migrations(for: configuration.databases.primary.url.dialect))
     }
 
     static func deploy(

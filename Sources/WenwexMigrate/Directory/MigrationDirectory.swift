@@ -93,6 +93,13 @@ public struct MigrationDirectory: Sendable {
         }
     }
 
+    /// The migrations, once the folder is known to be written for `dialect`: what every
+    /// command about to apply or compare them needs.
+    public func migrations(for dialect: SQLDialect) throws(MigrationDirectoryError) -> [MigrationFile] {
+        try checkProvider(dialect)
+        return try migrations()
+    }
+
     public static func providerName(_ dialect: SQLDialect) -> String {
         dialect == .postgres ? "postgresql" : "sqlite"
     }
