@@ -1,3 +1,4 @@
+public import ServiceLifecycle
 public import WenwexSQL
 
 /// One database handle for an application: writes go to the primary, reads to replicas.
@@ -5,7 +6,7 @@ public import WenwexSQL
 /// Code states its intent (`write`, `transaction`, `read`) and never picks a node. The same
 /// protocol is implemented over PostgreSQL replicas (`PostgresRouter`) and over the embedded
 /// SQLite default (`SQLiteRouter`), so application code is identical in dev and prod.
-public protocol DatabaseRouter: Sendable {
+public protocol DatabaseRouter: Service, Sendable {
     /// Runs `body` on the primary in autocommit mode and returns the token of its writes.
     func write<Value: Sendable>(_ body: (any SQLSession) async throws -> Value) async throws -> Written<Value>
 
@@ -26,7 +27,8 @@ public protocol DatabaseRouter: Sendable {
     /// The state of every node, for status pages and tests.
     func status() -> [NodeStatus]
 
-    /// Runs the connection pools and health probes until cancelled.
+    /// Runs the connection pools and health probes until graceful shutdown or cancellation, so
+    /// a router can be a service of its own in a `ServiceGroup`.
     func run() async throws
 }
 
@@ -48,6 +50,9 @@ public struct NodeStatus: Sendable, Hashable, Codable {
     public var role: Role
     /// Whether reads (or, for the primary, writes) are routed to it.
     public var isAvailable: Bool
+    /// Whether its probes are slower than its adaptive timeout: a degraded replica gets no new
+    /// reads, a degraded primary still takes writes.
+    public var isDegraded: Bool
     /// Why it is not available.
     public var ejectionReason: String?
     public var replayPosition: ConsistencyToken?

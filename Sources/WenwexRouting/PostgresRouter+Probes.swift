@@ -2,80 +2,153 @@ import PostgresNIO
 import Synchronization
 import WenwexSQL
 
-/// Health: the probe loop, ejection and re-admission of `PostgresRouter`'s nodes.
+/// Health: the probe loops, ejection and re-admission of `PostgresRouter`'s nodes.
 extension PostgresRouter {
     // MARK: Health
 
-    /// Takes `node` out of rotation after a failed request until a probe succeeds again.
+    /// Takes `node` out of rotation after a request met a broken connection, until a probe
+    /// succeeds again.
     func eject(_ node: Node, reason: String) {
-        let (before, after) = node.state.update { $0.markUnreachable(reason) }
-        report(node, before: before, after: after)
-    }
-
-    func probeLoop() async {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let primaryPosition = await probe(primary, primaryPosition: nil)
-            await withDiscardingTaskGroup { group in
-                for replica in replicas {
-                    group.addTask { _ = await self.probe(replica, primaryPosition: primaryPosition) }
-                }
-            }
-            try? await Task.sleep(for: options.probeInterval)
-        }
-    }
-
-    /// Probes `node` and updates its health; returns the primary's insert position when
-    /// probing the primary.
-    private func probe(_ node: Node, primaryPosition: ConsistencyToken?) async -> ConsistencyToken? {
-        do {
-            let sample = try await withProbeTimeout { try await self.sample(node) }
-            var reason: String?
-            var lagBytes: UInt64?
-            var lagSeconds: Double?
-            switch node.state.role {
-            case .primary:
-                if sample.inRecovery { reason = "the primary is in recovery (read-only)" }
-            case .replica:
-                if !sample.inRecovery {
-                    reason = "not in recovery: promoted or not a replica"
-                } else if let primaryPosition {
-                    lagBytes =
-                        primaryPosition.position > sample.position.position
-                        ? primaryPosition.position - sample.position.position : 0
-                    lagSeconds = lagBytes == 0 ? 0 : sample.replayAge
-                }
-            }
-            let (before, after) = node.state.update {
-                $0.probeSucceeded = true
-                $0.lagBytes = lagBytes
-                $0.lagSeconds = lagSeconds
-                $0.isFresh =
-                    (lagBytes ?? 0) <= options.maximumLagBytes && (lagSeconds ?? 0) <= options.maximumLagSeconds
-                $0.roleOrLagReason = reason
-            }
-            if node.state.role == .replica { node.state.observeReplay(sample.position) }
-            if let lagBytes { node.state.metrics.lagBytes.record(Int64(clamping: lagBytes)) }
-            if let lagSeconds { node.state.metrics.lagSeconds.record(lagSeconds) }
-            report(node, before: before, after: after)
-            return node.state.role == .primary ? sample.position : nil
-        } catch {
-            let reason = "probe failed: \(DatabaseErrorText.describe(error))"
-            let (before, after) = node.state.update { $0.markUnreachable(reason) }
-            // Drop the probe connection (closed first: PostgresNIO asserts that connections are
-            // closed before they are released) so the next probe reconnects.
-            if let broken = node.probeConnection.withLock({ $0.take() }) {
-                try? await broken.close()
-            }
-            report(node, before: before, after: after)
-            return nil
-        }
-    }
-
-    private func report(_ node: Node, before: NodeHealth, after: NodeHealth) {
+        let (before, after) = node.state.update { $0.requestFailed(reason: reason) }
         node.report(before: before, after: after)
     }
 
-    private struct Sample {
+    /// Probes `node` every `probeInterval` until the task is cancelled. Each node has a loop of
+    /// its own, so a stalled node delays no other node's probes.
+    func probeLoop(_ node: Node) async {
+        while !Task.isCancelled {
+            await probe(node)
+            do {
+                try await Task.sleep(for: options.probeInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    private enum ProbeEvent: Sendable {
+        case answered(Sample, latency: Duration)
+        case failed(any Error)
+        /// The adaptive timeout passed with the probe still out.
+        case slow
+        /// The unresponsive limit passed with the probe still out.
+        case unanswered
+    }
+
+    /// One probe of `node`: waits for its answer however long it takes, marking the node slow
+    /// once the adaptive timeout passes and gone once the unresponsive limit does.
+    func probe(_ node: Node) async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let health = node.state.snapshot
+        let timeout = health.probeTimeout
+        let limit = health.policy.unresponsiveLimit
+        let outcome = await withTaskCancellationHandler {
+            await withTaskGroup(of: ProbeEvent.self) { group in
+                group.addTask {
+                    do {
+                        let sample = try await self.sample(node)
+                        return .answered(sample, latency: started.duration(to: clock.now))
+                    } catch {
+                        return .failed(error)
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    return .slow
+                }
+                var outcome: ProbeEvent?
+                while let event = await group.next() {
+                    guard outcome == nil, !Task.isCancelled else { continue }
+                    switch event {
+                    case .slow:
+                        let (before, after) = node.state.update { $0.probeIsSlow(at: clock.now) }
+                        node.report(before: before, after: after)
+                        group.addTask {
+                            try? await Task.sleep(for: limit - timeout)
+                            return .unanswered
+                        }
+                    case .unanswered:
+                        outcome = event
+                        // PostgresNIO's queries do not observe cancellation: closing the
+                        // connection fails the one in flight (cancelling ends a connect attempt).
+                        await dropProbeConnection(node)
+                        group.cancelAll()
+                    case .answered, .failed:
+                        outcome = event
+                        group.cancelAll()
+                    }
+                }
+                return outcome ?? .unanswered
+            }
+        } onCancel: {
+            // Shutting down: do not wait for a stalled node to answer.
+            let connection = node.probeConnection.withLock { $0 }
+            let closing: EventLoopFuture<Void>? = connection?.close()
+            _ = closing
+        }
+        guard !Task.isCancelled else { return }
+        switch outcome {
+        case .answered(let sample, let latency):
+            record(sample, latency: latency, of: node)
+        case .failed(let error):
+            let kind = FailureKind(error)
+            let (before, after) = node.state.update {
+                $0.probeFailed(
+                    kind == .statement ? .node : kind,
+                    reason: "probe failed: \(DatabaseErrorText.describe(error))",
+                    at: clock.now
+                )
+            }
+            await dropProbeConnection(node)
+            node.report(before: before, after: after)
+        case .unanswered, .slow:
+            let (before, after) = node.state.update { $0.probeUnanswered() }
+            node.report(before: before, after: after)
+        }
+    }
+
+    /// Applies a probe's answer: reachability, role, and (for replicas) lag behind the primary.
+    private func record(_ sample: Sample, latency: Duration, of node: Node) {
+        var reason: String?
+        var lagBytes: UInt64?
+        var lagSeconds: Double?
+        switch node.state.role {
+        case .primary:
+            if sample.inRecovery { reason = "the primary is in recovery (read-only)" }
+            if !sample.inRecovery { observePrimaryPosition(sample.position) }
+        case .replica:
+            let primaryPosition = latestPrimaryPosition
+            if !sample.inRecovery {
+                reason = "not in recovery: promoted or not a replica"
+            } else if primaryPosition > 0 {
+                lagBytes = primaryPosition > sample.position.position ? primaryPosition - sample.position.position : 0
+                lagSeconds = lagBytes == 0 ? 0 : sample.replayAge
+            }
+        }
+        let (before, after) = node.state.update {
+            $0.probeSucceeded(latency: latency)
+            $0.lagBytes = lagBytes
+            $0.lagSeconds = lagSeconds
+            $0.isFresh =
+                (lagBytes ?? 0) <= options.maximumLagBytes && (lagSeconds ?? 0) <= options.maximumLagSeconds
+            $0.roleOrLagReason = reason
+        }
+        if node.state.role == .replica { node.state.observeReplay(sample.position) }
+        if let lagBytes { node.state.metrics.lagBytes.record(Int64(clamping: lagBytes)) }
+        if let lagSeconds { node.state.metrics.lagSeconds.record(lagSeconds) }
+        node.report(before: before, after: after)
+    }
+
+    /// Drops the probe connection (closed first: PostgresNIO asserts that connections are
+    /// closed before they are released) so the next probe reconnects.
+    func dropProbeConnection(_ node: Node) async {
+        if let connection = node.probeConnection.withLock({ $0.take() }) {
+            try? await connection.close()
+        }
+    }
+
+    struct Sample: Sendable {
         var inRecovery: Bool
         /// Insert position on the primary, replay position on a replica.
         var position: ConsistencyToken
@@ -115,22 +188,9 @@ extension PostgresRouter {
         }
         return Sample(inRecovery: inRecovery, position: position, replayAge: 0)
     }
+}
 
-    private func withProbeTimeout<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws
-        -> Value
-    {
-        try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask { try await body() }
-            group.addTask { [timeout = options.probeTimeout] in
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            guard let first = try await group.next(), let value = first else {
-                group.cancelAll()
-                throw ProbeTimedOut()
-            }
-            group.cancelAll()
-            return value
-        }
-    }
+/// A probe stayed unanswered for the whole unresponsive limit.
+struct ProbeUnanswered: Error, CustomStringConvertible {
+    var description: String { "no answer within the unresponsive limit" }
 }

@@ -16,14 +16,20 @@ public import WenwexSQL
 ///   primary (or fails, per `staleReadFallback`).
 /// - A read without a token goes to a healthy replica whose lag is within bounds, picked by
 ///   power of two choices on requests in flight; with none, to the primary.
-/// - A background probe per node measures reachability and lag, ejects failing or lagging
-///   nodes and re-admits them when they recover. A node that fails a request is ejected at
-///   once and the read is retried elsewhere.
+/// - A probe loop per node measures reachability, latency and lag. Failures accrue: a node
+///   leaves rotation after `failureThreshold` failed probes in a row, or at once on a
+///   connection-level failure (refused, reset, closed by the server). A probe slower than the
+///   node's adaptive timeout only marks it degraded: a degraded replica gets no new reads but
+///   keeps its pool and its reads in flight, a degraded primary keeps taking writes. See
+///   `NodeHealth` for every rule.
+/// - A request that meets a broken connection ejects its node at once (the write is its own
+///   probe); a read is then retried elsewhere.
 /// - With the primary down, writes fail fast with `RoutingError.primaryUnavailable` and reads
 ///   keep working from the replicas.
 ///
-/// Run it with `run()` (it is a swift-service-lifecycle `Service`) for as long as it is used.
-public final class PostgresRouter: DatabaseRouter, Service {
+/// Run it with `run()` (it is a swift-service-lifecycle `Service`: it returns on graceful
+/// shutdown or cancellation) for as long as it is used, once.
+public final class PostgresRouter: DatabaseRouter {
     let primary: Node
     let replicas: [Node]
     let options: RoutingOptions
@@ -32,9 +38,17 @@ public final class PostgresRouter: DatabaseRouter, Service {
     /// tokens.
     private let walGeometry = Mutex<(page: UInt64, segment: UInt64)?>(nil)
     private let fallbacks = FallbackMetrics()
+    /// The primary's latest known WAL position (from probes and write tokens), for replica lag.
+    private let primaryPosition = Atomic<UInt64>(0)
+    /// Notified whenever any replica is seen to have replayed further.
+    private let replayAdvances: ChangeSignal
+    private let hasRun = Atomic<Bool>(false)
 
     /// Creates a router for `endpoints`; every URL must be a PostgreSQL URL.
     public init(endpoints: DatabaseEndpoints, options: RoutingOptions = .init(), logger: Logger) throws {
+        let policy = HealthPolicy(options)
+        let replayAdvances = ChangeSignal()
+        self.replayAdvances = replayAdvances
         func node(_ endpoint: DatabaseEndpoints.Endpoint, name: String, role: NodeStatus.Role) throws -> Node {
             guard case .postgres(let location) = endpoint.url.kind else {
                 throw RoutingConfigurationError(
@@ -42,13 +56,13 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 )
             }
             return Node(
-                state: NodeState(name: name, role: role),
+                state: NodeState(name: name, role: role, policy: policy, replayAdvances: replayAdvances),
                 clientConfiguration: try PostgresSettings.client(
                     location,
                     connectTimeout: options.connectTimeout,
                     maximumConnections: options.connectionsPerNode
                 ),
-                probeConfiguration: try PostgresSettings.connection(location, connectTimeout: options.probeTimeout),
+                probeConfiguration: try PostgresSettings.connection(location, connectTimeout: options.connectTimeout),
                 logger: logger
             )
         }
@@ -62,17 +76,39 @@ public final class PostgresRouter: DatabaseRouter, Service {
 
     // MARK: Running
 
+    /// Runs every node's pool and probe loop until graceful shutdown or cancellation, then
+    /// closes the probe connections. Call it once (a router, like a `PostgresClient`, runs
+    /// once); a second call throws.
     public func run() async throws {
-        await withDiscardingTaskGroup { group in
-            for node in [primary] + replicas {
-                group.addTask { await node.superviseClient() }
+        guard !hasRun.exchange(true, ordering: .relaxed) else {
+            throw RoutingConfigurationError(description: "PostgresRouter.run() was called twice; a router runs once")
+        }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for node in [self.primary] + self.replicas {
+                    group.addTask { await node.superviseClient() }
+                    group.addTask { await self.probeLoop(node) }
+                }
             }
-            group.addTask { await self.probeLoop() }
         }
         for node in [primary] + replicas {
-            if let connection = node.probeConnection.withLock({ $0.take() }) {
-                try? await connection.close()
-            }
+            await dropProbeConnection(node)
+        }
+    }
+
+    /// The primary's latest known insert position (0 before the first probe or write).
+    var latestPrimaryPosition: UInt64 { primaryPosition.load(ordering: .relaxed) }
+
+    func observePrimaryPosition(_ position: ConsistencyToken) {
+        var current = primaryPosition.load(ordering: .relaxed)
+        while current < position.position {
+            let (exchanged, original) = primaryPosition.compareExchange(
+                expected: current,
+                desired: position.position,
+                ordering: .relaxed
+            )
+            if exchanged { return }
+            current = original
         }
     }
 
@@ -109,10 +145,14 @@ public final class PostgresRouter: DatabaseRouter, Service {
                     let value =
                         transactional
                         ? try await session.inTransaction { try await body(session) } : try await body(session)
-                    return Written(value: value, token: try await token(after: session))
+                    let written = Written(value: value, token: try await token(after: session))
+                    observePrimaryPosition(written.token)
+                    return written
                 }
             }
-        } catch  where FailureKind(error) != .statement {
+        } catch where FailureKind(error) != .statement {
+            // The write is its own probe: only a broken connection or a node that cannot take
+            // writes gets here, never a slow one (requests wait; they do not time out).
             let reason = DatabaseErrorText.describe(error)
             eject(primary, reason: reason)
             throw RoutingError.primaryUnavailable(reason: reason)
@@ -173,7 +213,11 @@ public final class PostgresRouter: DatabaseRouter, Service {
                                 throw RoutingError.replicasBehind(token: token)
                             }
                         }
-                        try await Task.sleep(for: .milliseconds(1))
+                        // Every candidate is behind. Replay position is only learnt by asking a
+                        // replica, so ask again after a millisecond, or as soon as another read
+                        // or a probe sees a replica advance.
+                        await replayAdvances.wait(atMost: min(.milliseconds(1), clock.now.duration(to: deadline)))
+                        try Task.checkCancellation()
                         continue
                     }
                     mustCheck = true
@@ -189,7 +233,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                 return try await readOnReplica(node, checking: mustCheck ? token : nil, body)
             } catch is NotCaughtUp {
                 behind.append(node.state)
-            } catch  where FailureKind(error) != .statement {
+            } catch where FailureKind(error) != .statement {
                 eject(node, reason: DatabaseErrorText.describe(error))
                 failed.append(node.state)
             }
@@ -229,7 +273,7 @@ public final class PostgresRouter: DatabaseRouter, Service {
                     return try await body(PostgresSession(connection: connection, logger: logger))
                 }
             }
-        } catch  where FailureKind(error) != .statement {
+        } catch where FailureKind(error) != .statement {
             eject(primary, reason: DatabaseErrorText.describe(error))
             throw RoutingError.noNodeAvailable
         }
@@ -254,6 +298,3 @@ public struct RoutingConfigurationError: Error, Sendable, CustomStringConvertibl
 
 struct NotCaughtUp: Error {}
 
-struct ProbeTimedOut: Error, CustomStringConvertible {
-    var description: String { "no answer within the probe timeout" }
-}

@@ -27,32 +27,26 @@ final class Node: Sendable {
     /// The pool requests lease from.
     var client: PostgresClient { currentClient.withLock { $0 } }
 
-    /// Runs the pool while the node answers. PostgresClient keeps a lease request waiting while
-    /// it retries a dead server, so when the node becomes unreachable the pool is shut down,
+    /// Runs the pool while the node is reachable. PostgresClient keeps a lease request waiting
+    /// while it retries a dead server, so when the node is found gone the pool is shut down,
     /// which fails every waiting request at once (reads then move to another node, writes
-    /// report the primary unavailable); a fresh pool starts when the node answers again. This
-    /// keeps failover off the request path: a request only reads the current pool.
-    func superviseClient(checkEvery interval: Duration = .milliseconds(20)) async {
+    /// report the primary unavailable); a fresh pool starts once a probe succeeds again. A slow
+    /// node keeps its pool. Failover stays off the request path: a request only reads the
+    /// current pool. Waits on health changes, so it returns as soon as its task is cancelled.
+    func superviseClient() async {
         while !Task.isCancelled {
             let client = self.client
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
-                while !Task.isCancelled && state.isReachable {
-                    try? await Task.sleep(for: interval)
-                }
+                await state.changes.wait { !state.isReachable }
                 group.cancelAll()
             }
-            while !Task.isCancelled && !state.snapshot.probeSucceeded {
-                try? await Task.sleep(for: interval)
-            }
+            await state.changes.wait { state.snapshot.probeSucceededSinceDown }
             guard !Task.isCancelled else { return }
             // Swap in a fresh pool before re-admitting, so no request meets the old one.
             let fresh = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
             currentClient.withLock { $0 = fresh }
-            let (before, after) = state.update {
-                $0.isReachable = true
-                $0.unreachableReason = nil
-            }
+            let (before, after) = state.update { $0.readmit() }
             report(before: before, after: after)
         }
     }
@@ -64,6 +58,9 @@ final class Node: Sendable {
             state.metrics.ejections.increment()
         } else if !before.isAvailable, after.isAvailable {
             logger.notice("re-admitted \(state.name)")
+        }
+        if !before.isDegraded, after.isDegraded, after.isReachable {
+            logger.warning("\(state.name) is slow: a probe is unanswered after \(after.probeTimeout.formattedForHealth)")
         }
         state.metrics.available.record(after.isAvailable ? 1 : 0)
     }

@@ -1,5 +1,6 @@
-/// Why the router could not run a statement. Servers map every case to HTTP 503: the request
-/// was fine, the database tier is degraded.
+/// Why the router could not run a statement: the request was fine, the database tier is
+/// degraded. Servers answer 503 with `Retry-After` (WenwexServer conforms it to Hummingbird's
+/// `HTTPResponseError`).
 public enum RoutingError: Error, Sendable, CustomStringConvertible {
     /// The primary is down or read-only: writes fail fast; reads keep working from replicas.
     case primaryUnavailable(reason: String)
@@ -10,6 +11,15 @@ public enum RoutingError: Error, Sendable, CustomStringConvertible {
 
     /// The HTTP status a server should answer with.
     public var httpStatus: Int { 503 }
+
+    /// How long a client should wait before retrying: a replica catches up within moments; a
+    /// node that is down is re-admitted within a few probe intervals of its return.
+    public var retryAfter: Duration {
+        switch self {
+        case .replicasBehind: .seconds(1)
+        case .primaryUnavailable, .noNodeAvailable: .seconds(5)
+        }
+    }
 
     public var description: String {
         switch self {

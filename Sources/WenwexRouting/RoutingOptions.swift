@@ -15,8 +15,20 @@ public struct RoutingOptions: Sendable {
     public var maximumLagSeconds: Double = 10
     /// How often each node is probed for reachability and lag.
     public var probeInterval: Duration = .milliseconds(250)
-    /// A probe slower than this counts as a failure.
+    /// The shortest time a probe may take before its node counts as slow. The timeout in force
+    /// adapts to the node: `slowProbeMultiple` times its recent p99 probe latency, never less.
+    /// A slow replica gets no new reads; a slow primary keeps taking writes.
     public var probeTimeout: Duration = .seconds(1)
+    /// The adaptive probe timeout is this many times the node's recent p99 latency.
+    public var slowProbeMultiple: Int = 4
+    /// Failed probes in a row (within `failureWindow`) that take a node out of rotation. A
+    /// connection-level failure (refused, reset, closed by the server) does so at once.
+    public var failureThreshold: Int = 3
+    /// Probe failures further apart than this do not add up toward `failureThreshold`.
+    public var failureWindow: Duration = .seconds(10)
+    /// A probe unanswered for this long means the node is gone, not slow: a stalled primary is
+    /// given as long as Patroni's default leader TTL before writes are refused.
+    public var unresponsiveLimit: Duration = .seconds(30)
     /// How long a read with a token waits for a replica to catch up.
     public var tokenWait: Duration = .milliseconds(250)
     public var staleReadFallback: StaleReadFallback = .primary

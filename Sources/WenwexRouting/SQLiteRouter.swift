@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import ServiceLifecycle
 import Synchronization
 public import WenwexSQL
 
@@ -79,11 +80,9 @@ public final class SQLiteRouter: DatabaseRouter {
         [writerState.status()] + readerStates.map { $0.status() }
     }
 
-    /// Waits until cancelled, then closes every connection.
+    /// Waits for graceful shutdown or cancellation, then closes every connection.
     public func run() async throws {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
-        }
+        try? await gracefulShutdown()
         // SQLiteNIO skips work on a cancelled task, and this one is cancelled by now: close from
         // a fresh task so the connections really close.
         await Task { [writer, readers] in
@@ -94,9 +93,11 @@ public final class SQLiteRouter: DatabaseRouter {
 }
 
 /// A fixed set of sessions handed out one caller at a time, waiting callers served in order.
+/// A waiting caller whose task is cancelled stops waiting with a `CancellationError`.
 private actor SessionPool {
     private var idle: [SQLiteSession]
-    private var waiters: [CheckedContinuation<SQLiteSession, Never>] = []
+    private var waiters: [(id: UInt64, continuation: CheckedContinuation<SQLiteSession, any Error>)] = []
+    private var nextWaiterID: UInt64 = 0
     private let all: [SQLiteSession]
 
     init(_ sessions: [SQLiteSession]) {
@@ -104,21 +105,34 @@ private actor SessionPool {
         self.all = sessions
     }
 
-    private func acquire() async -> SQLiteSession {
+    private func acquire() async throws -> SQLiteSession {
         if let session = idle.popLast() { return session }
-        return await withCheckedContinuation { waiters.append($0) }
+        try Task.checkCancellation()
+        nextWaiterID += 1
+        let id = nextWaiterID
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { waiters.append((id, $0)) }
+        } onCancel: {
+            // Runs after the waiter is registered: this actor is busy until acquire suspends.
+            Task { await self.stopWaiting(id) }
+        }
+    }
+
+    private func stopWaiting(_ id: UInt64) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
     }
 
     private func release(_ session: SQLiteSession) {
         if waiters.isEmpty {
             idle.append(session)
         } else {
-            waiters.removeFirst().resume(returning: session)
+            waiters.removeFirst().continuation.resume(returning: session)
         }
     }
 
     nonisolated func with<Value: Sendable>(_ body: (SQLiteSession) async throws -> Value) async throws -> Value {
-        let session = await acquire()
+        let session = try await acquire()
         do {
             let value = try await body(session)
             await release(session)

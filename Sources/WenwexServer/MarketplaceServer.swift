@@ -15,7 +15,7 @@ public import WenwexRouting
 public enum MarketplaceServer {
     /// The Hummingbird application: routes, middleware, and the database router as a service,
     /// so SIGTERM stops accepting connections, finishes in-flight requests, then closes the
-    /// database pools.
+    /// database pools (the service group shuts the server down first, the router after it).
     public static func makeApplication(
         settings: ServerSettings,
         database: any DatabaseRouter,
@@ -36,7 +36,7 @@ public enum MarketplaceServer {
                 address: .hostname(settings.host, port: settings.port),
                 serverName: "wenwex"
             ),
-            services: [DatabaseRouterService(router: database)],
+            services: [database],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger
         )
@@ -69,19 +69,5 @@ public enum MarketplaceServer {
         ImageRoutes(store: store, images: images, settings: settings).register(on: router)
         OrderRoutes(store: store, settings: settings).register(on: router)
         return router
-    }
-}
-
-/// Runs the router's pools and probes inside the application's service group; graceful
-/// shutdown cancels it after the HTTP server has drained.
-struct DatabaseRouterService: Service {
-    let router: any DatabaseRouter
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown { try await router.run() }
-        } catch is CancellationError {
-            // Shutting down.
-        }
     }
 }

@@ -147,6 +147,18 @@ public final class PostgresCluster: Sendable {
         _ = try await ClusterScript.run(["start-node", "--dir", directory, "--node", node.name])
     }
 
+    /// Stalls `node` without stopping it: its postmaster and every backend get `SIGSTOP`, so
+    /// connections stay open and nothing answers, as with a server frozen by load or a hung
+    /// disk. ``resume(_:)`` lets it go on where it stopped.
+    public func pause(_ node: PostgresNode) async throws {
+        _ = try await ClusterScript.run(["pause-node", "--dir", directory, "--node", node.name])
+    }
+
+    /// Lets a node stalled by ``pause(_:)`` go on (`SIGCONT`).
+    public func resume(_ node: PostgresNode) async throws {
+        _ = try await ClusterScript.run(["resume-node", "--dir", directory, "--node", node.name])
+    }
+
     /// Waits until every running replica has replayed everything written on the primary so far,
     /// so a read on any replica sees the writes that committed before this call.
     public func waitForReplay(timeout: Duration = .seconds(10)) async throws {

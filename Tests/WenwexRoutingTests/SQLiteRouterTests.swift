@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Testing
 import WenwexConfig
 import WenwexRouting
@@ -64,6 +65,52 @@ struct SQLiteRouterTests {
             #expect(status.map(\.role) == [.primary, .replica])
             #expect(status[0].queriesServed >= 53)
         }
+    }
+
+    @Test func aWriteWaitingForTheWriterStopsWhenItsTaskIsCancelled() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-router-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let router = try await SQLiteRouter.open(path: directory.appendingPathComponent("app.db").path, logger: quietLogger)
+        try await withRunningRouter(router) {
+            _ = try await router.write { try await $0.execute("CREATE TABLE t (v INTEGER)") }
+            let (held, holder) = AsyncStream.makeStream(of: Void.self)
+            let (entered, enterer) = AsyncStream.makeStream(of: Void.self)
+            // Holds the single writer connection until `holder` finishes.
+            let holding = Task {
+                try await router.transaction { session in
+                    try await session.execute("INSERT INTO t VALUES (1)")
+                    enterer.yield()
+                    for await _ in held {}
+                }
+            }
+            for await _ in entered { break }
+            let waiting = Task {
+                try await router.write { try await $0.execute("INSERT INTO t VALUES (2)") }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            waiting.cancel()
+            let outcome = await waiting.result
+            #expect(throws: CancellationError.self) { try outcome.get() }
+            holder.finish()
+            _ = try await holding.value
+            let rows = try await router.read { try await $0.query("SELECT v FROM t ORDER BY v") }
+            #expect(rows.map { $0[0] } == [.integer(1)], "the cancelled write never ran")
+        }
+    }
+
+    @Test func theRouterReturnsOnGracefulShutdownInAServiceGroup() async throws {
+        let router = try await SQLiteRouter.open(path: ":memory:", logger: quietLogger)
+        let group = ServiceGroup(services: [router], gracefulShutdownSignals: [], logger: quietLogger)
+        let running = Task { try await group.run() }
+        try await Task.sleep(for: .milliseconds(50))
+        let elapsed = try await ContinuousClock().measure {
+            await group.triggerGracefulShutdown()
+            try await running.value
+        }
+        #expect(elapsed < .seconds(2))
     }
 
     @Test func tokensRoundTripAsPostgresLSNText() throws {

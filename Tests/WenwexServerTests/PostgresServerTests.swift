@@ -1,37 +1,84 @@
 import Foundation
 import Testing
 import WenwexConfig
+import WenwexMigrate
 import WenwexRouting
 import WenwexSQL
 import WenwexTestSupport
 
-@Suite(.enabled(if: PostgresAvailability.shouldRun, "PostgreSQL is not installed (scripts/test installs it)"))
+@Suite(
+    .serialized,
+    .enabled(if: PostgresAvailability.shouldRun, "PostgreSQL is not installed (scripts/test installs it)")
+)
 struct PostgresServerTests {
+    /// Creates and migrates the marketplace database on `cluster`; returns its endpoints (the
+    /// primary and every replica) and the migrations.
+    func marketplace(on cluster: PostgresCluster) async throws -> (DatabaseEndpoints, [MigrationFile]) {
+        _ = try await cluster.createDatabase("marketplace")
+        func url(_ node: PostgresNode) throws -> DatabaseURL {
+            try DatabaseURL(node.url(database: "marketplace") + "?sslmode=disable")
+        }
+        let migrations = try Marketplace.migrations(.postgres)
+        try await Marketplace.deploy(migrations, to: try url(cluster.primary))
+        try await cluster.waitForReplay()
+        let endpoints = DatabaseEndpoints(
+            primary: .init(role: .primary, variable: "DATABASE_URL", url: try url(cluster.primary), source: .processEnvironment),
+            replicas: try cluster.replicas.map {
+                .init(role: .replica, variable: "DATABASE_REPLICA_URLS", url: try url($0), source: .processEnvironment)
+            }
+        )
+        return (endpoints, migrations)
+    }
+
+    @Test func writesAnswer503WithRetryAfterWhileThePrimaryIsDownAndReadsGoOn() async throws {
+        try await PostgresCluster.withCluster(replicas: 1) { cluster in
+            let (endpoints, migrations) = try await marketplace(on: cluster)
+            var options = RoutingOptions()
+            options.probeInterval = .milliseconds(100)
+            options.connectTimeout = .seconds(3)
+            options.connectionsPerNode = 4
+            let router = try PostgresRouter(endpoints: endpoints, options: options, logger: quietLogger)
+            try await withTemporaryDirectory { directory in
+                try await withRunningServer(database: router, migrations: migrations, settings: testSettings(storage: directory)) {
+                    client in
+                    let seller = TestClient(baseURL: client.baseURL)
+                    try await seller.signUp("seller@example.com")
+                    let product = try await seller.createProduct("Lamp", price: "12.50")
+                    try await cluster.waitForReplay()
+                    try await cluster.stop(cluster.primary, mode: .fast)
+
+                    for _ in 0..<2 {  // the write that finds the primary gone, and one after it
+                        let refused = try await seller.send(
+                            .POST,
+                            "/products",
+                            json: #"{"title":"Desk","price":"80.00","stock":1}"#
+                        )
+                        #expect(refused.status == 503, "\(refused.status) \(refused.text)")
+                        #expect(refused.header("Content-Type") == "application/problem+json")
+                        #expect(refused.header("Retry-After") == "5")
+                        #expect((refused.json["type"] as? String)?.hasSuffix("/database-unavailable") == true)
+                        #expect(refused.json["requestId"] as? String != nil)
+                        #expect(!refused.text.contains("127.0.0.1") && !refused.text.contains("primary"), "\(refused.text)")
+                    }
+                    let read = try await TestClient(baseURL: client.baseURL).send(.GET, "/products/\(product)")
+                    #expect(read.status == 200, "reads go on from the replica: \(read.text)")
+
+                    try await cluster.start(cluster.primary)
+                    let deadline = ContinuousClock.now.advanced(by: .seconds(15))
+                    while router.status().first(where: { $0.role == .primary })?.isAvailable != true,
+                        ContinuousClock.now < deadline
+                    {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    _ = try await seller.createProduct("Chair", price: "40.00")
+                }
+            }
+        }
+    }
+
     @Test func theMarketplaceWorksEndToEndOnPostgresWithAReplicaAndReadsItsOwnWrites() async throws {
         try await PostgresCluster.withCluster(replicas: 1) { cluster in
-            _ = try await cluster.createDatabase("marketplace")
-            func url(_ node: PostgresNode) throws -> DatabaseURL {
-                try DatabaseURL(node.url(database: "marketplace") + "?sslmode=disable")
-            }
-            let migrations = try Marketplace.migrations(.postgres)
-            try await Marketplace.deploy(migrations, to: try url(cluster.primary))
-            try await cluster.waitForReplay()
-            let endpoints = DatabaseEndpoints(
-                primary: .init(
-                    role: .primary,
-                    variable: "DATABASE_URL",
-                    url: try url(cluster.primary),
-                    source: .processEnvironment
-                ),
-                replicas: [
-                    .init(
-                        role: .replica,
-                        variable: "DATABASE_REPLICA_URLS",
-                        url: try url(cluster.replicas[0]),
-                        source: .processEnvironment
-                    )
-                ]
-            )
+            let (endpoints, migrations) = try await marketplace(on: cluster)
             var options = RoutingOptions()
             options.probeInterval = .milliseconds(100)
             options.probeTimeout = .seconds(3)

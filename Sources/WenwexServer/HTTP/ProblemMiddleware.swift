@@ -8,8 +8,10 @@ import WenwexConfig
 /// Renders every error as `application/problem+json`.
 ///
 /// `Problem`s keep their status and fields; Hummingbird's own `HTTPError`s (unknown route,
-/// unsupported method) keep their status; anything else is a 500 whose detail stays in the log,
-/// so internals (SQL, file paths, credentials) never reach a client.
+/// unsupported method) keep their status; other modules' errors that know their problem
+/// (`RoutingError`: 503 with `Retry-After`) or their status (any `HTTPResponseError`) keep it;
+/// anything else is a 500 whose detail stays in the log, so internals (SQL, file paths,
+/// credentials) never reach a client.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = MarketplaceRequestContext
 
@@ -29,6 +31,25 @@ struct ProblemMiddleware: RouterMiddleware {
                 title: error.status.reasonPhrase,
                 detail: error.body ?? Self.defaultDetail(for: error.status, request: request),
                 headers: error.headers
+            )
+            return Self.response(for: problem, request: request, context: context)
+        } catch let error as any ProblemConvertible {
+            context.logger.warning(
+                "request failed: \(error.problem.slug)",
+                metadata: ["error": .string(SecretMasker.maskingCredentials(in: String(describing: error)))]
+            )
+            return Self.response(for: error.problem, request: request, context: context)
+        } catch let error as any HTTPResponseError {
+            // Another library's error that knows its status: keep its status and headers.
+            var headers = (try? error.response(from: request, context: context))?.headers ?? [:]
+            headers[.contentType] = nil
+            headers[.contentLength] = nil
+            let problem = Problem(
+                error.status,
+                slug: "http-\(error.status.code)",
+                title: error.status.reasonPhrase,
+                detail: Self.defaultDetail(for: error.status, request: request),
+                headers: headers
             )
             return Self.response(for: problem, request: request, context: context)
         } catch {
