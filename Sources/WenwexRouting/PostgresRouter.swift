@@ -150,7 +150,7 @@ public final class PostgresRouter: DatabaseRouter {
                     return written
                 }
             }
-        } catch where FailureKind(error) != .statement {
+        } catch  where FailureKind(error) != .statement {
             // The write is its own probe: only a broken connection or a node that cannot take
             // writes gets here, never a slow one (requests wait; they do not time out).
             let reason = DatabaseErrorText.describe(error)
@@ -233,7 +233,7 @@ public final class PostgresRouter: DatabaseRouter {
                 return try await readOnReplica(node, checking: mustCheck ? token : nil, body)
             } catch is NotCaughtUp {
                 behind.append(node.state)
-            } catch where FailureKind(error) != .statement {
+            } catch  where FailureKind(error) != .statement {
                 eject(node, reason: DatabaseErrorText.describe(error))
                 failed.append(node.state)
             }
@@ -273,7 +273,7 @@ public final class PostgresRouter: DatabaseRouter {
                     return try await body(PostgresSession(connection: connection, logger: logger))
                 }
             }
-        } catch where FailureKind(error) != .statement {
+        } catch  where FailureKind(error) != .statement {
             eject(primary, reason: DatabaseErrorText.describe(error))
             throw RoutingError.noNodeAvailable
         }
@@ -297,4 +297,3 @@ public struct RoutingConfigurationError: Error, Sendable, CustomStringConvertibl
 }
 
 struct NotCaughtUp: Error {}
-

@@ -60,7 +60,9 @@ final class Node: Sendable {
             logger.notice("re-admitted \(state.name)")
         }
         if !before.isDegraded, after.isDegraded, after.isReachable {
-            logger.warning("\(state.name) is slow: a probe is unanswered after \(after.probeTimeout.formattedForHealth)")
+            logger.warning(
+                "\(state.name) is slow: a probe is unanswered after \(after.probeTimeout.formattedForHealth)"
+            )
         }
         state.metrics.available.record(after.isAvailable ? 1 : 0)
     }

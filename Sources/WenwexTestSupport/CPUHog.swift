@@ -25,7 +25,8 @@ public final class CPUHog: @unchecked Sendable {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
             process.arguments = [
-                "-e", "my $end = time + \(seconds); my $parent = getppid(); 1 while time < $end && getppid() == $parent",
+                "-e",
+                "my $end = time + \(seconds); my $parent = getppid(); 1 while time < $end && getppid() == $parent",
             ]
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = FileHandle.nullDevice

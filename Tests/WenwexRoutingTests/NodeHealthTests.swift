@@ -225,12 +225,16 @@ struct ConsistencyTokenUnitTests {
     @Test func anInsertPositionPastAPageHeaderStepsBackToThePageBoundary() {
         let page: UInt64 = 8192
         let segment: UInt64 = 16 << 20
-        #expect(ConsistencyToken.afterInsert(at: 3 * page + 24, pageSize: page, segmentSize: segment).position == 3 * page)
         #expect(
-            ConsistencyToken.afterInsert(at: 2 * segment + 40, pageSize: page, segmentSize: segment).position == 2 * segment
+            ConsistencyToken.afterInsert(at: 3 * page + 24, pageSize: page, segmentSize: segment).position == 3 * page
         )
         #expect(
-            ConsistencyToken.afterInsert(at: 3 * page + 100, pageSize: page, segmentSize: segment).position == 3 * page + 100
+            ConsistencyToken.afterInsert(at: 2 * segment + 40, pageSize: page, segmentSize: segment).position == 2
+                * segment
+        )
+        #expect(
+            ConsistencyToken.afterInsert(at: 3 * page + 100, pageSize: page, segmentSize: segment).position == 3 * page
+                + 100
         )
     }
 }

@@ -16,9 +16,15 @@ struct PostgresRouterStallTests {
         try await PostgresCluster.withCluster(replicas: 1) { cluster in
             _ = try await cluster.psql("CREATE TABLE events (id bigserial PRIMARY KEY, writer int NOT NULL)")
             try await cluster.waitForReplay()
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             try await withRunningRouter(router) {
-                try await waitForStatus(router, "replica probed") { $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary } }
+                try await waitForStatus(router, "replica probed") {
+                    $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
+                }
                 let load = WriteLoad(router: router, writers: 4)
                 try await Task.sleep(for: .milliseconds(300))
 
@@ -54,7 +60,10 @@ struct PostgresRouterStallTests {
                 try await Task.sleep(for: .milliseconds(300))
                 let result = await load.stop()
 
-                #expect(stalled?.isAvailable == true, "a slow primary keeps taking writes: \(String(describing: stalled))")
+                #expect(
+                    stalled?.isAvailable == true,
+                    "a slow primary keeps taking writes: \(String(describing: stalled))"
+                )
                 #expect(pausedAt.duration(to: resumedAt) > testOptions().probeTimeout)
                 #expect(stallWrites.count == 3)
                 #expect(finishedAt >= resumedAt, "the writes issued during the stall completed after it")
@@ -73,7 +82,11 @@ struct PostgresRouterStallTests {
         try await PostgresCluster.withCluster(replicas: 2) { cluster in
             _ = try await cluster.psql("CREATE TABLE items (id int); INSERT INTO items VALUES (1)")
             try await cluster.waitForReplay()
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             try await withRunningRouter(router) {
                 try await waitForStatus(router, "replicas probed") {
                     $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
@@ -108,7 +121,11 @@ struct PostgresRouterStallTests {
         try await PostgresCluster.withCluster(replicas: 2) { cluster in
             _ = try await cluster.psql("CREATE TABLE events (id bigserial PRIMARY KEY, writer int NOT NULL)")
             try await cluster.waitForReplay()
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             try await withRunningRouter(router) {
                 try await waitForStatus(router, "replicas probed") {
                     $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
@@ -135,10 +152,16 @@ struct PostgresRouterStallTests {
 
     @Test func theRouterReturnsOnGracefulShutdownEvenWithAStalledNode() async throws {
         try await PostgresCluster.withCluster(replicas: 1) { cluster in
-            let router = try PostgresRouter(endpoints: try endpoints(cluster), options: testOptions(), logger: quietLogger)
+            let router = try PostgresRouter(
+                endpoints: try endpoints(cluster),
+                options: testOptions(),
+                logger: quietLogger
+            )
             let group = ServiceGroup(services: [router], gracefulShutdownSignals: [], logger: quietLogger)
             let running = Task { try await group.run() }
-            try await waitForStatus(router, "replica probed") { $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary } }
+            try await waitForStatus(router, "replica probed") {
+                $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
+            }
             try await cluster.pause(cluster.replicas[0])
             try await Task.sleep(for: .milliseconds(300))  // a probe is now waiting on the frozen node
             let elapsed = try await ContinuousClock().measure {

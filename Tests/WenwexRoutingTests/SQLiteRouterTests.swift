@@ -73,7 +73,10 @@ struct SQLiteRouterTests {
         )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let router = try await SQLiteRouter.open(path: directory.appendingPathComponent("app.db").path, logger: quietLogger)
+        let router = try await SQLiteRouter.open(
+            path: directory.appendingPathComponent("app.db").path,
+            logger: quietLogger
+        )
         try await withRunningRouter(router) {
             _ = try await router.write { try await $0.execute("CREATE TABLE t (v INTEGER)") }
             let (held, holder) = AsyncStream.makeStream(of: Void.self)

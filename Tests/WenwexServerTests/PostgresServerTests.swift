@@ -22,7 +22,12 @@ struct PostgresServerTests {
         try await Marketplace.deploy(migrations, to: try url(cluster.primary))
         try await cluster.waitForReplay()
         let endpoints = DatabaseEndpoints(
-            primary: .init(role: .primary, variable: "DATABASE_URL", url: try url(cluster.primary), source: .processEnvironment),
+            primary: .init(
+                role: .primary,
+                variable: "DATABASE_URL",
+                url: try url(cluster.primary),
+                source: .processEnvironment
+            ),
             replicas: try cluster.replicas.map {
                 .init(role: .replica, variable: "DATABASE_REPLICA_URLS", url: try url($0), source: .processEnvironment)
             }
@@ -39,7 +44,11 @@ struct PostgresServerTests {
             options.connectionsPerNode = 4
             let router = try PostgresRouter(endpoints: endpoints, options: options, logger: quietLogger)
             try await withTemporaryDirectory { directory in
-                try await withRunningServer(database: router, migrations: migrations, settings: testSettings(storage: directory)) {
+                try await withRunningServer(
+                    database: router,
+                    migrations: migrations,
+                    settings: testSettings(storage: directory)
+                ) {
                     client in
                     let seller = TestClient(baseURL: client.baseURL)
                     try await seller.signUp("seller@example.com")
@@ -58,7 +67,10 @@ struct PostgresServerTests {
                         #expect(refused.header("Retry-After") == "5")
                         #expect((refused.json["type"] as? String)?.hasSuffix("/database-unavailable") == true)
                         #expect(refused.json["requestId"] as? String != nil)
-                        #expect(!refused.text.contains("127.0.0.1") && !refused.text.contains("primary"), "\(refused.text)")
+                        #expect(
+                            !refused.text.contains("127.0.0.1") && !refused.text.contains("primary"),
+                            "\(refused.text)"
+                        )
                     }
                     let read = try await TestClient(baseURL: client.baseURL).send(.GET, "/products/\(product)")
                     #expect(read.status == 200, "reads go on from the replica: \(read.text)")
