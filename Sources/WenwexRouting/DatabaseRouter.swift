@@ -60,4 +60,6 @@ public struct NodeStatus: Sendable, Hashable, Codable {
     public var lagSeconds: Double?
     public var outstandingRequests: Int
     public var queriesServed: Int
+    /// How often it left rotation since the router started.
+    public var ejections: Int
 }

@@ -189,8 +189,3 @@ extension PostgresRouter {
         return Sample(inRecovery: inRecovery, position: position, replayAge: 0)
     }
 }
-
-/// A probe stayed unanswered for the whole unresponsive limit.
-struct ProbeUnanswered: Error, CustomStringConvertible {
-    var description: String { "no answer within the unresponsive limit" }
-}

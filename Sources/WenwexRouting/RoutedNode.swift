@@ -56,6 +56,7 @@ final class Node: Sendable {
         if before.isAvailable, let reason = after.ejectionReason {
             logger.warning("ejected \(state.name): \(reason)")
             state.metrics.ejections.increment()
+            state.countEjection()
         } else if !before.isAvailable, after.isAvailable {
             logger.notice("re-admitted \(state.name)")
         }
@@ -65,5 +66,6 @@ final class Node: Sendable {
             )
         }
         state.metrics.available.record(after.isAvailable ? 1 : 0)
+        state.metrics.degraded.record(after.isDegraded ? 1 : 0)
     }
 }

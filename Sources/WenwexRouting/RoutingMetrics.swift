@@ -7,6 +7,7 @@ struct NodeMetrics: Sendable {
     let writes: Counter
     let ejections: Counter
     let available: Gauge
+    let degraded: Gauge
     let lagBytes: Gauge
     let lagSeconds: Gauge
 
@@ -15,6 +16,7 @@ struct NodeMetrics: Sendable {
         writes = Counter(label: "wenwex_routing_queries_total", dimensions: [("node", node), ("kind", "write")])
         ejections = Counter(label: "wenwex_routing_ejections_total", dimensions: [("node", node)])
         available = Gauge(label: "wenwex_routing_node_available", dimensions: [("node", node)])
+        degraded = Gauge(label: "wenwex_routing_node_degraded", dimensions: [("node", node)])
         lagBytes = Gauge(label: "wenwex_routing_replica_lag_bytes", dimensions: [("node", node)])
         lagSeconds = Gauge(label: "wenwex_routing_replica_lag_seconds", dimensions: [("node", node)])
     }

@@ -154,7 +154,6 @@ struct FailureKindTests {
         #expect(FailureKind(ChannelError.ioOnClosedChannel) == .connection)
         #expect(FailureKind(ChannelError.eof) == .connection)
         #expect(FailureKind(IOError(errnoCode: 111, reason: "connect")) == .connection)
-        #expect(FailureKind(ProbeUnanswered()) == .connection)
     }
 
     @Test func aConnectTimeoutAccruesInsteadOfEjecting() {

@@ -113,6 +113,7 @@ struct PostgresRouterStallTests {
                 #expect(readsWhileDegraded > 20, "reads went on elsewhere while replica1 was frozen")
                 #expect(degraded?.ejectionReason?.hasPrefix("degraded") == true, "\(String(describing: degraded))")
                 #expect((router.status()[node: "replica1"]?.queriesServed ?? 0) > servedAtReturn)
+                #expect((router.status()[node: "replica1"]?.ejections ?? 0) >= 1, "the degraded replica left rotation")
             }
         }
     }
@@ -130,9 +131,6 @@ struct PostgresRouterStallTests {
                 try await waitForStatus(router, "replicas probed") {
                     $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
                 }
-                let ejectionsBefore = ["primary", "replica1", "replica2"].map {
-                    counterTotal("wenwex_routing_ejections_total", [("node", $0)])
-                }
                 let (writes, reads) = try await CPUHog.whileRunning {
                     let writes = WriteLoad(router: router, writers: 2)
                     let reads = ReadLoad(router: router, readers: 4, afterWritesOf: writes)
@@ -142,10 +140,11 @@ struct PostgresRouterStallTests {
                 #expect(writes.failures.isEmpty, "\(writes.failures)")
                 #expect(reads.failures.isEmpty, "\(reads.failures)")
                 #expect(writes.writes > 10 && reads.reads > 50, "writes \(writes.writes), reads \(reads.reads)")
-                let ejectionsAfter = ["primary", "replica1", "replica2"].map {
-                    counterTotal("wenwex_routing_ejections_total", [("node", $0)])
-                }
-                #expect(ejectionsAfter == ejectionsBefore, "a busy machine ejected a node: \(router.status())")
+                // Counted by this router alone (the metrics are shared with tests running beside it).
+                #expect(
+                    router.status().allSatisfy { $0.ejections == 0 },
+                    "a busy machine ejected a node: \(router.status())"
+                )
             }
         }
     }

@@ -18,8 +18,6 @@ enum FailureKind: Equatable {
 
     init(_ error: any Error) {
         switch error {
-        case is ProbeUnanswered:
-            self = .connection
         case let error as PSQLError:
             self = Self(error)
         case let error as ConnectionPoolError:

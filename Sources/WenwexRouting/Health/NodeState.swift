@@ -14,6 +14,7 @@ final class NodeState: Sendable {
     private let health: Mutex<NodeHealth>
     private let inFlight = Atomic<Int>(0)
     private let served = Atomic<Int>(0)
+    private let ejected = Atomic<Int>(0)
     private let available = Atomic<Bool>(true)
     private let reachable = Atomic<Bool>(true)
     private let fresh = Atomic<Bool>(true)
@@ -61,6 +62,11 @@ final class NodeState: Sendable {
         return result
     }
 
+    /// Counts one ejection (the node left rotation).
+    func countEjection() {
+        ejected.add(1, ordering: .relaxed)
+    }
+
     /// Records a replay position seen on this node.
     func observeReplay(_ position: ConsistencyToken) {
         var current = replayed.load(ordering: .relaxed)
@@ -99,7 +105,8 @@ final class NodeState: Sendable {
             lagBytes: health.lagBytes,
             lagSeconds: health.lagSeconds,
             outstandingRequests: outstanding,
-            queriesServed: served.load(ordering: .relaxed)
+            queriesServed: served.load(ordering: .relaxed),
+            ejections: ejected.load(ordering: .relaxed)
         )
     }
 }
