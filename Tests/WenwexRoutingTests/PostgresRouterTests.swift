@@ -107,7 +107,9 @@ struct PostgresRouterTests {
                 let status = router.status()
                 #expect((status[node: "replica2"]?.queriesServed ?? 0) > 500, "\(status)")
             }
-            _ = try await cluster.psql("SELECT pg_wal_replay_resume()", on: cluster.replicas[0])
+            // Replay resumes at once; the resuming statement itself may then be cancelled by a
+            // recovery conflict with the rows the paused replay held back, which is harmless.
+            _ = try? await cluster.psql("SELECT pg_wal_replay_resume()", on: cluster.replicas[0])
         }
     }
 
