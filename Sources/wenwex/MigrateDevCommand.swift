@@ -3,6 +3,7 @@ import Foundation
 import WenwexConfig
 import WenwexMigrate
 import WenwexSQL
+import WenwexSchema
 
 /// `wenwex migrate dev`: the development loop. Edit schema.prisma, run this, commit the file.
 struct MigrateDevCommand: AsyncParsableCommand {
@@ -44,7 +45,13 @@ struct MigrateDevCommand: AsyncParsableCommand {
         let directory = options.migrationDirectory(configuration)
         try await MigrateFailure.run(output: output) {
             try TierGuard.requireTier([.dev], for: "wenwex migrate dev", in: configuration.environment)
-            let target = try options.loweredSchema(configuration, dialect: dialect, output: output)
+            let prismaSchema = try options.validSchema(configuration, dialect: dialect, output: output)
+            let target = SchemaLowering.lower(prismaSchema, dialect: dialect)
+            // The datasource's `shadowDatabaseUrl`, as Prisma honours it (for a user that may not
+            // create databases); otherwise a temporary database beside the dev one.
+            let shadowURL =
+                dialect == .postgres
+                ? try DatasourceURLs.url("shadowDatabaseUrl", in: prismaSchema, configuration: configuration) : nil
             try directory.checkProvider(dialect)
             if reset {
                 try TierGuard.authorizeDestructive(
@@ -55,13 +62,16 @@ struct MigrateDevCommand: AsyncParsableCommand {
                 )
             }
             let files = try directory.migrations()
-            let history = try await ShadowDatabase.with(beside: primary.url) { shadow in
+            let history = try await ShadowDatabase.with(beside: primary.url, shadowURL: shadowURL) { shadow in
                 try await ShadowDatabase.replay(files, into: shadow)
             }
             // What the migrations produce once drift is dealt with: the history itself, unless
             // a drift migration was added or the database was reset.
             var base = history
-            try await withGuardedPrimary(configuration) { session in
+            // --create-only writes the file from the history alone: it never applies, resets or
+            // asks anything, so it runs the same in CI and without a terminal.
+            if !createOnly {
+                try await withGuardedPrimary(configuration) { session in
                 try await applyPending(files, to: session, database: primary.url, output: output)
                 let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
                 let drift = SchemaDiffer.changes(from: history, to: current)
@@ -76,6 +86,7 @@ struct MigrateDevCommand: AsyncParsableCommand {
                         output: output
                     )
                 }
+            }
             }
             var script = MigrationPlanner.script(from: base, to: target, dialect: dialect)
             guard !script.isEmpty else {

@@ -21,7 +21,18 @@ public enum SchemaLowering {
             tables.append(table(for: model, context))
             RelationLowering.addJoinTables(of: model, to: &joinTables, context)
         }
-        return SQLSchema(tables: tables + joinTables.values, enums: enums(context))
+        return SQLSchema(tables: tables + joinTables.values, enums: enums(context), extensions: extensions(context))
+    }
+
+    /// The datasource's `extensions = [citext, pg_trgm(schema: "x")]` on PostgreSQL: created
+    /// before anything that needs them (a `citext` column, a `gin_trgm_ops` index).
+    private static func extensions(_ context: LoweringContext) -> [String] {
+        guard context.dialect == .postgres,
+            let property = context.lookup.schema.datasources.first?.property("extensions")
+        else { return [] }
+        return property.value.elements.compactMap { element in
+            element.constantName ?? element.stringValue
+        }
     }
 
     /// PostgreSQL enum types; SQLite has none (enum columns are `TEXT`).

@@ -36,7 +36,7 @@ struct ValidationContext {
         enums = Self.index(schema.enums)
         compositeTypes = Self.index(schema.compositeTypes)
         datasource = schema.datasources.first
-        provider = datasource?.property("provider")?.value.stringValue.flatMap(Provider.init(rawValue:))
+        provider = datasource?.property("provider")?.value.stringValue.flatMap(Provider.init(named:))
         nativeTypePrefix = datasource?.name.name
         emulatesRelations = datasource?.property("relationMode")?.value.stringValue == "prisma"
         var types = [String: ResolvedType](
@@ -103,6 +103,11 @@ enum Rule: Int, CaseIterable {
 enum Provider: String {
     case postgresql
     case sqlite
+
+    /// The provider a datasource names; `postgres` is Prisma's alias of `postgresql`.
+    init?(named name: String) {
+        self.init(rawValue: name == "postgres" ? "postgresql" : name)
+    }
 }
 
 /// Prisma's built-in scalar types.

@@ -69,7 +69,7 @@ enum DatasourceRules {
             context.error("Expected a string value, but received \(property.value).", at: property.value.range)
             return
         }
-        if Provider(rawValue: provider) == nil {
+        if Provider(named: provider) == nil {
             context.error(
                 "Datasource provider not known: \"\(provider)\". Wenwex supports \"postgresql\" and \"sqlite\".",
                 at: property.value.range,
@@ -104,7 +104,8 @@ enum DatasourceRules {
     }
 
     private static func checkSchemas(_ property: ConfigProperty, _ context: inout ValidationContext) {
-        guard case .array(let elements) = property.value.kind, elements.allSatisfy({ $0.stringValue != nil }) else {
+        // One string stands for a one-element list (`schemas = "public"`), as Prisma coerces it.
+        guard property.value.elements.allSatisfy({ $0.stringValue != nil }) else {
             context.error(
                 "Expected a list of strings for `schemas`, for example `schemas = [\"public\", \"auth\"]`.",
                 at: property.value.range

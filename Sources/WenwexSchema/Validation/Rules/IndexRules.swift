@@ -29,7 +29,8 @@ enum IndexRules {
             return
         }
         let names = fieldNames(of: attribute)
-        guard case .array = fields.value.kind, names.count == fields.value.elements.count, !names.isEmpty else {
+        // A single field stands for a one-element list (`@@index(userId)`), as Prisma coerces it.
+        guard names.count == fields.value.elements.count, !names.isEmpty else {
             context.attributeError(
                 attribute,
                 "Expected a list of field names, for example `[title, createdAt]`, but received \(fields.value).",
