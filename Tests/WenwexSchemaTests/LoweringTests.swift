@@ -151,6 +151,7 @@ struct LoweringTests {
         )
     }
 
+    /// Prisma 6's join table on PostgreSQL: a primary key over (A, B), no unique index.
     @Test func implicitManyToManyJoinTableOnPostgres() throws {
         let join = try #require(try Self.marketplace(.postgres).table("_CategoryToProduct"))
         let expected = SQLTable(
@@ -159,7 +160,7 @@ struct LoweringTests {
                 SQLColumn(name: "A", type: SQLColumnType("TEXT", family: .string)),
                 SQLColumn(name: "B", type: SQLColumnType("UUID", family: .string)),
             ],
-            uniques: [SQLUnique(name: "_CategoryToProduct_AB_unique", columns: ["A", "B"])],
+            primaryKey: SQLPrimaryKey(name: "_CategoryToProduct_AB_pkey", columns: ["A", "B"]),
             indexes: [SQLIndex(name: "_CategoryToProduct_B_index", columns: [SQLIndex.Column("B")])],
             foreignKeys: [
                 SQLForeignKey(
@@ -181,7 +182,14 @@ struct LoweringTests {
             ]
         )
         #expect(join == expected)
+        #expect(join.uniques.isEmpty)
+    }
+
+    /// SQLite keeps Prisma 5's form: Prisma 6 changed PostgreSQL only.
+    @Test func implicitManyToManyJoinTableOnSQLiteKeepsItsUniqueIndex() throws {
+        let join = try #require(try Self.marketplace(.sqlite).table("_CategoryToProduct"))
         #expect(join.primaryKey == nil)
+        #expect(join.uniques == [SQLUnique(name: "_CategoryToProduct_AB_unique", columns: ["A", "B"])])
     }
 
     @Test func enumsArePostgresTypesWithMappedNamesAndValues() throws {
@@ -310,7 +318,7 @@ struct LoweringTests {
 
         let join = try #require(schema.table("_AuthorTags"))
         #expect(join.columns.map(\.type.text) == ["INTEGER", "TEXT"])
-        #expect(join.uniques.map(\.name) == ["_AuthorTags_AB_unique"])
+        #expect(join.primaryKey == SQLPrimaryKey(name: "_AuthorTags_AB_pkey", columns: ["A", "B"]))
         #expect(join.indexes.map(\.name) == ["_AuthorTags_B_index"])
     }
 

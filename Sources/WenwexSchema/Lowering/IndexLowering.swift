@@ -33,7 +33,9 @@ enum IndexLowering {
     /// `@@index` lists with their sort orders: `{table}_{columns}_idx`, or `map:` (or the
     /// `name:` older schemas used for the database name). `type: Gin` etc. becomes the method.
     static func indexes(of model: Block, table: String, _ context: LoweringContext) -> [SQLIndex] {
-        model.blockAttributes(.index).map { attribute in
+        // A partial index (`where:`) is kept by the migration that wrote it: the SQL model has no
+        // place for its condition, and introspection reports it as a kept object.
+        model.blockAttributes(.index).filter { $0.argument("where") == nil }.map { attribute in
             let method = attribute.argument("type")?.value.constantName.map { $0.lowercased() }
             let elements = attribute.argument("fields", position: 0)?.value.elements ?? []
             let columns = elements.compactMap { element -> SQLIndex.Column? in

@@ -15,7 +15,10 @@ struct LoweringContext {
         lookup = ValidationContext(schema: schema)
         self.dialect = dialect
         let datasource = lookup.datasource
-        emulatesRelations = datasource?.property("relationMode")?.value.stringValue == "prisma"
+        // `referentialIntegrity` is the deprecated name of `relationMode`.
+        emulatesRelations =
+            (datasource?.property("relationMode") ?? datasource?.property("referentialIntegrity"))?.value.stringValue
+            == "prisma"
         isMultiSchema = datasource?.property("schemas") != nil
     }
 

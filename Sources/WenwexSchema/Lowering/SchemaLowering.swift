@@ -31,7 +31,13 @@ public enum SchemaLowering {
             let property = context.lookup.schema.datasources.first?.property("extensions")
         else { return [] }
         return property.value.elements.compactMap { element in
-            element.constantName ?? element.stringValue
+            // `uuid_ossp(map: "uuid-ossp")`: the database name is the map.
+            if case .function(_, let arguments) = element.kind,
+                let map = arguments.first(where: { $0.name?.name == "map" })?.value.stringValue
+            {
+                return map
+            }
+            return element.constantName
         }
     }
 
