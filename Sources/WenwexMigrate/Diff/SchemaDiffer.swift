@@ -34,7 +34,11 @@ public enum SchemaDiffer {
         var plan = Plan()
         plan.createExtensions = new.extensions.filter { !old.extensions.contains($0) }.map(SchemaChange.createExtension)
         if options.dropsUnmanagedObjects {
-            plan.dropKept = old.kept.filter { !new.kept.contains($0) }.map(SchemaChange.dropKept)
+            // Dependents first: a view or trigger before the function it calls.
+            let order: [SQLKeptObject.Kind] = [.view, .policy, .trigger, .index, .function, .extension]
+            plan.dropKept = old.kept.filter { !new.kept.contains($0) }
+                .sorted { (order.firstIndex(of: $0.kind) ?? 0, $0) < (order.firstIndex(of: $1.kind) ?? 0, $1) }
+                .map(SchemaChange.dropKept)
             plan.dropExtensions = old.extensions.filter { !new.extensions.contains($0) }.map(SchemaChange.dropExtension)
         }
         let oldTables = Dictionary(old.tables.map { (TableName(of: $0), $0) }, uniquingKeysWith: { first, _ in first })
