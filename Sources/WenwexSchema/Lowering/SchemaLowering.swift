@@ -7,8 +7,9 @@ public import WenwexSQL
 /// over an existing Prisma project without a spurious migration. That is why every name and
 /// type below follows Prisma's conventions rather than our own taste.
 ///
-/// Tables come from models (not views, composite types or `@@ignore`d models) and implicit
-/// many-to-many relations; `@ignore`d fields get no column. The schema must be valid
+/// Tables come from models (`@@ignore`d ones too, as Prisma creates them; not views or
+/// composite types) and implicit many-to-many relations; `@ignore`d scalar fields keep their
+/// column. The schema must be valid
 /// (`SchemaCheck.isValid`); lowering an invalid one skips what it cannot make sense of.
 public enum SchemaLowering {
     public static func lower(_ schema: PrismaSchema, dialect: SQLDialect) -> SQLSchema {
