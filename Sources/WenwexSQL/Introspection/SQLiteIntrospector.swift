@@ -65,7 +65,15 @@ public struct SQLiteIntrospector: SchemaIntrospector {
             let isUnique = (index["unique"].integer ?? 0) == 1
             let plain = keys.allSatisfy { $0["name"].text != nil && ($0["desc"].integer ?? 0) == 0 }
             if isUnique && plain && (index["partial"].integer ?? 0) == 0 {
-                uniques.append(SQLUnique(name: indexName, columns: indexColumns.map(\.name)))
+                // An inline `UNIQUE` constraint's index is `sqlite_autoindex_<table>_<n>`: SQLite
+                // reserves the name, and the index can be neither dropped nor renamed, only
+                // replaced by redefining the table. It is reported under Prisma's name for the
+                // same unique (`{table}_{columns}_key`), so a schema's `@unique` is no drift and
+                // no plan tries `DROP INDEX "sqlite_autoindex_…"`.
+                let columnNames = indexColumns.map(\.name)
+                let isAutomatic = indexName.hasPrefix("sqlite_autoindex_") && index["origin"].text == "u"
+                let uniqueName = isAutomatic ? "\(name)_\(columnNames.joined(separator: "_"))_key" : indexName
+                uniques.append(SQLUnique(name: uniqueName, columns: columnNames))
             } else {
                 indexes.append(SQLIndex(name: indexName, columns: indexColumns, isUnique: isUnique))
             }
