@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import WenwexConfig
+import WenwexSQL
+import WenwexTestSupport
+
+/// Issue 12's CLI parity: the `npx prisma migrate diff …` lines teams have in CI run unchanged,
+/// `migrate dev --create-only` never touches the database, and the datasource's
+/// `shadowDatabaseUrl` is the shadow database `migrate dev` uses.
+@Suite("Prisma CLI parity")
+struct PrismaCLIParityTests {
+    @Test func migrateDiffTakesPrismasFlags() async throws {
+        let cli = try MigrateCommandTests.project()
+        defer { cli.remove() }
+        let dev = try await cli.run("migrate", "dev", "--name", "init")
+        #expect(dev.status == 0, "\(dev.stderr)")
+
+        let fromMigrations = try await cli.run(
+            "migrate", "diff", "--from-migrations", "prisma/migrations",
+            "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"
+        )
+        #expect(fromMigrations.status == 0, "\(fromMigrations.stdout)\(fromMigrations.stderr)")
+        let fromURL = try await cli.run(
+            "migrate", "diff", "--from-url", "file:.wenwex/dev.db", "--to-schema", "prisma/schema.prisma", "--exit-code"
+        )
+        #expect(fromURL.status == 0, "\(fromURL.stdout)\(fromURL.stderr)")
+        let fromEmpty = try await cli.run(
+            "migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script", "--exit-code"
+        )
+        #expect(fromEmpty.status == 1)
+        #expect(fromEmpty.stdout.contains(#"CREATE TABLE "users""#))
+        let backwards = try await cli.run(
+            "migrate", "diff", "--from-schema-datamodel", "prisma/schema.prisma", "--to-empty", "--script"
+        )
+        #expect(backwards.status == 0, "\(backwards.stderr)")
+        #expect(backwards.stdout.contains(#"DROP TABLE "users""#))
+
+        let twoSources = try await cli.run(
+            "migrate", "diff", "--from-empty", "--from-url", "file:.wenwex/dev.db", "--to-schema", "prisma/schema.prisma"
+        )
+        #expect(twoSources.status != 0)
+        #expect(twoSources.stderr.contains("give one --from source"), "\(twoSources.stderr)")
+        let none = try await cli.run("migrate", "diff", "--to-schema", "prisma/schema.prisma")
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("pass --from and --to"), "\(none.stderr)")
+    }
+
+    @Test func createOnlyWritesTheFileWithoutApplyingResettingOrAsking() async throws {
+        let cli = try MigrateCommandTests.project()
+        defer { cli.remove() }
+        // No terminal: the child's standard input is not one, as in CI.
+        let created = try await cli.run("migrate", "dev", "--create-only", "--name", "init")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("Not applied (--create-only)"))
+        #expect(try MigrateCommandTests.migrationNames(cli).count == 1)
+        let tables = try await MigrateCLIDatabase.sqliteValue(
+            cli,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', '_prisma_migrations')"
+        )
+        #expect(tables == "0")
+
+        // A database that drifted from the history is left alone too: no reset, no question.
+        try await MigrateCLIDatabase.sqlite(cli, #"CREATE TABLE "stray" ("id" INTEGER)"#)
+        try cli.write(
+            "prisma/schema.prisma",
+            MigrateCommandTests.schema.replacingOccurrences(of: "  name     String?\n", with: "  name     String?\n  bio String?\n")
+        )
+        let second = try await cli.run("migrate", "dev", "--create-only", "--name", "bio")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try MigrateCommandTests.migrationNames(cli).count == 2)
+        #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT count(*) FROM sqlite_master WHERE name = 'stray'") == "1")
+        #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT count(*) FROM sqlite_master WHERE name = 'users'") == "0")
+    }
+
+    @Test(.enabled(if: PostgresAvailability.shouldRun))
+    func migrateDevReplaysIntoTheDatasourcesShadowDatabaseUrl() async throws {
+        let (cli, environment) = try await PostgresMigrateCLITests.project(prefix: "cli_shadow_dev")
+        defer { cli.remove() }
+        let shadow = try await SharedPostgres.freshDatabase(prefix: "cli_shadow_given") + "?sslmode=disable"
+        var withShadow = environment
+        withShadow["SHADOW_DATABASE_URL"] = shadow
+        let schema = MigrateCommandTests.schema
+            .replacingOccurrences(of: #"provider = "sqlite""#, with: #"provider = "postgresql""#)
+            .replacingOccurrences(
+                of: #"url      = env("DATABASE_URL")"#,
+                with: "url      = env(\"DATABASE_URL\")\n  shadowDatabaseUrl = env(\"SHADOW_DATABASE_URL\")"
+            )
+        try cli.write("prisma/schema.prisma", schema)
+        let first = try await cli.run("migrate", "dev", "--name", "init", environment: withShadow)
+        #expect(first.status == 0, "\(first.stderr)")
+        // The second run replays `init` into the shadow database the schema names, and leaves it
+        // there (Prisma empties it at the start of the next run, not at the end).
+        let second = try await cli.run("migrate", "dev", environment: withShadow)
+        #expect(second.status == 0, "\(second.stderr)")
+        let replayed = try await DatabaseConnector.withSession(try DatabaseURL(shadow)) { session in
+            try await session.queryText("SELECT count(*)::text FROM pg_tables WHERE tablename = 'users'").first?.first ?? nil
+        }
+        #expect(replayed == "1")
+    }
+}
