@@ -72,21 +72,21 @@ struct MigrateDevCommand: AsyncParsableCommand {
             // asks anything, so it runs the same in CI and without a terminal.
             if !createOnly {
                 try await withGuardedPrimary(configuration) { session in
-                try await applyPending(files, to: session, database: primary.url, output: output)
-                let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
-                let drift = SchemaDiffer.changes(from: history, to: current)
-                if !drift.isEmpty {
-                    base = try await handleDrift(
-                        drift,
-                        history: history,
-                        current: current,
-                        session: session,
-                        directory: directory,
-                        database: primary.url,
-                        output: output
-                    )
+                    try await applyPending(files, to: session, database: primary.url, output: output)
+                    let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
+                    let drift = SchemaDiffer.changes(from: history, to: current)
+                    if !drift.isEmpty {
+                        base = try await handleDrift(
+                            drift,
+                            history: history,
+                            current: current,
+                            session: session,
+                            directory: directory,
+                            database: primary.url,
+                            output: output
+                        )
+                    }
                 }
-            }
             }
             var script = MigrationPlanner.script(from: base, to: target, dialect: dialect)
             guard !script.isEmpty else {

@@ -16,27 +16,55 @@ struct PrismaCLIParityTests {
         #expect(dev.status == 0, "\(dev.stderr)")
 
         let fromMigrations = try await cli.run(
-            "migrate", "diff", "--from-migrations", "prisma/migrations",
-            "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"
+            "migrate",
+            "diff",
+            "--from-migrations",
+            "prisma/migrations",
+            "--to-schema-datamodel",
+            "prisma/schema.prisma",
+            "--exit-code"
         )
         #expect(fromMigrations.status == 0, "\(fromMigrations.stdout)\(fromMigrations.stderr)")
         let fromURL = try await cli.run(
-            "migrate", "diff", "--from-url", "file:.wenwex/dev.db", "--to-schema", "prisma/schema.prisma", "--exit-code"
+            "migrate",
+            "diff",
+            "--from-url",
+            "file:.wenwex/dev.db",
+            "--to-schema",
+            "prisma/schema.prisma",
+            "--exit-code"
         )
         #expect(fromURL.status == 0, "\(fromURL.stdout)\(fromURL.stderr)")
         let fromEmpty = try await cli.run(
-            "migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script", "--exit-code"
+            "migrate",
+            "diff",
+            "--from-empty",
+            "--to-schema-datamodel",
+            "prisma/schema.prisma",
+            "--script",
+            "--exit-code"
         )
         #expect(fromEmpty.status == 1)
         #expect(fromEmpty.stdout.contains(#"CREATE TABLE "users""#))
         let backwards = try await cli.run(
-            "migrate", "diff", "--from-schema-datamodel", "prisma/schema.prisma", "--to-empty", "--script"
+            "migrate",
+            "diff",
+            "--from-schema-datamodel",
+            "prisma/schema.prisma",
+            "--to-empty",
+            "--script"
         )
         #expect(backwards.status == 0, "\(backwards.stderr)")
         #expect(backwards.stdout.contains(#"DROP TABLE "users""#))
 
         let twoSources = try await cli.run(
-            "migrate", "diff", "--from-empty", "--from-url", "file:.wenwex/dev.db", "--to-schema", "prisma/schema.prisma"
+            "migrate",
+            "diff",
+            "--from-empty",
+            "--from-url",
+            "file:.wenwex/dev.db",
+            "--to-schema",
+            "prisma/schema.prisma"
         )
         #expect(twoSources.status != 0)
         #expect(twoSources.stderr.contains("give one --from source"), "\(twoSources.stderr)")
@@ -63,13 +91,22 @@ struct PrismaCLIParityTests {
         try await MigrateCLIDatabase.sqlite(cli, #"CREATE TABLE "stray" ("id" INTEGER)"#)
         try cli.write(
             "prisma/schema.prisma",
-            MigrateCommandTests.schema.replacingOccurrences(of: "  name     String?\n", with: "  name     String?\n  bio String?\n")
+            MigrateCommandTests.schema.replacingOccurrences(
+                of: "  name     String?\n",
+                with: "  name     String?\n  bio String?\n"
+            )
         )
         let second = try await cli.run("migrate", "dev", "--create-only", "--name", "bio")
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try MigrateCommandTests.migrationNames(cli).count == 2)
-        #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT count(*) FROM sqlite_master WHERE name = 'stray'") == "1")
-        #expect(try await MigrateCLIDatabase.sqliteValue(cli, "SELECT count(*) FROM sqlite_master WHERE name = 'users'") == "0")
+        #expect(
+            try await MigrateCLIDatabase.sqliteValue(cli, "SELECT count(*) FROM sqlite_master WHERE name = 'stray'")
+                == "1"
+        )
+        #expect(
+            try await MigrateCLIDatabase.sqliteValue(cli, "SELECT count(*) FROM sqlite_master WHERE name = 'users'")
+                == "0"
+        )
     }
 
     @Test(.enabled(if: PostgresAvailability.shouldRun))
@@ -93,7 +130,8 @@ struct PrismaCLIParityTests {
         let second = try await cli.run("migrate", "dev", environment: withShadow)
         #expect(second.status == 0, "\(second.stderr)")
         let replayed = try await DatabaseConnector.withSession(try DatabaseURL(shadow)) { session in
-            try await session.queryText("SELECT count(*)::text FROM pg_tables WHERE tablename = 'users'").first?.first ?? nil
+            try await session.queryText("SELECT count(*)::text FROM pg_tables WHERE tablename = 'users'").first?.first
+                ?? nil
         }
         #expect(replayed == "1")
     }

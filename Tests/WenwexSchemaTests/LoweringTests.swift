@@ -61,14 +61,25 @@ struct LoweringTests {
         )
         #expect(users.column("email")?.type == SQLColumnType("VARCHAR(255)", family: .string))
         #expect(users.column("email")?.isNullable == false)
-        #expect(users.column("name") == SQLColumn(name: "name", type: SQLColumnType("TEXT", family: .string), isNullable: true))
+        #expect(
+            users.column("name")
+                == SQLColumn(name: "name", type: SQLColumnType("TEXT", family: .string), isNullable: true)
+        )
         #expect(
             users.column("role")
-                == SQLColumn(name: "role", type: SQLColumnType("Role", family: .enum("Role")), default: .literal(.string("BUYER")))
+                == SQLColumn(
+                    name: "role",
+                    type: SQLColumnType("Role", family: .enum("Role")),
+                    default: .literal(.string("BUYER"))
+                )
         )
         #expect(
             users.column("created_at")
-                == SQLColumn(name: "created_at", type: SQLColumnType("TIMESTAMP(3)", family: .dateTime), default: .currentTimestamp)
+                == SQLColumn(
+                    name: "created_at",
+                    type: SQLColumnType("TIMESTAMP(3)", family: .dateTime),
+                    default: .currentTimestamp
+                )
         )
         #expect(users.column("updated_at")?.default == .applicationGenerated("@updatedAt"))
         #expect(users.column("updated_at")?.default?.isDatabaseDefault == false)
@@ -216,7 +227,11 @@ struct LoweringTests {
         #expect(products.column("stock")?.default == .literal(.number("0")))
         #expect(
             products.column("tags")
-                == SQLColumn(name: "tags", type: SQLColumnType("TEXT[]", family: .string, isArray: true), isNullable: true)
+                == SQLColumn(
+                    name: "tags",
+                    type: SQLColumnType("TEXT[]", family: .string, isArray: true),
+                    isNullable: true
+                )
         )
         let order = try #require(schema.table("Order"))
         #expect(
@@ -283,7 +298,9 @@ struct LoweringTests {
         )
         let table = try #require(schema.table("T"))
         #expect(
-            table.columns.map(\.type.text) == ["INTEGER", "BIGINT", "REAL", "DECIMAL", "BOOLEAN", "DATETIME", "JSONB", "BLOB"]
+            table.columns.map(\.type.text) == [
+                "INTEGER", "BIGINT", "REAL", "DECIMAL", "BOOLEAN", "DATETIME", "JSONB", "BLOB",
+            ]
         )
         #expect(table.column("flag")?.default == .literal(.boolean(true)))
     }
@@ -312,7 +329,10 @@ struct LoweringTests {
         #expect(posts.uniques == [SQLUnique(name: "post_slug", columns: ["slug"])])
         #expect(
             posts.indexes == [
-                SQLIndex(name: "blog_posts_author_ref_title_idx", columns: [SQLIndex.Column("author_ref"), SQLIndex.Column("title")]),
+                SQLIndex(
+                    name: "blog_posts_author_ref_title_idx",
+                    columns: [SQLIndex.Column("author_ref"), SQLIndex.Column("title")]
+                ),
                 SQLIndex(name: "post_slug_lookup", columns: [SQLIndex.Column("slug")]),
             ]
         )
@@ -343,9 +363,10 @@ struct LoweringTests {
             ]
         )
         #expect(
-            schema.table("_AuthorTags")?.foreignKeys.map { "\($0.name) \($0.referencedTable)(\($0.referencedColumns))" } == [
-                "_AuthorTags_A_fkey authors([\"author_id\"])", "_AuthorTags_B_fkey Tag([\"id\"])",
-            ]
+            schema.table("_AuthorTags")?.foreignKeys.map { "\($0.name) \($0.referencedTable)(\($0.referencedColumns))" }
+                == [
+                    "_AuthorTags_A_fkey authors([\"author_id\"])", "_AuthorTags_B_fkey Tag([\"id\"])",
+                ]
         )
     }
 
@@ -353,11 +374,18 @@ struct LoweringTests {
         let check = SchemaCheck(sources: [try Fixtures.source("valid/every-construct.prisma")])
         try #require(check.isValid)
         let schema = SchemaLowering.lower(check.schema, dialect: .postgres)
-        #expect(schema.tables.map { "\($0.schema ?? "-").\($0.name)" } == ["audit.AuditEntry", "audit.Legacy", "public.Sample"])
+        #expect(
+            schema.tables.map { "\($0.schema ?? "-").\($0.name)" } == [
+                "audit.AuditEntry", "audit.Legacy", "public.Sample",
+            ]
+        )
         #expect(schema.enums == [SQLEnum(name: "Level", schema: "public", values: ["LOW", "HIGH"])])
         let sample = try #require(schema.table("Sample"))
         #expect(sample.column("hidden")?.isNullable == true)
-        #expect(sample.column("location") == SQLColumn(name: "location", type: SQLColumnType("point", family: .unsupported), isNullable: true))
+        #expect(
+            sample.column("location")
+                == SQLColumn(name: "location", type: SQLColumnType("point", family: .unsupported), isNullable: true)
+        )
         #expect(sample.column("id")?.default == .expression("gen_random_uuid()"))
         #expect(sample.column("short")?.default == .applicationGenerated("nanoid(10)"))
         #expect(sample.column("levels")?.type == SQLColumnType("Level[]", family: .enum("Level"), isArray: true))
@@ -388,7 +416,10 @@ struct LoweringTests {
         let lowered = try #require(schema.table(table))
         #expect(lowered.primaryKey?.name == "AVeryLongModelNameThatKeepsGoingAndGoingForeverAndEverAndE_pkey")
         #expect(lowered.uniques.map(\.name) == ["AVeryLongModelNameThatKeepsGoingAndGoingForeverAndEverAndEv_key"])
-        #expect(lowered.column("id")?.default == .sequence("AVeryLongModelNameThatKeepsGoingAndGoingForeverAndEverAn_id_seq"))
+        #expect(
+            lowered.column("id")?.default
+                == .sequence("AVeryLongModelNameThatKeepsGoingAndGoingForeverAndEverAn_id_seq")
+        )
         #expect(lowered.primaryKey?.name?.utf8.count == 63)
         let sqlite = try Self.lower(
             """
@@ -446,10 +477,12 @@ struct LoweringTests {
         )
         #expect(schema.tables.map(\.name) == ["_Follows", "people"])
         let join = try #require(schema.table("_Follows"))
-        #expect(join.columns == [
-            SQLColumn(name: "A", type: SQLColumnType("BIGINT", family: .bigInt)),
-            SQLColumn(name: "B", type: SQLColumnType("BIGINT", family: .bigInt)),
-        ])
+        #expect(
+            join.columns == [
+                SQLColumn(name: "A", type: SQLColumnType("BIGINT", family: .bigInt)),
+                SQLColumn(name: "B", type: SQLColumnType("BIGINT", family: .bigInt)),
+            ]
+        )
         #expect(join.foreignKeys.map(\.referencedTable) == ["people", "people"])
         #expect(join.foreignKeys.map(\.name) == ["_Follows_A_fkey", "_Follows_B_fkey"])
     }

@@ -85,7 +85,8 @@ public enum SchemaDiffer {
         var dropExtensions: [SchemaChange] = []
 
         var ordered: [SchemaChange] {
-            createExtensions + dropKept + dropForeignKeys + dropIndexes + createEnums + dropPrimaryKeys + createTables + alterColumns
+            createExtensions + dropKept + dropForeignKeys + dropIndexes + createEnums + dropPrimaryKeys + createTables
+                + alterColumns
                 + addPrimaryKeys + dropTables + dropEnums + createIndexes + addForeignKeys + dropExtensions
         }
     }

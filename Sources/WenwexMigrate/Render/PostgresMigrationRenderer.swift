@@ -38,7 +38,9 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
             case .renameIndex(let table, let old, let new):
                 add(
                     "RenameIndex",
-                    ["ALTER INDEX \(SQLText.qualified(old.name, schema: table.schema)) RENAME TO \(SQLText.quote(new.name))"]
+                    [
+                        "ALTER INDEX \(SQLText.qualified(old.name, schema: table.schema)) RENAME TO \(SQLText.quote(new.name))"
+                    ]
                 )
             case .createEnum(let enumeration):
                 add(

@@ -2,7 +2,8 @@
 /// dropped by default (see `SQLKeptObject`).
 extension PostgresIntrospector {
     /// Installed extensions other than `plpgsql`, which every database has.
-    static let extensionsQuery = "SELECT extname::text AS extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1"
+    static let extensionsQuery =
+        "SELECT extname::text AS extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1"
 
     /// Triggers, functions, views and policies in the introspected schemas; objects an extension
     /// owns (`pg_trgm`'s functions) are the extension's, not the project's, and are left out.

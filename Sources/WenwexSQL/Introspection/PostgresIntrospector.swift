@@ -40,13 +40,17 @@ public struct PostgresIntrospector: SchemaIntrospector {
         }
 
         for (key, rows) in try await grouped(session, Self.primaryKeysQuery(inSchemas)) where tables[key] != nil {
-            tables[key]!.primaryKey = SQLPrimaryKey(name: rows[0]["conname"].text, columns: rows.map { $0["attname"].text ?? "" })
+            tables[key]!.primaryKey = SQLPrimaryKey(
+                name: rows[0]["conname"].text,
+                columns: rows.map { $0["attname"].text ?? "" }
+            )
         }
 
         var foreignKeys: [TableKey: [SQLForeignKey]] = [:]
         var indexes: [TableKey: [SQLIndex]] = [:]
         var uniques: [TableKey: [SQLUnique]] = [:]
-        for (key, rows) in try await grouped(session, Self.foreignKeysQuery(inSchemas), by: "conname") where tables[key] != nil {
+        for (key, rows) in try await grouped(session, Self.foreignKeysQuery(inSchemas), by: "conname")
+        where tables[key] != nil {
             let first = rows[0]
             foreignKeys[key, default: []].append(
                 SQLForeignKey(
@@ -61,7 +65,8 @@ public struct PostgresIntrospector: SchemaIntrospector {
             )
         }
         var kept: [SQLKeptObject] = []
-        for (key, rows) in try await grouped(session, Self.indexesQuery(inSchemas), by: "indexname") where tables[key] != nil {
+        for (key, rows) in try await grouped(session, Self.indexesQuery(inSchemas), by: "indexname")
+        where tables[key] != nil {
             let first = rows[0]
             let name = first["indexname"].text ?? ""
             let isUnique = first["indisunique"].text == "true"
@@ -92,7 +97,9 @@ public struct PostgresIntrospector: SchemaIntrospector {
             if isUnique && method == nil && plain {
                 uniques[key, default: []].append(SQLUnique(name: name, columns: columns.map(\.name)))
             } else {
-                indexes[key, default: []].append(SQLIndex(name: name, columns: columns, isUnique: isUnique, method: method))
+                indexes[key, default: []].append(
+                    SQLIndex(name: name, columns: columns, isUnique: isUnique, method: method)
+                )
             }
         }
         for key in order {
@@ -259,7 +266,9 @@ public struct PostgresIntrospector: SchemaIntrospector {
             if body.trimmingCharacters(in: .whitespaces).isEmpty { return .array([]) }
             var elements: [SQLLiteral] = []
             for element in topLevelSplit(body) {
-                guard let value = literal(element.trimmingCharacters(in: .whitespaces), family: family) else { return nil }
+                guard let value = literal(element.trimmingCharacters(in: .whitespaces), family: family) else {
+                    return nil
+                }
                 elements.append(value)
             }
             return .array(elements)

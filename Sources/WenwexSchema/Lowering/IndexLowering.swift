@@ -50,7 +50,11 @@ enum IndexLowering {
                         operatorClass = OperatorClasses.databaseName(of: ops.value, method: method)
                     }
                 }
-                return SQLIndex.Column(context.columnNames([field], in: model)[0], sort: sort, operatorClass: operatorClass)
+                return SQLIndex.Column(
+                    context.columnNames([field], in: model)[0],
+                    sort: sort,
+                    operatorClass: operatorClass
+                )
             }
             let explicit = (LoweringContext.mapArgument(attribute) ?? attribute.argument("name")?.value.stringValue)
                 .map { ConstraintNames.databaseName($0, dialect: context.dialect) }

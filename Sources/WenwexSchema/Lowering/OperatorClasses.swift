@@ -39,7 +39,10 @@ enum OperatorClasses {
         case "gin": ["jsonb_ops", "array_ops", "tsvector_ops"].contains(name)
         case "brin": name.hasSuffix("_minmax_ops") || ["inet_inclusion_ops", "range_inclusion_ops"].contains(name)
         case "spgist": ["inet_ops", "text_ops", "range_ops", "quad_point_ops", "box_ops", "poly_ops"].contains(name)
-        case "gist": ["range_ops", "box_ops", "circle_ops", "poly_ops", "point_ops", "tsvector_ops", "multirange_ops"].contains(name)
+        case "gist":
+            ["range_ops", "box_ops", "circle_ops", "poly_ops", "point_ops", "tsvector_ops", "multirange_ops"].contains(
+                name
+            )
         default: false
         }
     }

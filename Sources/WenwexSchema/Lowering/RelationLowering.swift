@@ -89,7 +89,8 @@ enum RelationLowering {
             ],
             // Prisma 6 gives PostgreSQL join tables a primary key; SQLite keeps Prisma 5's unique
             // index (Prisma did not change it there).
-            primaryKey: context.dialect == .postgres ? SQLPrimaryKey(name: "\(name)_AB_pkey", columns: ["A", "B"]) : nil,
+            primaryKey: context.dialect == .postgres
+                ? SQLPrimaryKey(name: "\(name)_AB_pkey", columns: ["A", "B"]) : nil,
             uniques: context.dialect == .postgres ? [] : [SQLUnique(name: "\(name)_AB_unique", columns: ["A", "B"])],
             indexes: [SQLIndex(name: "\(name)_B_index", columns: [SQLIndex.Column("B")])],
             foreignKeys: foreignKeys

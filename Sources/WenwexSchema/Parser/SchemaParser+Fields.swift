@@ -7,7 +7,8 @@ extension SchemaParser {
             throw ParseFailure(
                 message: "This line is not a valid field or attribute definition.",
                 range: name.range,
-                hint: "field names use ASCII letters, digits and `_`; keep the column's name with `@map(\"\(name.name)\")`"
+                hint:
+                    "field names use ASCII letters, digits and `_`; keep the column's name with `@map(\"\(name.name)\")`"
             )
         }
         advance()

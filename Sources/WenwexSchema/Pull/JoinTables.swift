@@ -21,7 +21,8 @@ struct JoinTable {
 enum JoinTables {
     static func recognise(_ table: SQLTable, in schema: SQLSchema, dialect: SQLDialect) -> JoinTable? {
         let name = table.name
-        let prisma6 = table.primaryKey == SQLPrimaryKey(name: "\(name)_AB_pkey", columns: ["A", "B"]) && table.uniques.isEmpty
+        let prisma6 =
+            table.primaryKey == SQLPrimaryKey(name: "\(name)_AB_pkey", columns: ["A", "B"]) && table.uniques.isEmpty
         let prisma5 =
             table.primaryKey == nil && table.uniques == [SQLUnique(name: "\(name)_AB_unique", columns: ["A", "B"])]
         guard name.hasPrefix("_"), name.count > 1, prisma5 || prisma6,

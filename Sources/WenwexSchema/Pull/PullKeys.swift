@@ -59,7 +59,9 @@ enum PullKeys {
             let name = model.fieldNames[column.name] ?? column.name
             var options: [String] = []
             if column.sort == .descending { options.append("sort: Desc") }
-            if let operatorClass = column.operatorClass { options.append("ops: raw(\(PullText.quoted(operatorClass)))") }
+            if let operatorClass = column.operatorClass {
+                options.append("ops: raw(\(PullText.quoted(operatorClass)))")
+            }
             return options.isEmpty ? name : "\(name)(\(options.joined(separator: ", ")))"
         }
         var arguments = [PullText.list(fields)]

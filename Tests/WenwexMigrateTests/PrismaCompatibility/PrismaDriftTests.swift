@@ -42,7 +42,9 @@ struct PrismaDriftTests {
             try await session.execute(#"CREATE TYPE "Role" AS ENUM ('BUYER')"#)
             try await session.execute(#"ALTER TYPE "Role" ADD VALUE 'ADMIN'"#)
             try await session.execute(#"ALTER TYPE "Role" ADD VALUE 'SELLER'"#)
-            try await session.execute(#"CREATE TABLE "User" ("id" INTEGER NOT NULL, "role" "Role" NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#)
+            try await session.execute(
+                #"CREATE TABLE "User" ("id" INTEGER NOT NULL, "role" "Role" NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#
+            )
             let model = #"model User {\#n  id Int @id\#n  role Role\#n}"#
             let sameValues = try Self.lower("enum Role {\n  ADMIN\n  BUYER\n  SELLER\n}\n" + model)
             #expect(try await Self.changes(session, to: sameValues).isEmpty)
@@ -121,7 +123,11 @@ struct PrismaDriftTests {
         try await MigrationTestDatabase.with(.postgres, prefix: "join_table_new") { session in
             let target = try Self.lower(Self.manyToMany)
             let script = MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql
-            #expect(script.contains(#"CONSTRAINT "_CategoryToPost_AB_pkey" PRIMARY KEY ("A","B")"#) || script.contains(#"CONSTRAINT "_CategoryToPost_AB_pkey" PRIMARY KEY ("A", "B")"#), "\(script)")
+            #expect(
+                script.contains(#"CONSTRAINT "_CategoryToPost_AB_pkey" PRIMARY KEY ("A","B")"#)
+                    || script.contains(#"CONSTRAINT "_CategoryToPost_AB_pkey" PRIMARY KEY ("A", "B")"#),
+                "\(script)"
+            )
             try await MigrationScriptRunner.run(script, on: session)
             #expect(try await Self.changes(session, to: target).isEmpty)
         }
@@ -217,12 +223,16 @@ struct PrismaDriftTests {
             )
             // The hand-written migration's names: one another spelling, one cut to 63 bytes by
             // the server (the schema's `map:` is the same text, uncut).
-            try await session.execute(#"CREATE TABLE "User" ("id" INTEGER NOT NULL, "email" TEXT NOT NULL, "name" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#)
+            try await session.execute(
+                #"CREATE TABLE "User" ("id" INTEGER NOT NULL, "email" TEXT NOT NULL, "name" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#
+            )
             try await session.execute(#"CREATE INDEX "idx_user_email" ON "User"("email")"#)
             try await session.execute(
                 #"CREATE INDEX "user_name_index_with_a_name_much_longer_than_postgres_keeps_it_in_the_catalog" ON "User"("name")"#
             )
-            let before = try await session.queryText(#"SELECT oid::text FROM pg_class WHERE relname = 'idx_user_email'"#)
+            let before = try await session.queryText(
+                #"SELECT oid::text FROM pg_class WHERE relname = 'idx_user_email'"#
+            )
             let database = try await MigrationTestDatabase.introspect(session)
             let changes = SchemaDiffer.changes(from: database, to: target)
             #expect(changes.count == 1, "\(changes)")

@@ -54,9 +54,15 @@ struct PrismaKeptObjectsTests {
             // What `migrate dev` and `migrate diff` plan by default: no drop of anything hand-made
             // but the trigram index, which the schema does not list (a plain index drop).
             let changes = SchemaDiffer.changes(from: database, to: target)
-            #expect(changes == [.dropIndex(TableName("Post"), try #require(database.table("Post")?.index("Post_title_trgm")))])
+            #expect(
+                changes == [
+                    .dropIndex(TableName("Post"), try #require(database.table("Post")?.index("Post_title_trgm")))
+                ]
+            )
             let script = MigrationPlanner.script(from: database, to: target, dialect: .postgres).sql
-            #expect(!script.contains("DROP EXTENSION") && !script.contains("DROP TRIGGER") && !script.contains("DROP VIEW"))
+            #expect(
+                !script.contains("DROP EXTENSION") && !script.contains("DROP TRIGGER") && !script.contains("DROP VIEW")
+            )
 
             // With the explicit opt-in, every one of them is dropped, and the database ends up as
             // the schema says.

@@ -15,7 +15,9 @@ struct PrismaSQLiteTests {
 
     @Test func anInlineUniqueConstraintsAutomaticIndexIsNoDrift() async throws {
         try await MigrationTestDatabase.with(.sqlite, prefix: "autoindex") { session in
-            try await session.execute(#"CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY, "email" TEXT NOT NULL UNIQUE)"#)
+            try await session.execute(
+                #"CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY, "email" TEXT NOT NULL UNIQUE)"#
+            )
             let database = try await MigrationTestDatabase.introspect(session)
             #expect(database.table("User")?.uniques == [SQLUnique(name: "User_email_key", columns: ["email"])])
             let target = try Self.lower("model User {\n  id    Int    @id\n  email String @unique\n}")

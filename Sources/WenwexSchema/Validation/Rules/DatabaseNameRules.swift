@@ -51,7 +51,8 @@ enum DatabaseNameRules {
             }
             var labels: [String: EnumValue] = [:]
             for value in block.enumValues {
-                let label = value.attributes.first { $0.is(.map) }?.argument("name", position: 0)?.value.stringValue
+                let label =
+                    value.attributes.first { $0.is(.map) }?.argument("name", position: 0)?.value.stringValue
                     ?? value.name.name
                 if let first = labels[label] {
                     guard first.name.name != value.name.name else { continue }  // NameRules reports it.
@@ -90,8 +91,11 @@ enum DatabaseNameRules {
                 }
             }
             for attribute in model.blockAttributes where attribute.is(.id) {
-                owners[space + name(attribute, ConstraintNames.primaryKey(table: table, dialect: .postgres)), default: []]
-                    .append((model.name.name, attribute))
+                owners[
+                    space + name(attribute, ConstraintNames.primaryKey(table: table, dialect: .postgres)),
+                    default: []
+                ]
+                .append((model.name.name, attribute))
             }
         }
         // Within one model, two ids are the identity rules' finding, not a name clash.

@@ -60,7 +60,11 @@ enum ExtensionRules {
                 continue
             }
             guard arguments.contains(name) else {
-                context.error("Argument not known: \"\(name)\".", at: argument.range, hint: "use schema, version or map")
+                context.error(
+                    "Argument not known: \"\(name)\".",
+                    at: argument.range,
+                    hint: "use schema, version or map"
+                )
                 continue
             }
             if !seen.insert(name).inserted {

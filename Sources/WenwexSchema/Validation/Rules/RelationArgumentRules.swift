@@ -27,7 +27,11 @@ extension RelationRules {
     /// `SetNull` cannot null a required column. PostgreSQL with foreign keys only warns (the
     /// database rejects the update when it happens, as Prisma says); everywhere else it is an
     /// error.
-    private static func checkSetNull(_ relation: RelationField, _ attribute: Attribute, _ context: inout ValidationContext) {
+    private static func checkSetNull(
+        _ relation: RelationField,
+        _ attribute: Attribute,
+        _ context: inout ValidationContext
+    ) {
         let fields = attribute.argument("fields")?.value.elements.compactMap(\.constantName) ?? []
         guard fields.contains(where: { relation.model.field($0)?.type.arity == .required }) else { return }
         for name in ["onDelete", "onUpdate"] where attribute.argument(name)?.value.constantName == "SetNull" {
@@ -36,7 +40,11 @@ extension RelationRules {
             if context.provider == .postgresql, !context.emulatesRelations {
                 context.warning(message, at: attribute.range)
             } else {
-                context.attributeError(attribute, message, hint: "make \(fields.joined(separator: ", ")) optional, or use another action")
+                context.attributeError(
+                    attribute,
+                    message,
+                    hint: "make \(fields.joined(separator: ", ")) optional, or use another action"
+                )
             }
         }
     }
@@ -53,7 +61,9 @@ extension RelationRules {
         else { return }
         let name = attribute.argument("name", position: 0)?.value.stringValue
         let attributes = relation.model.fields.compactMap { field -> Attribute? in
-            guard field.type.name == relation.model.name.name, let other = field.attribute(.relation) else { return nil }
+            guard field.type.name == relation.model.name.name, let other = field.attribute(.relation) else {
+                return nil
+            }
             return other.argument("name", position: 0)?.value.stringValue == name ? other : nil
         }
         let safe = attributes.contains { other in
