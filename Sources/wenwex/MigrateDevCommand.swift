@@ -75,6 +75,11 @@ struct MigrateDevCommand: AsyncParsableCommand {
                     try await applyPending(files, to: session, database: primary.url, output: output)
                     let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
                     let drift = SchemaDiffer.changes(from: history, to: current)
+                    // Hand-made objects (search indexes, triggers, policies) are never dropped;
+                    // a difference from what the history made is shown, and does not block.
+                    for line in KeptObjectDrift.differences(history: history, database: current) {
+                        output.error("Drift in an object schema.prisma cannot express: \(line).")
+                    }
                     if !drift.isEmpty {
                         base = try await handleDrift(
                             drift,

@@ -73,3 +73,37 @@ struct PrismaSQLiteTests {
         }
     }
 }
+
+/// Drift of hand-made objects: only a difference from what the history made counts.
+@Suite("Kept object drift")
+struct KeptObjectDriftTests {
+    static let index = SQLKeptObject(
+        kind: .index,
+        name: "Post_title_lower",
+        table: "Post",
+        definition: #"CREATE INDEX "Post_title_lower" ON public."Post" USING btree (lower(title))"#
+    )
+
+    @Test func theSameObjectsAsTheHistoryAreNoDrift() {
+        let schema = SQLSchema(extensions: ["pg_trgm"], kept: [Self.index])
+        #expect(KeptObjectDrift.differences(history: schema, database: schema).isEmpty)
+    }
+
+    @Test func addedMissingAndChangedObjectsAreEachReported() {
+        var changed = Self.index
+        changed.definition += " WHERE published"
+        let trigger = SQLKeptObject(kind: .trigger, name: "touch", table: "Post", definition: "CREATE TRIGGER touch …")
+        let lines = KeptObjectDrift.differences(
+            history: SQLSchema(extensions: ["pg_trgm"], kept: [Self.index]),
+            database: SQLSchema(extensions: ["citext"], kept: [changed, trigger])
+        )
+        #expect(
+            lines == [
+                #"index "Post_title_lower" on "Post" differs from what the migrations made"#,
+                #"the database has trigger "touch" on "Post", which no migration made"#,
+                #"the database has extension "citext", which no migration made"#,
+                #"the database lacks extension "pg_trgm", which the migrations made"#,
+            ]
+        )
+    }
+}
