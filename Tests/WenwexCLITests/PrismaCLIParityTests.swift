@@ -135,4 +135,28 @@ struct PrismaCLIParityTests {
         }
         #expect(replayed == "1")
     }
+
+    @Test(.enabled(if: PostgresAvailability.shouldRun))
+    func migrationsRunOverTheDatasourcesDirectUrl() async throws {
+        let (cli, environment) = try await PostgresMigrateCLITests.project(prefix: "cli_pooled")
+        defer { cli.remove() }
+        let direct = try await SharedPostgres.freshDatabase(prefix: "cli_direct") + "?sslmode=disable"
+        var withDirect = environment
+        withDirect["DIRECT_URL"] = direct
+        let schema = MigrateCommandTests.schema
+            .replacingOccurrences(of: #"provider = "sqlite""#, with: #"provider = "postgresql""#)
+            .replacingOccurrences(
+                of: #"url      = env("DATABASE_URL")"#,
+                with: "url      = env(\"DATABASE_URL\")\n  directUrl = env(\"DIRECT_URL\")"
+            )
+        try cli.write("prisma/schema.prisma", schema)
+        let dev = try await cli.run("migrate", "dev", "--name", "init", environment: withDirect)
+        #expect(dev.status == 0, "\(dev.stderr)")
+        let count = "SELECT count(*)::text FROM pg_tables WHERE tablename IN ('users', '_prisma_migrations')"
+        let onDirect = try await DatabaseConnector.withSession(try DatabaseURL(direct)) { session in
+            try await session.queryText(count).first?.first ?? nil
+        }
+        #expect(onDirect == "2")
+        #expect(try await PostgresMigrateCLITests.value(environment, count) == "0")
+    }
 }
