@@ -14,7 +14,7 @@ enum IndexLowering {
             guard let attribute = field.attribute(.unique) else { return nil }
             let columns = [context.columnName(field)]
             return SQLUnique(
-                name: LoweringContext.mapArgument(attribute)
+                name: context.constraintName(attribute)
                     ?? ConstraintNames.unique(table: table, columns: columns, dialect: context.dialect),
                 columns: columns
             )
@@ -22,7 +22,7 @@ enum IndexLowering {
         let compound = model.blockAttributes(.unique).map { attribute in
             let columns = context.columnNames(IndexRules.fieldNames(of: attribute).map(\.name), in: model)
             return SQLUnique(
-                name: LoweringContext.mapArgument(attribute)
+                name: context.constraintName(attribute)
                     ?? ConstraintNames.unique(table: table, columns: columns, dialect: context.dialect),
                 columns: columns
             )
@@ -56,8 +56,11 @@ enum IndexLowering {
                     operatorClass: operatorClass
                 )
             }
-            let explicit = (LoweringContext.mapArgument(attribute) ?? attribute.argument("name")?.value.stringValue)
-                .map { ConstraintNames.databaseName($0, dialect: context.dialect) }
+            let explicit =
+                context.constraintName(attribute)
+                ?? attribute.argument("name")?.value.stringValue.map {
+                    ConstraintNames.databaseName($0, dialect: context.dialect)
+                }
             return SQLIndex(
                 name: explicit
                     ?? ConstraintNames.index(table: table, columns: columns.map(\.name), dialect: context.dialect),

@@ -91,4 +91,11 @@ struct LoweringContext {
     static func mapArgument(_ attribute: Attribute) -> String? {
         attribute.argument("map")?.value.stringValue
     }
+
+    /// A constraint or index name given with `map: "…"`, as the database keeps it: PostgreSQL
+    /// cuts names to 63 bytes, so a longer `map:` (often copied from a hand-written migration)
+    /// names what the server actually has, and no rename or rebuild is planned for it.
+    func constraintName(_ attribute: Attribute) -> String? {
+        Self.mapArgument(attribute).map { ConstraintNames.databaseName($0, dialect: dialect) }
+    }
 }

@@ -20,7 +20,7 @@ enum RelationLowering {
             let columns = context.columnNames(fields.value.elements.compactMap(\.constantName), in: model)
             let defaultOnDelete: SQLReferentialAction = field.type.isOptional ? .setNull : .restrict
             return SQLForeignKey(
-                name: LoweringContext.mapArgument(relation)
+                name: context.constraintName(relation)
                     ?? ConstraintNames.foreignKey(table: table, columns: columns, dialect: context.dialect),
                 columns: columns,
                 referencedTable: context.tableName(target),

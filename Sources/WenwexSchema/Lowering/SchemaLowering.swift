@@ -94,7 +94,7 @@ public enum SchemaLowering {
         let name: String? =
             switch context.dialect {
             case .postgres:
-                attribute.flatMap(LoweringContext.mapArgument)
+                attribute.flatMap(context.constraintName)
                     ?? ConstraintNames.primaryKey(table: table, dialect: context.dialect)
             case .sqlite: nil
             }

@@ -215,6 +215,7 @@ struct PrismaDriftTests {
                   id    Int    @id
                   email String
                   name  String
+                  code  String @unique(map: "user_code_unique_constraint_with_a_name_longer_than_postgres_allows_it")
 
                   @@index([email])
                   @@index([name], map: "user_name_index_with_a_name_much_longer_than_postgres_keeps_it_in_the_catalog")
@@ -225,6 +226,10 @@ struct PrismaDriftTests {
             // the server (the schema's `map:` is the same text, uncut).
             try await session.execute(
                 #"CREATE TABLE "User" ("id" INTEGER NOT NULL, "email" TEXT NOT NULL, "name" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#
+            )
+            try await session.execute(#"ALTER TABLE "User" ADD COLUMN "code" TEXT NOT NULL"#)
+            try await session.execute(
+                #"CREATE UNIQUE INDEX "user_code_unique_constraint_with_a_name_longer_than_postgres_allows_it" ON "User"("code")"#
             )
             try await session.execute(#"CREATE INDEX "idx_user_email" ON "User"("email")"#)
             try await session.execute(
