@@ -159,4 +159,36 @@ struct PrismaCLIParityTests {
         #expect(onDirect == "2")
         #expect(try await PostgresMigrateCLITests.value(environment, count) == "0")
     }
+
+    @Test(.enabled(if: PostgresAvailability.shouldRun))
+    func handWrittenObjectsAreListedAsKeptAndDroppedOnlyWithDropUnmanaged() async throws {
+        let (cli, environment) = try await PostgresMigrateCLITests.project(prefix: "cli_kept")
+        defer { cli.remove() }
+        let dev = try await cli.run("migrate", "dev", "--name", "init", environment: environment)
+        #expect(dev.status == 0, "\(dev.stderr)")
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "29990101000000_search",
+            """
+            CREATE INDEX "users_name_present" ON "users" ("name") WHERE "name" IS NOT NULL;
+            CREATE VIEW "named_users" AS SELECT "id", "name" FROM "users" WHERE "name" IS NOT NULL;
+            """
+        )
+        let shadow = try await SharedPostgres.freshDatabase(prefix: "cli_kept_shadow") + "?sslmode=disable"
+        let kept = try await cli.run(
+            "migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma",
+            "--shadow-database-url", shadow, "--exit-code", environment: environment
+        )
+        #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
+        #expect(kept.stderr.contains(#"kept: index "users_name_present" on "users" (made by migration 29990101000000_search"#), "\(kept.stderr)")
+        #expect(kept.stderr.contains(#"kept: view "named_users" (made by migration 29990101000000_search"#), "\(kept.stderr)")
+
+        let dropped = try await cli.run(
+            "migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma",
+            "--shadow-database-url", shadow, "--drop-unmanaged", "--script", "--exit-code", environment: environment
+        )
+        #expect(dropped.status == 1)
+        #expect(dropped.stdout.contains(#"DROP VIEW "named_users""#), "\(dropped.stdout)")
+        #expect(dropped.stdout.contains(#"DROP INDEX "users_name_present""#), "\(dropped.stdout)")
+    }
 }
