@@ -190,7 +190,9 @@ enum DiffSource {
                 }
                 server = shadow
             }
-            return try await ShadowDatabase.with(beside: server, shadowURL: dialect == .postgres ? server : nil) {
+            let replay = { (session: any SQLSession) in try await ShadowDatabase.replay(files, into: session) }
+            if dialect == .postgres { return try await ShadowDatabase.with(given: server, replay) }
+            return try await ShadowDatabase.with(beside: server) {
                 try await ShadowDatabase.replay(files, into: $0)
             }
         case .schema(let path):

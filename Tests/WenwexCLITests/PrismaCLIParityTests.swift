@@ -176,19 +176,88 @@ struct PrismaCLIParityTests {
         )
         let shadow = try await SharedPostgres.freshDatabase(prefix: "cli_kept_shadow") + "?sslmode=disable"
         let kept = try await cli.run(
-            "migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma",
-            "--shadow-database-url", shadow, "--exit-code", environment: environment
+            "migrate",
+            "diff",
+            "--from-migrations",
+            "prisma/migrations",
+            "--to-schema-datamodel",
+            "prisma/schema.prisma",
+            "--shadow-database-url",
+            shadow,
+            "--exit-code",
+            environment: environment
         )
         #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
-        #expect(kept.stderr.contains(#"kept: index "users_name_present" on "users" (made by migration 29990101000000_search"#), "\(kept.stderr)")
-        #expect(kept.stderr.contains(#"kept: view "named_users" (made by migration 29990101000000_search"#), "\(kept.stderr)")
+        #expect(
+            kept.stderr.contains(
+                #"kept: index "users_name_present" on "users" (made by migration 29990101000000_search"#
+            ),
+            "\(kept.stderr)"
+        )
+        #expect(
+            kept.stderr.contains(#"kept: view "named_users" (made by migration 29990101000000_search"#),
+            "\(kept.stderr)"
+        )
 
         let dropped = try await cli.run(
-            "migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma",
-            "--shadow-database-url", shadow, "--drop-unmanaged", "--script", "--exit-code", environment: environment
+            "migrate",
+            "diff",
+            "--from-migrations",
+            "prisma/migrations",
+            "--to-schema-datamodel",
+            "prisma/schema.prisma",
+            "--shadow-database-url",
+            shadow,
+            "--drop-unmanaged",
+            "--script",
+            "--exit-code",
+            environment: environment
         )
         #expect(dropped.status == 1)
         #expect(dropped.stdout.contains(#"DROP VIEW "named_users""#), "\(dropped.stdout)")
         #expect(dropped.stdout.contains(#"DROP INDEX "users_name_present""#), "\(dropped.stdout)")
+    }
+
+    @Test(.enabled(if: PostgresAvailability.shouldRun))
+    func aShadowDatabaseUrlThatIsTheDatabaseItselfOrAnotherRealDatabaseIsRefused() async throws {
+        let (cli, environment) = try await PostgresMigrateCLITests.project(prefix: "cli_shadow_self")
+        defer { cli.remove() }
+        let schema = MigrateCommandTests.schema
+            .replacingOccurrences(of: #"provider = "sqlite""#, with: #"provider = "postgresql""#)
+            .replacingOccurrences(
+                of: #"url      = env("DATABASE_URL")"#,
+                with: "url      = env(\"DATABASE_URL\")\n  shadowDatabaseUrl = env(\"SHADOW_DATABASE_URL\")"
+            )
+        try cli.write("prisma/schema.prisma", schema)
+        var same = environment
+        same["SHADOW_DATABASE_URL"] = environment["DATABASE_URL"]
+        // Without a shadow URL first, so the dev database has tables and a stamp.
+        let first = try await cli.run("migrate", "dev", "--name", "init", environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        let refused = try await cli.run("migrate", "dev", environment: same)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("is the database itself"), "\(refused.stderr)")
+        #expect(
+            try await PostgresMigrateCLITests.value(
+                environment,
+                "SELECT count(*)::text FROM pg_tables WHERE tablename = 'users'"
+            ) == "1"
+        )
+
+        // Another project's database (it has a migration history) is refused too.
+        let (other, otherEnvironment) = try await PostgresMigrateCLITests.project(prefix: "cli_shadow_stamped")
+        defer { other.remove() }
+        try other.write("prisma/schema.prisma", schema)
+        var stamped = otherEnvironment
+        stamped["SHADOW_DATABASE_URL"] = environment["DATABASE_URL"]
+        let refusedStamped = try await other.run("migrate", "dev", "--name", "init", environment: stamped)
+        #expect(refusedStamped.status != 0)
+        #expect(refusedStamped.stderr.contains("has a migration history"), "\(refusedStamped.stderr)")
+        #expect(
+            try await PostgresMigrateCLITests.value(
+                environment,
+                "SELECT count(*)::text FROM pg_tables WHERE tablename = 'users'"
+            ) == "1"
+        )
     }
 }
