@@ -21,10 +21,12 @@ public enum KeptObjectDrift {
         for object in history.kept where found[key(object)] == nil {
             lines.append("the database lacks \(object), which the migrations made")
         }
-        for name in database.extensions where !history.extensions.contains(name) {
+        let madeExtensions = Set(history.extensions.map(\.name))
+        let foundExtensions = Set(database.extensions.map(\.name))
+        for name in foundExtensions.subtracting(madeExtensions).sorted() {
             lines.append("the database has extension \"\(name)\", which no migration made")
         }
-        for name in history.extensions where !database.extensions.contains(name) {
+        for name in madeExtensions.subtracting(foundExtensions).sorted() {
             lines.append("the database lacks extension \"\(name)\", which the migrations made")
         }
         return lines

@@ -5,8 +5,8 @@ extension SchemaChange: CustomStringConvertible {
     /// `added column "users"."referral_code" (TEXT, nullable)`.
     public var description: String {
         switch self {
-        case .createExtension(let name): "added extension \(quoted(name))"
-        case .dropExtension(let name): "removed extension \(quoted(name))"
+        case .createExtension(let created): "added extension \(quoted(created.name))"
+        case .dropExtension(let dropped): "removed extension \(quoted(dropped.name))"
         case .dropKept(let object): "removed \(object) (schema.prisma cannot express it)"
         case .addPrimaryKeyUsingIndex(let table, let key, let index):
             "made unique index \(quoted(index.name)) the primary key \(quoted(key.name ?? "")) of \(quoted(table))"

@@ -29,9 +29,9 @@ public struct TableName: Sendable, Hashable, Comparable, CustomStringConvertible
 /// instead of altering it).
 public enum SchemaChange: Sendable, Hashable {
     /// `CREATE EXTENSION IF NOT EXISTS`: a datasource's `extensions = [...]`.
-    case createExtension(String)
+    case createExtension(SQLExtension)
     /// Only with `SchemaDiffer.Options.dropsUnmanagedObjects`.
-    case dropExtension(String)
+    case dropExtension(SQLExtension)
     /// A partial or expression index, trigger, function, view or policy the schema cannot
     /// express; only with `SchemaDiffer.Options.dropsUnmanagedObjects`.
     case dropKept(SQLKeptObject)

@@ -32,14 +32,19 @@ public enum SchemaDiffer {
         let old = old.databaseView
         let new = new.databaseView
         var plan = Plan()
-        plan.createExtensions = new.extensions.filter { !old.extensions.contains($0) }.map(SchemaChange.createExtension)
+        // By name: an extension is installed once per database, whichever schema it is in.
+        let oldExtensions = Set(old.extensions.map(\.name))
+        let newExtensions = Set(new.extensions.map(\.name))
+        plan.createExtensions = new.extensions.filter { !oldExtensions.contains($0.name) }
+            .map(SchemaChange.createExtension)
         if options.dropsUnmanagedObjects {
             // Dependents first: a view or trigger before the function it calls.
             let order: [SQLKeptObject.Kind] = [.view, .policy, .trigger, .index, .function, .extension]
             plan.dropKept = old.kept.filter { !new.kept.contains($0) }
                 .sorted { (order.firstIndex(of: $0.kind) ?? 0, $0) < (order.firstIndex(of: $1.kind) ?? 0, $1) }
                 .map(SchemaChange.dropKept)
-            plan.dropExtensions = old.extensions.filter { !new.extensions.contains($0) }.map(SchemaChange.dropExtension)
+            plan.dropExtensions = old.extensions.filter { !newExtensions.contains($0.name) }
+                .map(SchemaChange.dropExtension)
         }
         let oldTables = Dictionary(old.tables.map { (TableName(of: $0), $0) }, uniquingKeysWith: { first, _ in first })
         let newTables = Dictionary(new.tables.map { (TableName(of: $0), $0) }, uniquingKeysWith: { first, _ in first })

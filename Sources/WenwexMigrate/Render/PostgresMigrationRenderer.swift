@@ -21,10 +21,22 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         }
         for change in changes {
             switch change {
-            case .createExtension(let name):
-                add("CreateExtension", ["CREATE EXTENSION IF NOT EXISTS \(SQLText.quote(name))"])
-            case .dropExtension(let name):
-                add("DropExtension", ["DROP EXTENSION \(SQLText.quote(name))"])
+            case .createExtension(let created):
+                // The schema an extension goes into may not exist in a fresh database
+                // (Supabase has `extensions`; an empty database does not).
+                add(
+                    "CreateExtension",
+                    created.schema.map { ["CREATE SCHEMA IF NOT EXISTS \(SQLText.quote($0))"] } ?? []
+                )
+                add(
+                    "CreateExtension",
+                    [
+                        "CREATE EXTENSION IF NOT EXISTS \(SQLText.quote(created.name))"
+                            + (created.schema.map { " WITH SCHEMA \(SQLText.quote($0))" } ?? "")
+                    ]
+                )
+            case .dropExtension(let dropped):
+                add("DropExtension", ["DROP EXTENSION \(SQLText.quote(dropped.name))"])
             case .dropKept(let object):
                 add("DropUnmanaged", [dropStatement(object)])
             case .addPrimaryKeyUsingIndex(let table, let key, let index):

@@ -1,9 +1,13 @@
 /// The objects `schema.prisma` cannot express, read so they can be shown and compared, never
 /// dropped by default (see `SQLKeptObject`).
 extension PostgresIntrospector {
-    /// Installed extensions other than `plpgsql`, which every database has.
-    static let extensionsQuery =
-        "SELECT extname::text AS extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1"
+    /// Installed extensions other than `plpgsql`, which every database has, with the schema
+    /// they were installed into (`nspname`; compared with `current_schema()`).
+    static let extensionsQuery = """
+        SELECT e.extname::text AS extname, n.nspname::text AS nspname, current_schema()::text AS current
+          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+         WHERE e.extname <> 'plpgsql' ORDER BY 1
+        """
 
     /// Triggers, functions, views and policies in the introspected schemas; objects an extension
     /// owns (`pg_trgm`'s functions) are the extension's, not the project's, and are left out.

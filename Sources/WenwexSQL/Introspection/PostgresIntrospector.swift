@@ -119,7 +119,11 @@ public struct PostgresIntrospector: SchemaIntrospector {
                 enums.append(SQLEnum(name: name, schema: schema, values: [value]))
             }
         }
-        let extensions = try await session.query(Self.extensionsQuery).compactMap { $0["extname"].text }
+        let extensions = try await session.query(Self.extensionsQuery).compactMap { row -> SQLExtension? in
+            guard let name = row["extname"].text else { return nil }
+            let schema = row["nspname"].text
+            return SQLExtension(name, schema: schema == row["current"].text ? nil : schema)
+        }
         kept += try await keptObjects(session, inSchemas, keepSchema: keepSchema)
         return SQLSchema(tables: order.compactMap { tables[$0] }, enums: enums, extensions: extensions, kept: kept)
     }

@@ -21,7 +21,7 @@ public struct SQLSchema: Sendable, Hashable, Codable {
     /// PostgreSQL extensions (`citext`, `pg_trgm`), sorted: the datasource's `extensions = [...]`
     /// when lowered, every installed extension but `plpgsql` when introspected. Always empty for
     /// SQLite.
-    public var extensions: [String] {
+    public var extensions: [SQLExtension] {
         didSet { extensions.sort() }
     }
     /// Objects the schema language cannot express, sorted; never part of a lowered schema.
@@ -32,7 +32,7 @@ public struct SQLSchema: Sendable, Hashable, Codable {
     public init(
         tables: [SQLTable] = [],
         enums: [SQLEnum] = [],
-        extensions: [String] = [],
+        extensions: [SQLExtension] = [],
         kept: [SQLKeptObject] = []
     ) {
         self.tables = tables.sorted(by: Self.ordered)
@@ -47,7 +47,7 @@ public struct SQLSchema: Sendable, Hashable, Codable {
         self.init(
             tables: try container.decode([SQLTable].self, forKey: .tables),
             enums: try container.decode([SQLEnum].self, forKey: .enums),
-            extensions: try container.decodeIfPresent([String].self, forKey: .extensions) ?? [],
+            extensions: try container.decodeIfPresent([SQLExtension].self, forKey: .extensions) ?? [],
             kept: try container.decodeIfPresent([SQLKeptObject].self, forKey: .kept) ?? []
         )
     }

@@ -27,18 +27,18 @@ public enum SchemaLowering {
 
     /// The datasource's `extensions = [citext, pg_trgm(schema: "x")]` on PostgreSQL: created
     /// before anything that needs them (a `citext` column, a `gin_trgm_ops` index).
-    private static func extensions(_ context: LoweringContext) -> [String] {
+    private static func extensions(_ context: LoweringContext) -> [SQLExtension] {
         guard context.dialect == .postgres,
             let property = context.lookup.schema.datasources.first?.property("extensions")
         else { return [] }
         return property.value.elements.compactMap { element in
-            // `uuid_ossp(map: "uuid-ossp")`: the database name is the map.
-            if case .function(_, let arguments) = element.kind,
-                let map = arguments.first(where: { $0.name?.name == "map" })?.value.stringValue
-            {
-                return map
+            guard let name = element.constantName else { return nil }
+            guard case .function(_, let arguments) = element.kind else { return SQLExtension(name) }
+            func argument(_ label: String) -> String? {
+                arguments.first(where: { $0.name?.name == label })?.value.stringValue
             }
-            return element.constantName
+            // `uuid_ossp(map: "uuid-ossp")`: the database name is the map.
+            return SQLExtension(argument("map") ?? name, schema: argument("schema"))
         }
     }
 

@@ -190,12 +190,13 @@ struct PrismaDriftTests {
               @@index([id], type: Hash)
             }
             """,
-            datasource: "extensions = [citext, pg_trgm]",
+            datasource: #"extensions = [citext, pg_trgm, pgcrypto(schema: "extensions")]"#,
             generator: #"previewFeatures = ["postgresqlExtensions"]"#
         )
-        #expect(target.extensions == ["citext", "pg_trgm"])
+        #expect(target.extensions == ["citext", "pg_trgm", SQLExtension("pgcrypto", schema: "extensions")])
         let script = MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql
         #expect(script.contains(#"CREATE EXTENSION IF NOT EXISTS "citext""#))
+        #expect(script.contains(#"CREATE EXTENSION IF NOT EXISTS "pgcrypto" WITH SCHEMA "extensions""#), "\(script)")
         #expect(script.contains(#"USING GIN ("title" gin_trgm_ops)"#), "\(script)")
         #expect(script.contains(#"("data" jsonb_path_ops)"#), "\(script)")
         try await MigrationTestDatabase.with(.postgres, prefix: "extensions") { session in
