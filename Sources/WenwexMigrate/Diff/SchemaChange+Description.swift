@@ -10,6 +10,8 @@ extension SchemaChange: CustomStringConvertible {
         case .dropKept(let object): "removed \(object) (schema.prisma cannot express it)"
         case .addPrimaryKeyUsingIndex(let table, let key, let index):
             "made unique index \(quoted(index.name)) the primary key \(quoted(key.name ?? "")) of \(quoted(table))"
+        case .renameConstraint(let table, let old, let new):
+            "renamed constraint \(quoted(old)) on \(quoted(table)) to \(quoted(new))"
         case .renameIndex(let table, let old, let new):
             "renamed index \(quoted(old.name)) on \(quoted(table)) to \(quoted(new.name))"
         case .createEnum(let enumeration):

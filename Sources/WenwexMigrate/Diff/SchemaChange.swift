@@ -62,6 +62,8 @@ public enum SchemaChange: Sendable, Hashable {
     case createIndex(TableName, SQLIndex)
     /// The same definition under another name: `ALTER INDEX … RENAME TO`, not a rebuild.
     case renameIndex(TableName, from: SQLIndex, to: SQLIndex)
+    /// A primary or foreign key that differs only by name: `ALTER TABLE … RENAME CONSTRAINT`.
+    case renameConstraint(TableName, from: String, to: String)
 
     case dropForeignKey(TableName, SQLForeignKey)
     case addForeignKey(TableName, SQLForeignKey)
@@ -75,7 +77,7 @@ public enum SchemaChange: Sendable, Hashable {
         case .addColumn(let name, _), .dropColumn(let name, _), .alterColumn(let name, _, _),
             .dropPrimaryKey(let name, _), .addPrimaryKey(let name, _), .dropIndex(let name, _),
             .createIndex(let name, _), .dropForeignKey(let name, _), .addForeignKey(let name, _),
-            .addPrimaryKeyUsingIndex(let name, _, _), .renameIndex(let name, _, _):
+            .addPrimaryKeyUsingIndex(let name, _, _), .renameIndex(let name, _, _), .renameConstraint(let name, _, _):
             name
         }
     }

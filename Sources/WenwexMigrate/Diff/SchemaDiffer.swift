@@ -130,12 +130,20 @@ public enum SchemaDiffer {
             return key.columns.contains { retyped.contains(ColumnReference(table: name, column: $0)) }
                 || key.referencedColumns.contains { retyped.contains(ColumnReference(table: referenced, column: $0)) }
         }
+        var addedKeys = new.foreignKeys.filter { old.foreignKey($0.name) != $0 || touchesRetyped($0) }
         for key in old.foreignKeys where new.foreignKey(key.name) != key || touchesRetyped(key) {
-            plan.dropForeignKeys.append(.dropForeignKey(name, key))
+            // Same definition under another name: renamed, not dropped and validated again
+            // over every row.
+            if !touchesRetyped(key), new.foreignKey(key.name) == nil,
+                let position = addedKeys.firstIndex(where: { $0.renamed(key.name) == key })
+            {
+                let target = addedKeys.remove(at: position)
+                plan.createIndexes.append(.renameConstraint(name, from: key.name, to: target.name))
+            } else {
+                plan.dropForeignKeys.append(.dropForeignKey(name, key))
+            }
         }
-        for key in new.foreignKeys where old.foreignKey(key.name) != key || touchesRetyped(key) {
-            plan.addForeignKeys.append(.addForeignKey(name, key))
-        }
+        plan.addForeignKeys += addedKeys.map { .addForeignKey(name, $0) }
 
         // Indexes and uniques (both are indexes in the database).
         let newIndexes = new.allIndexes
@@ -144,7 +152,12 @@ public enum SchemaDiffer {
 
         // Primary key: a new key over the columns of a unique index that goes away takes the
         // index over (`USING INDEX`), instead of dropping it and building the key again.
-        if old.primaryKey != new.primaryKey {
+        if let oldKey = old.primaryKey, let newKey = new.primaryKey, oldKey.columns == newKey.columns,
+            let from = oldKey.name, let to = newKey.name, from != to
+        {
+            // The same key under another name (a hand-written `users_pk`): renamed in place.
+            plan.addPrimaryKeys.append(.renameConstraint(name, from: from, to: to))
+        } else if old.primaryKey != new.primaryKey {
             if let key = old.primaryKey { plan.dropPrimaryKeys.append(.dropPrimaryKey(name, key)) }
             if let key = new.primaryKey {
                 if old.primaryKey == nil,

@@ -47,6 +47,13 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                             + "PRIMARY KEY USING INDEX \(SQLText.quote(index.name))"
                     ]
                 )
+            case .renameConstraint(let table, let old, let new):
+                add(
+                    "RenameConstraint",
+                    [
+                        "ALTER TABLE \(SQLText.qualified(table)) RENAME CONSTRAINT \(SQLText.quote(old)) TO \(SQLText.quote(new))"
+                    ]
+                )
             case .renameIndex(let table, let old, let new):
                 add(
                     "RenameIndex",

@@ -62,7 +62,8 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
             case .addForeignKey, .dropForeignKey:
                 // Only for new or dropped tables here: their foreign keys come and go with them.
                 continue
-            case .dropColumn, .alterColumn, .dropPrimaryKey, .addPrimaryKey, .addPrimaryKeyUsingIndex:
+            case .dropColumn, .alterColumn, .dropPrimaryKey, .addPrimaryKey, .addPrimaryKeyUsingIndex,
+                .renameConstraint:
                 continue  // Always redefined.
             }
         }
@@ -102,7 +103,7 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
             guard let table = change.table, !created.contains(table), !dropped.contains(table) else { continue }
             switch change {
             case .dropColumn, .alterColumn, .dropPrimaryKey, .addPrimaryKey, .addPrimaryKeyUsingIndex, .addForeignKey,
-                .dropForeignKey:
+                .dropForeignKey, .renameConstraint:
                 result.insert(table)
             case .addColumn(_, let column):
                 let target = new.table(table.name, schema: table.schema)

@@ -251,4 +251,43 @@ struct PrismaDriftTests {
             #expect(try await Self.changes(session, to: target).isEmpty)
         }
     }
+
+    @Test func keysThatDifferOnlyByNameAreRenamedNotRecreated() async throws {
+        try await MigrationTestDatabase.with(.postgres, prefix: "key_rename") { session in
+            for statement in [
+                #"CREATE TABLE "User" ("id" INTEGER NOT NULL, CONSTRAINT "user_pk" PRIMARY KEY ("id"))"#,
+                #"CREATE TABLE "Post" ("id" INTEGER NOT NULL, "userId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"))"#,
+                #"CREATE INDEX "Post_userId_idx" ON "Post"("userId")"#,
+                #"ALTER TABLE "Post" ADD CONSTRAINT "fk_post_user" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE"#,
+            ] {
+                try await session.execute(statement)
+            }
+            let target = try Self.lower(
+                """
+                model User {
+                  id    Int    @id
+                  posts Post[]
+                }
+
+                model Post {
+                  id     Int  @id
+                  userId Int
+                  user   User @relation(fields: [userId], references: [id])
+
+                  @@index([userId])
+                }
+                """
+            )
+            let database = try await MigrationTestDatabase.introspect(session)
+            let script = MigrationPlanner.script(from: database, to: target, dialect: .postgres).sql
+            #expect(script.contains(#"ALTER TABLE "User" RENAME CONSTRAINT "user_pk" TO "User_pkey""#), "\(script)")
+            #expect(
+                script.contains(#"ALTER TABLE "Post" RENAME CONSTRAINT "fk_post_user" TO "Post_userId_fkey""#),
+                "\(script)"
+            )
+            #expect(!script.contains("DROP CONSTRAINT") && !script.contains("ADD CONSTRAINT"), "\(script)")
+            try await MigrationScriptRunner.run(script, on: session)
+            #expect(try await Self.changes(session, to: target).isEmpty)
+        }
+    }
 }
