@@ -7,7 +7,8 @@ import WenwexTestSupport
 /// Issue 12's CLI parity: the `npx prisma migrate diff …` lines teams have in CI run unchanged,
 /// `migrate dev --create-only` never touches the database, and the datasource's
 /// `shadowDatabaseUrl` is the shadow database `migrate dev` uses.
-@Suite("Prisma CLI parity")
+// Serialized: each test runs `wenwex` processes that open several PostgreSQL connections.
+@Suite("Prisma CLI parity", .serialized)
 struct PrismaCLIParityTests {
     @Test func migrateDiffTakesPrismasFlags() async throws {
         let cli = try MigrateCommandTests.project()

@@ -8,7 +8,9 @@ import WenwexTestSupport
 /// The false drift a Prisma project met when adopted (issue 12), each reproduced on a real
 /// PostgreSQL database: the database is built the way Prisma (or a hand-written migration)
 /// builds it, and Wenwex must find exactly the difference there is, and nothing else.
-@Suite("Prisma compatibility on PostgreSQL", .enabled(if: PostgresAvailability.shouldRun))
+// Serialized: the suite shares one PostgreSQL server with every other suite, and its tests
+// together would otherwise add a dozen connections to the peak (max_connections is 100).
+@Suite("Prisma compatibility on PostgreSQL", .serialized, .enabled(if: PostgresAvailability.shouldRun))
 struct PrismaDriftTests {
     static func lower(_ body: String, datasource: String = "", generator: String = "") throws -> SQLSchema {
         try MigrationTestDatabase.lower(

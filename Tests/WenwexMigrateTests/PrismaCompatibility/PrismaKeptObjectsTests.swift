@@ -9,7 +9,7 @@ import WenwexTestSupport
 /// express (an extension, trigram, partial and expression indexes, a trigger and its function, a
 /// view, a row-level security policy) is introspected and kept, never planned as a drop unless
 /// `dropsUnmanagedObjects` asks for it.
-@Suite("Objects the schema cannot express, on PostgreSQL", .enabled(if: PostgresAvailability.shouldRun))
+@Suite("Objects the schema cannot express, on PostgreSQL", .serialized, .enabled(if: PostgresAvailability.shouldRun))
 struct PrismaKeptObjectsTests {
     static let schema = """
         model Post {
