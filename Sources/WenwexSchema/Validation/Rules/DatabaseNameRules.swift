@@ -97,6 +97,18 @@ enum DatabaseNameRules {
                 ]
                 .append((model.name.name, attribute))
             }
+            // `@@unique` and `@@index`: their `map:`, else Prisma's default name over the columns.
+            for attribute in model.blockAttributes where attribute.is(.unique) || attribute.is(.index) {
+                let columns = IndexRules.fieldNames(of: attribute).map { field in
+                    model.field(field.name)?.attribute(.map)?.argument("name", position: 0)?.value.stringValue
+                        ?? field.name
+                }
+                let fallback =
+                    attribute.is(.unique)
+                    ? ConstraintNames.unique(table: table, columns: columns, dialect: .postgres)
+                    : ConstraintNames.index(table: table, columns: columns, dialect: .postgres)
+                owners[space + name(attribute, fallback), default: []].append((model.name.name, attribute))
+            }
         }
         // Within one model, two ids are the identity rules' finding, not a name clash.
         for (key, owners) in owners.sorted(by: { $0.key < $1.key }) where Set(owners.map(\.model)).count > 1 {
