@@ -74,7 +74,13 @@ struct MigrateDevCommand: AsyncParsableCommand {
                 try await withGuardedPrimary(configuration) { session in
                     try await applyPending(files, to: session, database: primary.url, output: output)
                     let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
-                    let drift = SchemaDiffer.changes(from: history, to: current)
+                    // An extension the database has beyond the history (a hosted database's
+                    // preinstalled `pg_stat_statements`, `pgcrypto`, …) is shown below, not drift
+                    // that blocks: no migration could have removed it.
+                    let drift = SchemaDiffer.changes(from: history, to: current).filter {
+                        if case .createExtension = $0 { return false }
+                        return true
+                    }
                     // Hand-made objects (search indexes, triggers, policies) are never dropped;
                     // a difference from what the history made is shown, and does not block.
                     for line in KeptObjectDrift.differences(history: history, database: current) {

@@ -261,4 +261,23 @@ struct PrismaCLIParityTests {
             ) == "1"
         )
     }
+
+    @Test(.enabled(if: PostgresAvailability.shouldRun))
+    func anExtensionTheDatabaseHasBeyondTheHistoryIsShownNotBlocking() async throws {
+        let (cli, environment) = try await PostgresMigrateCLITests.project(prefix: "cli_preinstalled")
+        defer { cli.remove() }
+        let first = try await cli.run("migrate", "dev", "--name", "init", environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        // What a hosted PostgreSQL installs on its own.
+        try await DatabaseConnector.withSession(try DatabaseURL(environment["DATABASE_URL"]!)) { session in
+            try await session.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto")
+        }
+        let again = try await cli.run("migrate", "dev", environment: environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("Already in sync"), "\(again.stdout)")
+        #expect(
+            again.stderr.contains(#"the database has extension "pgcrypto", which no migration made"#),
+            "\(again.stderr)"
+        )
+    }
 }
