@@ -22,7 +22,7 @@ struct MigrateDeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = Output(json: false)
-        let configuration = try options.project.loadConfiguration(output: output)
+        let configuration = try options.loadConfiguration(output: output)
         let primary = configuration.databases.primary
         let directory = options.migrationDirectory(configuration)
         try await MigrateFailure.run(output: output) {

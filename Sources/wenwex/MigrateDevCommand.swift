@@ -3,6 +3,7 @@ import Foundation
 import WenwexConfig
 import WenwexMigrate
 import WenwexSQL
+import WenwexSchema
 
 /// `wenwex migrate dev`: the development loop. Edit schema.prisma, run this, commit the file.
 struct MigrateDevCommand: AsyncParsableCommand {
@@ -38,13 +39,19 @@ struct MigrateDevCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = Output(json: false)
-        let configuration = try options.project.loadConfiguration(output: output)
+        let configuration = try options.loadConfiguration(output: output)
         let primary = configuration.databases.primary
         let dialect = primary.url.dialect
         let directory = options.migrationDirectory(configuration)
         try await MigrateFailure.run(output: output) {
             try TierGuard.requireTier([.dev], for: "wenwex migrate dev", in: configuration.environment)
-            let target = try options.loweredSchema(configuration, dialect: dialect, output: output)
+            let prismaSchema = try options.validSchema(configuration, dialect: dialect, output: output)
+            let target = SchemaLowering.lower(prismaSchema, dialect: dialect)
+            // The datasource's `shadowDatabaseUrl`, as Prisma honours it (for a user that may not
+            // create databases); otherwise a temporary database beside the dev one.
+            let shadowURL =
+                dialect == .postgres
+                ? try DatasourceURLs.url("shadowDatabaseUrl", in: prismaSchema, configuration: configuration) : nil
             try directory.checkProvider(dialect)
             if reset {
                 try TierGuard.authorizeDestructive(
@@ -55,26 +62,41 @@ struct MigrateDevCommand: AsyncParsableCommand {
                 )
             }
             let files = try directory.migrations()
-            let history = try await ShadowDatabase.with(beside: primary.url) { shadow in
+            let history = try await ShadowDatabase.with(beside: primary.url, shadowURL: shadowURL) { shadow in
                 try await ShadowDatabase.replay(files, into: shadow)
             }
             // What the migrations produce once drift is dealt with: the history itself, unless
             // a drift migration was added or the database was reset.
             var base = history
-            try await withGuardedPrimary(configuration) { session in
-                try await applyPending(files, to: session, database: primary.url, output: output)
-                let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
-                let drift = SchemaDiffer.changes(from: history, to: current)
-                if !drift.isEmpty {
-                    base = try await handleDrift(
-                        drift,
-                        history: history,
-                        current: current,
-                        session: session,
-                        directory: directory,
-                        database: primary.url,
-                        output: output
-                    )
+            // --create-only writes the file from the history alone: it never applies, resets or
+            // asks anything, so it runs the same in CI and without a terminal.
+            if !createOnly {
+                try await withGuardedPrimary(configuration) { session in
+                    try await applyPending(files, to: session, database: primary.url, output: output)
+                    let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
+                    // An extension the database has beyond the history (a hosted database's
+                    // preinstalled `pg_stat_statements`, `pgcrypto`, …) is shown below, not drift
+                    // that blocks: no migration could have removed it.
+                    let drift = SchemaDiffer.changes(from: history, to: current).filter {
+                        if case .createExtension = $0 { return false }
+                        return true
+                    }
+                    // Hand-made objects (search indexes, triggers, policies) are never dropped;
+                    // a difference from what the history made is shown, and does not block.
+                    for line in KeptObjectDrift.differences(history: history, database: current) {
+                        output.error("Drift in an object schema.prisma cannot express: \(line).")
+                    }
+                    if !drift.isEmpty {
+                        base = try await handleDrift(
+                            drift,
+                            history: history,
+                            current: current,
+                            session: session,
+                            directory: directory,
+                            database: primary.url,
+                            output: output
+                        )
+                    }
                 }
             }
             var script = MigrationPlanner.script(from: base, to: target, dialect: dialect)

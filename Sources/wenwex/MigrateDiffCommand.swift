@@ -15,15 +15,22 @@ struct MigrateDiffCommand: AsyncParsableCommand {
             migrations folder (replayed into a shadow database), or a .prisma file or folder. \
             Prints the changes, or the SQL that makes them with --script. With --exit-code the \
             status is 0 when there is no difference and 1 when there is, so CI can assert that \
-            the database matches the schema.
+            the database matches the schema. Prisma's spellings work too (--from-empty, \
+            --from-url, --from-schema-datamodel / --from-schema, --from-migrations, \
+            --from-schema-datasource and their --to-* twins), so `npx prisma migrate diff …` in a \
+            script becomes `wenwex migrate diff …`. Objects schema.prisma cannot express \
+            (hand-written extensions, partial and expression indexes, triggers, functions, views, \
+            policies) are listed as kept and never dropped unless --drop-unmanaged is given.
             """
     )
 
     @Option(help: "Where the comparison starts.")
-    var from: String
+    var from: String?
 
     @Option(help: "What it should end at.")
-    var to: String
+    var to: String?
+
+    @OptionGroup var prismaSides: PrismaDiffSides
 
     @Flag(help: "Print the SQL migration instead of a summary.")
     var script = false
@@ -37,10 +44,36 @@ struct MigrateDiffCommand: AsyncParsableCommand {
     @Option(help: "postgresql or sqlite, when no source says which.")
     var provider: String?
 
+    @Flag(help: "Also plan drops of objects schema.prisma cannot express (hand-written SQL in migrations).")
+    var dropUnmanaged = false
+
+    func validate() throws {
+        _ = try sides()
+    }
+
+    /// `--from`/`--to`, or exactly one of Prisma's flags for each side.
+    private func sides() throws -> (from: String, to: String) {
+        let fromFlags = prismaSides.from
+        let toFlags = prismaSides.to
+        guard let start = try side(from, fromFlags, "from"), let end = try side(to, toFlags, "to") else {
+            throw ValidationError("pass --from and --to (or Prisma's --from-* and --to-* flags)")
+        }
+        return (start, end)
+    }
+
+    private func side(_ plain: String?, _ prisma: [String], _ name: String) throws -> String? {
+        let all = (plain.map { [$0] } ?? []) + prisma
+        guard all.count <= 1 else {
+            throw ValidationError("give one --\(name) source, not \(all.count)")
+        }
+        return all.first
+    }
+
     func run() async throws {
         let output = Output(json: false)
         var different = false
         try await MigrateFailure.run(output: output) {
+            let (from, to) = try sides()
             let sources = [try DiffSource(from), try DiffSource(to)]
             guard let dialect = try dialect(of: sources) else {
                 throw ValidationError(
@@ -49,14 +82,27 @@ struct MigrateDiffCommand: AsyncParsableCommand {
             }
             let old = try await sources[0].schema(dialect: dialect, shadow: shadowURL(for: dialect), output: output)
             let new = try await sources[1].schema(dialect: dialect, shadow: shadowURL(for: dialect), output: output)
-            let changes = SchemaDiffer.changes(from: old, to: new)
+            let changes = SchemaDiffer.changes(
+                from: old,
+                to: new,
+                options: SchemaDiffer.Options(dropsUnmanagedObjects: dropUnmanaged)
+            )
             different = !changes.isEmpty
+            let kept = dropUnmanaged ? [] : old.kept.filter { !new.kept.contains($0) }
+            let origins = try sources[0].migrationFiles(dialect: dialect)
             if script {
                 output.line(dialect.migrationRenderer.render(changes, from: old, to: new).sql, terminator: "")
             } else if changes.isEmpty {
                 output.line("No difference detected.")
             } else {
                 for change in changes { output.line("- \(change)") }
+            }
+            // Kept objects go to standard error so `--script` output stays pure SQL.
+            for object in kept {
+                let origin = KeptObjectOrigin.migration(creating: object, in: origins).map { "made by migration \($0)" }
+                output.error(
+                    "kept: \(object) (\(origin ?? "not in schema.prisma"); schema.prisma cannot express it; --drop-unmanaged drops it)"
+                )
             }
         }
         if exitCode && different { throw ExitCode(1) }
@@ -107,6 +153,12 @@ enum DiffSource {
         }
     }
 
+    /// The migration files of a migrations folder (to say which one made a kept object).
+    func migrationFiles(dialect: SQLDialect) throws -> [MigrationFile] {
+        if case .migrations(let directory) = self { return try directory.migrations(for: dialect) }
+        return []
+    }
+
     func dialect() throws -> SQLDialect? {
         switch self {
         case .empty: return nil
@@ -138,7 +190,9 @@ enum DiffSource {
                 }
                 server = shadow
             }
-            return try await ShadowDatabase.with(beside: server, shadowURL: dialect == .postgres ? server : nil) {
+            let replay = { (session: any SQLSession) in try await ShadowDatabase.replay(files, into: session) }
+            if dialect == .postgres { return try await ShadowDatabase.with(given: server, replay) }
+            return try await ShadowDatabase.with(beside: server) {
                 try await ShadowDatabase.replay(files, into: $0)
             }
         case .schema(let path):

@@ -27,7 +27,7 @@ struct MigrateLintCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = Output(json: false)
-        let configuration = try options.project.loadConfiguration(output: output)
+        let configuration = try options.loadConfiguration(output: output)
         let primary = configuration.databases.primary
         let dialect = primary.url.dialect
         let directory = options.migrationDirectory(configuration)

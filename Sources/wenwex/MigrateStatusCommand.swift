@@ -18,7 +18,7 @@ struct MigrateStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = Output(json: json)
-        let configuration = try options.project.loadConfiguration(output: output)
+        let configuration = try options.loadConfiguration(output: output)
         let primary = configuration.databases.primary
         let directory = options.migrationDirectory(configuration)
         var upToDate = false

@@ -445,9 +445,9 @@ struct PullTests {
         #expect(lines[model - 1].hasPrefix("///"), "\(result.text)")
         #expect(lines.filter { $0 == "@@ignore" }.count == 1)
         #expect(result.warnings.contains { $0.contains("log") && $0.contains("@@ignore") })
-        // Lowering skips ignored models: only the keyed table comes back.
+        // Lowering keeps ignored models (Prisma creates them), so the table is never planned as a drop.
         let lowered = SchemaLowering.lower(SchemaCheck(text: result.text).schema, dialect: .postgres)
-        #expect(lowered.tables.map(\.name) == ["keyed"])
+        #expect(lowered.tables.map(\.name) == ["keyed", "log"])
     }
 
     // MARK: - Relations
@@ -487,7 +487,7 @@ struct PullTests {
             SQLTable(
                 name: "_PostToTag",
                 columns: [SQLColumn(name: "A", type: integer), SQLColumn(name: "B", type: integer)],
-                uniques: [SQLUnique(name: "_PostToTag_AB_unique", columns: ["A", "B"])],
+                primaryKey: SQLPrimaryKey(name: "_PostToTag_AB_pkey", columns: ["A", "B"]),
                 indexes: [SQLIndex(name: "_PostToTag_B_index", columns: [SQLIndex.Column("B")])],
                 foreignKeys: [
                     foreignKey("_PostToTag", ["A"], to: "Post", onDelete: .cascade),
@@ -520,6 +520,19 @@ struct PullTests {
         )
         #expect(!text.contains("model PostToTag"))
         #expect(!text.contains("_PostToTag"))
+    }
+
+    /// A database Prisma 5 made (`_AB_unique`, no key) still pulls as a relation; lowering then
+    /// gives Prisma 6's key, which is the upgrade migration.
+    @Test func prismaFiveJoinTableOnPostgresIsStillARelation() throws {
+        var schema = Self.blog
+        let join = try #require(schema.tables.firstIndex { $0.name == "_PostToTag" })
+        schema.tables[join].primaryKey = nil
+        schema.tables[join].uniques = [SQLUnique(name: "_PostToTag_AB_unique", columns: ["A", "B"])]
+        let text = try Self.pulled(schema, .postgres).text
+        #expect(!text.contains("_PostToTag"))
+        let lowered = SchemaLowering.lower(SchemaCheck(text: text).schema, dialect: .postgres)
+        #expect(lowered.table("_PostToTag")?.primaryKey?.name == "_PostToTag_AB_pkey")
     }
 
     @Test func joinTableWhoseColumnsDoNotFollowTheModelOrderIsAModel() throws {
@@ -557,7 +570,7 @@ struct PullTests {
             SQLTable(
                 name: name,
                 columns: [SQLColumn(name: "A", type: Self.integer), SQLColumn(name: "B", type: Self.integer)],
-                uniques: [SQLUnique(name: "\(name)_AB_unique", columns: ["A", "B"])],
+                primaryKey: SQLPrimaryKey(name: "\(name)_AB_pkey", columns: ["A", "B"]),
                 indexes: [SQLIndex(name: "\(name)_B_index", columns: [SQLIndex.Column("B")])],
                 foreignKeys: [
                     Self.foreignKey(name, ["A"], to: "Person", onDelete: .cascade),
@@ -885,9 +898,11 @@ struct PostgresPullTests {
             in: pulled.text
         )
         #expect(pulled.warnings.count == 2, "\(pulled.warnings)")
-        // Lowering gives back every table but the ignored one, without the expression index.
+        // Lowering gives back every table, the ignored one too; the expression index is kept
+        // outside the tables (the schema cannot say it).
+        #expect(introspected.kept.map(\.name) == ["books_title_lower"])
         var expected = introspected
-        expected.tables.removeAll { $0.name == "audit log" }
+        expected.kept = []
         let books = try #require(expected.tables.firstIndex { $0.name == "books" })
         expected.tables[books].indexes = []
         let lowered = SchemaLowering.lower(check.schema, dialect: .postgres).databaseView

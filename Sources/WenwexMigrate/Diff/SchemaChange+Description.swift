@@ -5,6 +5,15 @@ extension SchemaChange: CustomStringConvertible {
     /// `added column "users"."referral_code" (TEXT, nullable)`.
     public var description: String {
         switch self {
+        case .createExtension(let created): "added extension \(quoted(created.name))"
+        case .dropExtension(let dropped): "removed extension \(quoted(dropped.name))"
+        case .dropKept(let object): "removed \(object) (schema.prisma cannot express it)"
+        case .addPrimaryKeyUsingIndex(let table, let key, let index):
+            "made unique index \(quoted(index.name)) the primary key \(quoted(key.name ?? "")) of \(quoted(table))"
+        case .renameConstraint(let table, let old, let new):
+            "renamed constraint \(quoted(old)) on \(quoted(table)) to \(quoted(new))"
+        case .renameIndex(let table, let old, let new):
+            "renamed index \(quoted(old.name)) on \(quoted(table)) to \(quoted(new.name))"
         case .createEnum(let enumeration):
             "added enum \(quoted(enumeration.name)) (\(enumeration.values.joined(separator: ", ")))"
         case .addEnumValues(let old, let new):

@@ -28,6 +28,14 @@ public struct TableName: Sendable, Hashable, Comparable, CustomStringConvertible
 /// dialect's renderer turns them into SQL, and may group several (SQLite redefines a table
 /// instead of altering it).
 public enum SchemaChange: Sendable, Hashable {
+    /// `CREATE EXTENSION IF NOT EXISTS`: a datasource's `extensions = [...]`.
+    case createExtension(SQLExtension)
+    /// Only with `SchemaDiffer.Options.dropsUnmanagedObjects`.
+    case dropExtension(SQLExtension)
+    /// A partial or expression index, trigger, function, view or policy the schema cannot
+    /// express; only with `SchemaDiffer.Options.dropsUnmanagedObjects`.
+    case dropKept(SQLKeptObject)
+
     case createEnum(SQLEnum)
     /// New values added; every old value is kept, in the same order.
     case addEnumValues(from: SQLEnum, to: SQLEnum)
@@ -46,8 +54,16 @@ public enum SchemaChange: Sendable, Hashable {
     case dropPrimaryKey(TableName, SQLPrimaryKey)
     case addPrimaryKey(TableName, SQLPrimaryKey)
 
+    /// `ADD CONSTRAINT … PRIMARY KEY USING INDEX`: a unique index over the key's columns becomes
+    /// the key without a rebuild (Prisma 5's join tables, `_AB_unique`, to Prisma 6's `_AB_pkey`).
+    case addPrimaryKeyUsingIndex(TableName, SQLPrimaryKey, index: SQLIndex)
+
     case dropIndex(TableName, SQLIndex)
     case createIndex(TableName, SQLIndex)
+    /// The same definition under another name: `ALTER INDEX … RENAME TO`, not a rebuild.
+    case renameIndex(TableName, from: SQLIndex, to: SQLIndex)
+    /// A primary or foreign key that differs only by name: `ALTER TABLE … RENAME CONSTRAINT`.
+    case renameConstraint(TableName, from: String, to: String)
 
     case dropForeignKey(TableName, SQLForeignKey)
     case addForeignKey(TableName, SQLForeignKey)
@@ -55,11 +71,13 @@ public enum SchemaChange: Sendable, Hashable {
     /// The table the change touches, if it touches one.
     public var table: TableName? {
         switch self {
-        case .createEnum, .addEnumValues, .recreateEnum, .dropEnum: nil
+        case .createEnum, .addEnumValues, .recreateEnum, .dropEnum, .createExtension, .dropExtension: nil
+        case .dropKept(let object): object.table.map { TableName($0, schema: object.schema) }
         case .createTable(let table), .dropTable(let table): TableName(of: table)
         case .addColumn(let name, _), .dropColumn(let name, _), .alterColumn(let name, _, _),
             .dropPrimaryKey(let name, _), .addPrimaryKey(let name, _), .dropIndex(let name, _),
-            .createIndex(let name, _), .dropForeignKey(let name, _), .addForeignKey(let name, _):
+            .createIndex(let name, _), .dropForeignKey(let name, _), .addForeignKey(let name, _),
+            .addPrimaryKeyUsingIndex(let name, _, _), .renameIndex(let name, _, _), .renameConstraint(let name, _, _):
             name
         }
     }

@@ -10,11 +10,42 @@ public import WenwexSQL
 /// Both sides are compared as the database sees them (`SQLSchema.databaseView`): a default the
 /// client computes (`uuid()`, `@updatedAt`) never causes a change. Types compare by their SQL
 /// text, not their family: SQLite stores a `BigInt` id as `INTEGER`, and that is no change.
+///
+/// What the schema cannot express (`SQLSchema.kept`, extensions it does not declare) is never
+/// dropped unless `Options.dropsUnmanagedObjects` says so: it belongs to the migration history.
+/// An index whose definition is unchanged but whose name differs is renamed, and a unique index
+/// over a new primary key's columns becomes the key in place.
 public enum SchemaDiffer {
-    public static func changes(from old: SQLSchema, to new: SQLSchema) -> [SchemaChange] {
+    /// How far the plan may go beyond what the schema describes.
+    public struct Options: Sendable, Hashable {
+        /// Plan drops of extensions, partial and expression indexes, triggers, functions, views
+        /// and policies the target lacks. Off by default: they were written by hand in a
+        /// migration, and a schema that cannot name them is no reason to remove them.
+        public var dropsUnmanagedObjects: Bool
+
+        public init(dropsUnmanagedObjects: Bool = false) {
+            self.dropsUnmanagedObjects = dropsUnmanagedObjects
+        }
+    }
+
+    public static func changes(from old: SQLSchema, to new: SQLSchema, options: Options = Options()) -> [SchemaChange] {
         let old = old.databaseView
         let new = new.databaseView
         var plan = Plan()
+        // By name: an extension is installed once per database, whichever schema it is in.
+        let oldExtensions = Set(old.extensions.map(\.name))
+        let newExtensions = Set(new.extensions.map(\.name))
+        plan.createExtensions = new.extensions.filter { !oldExtensions.contains($0.name) }
+            .map(SchemaChange.createExtension)
+        if options.dropsUnmanagedObjects {
+            // Dependents first: a view or trigger before the function it calls.
+            let order: [SQLKeptObject.Kind] = [.view, .policy, .trigger, .index, .function, .extension]
+            plan.dropKept = old.kept.filter { !new.kept.contains($0) }
+                .sorted { (order.firstIndex(of: $0.kind) ?? 0, $0) < (order.firstIndex(of: $1.kind) ?? 0, $1) }
+                .map(SchemaChange.dropKept)
+            plan.dropExtensions = old.extensions.filter { !newExtensions.contains($0.name) }
+                .map(SchemaChange.dropExtension)
+        }
         let oldTables = Dictionary(old.tables.map { (TableName(of: $0), $0) }, uniquingKeysWith: { first, _ in first })
         let newTables = Dictionary(new.tables.map { (TableName(of: $0), $0) }, uniquingKeysWith: { first, _ in first })
         let retypedColumns = retyped(oldTables, newTables)
@@ -43,6 +74,8 @@ public enum SchemaDiffer {
 
     /// The changes in the order they can run.
     private struct Plan {
+        var createExtensions: [SchemaChange] = []
+        var dropKept: [SchemaChange] = []
         var dropForeignKeys: [SchemaChange] = []
         var dropIndexes: [SchemaChange] = []
         var createEnums: [SchemaChange] = []
@@ -54,10 +87,12 @@ public enum SchemaDiffer {
         var dropEnums: [SchemaChange] = []
         var createIndexes: [SchemaChange] = []
         var addForeignKeys: [SchemaChange] = []
+        var dropExtensions: [SchemaChange] = []
 
         var ordered: [SchemaChange] {
-            dropForeignKeys + dropIndexes + createEnums + dropPrimaryKeys + createTables + alterColumns
-                + addPrimaryKeys + dropTables + dropEnums + createIndexes + addForeignKeys
+            createExtensions + dropKept + dropForeignKeys + dropIndexes + createEnums + dropPrimaryKeys + createTables
+                + alterColumns
+                + addPrimaryKeys + dropTables + dropEnums + createIndexes + addForeignKeys + dropExtensions
         }
     }
 
@@ -95,28 +130,57 @@ public enum SchemaDiffer {
             return key.columns.contains { retyped.contains(ColumnReference(table: name, column: $0)) }
                 || key.referencedColumns.contains { retyped.contains(ColumnReference(table: referenced, column: $0)) }
         }
+        var addedKeys = new.foreignKeys.filter { old.foreignKey($0.name) != $0 || touchesRetyped($0) }
         for key in old.foreignKeys where new.foreignKey(key.name) != key || touchesRetyped(key) {
-            plan.dropForeignKeys.append(.dropForeignKey(name, key))
+            // Same definition under another name: renamed, not dropped and validated again
+            // over every row.
+            if !touchesRetyped(key), new.foreignKey(key.name) == nil,
+                let position = addedKeys.firstIndex(where: { $0.renamed(key.name) == key })
+            {
+                let target = addedKeys.remove(at: position)
+                plan.createIndexes.append(.renameConstraint(name, from: key.name, to: target.name))
+            } else {
+                plan.dropForeignKeys.append(.dropForeignKey(name, key))
+            }
         }
-        for key in new.foreignKeys where old.foreignKey(key.name) != key || touchesRetyped(key) {
-            plan.addForeignKeys.append(.addForeignKey(name, key))
-        }
+        plan.addForeignKeys += addedKeys.map { .addForeignKey(name, $0) }
 
         // Indexes and uniques (both are indexes in the database).
-        let oldIndexes = old.allIndexes
         let newIndexes = new.allIndexes
-        for index in oldIndexes where !newIndexes.contains(index) {
-            plan.dropIndexes.append(.dropIndex(name, index))
-        }
-        for index in newIndexes where !oldIndexes.contains(index) {
-            plan.createIndexes.append(.createIndex(name, index))
+        var dropped = old.allIndexes.filter { !newIndexes.contains($0) }
+        var created = newIndexes.filter { !old.allIndexes.contains($0) }
+
+        // Primary key: a new key over the columns of a unique index that goes away takes the
+        // index over (`USING INDEX`), instead of dropping it and building the key again.
+        if let oldKey = old.primaryKey, let newKey = new.primaryKey, oldKey.columns == newKey.columns,
+            let from = oldKey.name, let to = newKey.name, from != to
+        {
+            // The same key under another name (a hand-written `users_pk`): renamed in place.
+            plan.addPrimaryKeys.append(.renameConstraint(name, from: from, to: to))
+        } else if old.primaryKey != new.primaryKey {
+            if let key = old.primaryKey { plan.dropPrimaryKeys.append(.dropPrimaryKey(name, key)) }
+            if let key = new.primaryKey {
+                if old.primaryKey == nil,
+                    let position = dropped.firstIndex(where: {
+                        $0.isUnique && $0.method == nil && $0.columns == key.columns.map { SQLIndex.Column($0) }
+                    })
+                {
+                    plan.addPrimaryKeys.append(.addPrimaryKeyUsingIndex(name, key, index: dropped.remove(at: position)))
+                } else {
+                    plan.addPrimaryKeys.append(.addPrimaryKey(name, key))
+                }
+            }
         }
 
-        // Primary key.
-        if old.primaryKey != new.primaryKey {
-            if let key = old.primaryKey { plan.dropPrimaryKeys.append(.dropPrimaryKey(name, key)) }
-            if let key = new.primaryKey { plan.addPrimaryKeys.append(.addPrimaryKey(name, key)) }
+        // Same definition, other name: renamed in place.
+        for index in dropped {
+            guard let position = created.firstIndex(where: { $0.renamed(index.name) == index }) else {
+                plan.dropIndexes.append(.dropIndex(name, index))
+                continue
+            }
+            plan.createIndexes.append(.renameIndex(name, from: index, to: created.remove(at: position)))
         }
+        plan.createIndexes += created.map { .createIndex(name, $0) }
 
         // Columns: added, altered, dropped.
         for column in new.columns where old.column(column.name) == nil {
@@ -147,8 +211,12 @@ public enum SchemaDiffer {
                 plan.createEnums.append(.createEnum(enumeration))
                 continue
             }
-            guard previous.values != enumeration.values else { continue }
-            if isSubsequence(previous.values, of: enumeration.values) {
+            // Prisma compares an enum's values as a set: order alone is never a change (a database
+            // whose values were appended in another order is in sync). New values still go where
+            // the schema puts them (`addedValues` places each before its follower).
+            let previousValues = Set(previous.values)
+            guard previousValues != Set(enumeration.values) else { continue }
+            if previousValues.isSubset(of: enumeration.values) {
                 plan.createEnums.append(.addEnumValues(from: previous, to: enumeration))
             } else {
                 plan.createEnums.append(.recreateEnum(from: previous, to: enumeration))
@@ -157,13 +225,5 @@ public enum SchemaDiffer {
         for enumeration in old.enums where new.enumeration(enumeration.name, schema: enumeration.schema) == nil {
             plan.dropEnums.append(.dropEnum(enumeration))
         }
-    }
-
-    private static func isSubsequence(_ values: [String], of other: [String]) -> Bool {
-        var remaining = values[...]
-        for value in other where value == remaining.first {
-            remaining = remaining.dropFirst()
-        }
-        return remaining.isEmpty
     }
 }

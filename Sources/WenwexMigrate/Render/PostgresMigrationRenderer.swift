@@ -21,6 +21,46 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         }
         for change in changes {
             switch change {
+            case .createExtension(let created):
+                // The schema an extension goes into may not exist in a fresh database
+                // (Supabase has `extensions`; an empty database does not).
+                add(
+                    "CreateExtension",
+                    created.schema.map { ["CREATE SCHEMA IF NOT EXISTS \(SQLText.quote($0))"] } ?? []
+                )
+                add(
+                    "CreateExtension",
+                    [
+                        "CREATE EXTENSION IF NOT EXISTS \(SQLText.quote(created.name))"
+                            + (created.schema.map { " WITH SCHEMA \(SQLText.quote($0))" } ?? "")
+                    ]
+                )
+            case .dropExtension(let dropped):
+                add("DropExtension", ["DROP EXTENSION \(SQLText.quote(dropped.name))"])
+            case .dropKept(let object):
+                add("DropUnmanaged", [dropStatement(object)])
+            case .addPrimaryKeyUsingIndex(let table, let key, let index):
+                add(
+                    "AlterTable",
+                    [
+                        "ALTER TABLE \(SQLText.qualified(table)) ADD CONSTRAINT \(SQLText.quote(key.name ?? table.name + "_pkey")) "
+                            + "PRIMARY KEY USING INDEX \(SQLText.quote(index.name))"
+                    ]
+                )
+            case .renameConstraint(let table, let old, let new):
+                add(
+                    "RenameConstraint",
+                    [
+                        "ALTER TABLE \(SQLText.qualified(table)) RENAME CONSTRAINT \(SQLText.quote(old)) TO \(SQLText.quote(new))"
+                    ]
+                )
+            case .renameIndex(let table, let old, let new):
+                add(
+                    "RenameIndex",
+                    [
+                        "ALTER INDEX \(SQLText.qualified(old.name, schema: table.schema)) RENAME TO \(SQLText.quote(new.name))"
+                    ]
+                )
             case .createEnum(let enumeration):
                 add(
                     "CreateEnum",
@@ -95,6 +135,23 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         }
         if !droppedLast.isEmpty { add("DropEnum", droppedLast) }
         return MigrationScript(steps: steps)
+    }
+
+    /// The `DROP` for an object the schema cannot express (only with an explicit opt-in).
+    private func dropStatement(_ object: SQLKeptObject) -> String {
+        let table = object.table.map { SQLText.qualified($0, schema: object.schema) } ?? ""
+        switch object.kind {
+        case .index: return "DROP INDEX \(SQLText.qualified(object.name, schema: object.schema))"
+        case .extension: return "DROP EXTENSION \(SQLText.quote(object.name))"
+        case .trigger: return "DROP TRIGGER \(SQLText.quote(object.name)) ON \(table)"
+        case .policy: return "DROP POLICY \(SQLText.quote(object.name)) ON \(table)"
+        case .view: return "DROP VIEW \(SQLText.qualified(object.name, schema: object.schema))"
+        case .function:
+            // `name(argument types)`: the name is quoted, the signature kept as PostgreSQL printed it.
+            let open = object.name.firstIndex(of: "(") ?? object.name.endIndex
+            return "DROP FUNCTION "
+                + SQLText.qualified(String(object.name[..<open]), schema: object.schema) + object.name[open...]
+        }
     }
 
     // MARK: - Tables and columns

@@ -31,10 +31,13 @@ enum SQLText {
         }
     }
 
-    /// `("a" DESC, "b")`, with the access method before it when there is one.
+    /// `("a" DESC, "b" gin_trgm_ops)`: each column with its operator class and sort order.
     static func indexColumns(_ index: SQLIndex) -> String {
-        "(" + index.columns.map { quote($0.name) + ($0.sort == .descending ? " DESC" : "") }.joined(separator: ", ")
-            + ")"
+        let columns = index.columns.map { column in
+            quote(column.name) + (column.operatorClass.map { " " + $0 } ?? "")
+                + (column.sort == .descending ? " DESC" : "")
+        }
+        return "(" + columns.joined(separator: ", ") + ")"
     }
 
     static func foreignKeyClause(_ key: SQLForeignKey) -> String {

@@ -44,12 +44,26 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
                 )
             case .dropIndex(_, let index):
                 add("DropIndex", ["DROP INDEX \(SQLText.quote(index.name))"])
+            case .renameIndex(let table, let old, let new):
+                // SQLite has no `ALTER INDEX`: the index is built again under its new name.
+                add("DropIndex", ["DROP INDEX \(SQLText.quote(old.name))"])
+                add("CreateIndex", [createIndex(new, on: table.name)])
+            case .createExtension, .dropExtension:
+                continue  // PostgreSQL only.
+            case .dropKept(let object):
+                switch object.kind {
+                case .index: add("DropUnmanaged", ["DROP INDEX \(SQLText.quote(object.name))"])
+                case .trigger: add("DropUnmanaged", ["DROP TRIGGER \(SQLText.quote(object.name))"])
+                case .view: add("DropUnmanaged", ["DROP VIEW \(SQLText.quote(object.name))"])
+                case .extension, .function, .policy: continue
+                }
             case .createIndex(let table, let index):
                 add("CreateIndex", [createIndex(index, on: table.name)])
             case .addForeignKey, .dropForeignKey:
                 // Only for new or dropped tables here: their foreign keys come and go with them.
                 continue
-            case .dropColumn, .alterColumn, .dropPrimaryKey, .addPrimaryKey:
+            case .dropColumn, .alterColumn, .dropPrimaryKey, .addPrimaryKey, .addPrimaryKeyUsingIndex,
+                .renameConstraint:
                 continue  // Always redefined.
             }
         }
@@ -88,7 +102,8 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
         for change in changes {
             guard let table = change.table, !created.contains(table), !dropped.contains(table) else { continue }
             switch change {
-            case .dropColumn, .alterColumn, .dropPrimaryKey, .addPrimaryKey, .addForeignKey, .dropForeignKey:
+            case .dropColumn, .alterColumn, .dropPrimaryKey, .addPrimaryKey, .addPrimaryKeyUsingIndex, .addForeignKey,
+                .dropForeignKey, .renameConstraint:
                 result.insert(table)
             case .addColumn(_, let column):
                 let target = new.table(table.name, schema: table.schema)

@@ -40,13 +40,17 @@ public struct PostgresIntrospector: SchemaIntrospector {
         }
 
         for (key, rows) in try await grouped(session, Self.primaryKeysQuery(inSchemas)) where tables[key] != nil {
-            tables[key]!.primaryKey = SQLPrimaryKey(name: rows[0]["conname"].text, columns: rows.map { $0["attname"].text ?? "" })
+            tables[key]!.primaryKey = SQLPrimaryKey(
+                name: rows[0]["conname"].text,
+                columns: rows.map { $0["attname"].text ?? "" }
+            )
         }
 
         var foreignKeys: [TableKey: [SQLForeignKey]] = [:]
         var indexes: [TableKey: [SQLIndex]] = [:]
         var uniques: [TableKey: [SQLUnique]] = [:]
-        for (key, rows) in try await grouped(session, Self.foreignKeysQuery(inSchemas), by: "conname") where tables[key] != nil {
+        for (key, rows) in try await grouped(session, Self.foreignKeysQuery(inSchemas), by: "conname")
+        where tables[key] != nil {
             let first = rows[0]
             foreignKeys[key, default: []].append(
                 SQLForeignKey(
@@ -60,23 +64,42 @@ public struct PostgresIntrospector: SchemaIntrospector {
                 )
             )
         }
-        for (key, rows) in try await grouped(session, Self.indexesQuery(inSchemas), by: "indexname") where tables[key] != nil {
+        var kept: [SQLKeptObject] = []
+        for (key, rows) in try await grouped(session, Self.indexesQuery(inSchemas), by: "indexname")
+        where tables[key] != nil {
             let first = rows[0]
             let name = first["indexname"].text ?? ""
             let isUnique = first["indisunique"].text == "true"
             let method = first["amname"].text.flatMap { $0 == "btree" ? nil : $0 }
             let isPartial = first["partial"].text == "true"
+            // A partial index or one over an expression: schema.prisma cannot say it, so it is
+            // kept as the migration that made it wrote it.
+            if isPartial || rows.contains(where: { $0["attname"].text == nil }) {
+                kept.append(
+                    SQLKeptObject(
+                        kind: .index,
+                        name: name,
+                        table: key.name,
+                        schema: keepSchema ? key.schema : nil,
+                        definition: first["indexdef"].text ?? ""
+                    )
+                )
+                continue
+            }
             let columns = rows.map { row in
                 SQLIndex.Column(
-                    row["attname"].text ?? row["expr"].text ?? "",
-                    sort: (row["opt"].integer ?? 0) & 1 == 1 ? .descending : .ascending
+                    row["attname"].text ?? "",
+                    sort: (row["opt"].integer ?? 0) & 1 == 1 ? .descending : .ascending,
+                    operatorClass: row["opclass"].text
                 )
             }
-            let plain = rows.allSatisfy { $0["attname"].text != nil && ($0["opt"].integer ?? 0) == 0 }
-            if isUnique && method == nil && !isPartial && plain {
+            let plain = columns.allSatisfy { $0.sort == .ascending && $0.operatorClass == nil }
+            if isUnique && method == nil && plain {
                 uniques[key, default: []].append(SQLUnique(name: name, columns: columns.map(\.name)))
             } else {
-                indexes[key, default: []].append(SQLIndex(name: name, columns: columns, isUnique: isUnique, method: method))
+                indexes[key, default: []].append(
+                    SQLIndex(name: name, columns: columns, isUnique: isUnique, method: method)
+                )
             }
         }
         for key in order {
@@ -96,7 +119,13 @@ public struct PostgresIntrospector: SchemaIntrospector {
                 enums.append(SQLEnum(name: name, schema: schema, values: [value]))
             }
         }
-        return SQLSchema(tables: order.compactMap { tables[$0] }, enums: enums)
+        let extensions = try await session.query(Self.extensionsQuery).compactMap { row -> SQLExtension? in
+            guard let name = row["extname"].text else { return nil }
+            let schema = row["nspname"].text
+            return SQLExtension(name, schema: schema == row["current"].text ? nil : schema)
+        }
+        kept += try await keptObjects(session, inSchemas, keepSchema: keepSchema)
+        return SQLSchema(tables: order.compactMap { tables[$0] }, enums: enums, extensions: extensions, kept: kept)
     }
 
     private struct TableKey: Hashable {
@@ -241,7 +270,9 @@ public struct PostgresIntrospector: SchemaIntrospector {
             if body.trimmingCharacters(in: .whitespaces).isEmpty { return .array([]) }
             var elements: [SQLLiteral] = []
             for element in topLevelSplit(body) {
-                guard let value = literal(element.trimmingCharacters(in: .whitespaces), family: family) else { return nil }
+                guard let value = literal(element.trimmingCharacters(in: .whitespaces), family: family) else {
+                    return nil
+                }
                 elements.append(value)
             }
             return .array(elements)
@@ -394,6 +425,8 @@ public struct PostgresIntrospector: SchemaIntrospector {
           LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
            AND n.nspname = ANY(\(schemas)) AND c.relname NOT IN (\(excluded))
+           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
+                                                      AND e.objid = c.oid AND e.deptype = 'e')
          ORDER BY n.nspname, c.relname, a.attnum
         """
     }
@@ -436,7 +469,9 @@ public struct PostgresIntrospector: SchemaIntrospector {
         SELECT n.nspname::text AS nspname, c.relname::text AS relname, ic.relname::text AS indexname,
                i.indisunique::text AS indisunique, am.amname::text AS amname,
                (i.indpred IS NOT NULL)::text AS partial, a.attname::text AS attname, k.opt::int AS opt,
-               pg_get_indexdef(i.indexrelid, k.ord::int, true) AS expr
+               pg_get_indexdef(i.indexrelid) AS indexdef,
+               (SELECT oc.opcname::text FROM pg_opclass oc
+                 WHERE oc.oid = i.indclass[k.ord::int - 1] AND NOT oc.opcdefault) AS opclass
           FROM pg_index i
           JOIN pg_class c ON c.oid = i.indrelid
           JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -22,7 +22,9 @@ public struct SQLiteIntrospector: SchemaIntrospector {
         )
         var tables: [SQLTable] = []
         for master in masters {
-            guard let name = master["name"].text, !SchemaIntrospection.bookkeepingTables.contains(name) else { continue }
+            guard let name = master["name"].text, !SchemaIntrospection.bookkeepingTables.contains(name) else {
+                continue
+            }
             tables.append(try await table(name, sql: master["sql"].text ?? "", session))
         }
         return SQLSchema(tables: tables)
@@ -53,7 +55,10 @@ public struct SQLiteIntrospector: SchemaIntrospector {
 
         var uniques: [SQLUnique] = []
         var indexes: [SQLIndex] = []
-        for index in try await session.query("SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)", [.text(name)]) {
+        for index in try await session.query(
+            "SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)",
+            [.text(name)]
+        ) {
             guard let indexName = index["name"].text, index["origin"].text != "pk" else { continue }
             let keys = try await session.query(
                 "SELECT seqno, name, \"desc\" FROM pragma_index_xinfo($1) WHERE key = 1 ORDER BY seqno",
@@ -65,7 +70,15 @@ public struct SQLiteIntrospector: SchemaIntrospector {
             let isUnique = (index["unique"].integer ?? 0) == 1
             let plain = keys.allSatisfy { $0["name"].text != nil && ($0["desc"].integer ?? 0) == 0 }
             if isUnique && plain && (index["partial"].integer ?? 0) == 0 {
-                uniques.append(SQLUnique(name: indexName, columns: indexColumns.map(\.name)))
+                // An inline `UNIQUE` constraint's index is `sqlite_autoindex_<table>_<n>`: SQLite
+                // reserves the name, and the index can be neither dropped nor renamed, only
+                // replaced by redefining the table. It is reported under Prisma's name for the
+                // same unique (`{table}_{columns}_key`), so a schema's `@unique` is no drift and
+                // no plan tries `DROP INDEX "sqlite_autoindex_…"`.
+                let columnNames = indexColumns.map(\.name)
+                let isAutomatic = indexName.hasPrefix("sqlite_autoindex_") && index["origin"].text == "u"
+                let uniqueName = isAutomatic ? "\(name)_\(columnNames.joined(separator: "_"))_key" : indexName
+                uniques.append(SQLUnique(name: uniqueName, columns: columnNames))
             } else {
                 indexes.append(SQLIndex(name: indexName, columns: indexColumns, isUnique: isUnique))
             }
@@ -84,8 +97,11 @@ public struct SQLiteIntrospector: SchemaIntrospector {
             var to = rows.compactMap { $0["to"].text }
             if to.count != rows.count {
                 // `REFERENCES t` without columns means t's primary key.
-                to = try await session.query("SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk", [.text(referencedTable)])
-                    .compactMap { $0["name"].text }
+                to = try await session.query(
+                    "SELECT name FROM pragma_table_info($1) WHERE pk > 0 ORDER BY pk",
+                    [.text(referencedTable)]
+                )
+                .compactMap { $0["name"].text }
             }
             foreignKeys.append(
                 SQLForeignKey(
@@ -235,6 +251,7 @@ public struct SQLiteIntrospector: SchemaIntrospector {
     private static func identifier(_ token: String) -> String {
         guard let first = token.first, let close = closing[first], first != "'", token.count >= 2 else { return token }
         let body = String(token.dropFirst().dropLast())
-        return close == "]" ? body : body.replacingOccurrences(of: String(repeating: close, count: 2), with: String(close))
+        return close == "]"
+            ? body : body.replacingOccurrences(of: String(repeating: close, count: 2), with: String(close))
     }
 }

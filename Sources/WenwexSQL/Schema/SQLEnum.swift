@@ -1,7 +1,8 @@
 /// A PostgreSQL enum type (`CREATE TYPE "Role" AS ENUM (…)`).
 ///
-/// Values keep their declared order: PostgreSQL sorts enum values by it, so a different order
-/// is a different type.
+/// Values keep their declared order, which is where new values are placed (`ADD VALUE … BEFORE`).
+/// The migration engine compares them as a set, as Prisma does: a database whose values were
+/// appended in another order, or a schema that lists them in another order, is no change.
 public struct SQLEnum: Sendable, Hashable, Codable {
     public var name: String
     public var schema: String?

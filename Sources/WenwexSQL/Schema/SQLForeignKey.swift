@@ -28,6 +28,13 @@ public struct SQLForeignKey: Sendable, Hashable, Codable {
         self.onDelete = onDelete
         self.onUpdate = onUpdate
     }
+
+    /// The same key under another name: a key that differs only so is renamed, not re-created.
+    public func renamed(_ name: String) -> SQLForeignKey {
+        var copy = self
+        copy.name = name
+        return copy
+    }
 }
 
 /// `ON DELETE` / `ON UPDATE` actions, spelled as in Prisma's schema (`SetNull`).

@@ -4,10 +4,15 @@ public struct SQLIndex: Sendable, Hashable, Codable {
     public struct Column: Sendable, Hashable, Codable {
         public var name: String
         public var sort: SortOrder
+        /// PostgreSQL's operator class (`gin_trgm_ops`) when it is not the default one for the
+        /// column's type and the index's method; `nil` otherwise, so a default operator class
+        /// compares equal however it was declared. A GIN index on text cannot exist without it.
+        public var operatorClass: String?
 
-        public init(_ name: String, sort: SortOrder = .ascending) {
+        public init(_ name: String, sort: SortOrder = .ascending, operatorClass: String? = nil) {
             self.name = name
             self.sort = sort
+            self.operatorClass = operatorClass
         }
     }
 
@@ -29,5 +34,12 @@ public struct SQLIndex: Sendable, Hashable, Codable {
         self.columns = columns
         self.isUnique = isUnique
         self.method = method
+    }
+
+    /// The same index under another name: an index that differs only so is renamed, not rebuilt.
+    public func renamed(_ name: String) -> SQLIndex {
+        var copy = self
+        copy.name = name
+        return copy
     }
 }

@@ -1,4 +1,6 @@
-/// A database schema as the migration engine sees it: tables and enum types, nothing else.
+/// A database schema as the migration engine sees it: tables, enum types and PostgreSQL
+/// extensions, plus the objects `schema.prisma` cannot express (`kept`), which the differ
+/// compares but never drops unless asked.
 ///
 /// It is the meeting point of the pipeline in DESIGN.md: `schema.prisma` is lowered into it,
 /// a live database is introspected into it, and migrations are the difference between two of
@@ -16,9 +18,27 @@ public struct SQLSchema: Sendable, Hashable, Codable {
         didSet { enums.sort(by: Self.ordered) }
     }
 
-    public init(tables: [SQLTable] = [], enums: [SQLEnum] = []) {
+    /// PostgreSQL extensions (`citext`, `pg_trgm`), sorted: the datasource's `extensions = [...]`
+    /// when lowered, every installed extension but `plpgsql` when introspected. Always empty for
+    /// SQLite.
+    public var extensions: [SQLExtension] {
+        didSet { extensions.sort() }
+    }
+    /// Objects the schema language cannot express, sorted; never part of a lowered schema.
+    public var kept: [SQLKeptObject] {
+        didSet { kept.sort() }
+    }
+
+    public init(
+        tables: [SQLTable] = [],
+        enums: [SQLEnum] = [],
+        extensions: [SQLExtension] = [],
+        kept: [SQLKeptObject] = []
+    ) {
         self.tables = tables.sorted(by: Self.ordered)
         self.enums = enums.sorted(by: Self.ordered)
+        self.extensions = extensions.sorted()
+        self.kept = kept.sorted()
     }
 
     /// Decoding goes through `init` so a hand-edited snapshot is normalized too.
@@ -26,7 +46,9 @@ public struct SQLSchema: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             tables: try container.decode([SQLTable].self, forKey: .tables),
-            enums: try container.decode([SQLEnum].self, forKey: .enums)
+            enums: try container.decode([SQLEnum].self, forKey: .enums),
+            extensions: try container.decodeIfPresent([SQLExtension].self, forKey: .extensions) ?? [],
+            kept: try container.decodeIfPresent([SQLKeptObject].self, forKey: .kept) ?? []
         )
     }
 

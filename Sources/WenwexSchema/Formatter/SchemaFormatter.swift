@@ -41,7 +41,7 @@ public enum SchemaFormatter {
     }
 
     static func commentLine(_ comment: Comment) -> String {
-        ("//" + comment.text).trailingSpacesTrimmed
+        (comment.text.hasPrefix("/*") ? comment.text : "//" + comment.text).trailingSpacesTrimmed
     }
 
     static func documentationLine(_ text: String) -> String {

@@ -38,6 +38,12 @@ public enum ConstraintNames {
         return "\(prefix(table, bytes: tableBytes))_\(prefix(column, bytes: columnBytes))_seq"
     }
 
+    /// A name as the database keeps it: PostgreSQL silently cuts identifiers to 63 bytes, so a
+    /// longer `map:` names the index the server actually has.
+    public static func databaseName(_ name: String, dialect: SQLDialect) -> String {
+        dialect == .postgres ? prefix(name, bytes: postgresLimit) : name
+    }
+
     /// PostgreSQL's `NAMEDATALEN - 1`: longer identifiers are silently cut by the server.
     static let postgresLimit = 63
 

@@ -15,18 +15,24 @@ struct LoweringContext {
         lookup = ValidationContext(schema: schema)
         self.dialect = dialect
         let datasource = lookup.datasource
-        emulatesRelations = datasource?.property("relationMode")?.value.stringValue == "prisma"
+        // `referentialIntegrity` is the deprecated name of `relationMode`.
+        emulatesRelations =
+            (datasource?.property("relationMode") ?? datasource?.property("referentialIntegrity"))?.value.stringValue
+            == "prisma"
         isMultiSchema = datasource?.property("schemas") != nil
     }
 
-    /// The models that become tables: not views, composite types or `@@ignore`d models.
+    /// The models that become tables: every model, `@@ignore`d ones too (not views or composite
+    /// types). `@@ignore` hides a model from the client, not from the database: Prisma's schema
+    /// engine creates its table (`sql_schema_calculator.rs` walks every model), and a table
+    /// `db pull` marked `@@ignore` must not be planned as a drop.
     var models: [Block] {
-        lookup.schema.models.filter { !$0.isIgnored }
+        lookup.schema.models
     }
 
     /// The model named `name` when it becomes a table.
     func model(_ name: String) -> Block? {
-        guard let model = lookup.models[name], model.kind == .model, !model.isIgnored else { return nil }
+        guard let model = lookup.models[name], model.kind == .model else { return nil }
         return model
     }
 
@@ -57,10 +63,11 @@ struct LoweringContext {
         names.map { name in model.field(name).map(columnName) ?? name }
     }
 
-    /// The fields that become columns: scalars, enums and `Unsupported`, not `@ignore`d.
+    /// The fields that become columns: scalars, enums and `Unsupported`, `@ignore`d ones too
+    /// (Prisma creates their columns; `@ignore` only hides them from the client).
     func columnFields(of model: Block) -> [Field] {
         model.fields.filter { field in
-            guard !field.has(.ignore), let resolved = lookup.resolve(field.type) else { return false }
+            guard let resolved = lookup.resolve(field.type) else { return false }
             switch resolved {
             case .scalar, .enum, .unsupported: return true
             case .model, .composite: return false
@@ -83,5 +90,12 @@ struct LoweringContext {
     /// The `map: "…"` argument of an attribute.
     static func mapArgument(_ attribute: Attribute) -> String? {
         attribute.argument("map")?.value.stringValue
+    }
+
+    /// A constraint or index name given with `map: "…"`, as the database keeps it: PostgreSQL
+    /// cuts names to 63 bytes, so a longer `map:` (often copied from a hand-written migration)
+    /// names what the server actually has, and no rename or rebuild is planned for it.
+    func constraintName(_ attribute: Attribute) -> String? {
+        Self.mapArgument(attribute).map { ConstraintNames.databaseName($0, dialect: dialect) }
     }
 }

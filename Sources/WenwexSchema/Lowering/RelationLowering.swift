@@ -20,7 +20,7 @@ enum RelationLowering {
             let columns = context.columnNames(fields.value.elements.compactMap(\.constantName), in: model)
             let defaultOnDelete: SQLReferentialAction = field.type.isOptional ? .setNull : .restrict
             return SQLForeignKey(
-                name: LoweringContext.mapArgument(relation)
+                name: context.constraintName(relation)
                     ?? ConstraintNames.foreignKey(table: table, columns: columns, dialect: context.dialect),
                 columns: columns,
                 referencedTable: context.tableName(target),
@@ -87,7 +87,11 @@ enum RelationLowering {
                 SQLColumn(name: "A", type: aKey.type),
                 SQLColumn(name: "B", type: bKey.type),
             ],
-            uniques: [SQLUnique(name: "\(name)_AB_unique", columns: ["A", "B"])],
+            // Prisma 6 gives PostgreSQL join tables a primary key; SQLite keeps Prisma 5's unique
+            // index (Prisma did not change it there).
+            primaryKey: context.dialect == .postgres
+                ? SQLPrimaryKey(name: "\(name)_AB_pkey", columns: ["A", "B"]) : nil,
+            uniques: context.dialect == .postgres ? [] : [SQLUnique(name: "\(name)_AB_unique", columns: ["A", "B"])],
             indexes: [SQLIndex(name: "\(name)_B_index", columns: [SQLIndex.Column("B")])],
             foreignKeys: foreignKeys
         )

@@ -7,8 +7,9 @@ public import WenwexSQL
 /// over an existing Prisma project without a spurious migration. That is why every name and
 /// type below follows Prisma's conventions rather than our own taste.
 ///
-/// Tables come from models (not views, composite types or `@@ignore`d models) and implicit
-/// many-to-many relations; `@ignore`d fields get no column. The schema must be valid
+/// Tables come from models (`@@ignore`d ones too, as Prisma creates them; not views or
+/// composite types) and implicit many-to-many relations; `@ignore`d scalar fields keep their
+/// column. The schema must be valid
 /// (`SchemaCheck.isValid`); lowering an invalid one skips what it cannot make sense of.
 public enum SchemaLowering {
     public static func lower(_ schema: PrismaSchema, dialect: SQLDialect) -> SQLSchema {
@@ -21,7 +22,24 @@ public enum SchemaLowering {
             tables.append(table(for: model, context))
             RelationLowering.addJoinTables(of: model, to: &joinTables, context)
         }
-        return SQLSchema(tables: tables + joinTables.values, enums: enums(context))
+        return SQLSchema(tables: tables + joinTables.values, enums: enums(context), extensions: extensions(context))
+    }
+
+    /// The datasource's `extensions = [citext, pg_trgm(schema: "x")]` on PostgreSQL: created
+    /// before anything that needs them (a `citext` column, a `gin_trgm_ops` index).
+    private static func extensions(_ context: LoweringContext) -> [SQLExtension] {
+        guard context.dialect == .postgres,
+            let property = context.lookup.schema.datasources.first?.property("extensions")
+        else { return [] }
+        return property.value.elements.compactMap { element in
+            guard let name = element.constantName else { return nil }
+            guard case .function(_, let arguments) = element.kind else { return SQLExtension(name) }
+            func argument(_ label: String) -> String? {
+                arguments.first(where: { $0.name?.name == label })?.value.stringValue
+            }
+            // `uuid_ossp(map: "uuid-ossp")`: the database name is the map.
+            return SQLExtension(argument("map") ?? name, schema: argument("schema"))
+        }
     }
 
     /// PostgreSQL enum types; SQLite has none (enum columns are `TEXT`).
@@ -76,7 +94,7 @@ public enum SchemaLowering {
         let name: String? =
             switch context.dialect {
             case .postgres:
-                attribute.flatMap(LoweringContext.mapArgument)
+                attribute.flatMap(context.constraintName)
                     ?? ConstraintNames.primaryKey(table: table, dialect: context.dialect)
             case .sqlite: nil
             }

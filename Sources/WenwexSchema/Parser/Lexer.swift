@@ -32,7 +32,10 @@ struct Lexer {
             let contents = Int(token.startByte + 1)..<Int(token.endByte - 1)
             return token.hasEscapes ? unescaped(contents) : String(decoding: bytes[contents], as: UTF8.self)
         case .comment:
-            return String(decoding: bytes[Int(token.startByte + 2)..<Int(token.endByte)], as: UTF8.self)
+            // A block comment keeps its delimiters (the formatter writes it back as it was); a
+            // line comment's text is what follows `//`, which never starts with `/*`.
+            let offset: UInt32 = bytes[Int(token.startByte + 1)] == UInt8(ascii: "*") ? 0 : 2
+            return String(decoding: bytes[Int(token.startByte + offset)..<Int(token.endByte)], as: UTF8.self)
         case .docComment:
             return String(decoding: bytes[Int(token.startByte + 3)..<Int(token.endByte)], as: UTF8.self)
         default:
@@ -122,6 +125,8 @@ struct Lexer {
             return make(.newline, from: start, startIndex)
         case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
             return comment(from: start, startIndex)
+        case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
+            return blockComment(from: start, startIndex)
         case UInt8(ascii: "\""):
             return string(from: start, startIndex)
         case UInt8(ascii: "@"):
@@ -186,6 +191,22 @@ struct Lexer {
         return make(kind, from: start, startIndex)
     }
 
+    /// `/* … */`, which may span lines (Prisma accepts it wherever a `//` comment may stand);
+    /// an unclosed one runs to the end of the text.
+    private mutating func blockComment(from start: SourceLocation, _ startIndex: Int) -> Token {
+        advance()
+        advance()
+        while let byte = peek() {
+            if byte == UInt8(ascii: "*"), peek(1) == UInt8(ascii: "/") {
+                advance()
+                advance()
+                break
+            }
+            advance()
+        }
+        return make(.comment, from: start, startIndex)
+    }
+
     /// A string literal up to its closing quote on the same line; a backslash escapes the
     /// character after it (even a line break).
     private mutating func string(from start: SourceLocation, _ startIndex: Int) -> Token {
@@ -227,6 +248,9 @@ extension UInt8 {
         (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z"))
             || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
             || self == UInt8(ascii: "_")
+            // Any non-ASCII scalar (each of its UTF-8 bytes is 0x80 or above): Prisma accepts
+            // identifiers like `Lööp`.
+            || self >= 0x80
     }
     fileprivate var isIdentifierContinuation: Bool { isIdentifierStart || isDigit || self == UInt8(ascii: "-") }
 }

@@ -15,6 +15,7 @@ extension SchemaParser {
             return nil
         }
         let name = Identifier(text(current), range: range(current))
+        currentBlock = (kind.rawValue, name.name, range(keyword))
         advance()
         guard current.kind == .leftBrace else {
             fail(
@@ -169,6 +170,13 @@ extension SchemaParser {
             throw ParseFailure(
                 message: "Expected `=` after `\(name.name)`: properties are written `\(name.name) = value`.",
                 range: current.kind == .newline || current.kind == .end ? name.range : range(current)
+            )
+        }
+        if current.kind == .newline || current.kind == .end || current.kind == .rightBrace, let block = currentBlock {
+            throw ParseFailure(
+                message: "Property \(name.name) in \(block.kind) \(block.name) needs to be assigned a value",
+                range: block.range.through(name.range),
+                hint: "write `\(name.name) = value`, or remove the line"
             )
         }
         allowsLineBreaks = true

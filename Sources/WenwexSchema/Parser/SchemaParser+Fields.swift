@@ -2,6 +2,15 @@ extension SchemaParser {
     mutating func parseField() throws(ParseFailure) -> Field {
         let documentation = takeDocumentation()
         let name = Identifier(text(current), range: range(current))
+        // Prisma takes any letter in model and enum value names, but only ASCII in field names.
+        if name.name.utf8.contains(where: { $0 >= 0x80 }) {
+            throw ParseFailure(
+                message: "This line is not a valid field or attribute definition.",
+                range: name.range,
+                hint:
+                    "field names use ASCII letters, digits and `_`; keep the column's name with `@map(\"\(name.name)\")`"
+            )
+        }
         advance()
         guard current.kind == .identifier else {
             throw ParseFailure(

@@ -16,6 +16,8 @@ public struct SchemaParser {
     var pendingDocumentation: [String] = []
     /// Whether line breaks may appear inside brackets (only in datasource/generator values).
     var allowsLineBreaks = false
+    /// The block being parsed: its keyword, name and where its header is.
+    var currentBlock: (kind: String, name: String, range: SourceRange)?
     let file: String
     /// `file`, numbered once for every range the parser makes.
     let fileName: SourceFileName

@@ -12,7 +12,8 @@ struct JoinTable {
 }
 
 /// Recognises the tables `RelationLowering.joinTables` creates, exactly: `_Name` with columns
-/// `A` and `B` (required, no default), a unique index `_Name_AB_unique` on (A, B), an index
+/// `A` and `B` (required, no default), a primary key `_Name_AB_pkey` on (A, B) (Prisma 6 on
+/// PostgreSQL) or a unique index `_Name_AB_unique` on (A, B) (Prisma 5, and SQLite), an index
 /// `_Name_B_index` on B, no primary key, and two cascading foreign keys `_Name_A_fkey` and
 /// `_Name_B_fkey` to single-column primary keys of the same type (on SQLite, the same family:
 /// see `SQLiteIntegerKeys`). Anything else is an explicit
@@ -20,10 +21,13 @@ struct JoinTable {
 enum JoinTables {
     static func recognise(_ table: SQLTable, in schema: SQLSchema, dialect: SQLDialect) -> JoinTable? {
         let name = table.name
-        guard name.hasPrefix("_"), name.count > 1, table.primaryKey == nil,
+        let prisma6 =
+            table.primaryKey == SQLPrimaryKey(name: "\(name)_AB_pkey", columns: ["A", "B"]) && table.uniques.isEmpty
+        let prisma5 =
+            table.primaryKey == nil && table.uniques == [SQLUnique(name: "\(name)_AB_unique", columns: ["A", "B"])]
+        guard name.hasPrefix("_"), name.count > 1, prisma5 || prisma6,
             table.columns.map(\.name) == ["A", "B"],
             table.columns.allSatisfy({ !$0.isNullable && $0.default == nil && !$0.isAutoIncrement }),
-            table.uniques == [SQLUnique(name: "\(name)_AB_unique", columns: ["A", "B"])],
             table.indexes == [SQLIndex(name: "\(name)_B_index", columns: [SQLIndex.Column("B")])],
             table.foreignKeys.count == 2,
             let a = referenced(table, column: 0, in: schema, dialect),

@@ -57,7 +57,12 @@ enum PullKeys {
         let columnNames = index.columns.map(\.name)
         let fields = index.columns.map { column in
             let name = model.fieldNames[column.name] ?? column.name
-            return column.sort == .descending ? "\(name)(sort: Desc)" : name
+            var options: [String] = []
+            if column.sort == .descending { options.append("sort: Desc") }
+            if let operatorClass = column.operatorClass {
+                options.append("ops: raw(\(PullText.quoted(operatorClass)))")
+            }
+            return options.isEmpty ? name : "\(name)(\(options.joined(separator: ", ")))"
         }
         var arguments = [PullText.list(fields)]
         let conventional =

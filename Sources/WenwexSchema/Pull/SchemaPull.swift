@@ -119,7 +119,12 @@ public enum SchemaPull {
         let body = PullPrinter.text(models: models, enums: enums)
         let raw = header.isEmpty ? body : header + "\n" + body
         let text = (try? SchemaFormatter.format(SchemaSource(path: "schema.prisma", text: raw))) ?? raw
-        return Result(text: text, warnings: builder.warnings, modelCount: models.count, enumCount: enums.count)
+        // Partial and expression indexes, triggers, functions, views, policies: the migration
+        // history keeps them, the schema cannot say them.
+        let kept = schema.kept.map { object in
+            "The \(object) is kept: schema.prisma cannot express it, so it was left out (migrations keep it)."
+        }
+        return Result(text: text, warnings: builder.warnings + kept, modelCount: models.count, enumCount: enums.count)
     }
 
     /// Where a model or enum goes: in the existing file's order, then new ones in database order.

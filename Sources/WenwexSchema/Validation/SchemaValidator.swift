@@ -16,6 +16,7 @@ public enum SchemaValidator {
         DatasourceRules.check(&context)
         context.rule = .names
         NameRules.checkTopLevel(&context)
+        DatabaseNameRules.check(&context)
         let declaredSchemas = MultiSchemaRules.declaredSchemas(context)
         var relationFields: [RelationRules.RelationField] = []
         for block in schema.blocks {
@@ -27,6 +28,8 @@ public enum SchemaValidator {
             AttributeRules.check(block, &context)
             context.rule = .identity
             IdentityRules.check(block, &context)
+            ViewRules.check(block, &context)
+            ViewRules.checkModelSide(block, &context)
             context.rule = .indexes
             IndexRules.check(block, &context)
             context.rule = .defaults

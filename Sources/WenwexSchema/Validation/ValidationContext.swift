@@ -14,6 +14,8 @@ struct ValidationContext {
     let nativeTypePrefix: String?
     /// `relationMode = "prisma"`: relations are emulated by the client, without foreign keys.
     let emulatesRelations: Bool
+    /// Every generator's `previewFeatures` (a single string counts as a list of one).
+    let previewFeatures: Set<String>
     /// Whether no two models or views share a name (a valid schema's case): then a model's
     /// name stands for one block, which lets the relation rules look things up by block.
     let hasUniqueModelNames: Bool
@@ -36,9 +38,15 @@ struct ValidationContext {
         enums = Self.index(schema.enums)
         compositeTypes = Self.index(schema.compositeTypes)
         datasource = schema.datasources.first
-        provider = datasource?.property("provider")?.value.stringValue.flatMap(Provider.init(rawValue:))
+        provider = datasource?.property("provider")?.value.stringValue.flatMap(Provider.init(named:))
         nativeTypePrefix = datasource?.name.name
-        emulatesRelations = datasource?.property("relationMode")?.value.stringValue == "prisma"
+        // `referentialIntegrity` is the deprecated name of `relationMode` (a warning says so).
+        emulatesRelations =
+            (datasource?.property("relationMode") ?? datasource?.property("referentialIntegrity"))?.value.stringValue
+            == "prisma"
+        previewFeatures = Set(
+            schema.generators.flatMap { $0.property("previewFeatures")?.value.elements ?? [] }.compactMap(\.stringValue)
+        )
         var types = [String: ResolvedType](
             minimumCapacity: compositeTypes.count + enums.count + models.count + ScalarType.allCases.count
         )
@@ -103,6 +111,11 @@ enum Rule: Int, CaseIterable {
 enum Provider: String {
     case postgresql
     case sqlite
+
+    /// The provider a datasource names; `postgres` is Prisma's alias of `postgresql`.
+    init?(named name: String) {
+        self.init(rawValue: name == "postgres" ? "postgresql" : name)
+    }
 }
 
 /// Prisma's built-in scalar types.

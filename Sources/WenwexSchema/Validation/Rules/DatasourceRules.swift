@@ -25,15 +25,41 @@ enum DatasourceRules {
     }
 
     private static let knownProperties: Set<String> = [
-        "provider", "url", "directUrl", "shadowDatabaseUrl", "relationMode", "schemas", "extensions",
+        "provider", "url", "directUrl", "shadowDatabaseUrl", "relationMode", "referentialIntegrity", "schemas",
+        "extensions",
     ]
     private static let urlProperties = ["url", "directUrl", "shadowDatabaseUrl"]
 
     private static func checkDatasource(_ datasource: Block, _ context: inout ValidationContext) {
         checkDuplicateKeys(datasource, &context)
-        for property in datasource.properties where !knownProperties.contains(property.name.name) {
-            context.error("Property not known: \"\(property.name.name)\".", at: property.name.range)
+        for property in datasource.properties {
+            // `extensions` exists on PostgreSQL only.
+            let isKnown =
+                knownProperties.contains(property.name.name)
+                && !(property.name.name == "extensions" && context.provider == .sqlite)
+            if !isKnown {
+                context.error("Property not known: \"\(property.name.name)\".", at: property.name.range)
+            }
         }
+        if let legacy = datasource.property("referentialIntegrity") {
+            if datasource.property("relationMode") != nil {
+                context.error(
+                    "The `referentialIntegrity` and `relationMode` attributes cannot be used together. Please use only `relationMode` instead.",
+                    at: legacy.name.range
+                )
+            } else {
+                context.warning(
+                    "The `referentialIntegrity` attribute is deprecated. Please use `relationMode` instead. Learn more at https://pris.ly/d/relation-mode",
+                    at: legacy.name.range,
+                    hint: "rename it to `relationMode`"
+                )
+                checkRelationMode(legacy, &context)
+            }
+        }
+        if let extensions = datasource.property("extensions"), context.provider == .postgresql {
+            ExtensionRules.check(extensions, &context)
+        }
+        checkDriverAdapters(datasource, &context)
         checkProvider(datasource, &context)
         for name in urlProperties {
             if let property = datasource.property(name) { checkURL(property, &context) }
@@ -43,6 +69,30 @@ enum DatasourceRules {
         }
         if let schemas = datasource.property("schemas") {
             checkSchemas(schemas, &context)
+        }
+    }
+
+    /// The rules of Prisma's driver-adapter preview features: with `driverAdapters` a SQLite
+    /// datasource takes no `shadowDatabaseUrl`; with `schemaEngineDriverAdapters` PostgreSQL
+    /// still needs `url`.
+    private static func checkDriverAdapters(_ datasource: Block, _ context: inout ValidationContext) {
+        if context.previewFeatures.contains("driverAdapters"), context.provider == .sqlite,
+            let shadow = datasource.property("shadowDatabaseUrl")
+        {
+            context.error(
+                "Argument \"shadowDatabaseUrl\" is deprecated in data source block \"\(datasource.name.name)\", because you're using Driver Adapters.",
+                at: shadow.name.range,
+                hint: "remove it: the driver adapter names the shadow database"
+            )
+        }
+        if context.previewFeatures.contains("schemaEngineDriverAdapters"), context.provider == .postgresql,
+            datasource.property("url") == nil
+        {
+            context.error(
+                "Argument \"url\" is missing in data source block \"\(datasource.name.name)\".",
+                at: datasource.name.range,
+                hint: "add `url = env(\"DATABASE_URL\")`"
+            )
         }
     }
 
@@ -69,7 +119,7 @@ enum DatasourceRules {
             context.error("Expected a string value, but received \(property.value).", at: property.value.range)
             return
         }
-        if Provider(rawValue: provider) == nil {
+        if Provider(named: provider) == nil {
             context.error(
                 "Datasource provider not known: \"\(provider)\". Wenwex supports \"postgresql\" and \"sqlite\".",
                 at: property.value.range,
@@ -104,7 +154,8 @@ enum DatasourceRules {
     }
 
     private static func checkSchemas(_ property: ConfigProperty, _ context: inout ValidationContext) {
-        guard case .array(let elements) = property.value.kind, elements.allSatisfy({ $0.stringValue != nil }) else {
+        // One string stands for a one-element list (`schemas = "public"`), as Prisma coerces it.
+        guard property.value.elements.allSatisfy({ $0.stringValue != nil }) else {
             context.error(
                 "Expected a list of strings for `schemas`, for example `schemas = [\"public\", \"auth\"]`.",
                 at: property.value.range

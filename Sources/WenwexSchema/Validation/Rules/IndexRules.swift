@@ -12,6 +12,58 @@ enum IndexRules {
         for attribute in model.blockAttributes where attribute.kinds.rawValue & indexKinds.rawValue != 0 {
             checkFields(attribute, in: model, &context)
             checkOptions(attribute, &context)
+            checkClustering(attribute, &context)
+            checkWhere(attribute, &context)
+        }
+        for field in model.fields where field.has(.id) || field.has(.unique) {
+            for attribute in field.attributes where attribute.is(.id) || attribute.is(.unique) {
+                checkClustering(attribute, &context)
+                if let length = attribute.argument("length") {
+                    context.attributeError(
+                        attribute,
+                        "The length argument is not supported in an index definition with the current connector",
+                        at: length.range,
+                        hint: "prefix lengths exist on MySQL and SQL Server, not on PostgreSQL or SQLite"
+                    )
+                }
+            }
+        }
+    }
+
+    /// `clustered:` is SQL Server's; neither PostgreSQL nor SQLite has it.
+    private static func checkClustering(_ attribute: Attribute, _ context: inout ValidationContext) {
+        guard let clustered = attribute.argument("clustered") else { return }
+        context.attributeError(
+            attribute,
+            "Defining clustering is not supported in the current connector.",
+            at: clustered.range,
+            hint: "remove `clustered:`; it exists on SQL Server only"
+        )
+    }
+
+    /// `where:` makes a partial index: Prisma's `partialIndexes` preview feature, PostgreSQL
+    /// only, and never an empty condition.
+    private static func checkWhere(_ attribute: Attribute, _ context: inout ValidationContext) {
+        guard let condition = attribute.argument("where") else { return }
+        if !context.previewFeatures.contains("partialIndexes") {
+            context.attributeError(
+                attribute,
+                "You have a partial index definition. Partial indexes are currently a preview feature. To use partial indexes, please add \"partialIndexes\" to the preview features.",
+                at: condition.range
+            )
+        } else if context.provider == .sqlite {
+            context.attributeError(
+                attribute,
+                "Partial indexes are only supported on PostgreSQL and CockroachDB. Your connector is `sqlite`.",
+                at: condition.range
+            )
+        } else if condition.value.stringValue?.allSatisfy({ $0 == " " }) == true {
+            context.attributeError(
+                attribute,
+                "The `where` argument cannot be an empty string.",
+                at: condition.value.range,
+                hint: "write the condition, e.g. `where: \"\\\"isActive\\\" = true\"`, or remove `where:`"
+            )
         }
     }
 
@@ -29,7 +81,8 @@ enum IndexRules {
             return
         }
         let names = fieldNames(of: attribute)
-        guard case .array = fields.value.kind, names.count == fields.value.elements.count, !names.isEmpty else {
+        // A single field stands for a one-element list (`@@index(userId)`), as Prisma coerces it.
+        guard names.count == fields.value.elements.count, !names.isEmpty else {
             context.attributeError(
                 attribute,
                 "Expected a list of field names, for example `[title, createdAt]`, but received \(fields.value).",

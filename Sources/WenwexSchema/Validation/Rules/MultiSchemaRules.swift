@@ -20,6 +20,14 @@ enum MultiSchemaRules {
             }
             return
         }
+        if context.provider == .sqlite {
+            context.error(
+                "@@schema is not supported on the current datasource provider",
+                at: attribute.range,
+                hint: "SQLite has one schema per database file; remove `@@schema`"
+            )
+            return
+        }
         let name = attribute.argument("name", position: 0)?.value.stringValue
         if name == nil || !(declared ?? []).contains(name!) {
             context.error(

@@ -19,7 +19,63 @@ extension RelationRules {
             }
         }
         checkReferentialActions(attribute, &context)
+        checkSetNull(relation, attribute, &context)
+        checkSelfRelationCycle(relation, attribute, &context)
         checkForeignKey(relation, attribute, &context)
+    }
+
+    /// `SetNull` cannot null a required column. PostgreSQL with foreign keys only warns (the
+    /// database rejects the update when it happens, as Prisma says); everywhere else it is an
+    /// error.
+    private static func checkSetNull(
+        _ relation: RelationField,
+        _ attribute: Attribute,
+        _ context: inout ValidationContext
+    ) {
+        let fields = attribute.argument("fields")?.value.elements.compactMap(\.constantName) ?? []
+        guard fields.contains(where: { relation.model.field($0)?.type.arity == .required }) else { return }
+        for name in ["onDelete", "onUpdate"] where attribute.argument(name)?.value.constantName == "SetNull" {
+            let message =
+                "The `\(name)` referential action of a relation must not be set to `SetNull` when a referenced field is required.\nEither choose another referential action, or make the referenced fields optional."
+            if context.provider == .postgresql, !context.emulatesRelations {
+                context.warning(message, at: attribute.range)
+            } else {
+                context.attributeError(
+                    attribute,
+                    message,
+                    hint: "make \(fields.joined(separator: ", ")) optional, or use another action"
+                )
+            }
+        }
+    }
+
+    /// With `relationMode = "prisma"`, a self relation whose actions cascade would loop in the
+    /// client: one side must say `onDelete: NoAction, onUpdate: NoAction`.
+    private static func checkSelfRelationCycle(
+        _ relation: RelationField,
+        _ attribute: Attribute,
+        _ context: inout ValidationContext
+    ) {
+        guard context.emulatesRelations, relation.model.name.name == relation.target.name.name,
+            attribute.argument("fields") != nil
+        else { return }
+        let name = attribute.argument("name", position: 0)?.value.stringValue
+        let attributes = relation.model.fields.compactMap { field -> Attribute? in
+            guard field.type.name == relation.model.name.name, let other = field.attribute(.relation) else {
+                return nil
+            }
+            return other.argument("name", position: 0)?.value.stringValue == name ? other : nil
+        }
+        let safe = attributes.contains { other in
+            other.argument("onDelete")?.value.constantName == "NoAction"
+                && other.argument("onUpdate")?.value.constantName == "NoAction"
+        }
+        guard !safe else { return }
+        context.error(
+            "Error validating: A self-relation must have `onDelete` and `onUpdate` referential actions set to `NoAction` in one of the @relation attributes. (Implicit default `onUpdate`: `Cascade`) Read more at https://pris.ly/d/cyclic-referential-actions",
+            at: attribute.range,
+            hint: "add `onDelete: NoAction, onUpdate: NoAction` to the @relation"
+        )
     }
 
     private static func checkReferentialActions(_ attribute: Attribute, _ context: inout ValidationContext) {

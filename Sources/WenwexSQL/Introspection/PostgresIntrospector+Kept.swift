@@ -1,0 +1,89 @@
+/// The objects `schema.prisma` cannot express, read so they can be shown and compared, never
+/// dropped by default (see `SQLKeptObject`).
+extension PostgresIntrospector {
+    /// Installed extensions other than `plpgsql`, which every database has, with the schema
+    /// they were installed into (`nspname`; compared with `current_schema()`).
+    static let extensionsQuery = """
+        SELECT e.extname::text AS extname, n.nspname::text AS nspname, current_schema()::text AS current
+          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+         WHERE e.extname <> 'plpgsql' ORDER BY 1
+        """
+
+    /// Triggers, functions, views and policies in the introspected schemas; objects an extension
+    /// owns (`pg_trgm`'s functions) are the extension's, not the project's, and are left out.
+    func keptObjects(_ session: any SQLSession, _ schemas: String, keepSchema: Bool) async throws -> [SQLKeptObject] {
+        var kept: [SQLKeptObject] = []
+        let queries: [(SQLKeptObject.Kind, String)] = [
+            (.trigger, Self.triggersQuery(schemas)),
+            (.function, Self.functionsQuery(schemas)),
+            (.view, Self.viewsQuery(schemas)),
+            (.policy, Self.policiesQuery(schemas)),
+        ]
+        for (kind, sql) in queries {
+            for row in try await session.query(sql) {
+                kept.append(
+                    SQLKeptObject(
+                        kind: kind,
+                        name: row["name"].text ?? "",
+                        table: row["relname"].text,
+                        schema: keepSchema ? row["nspname"].text : nil,
+                        definition: row["definition"].text ?? ""
+                    )
+                )
+            }
+        }
+        return kept
+    }
+
+    private static let notFromExtension = """
+        NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = o.oid AND e.deptype = 'e')
+        """
+
+    private static func triggersQuery(_ schemas: String) -> String {
+        """
+        SELECT n.nspname::text AS nspname, c.relname::text AS relname, o.tgname::text AS name,
+               pg_get_triggerdef(o.oid) AS definition
+          FROM pg_trigger o
+          JOIN pg_class c ON c.oid = o.tgrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE NOT o.tgisinternal AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)
+         ORDER BY 1, 2, 3
+        """
+    }
+
+    private static func functionsQuery(_ schemas: String) -> String {
+        """
+        SELECT n.nspname::text AS nspname, NULL::text AS relname,
+               o.proname::text || '(' || pg_get_function_identity_arguments(o.oid) || ')' AS name,
+               pg_get_functiondef(o.oid) AS definition
+          FROM pg_proc o
+          JOIN pg_namespace n ON n.oid = o.pronamespace
+         WHERE o.prokind IN ('f', 'p') AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)
+         ORDER BY 1, 3
+        """
+    }
+
+    private static func viewsQuery(_ schemas: String) -> String {
+        """
+        SELECT n.nspname::text AS nspname, NULL::text AS relname, o.relname::text AS name,
+               pg_get_viewdef(o.oid, true) AS definition
+          FROM pg_class o
+          JOIN pg_namespace n ON n.oid = o.relnamespace
+         WHERE o.relkind IN ('v', 'm') AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)
+         ORDER BY 1, 3
+        """
+    }
+
+    private static func policiesQuery(_ schemas: String) -> String {
+        """
+        SELECT n.nspname::text AS nspname, c.relname::text AS relname, o.polname::text AS name,
+               o.polcmd::text || ' USING ' || coalesce(pg_get_expr(o.polqual, o.polrelid), '')
+                 || ' CHECK ' || coalesce(pg_get_expr(o.polwithcheck, o.polrelid), '') AS definition
+          FROM pg_policy o
+          JOIN pg_class c ON c.oid = o.polrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = ANY(\(schemas))
+         ORDER BY 1, 2, 3
+        """
+    }
+}

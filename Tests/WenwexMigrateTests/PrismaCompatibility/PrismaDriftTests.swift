@@ -1,0 +1,295 @@
+import Foundation
+import Testing
+import WenwexMigrate
+import WenwexSQL
+import WenwexSchema
+import WenwexTestSupport
+
+/// The false drift a Prisma project met when adopted (issue 12), each reproduced on a real
+/// PostgreSQL database: the database is built the way Prisma (or a hand-written migration)
+/// builds it, and Wenwex must find exactly the difference there is, and nothing else.
+// Serialized: the suite shares one PostgreSQL server with every other suite, and its tests
+// together would otherwise add a dozen connections to the peak (max_connections is 100).
+@Suite("Prisma compatibility on PostgreSQL", .serialized, .enabled(if: PostgresAvailability.shouldRun))
+struct PrismaDriftTests {
+    static func lower(_ body: String, datasource: String = "", generator: String = "") throws -> SQLSchema {
+        try MigrationTestDatabase.lower(
+            """
+            generator client {
+              provider = "prisma-client-js"
+              \(generator)
+            }
+
+            datasource db {
+              provider = "postgresql"
+              url      = env("DATABASE_URL")
+              \(datasource)
+            }
+
+            \(body)
+            """,
+            .postgres
+        )
+    }
+
+    static func changes(_ session: any SQLSession, to target: SQLSchema) async throws -> [SchemaChange] {
+        SchemaDiffer.changes(from: try await MigrationTestDatabase.introspect(session), to: target)
+    }
+
+    // MARK: 1. Enum value order
+
+    @Test func enumValueOrderIsNeverDriftButNewValuesGoWhereTheSchemaPutsThem() async throws {
+        try await MigrationTestDatabase.with(.postgres, prefix: "enum_order") { session in
+            // Values appended by hand-written migrations in another order than the schema's.
+            try await session.execute(#"CREATE TYPE "Role" AS ENUM ('BUYER')"#)
+            try await session.execute(#"ALTER TYPE "Role" ADD VALUE 'ADMIN'"#)
+            try await session.execute(#"ALTER TYPE "Role" ADD VALUE 'SELLER'"#)
+            try await session.execute(
+                #"CREATE TABLE "User" ("id" INTEGER NOT NULL, "role" "Role" NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#
+            )
+            let model = #"model User {\#n  id Int @id\#n  role Role\#n}"#
+            let sameValues = try Self.lower("enum Role {\n  ADMIN\n  BUYER\n  SELLER\n}\n" + model)
+            #expect(try await Self.changes(session, to: sameValues).isEmpty)
+            let reordered = try Self.lower("enum Role {\n  SELLER\n  BUYER\n  ADMIN\n}\n" + model)
+            #expect(try await Self.changes(session, to: reordered).isEmpty)
+
+            // A new value is still placed where the schema puts it (before BUYER), in place.
+            let added = try Self.lower("enum Role {\n  ADMIN\n  MODERATOR\n  BUYER\n  SELLER\n}\n" + model)
+            let database = try await MigrationTestDatabase.introspect(session)
+            let script = MigrationPlanner.script(from: database, to: added, dialect: .postgres)
+            #expect(script.sql.contains(#"ALTER TYPE "Role" ADD VALUE 'MODERATOR' BEFORE 'BUYER'"#))
+            #expect(!script.sql.contains("RENAME TO"))
+            try await MigrationScriptRunner.run(script.sql, on: session)
+            #expect(
+                try await MigrationTestDatabase.introspect(session).enums.first?.values == [
+                    "MODERATOR", "BUYER", "ADMIN", "SELLER",
+                ]
+            )
+            #expect(try await Self.changes(session, to: added).isEmpty)
+        }
+    }
+
+    // MARK: 2. Prisma 6 join tables
+
+    static let manyToMany = """
+        model Post {
+          id         Int        @id
+          categories Category[]
+        }
+
+        model Category {
+          id    Int    @id
+          posts Post[]
+        }
+        """
+
+    @Test func joinTablesFollowPrismaSixAndAPrismaFiveTableIsUpgradedUsingItsIndex() async throws {
+        try await MigrationTestDatabase.with(.postgres, prefix: "join_table") { session in
+            // What Prisma 5 migrations left behind.
+            for statement in [
+                #"CREATE TABLE "Post" ("id" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"))"#,
+                #"CREATE TABLE "Category" ("id" INTEGER NOT NULL, CONSTRAINT "Category_pkey" PRIMARY KEY ("id"))"#,
+                #"CREATE TABLE "_CategoryToPost" ("A" INTEGER NOT NULL, "B" INTEGER NOT NULL)"#,
+                #"CREATE UNIQUE INDEX "_CategoryToPost_AB_unique" ON "_CategoryToPost"("A", "B")"#,
+                #"CREATE INDEX "_CategoryToPost_B_index" ON "_CategoryToPost"("B")"#,
+                #"ALTER TABLE "_CategoryToPost" ADD CONSTRAINT "_CategoryToPost_A_fkey" FOREIGN KEY ("A") REFERENCES "Category"("id") ON DELETE CASCADE ON UPDATE CASCADE"#,
+                #"ALTER TABLE "_CategoryToPost" ADD CONSTRAINT "_CategoryToPost_B_fkey" FOREIGN KEY ("B") REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE"#,
+                #"INSERT INTO "Post" VALUES (1)"#, #"INSERT INTO "Category" VALUES (1)"#,
+                #"INSERT INTO "_CategoryToPost" VALUES (1, 1)"#,
+            ] {
+                try await session.execute(statement)
+            }
+            let target = try Self.lower(Self.manyToMany)
+            let join = try #require(target.table("_CategoryToPost"))
+            #expect(join.primaryKey == SQLPrimaryKey(name: "_CategoryToPost_AB_pkey", columns: ["A", "B"]))
+            #expect(join.uniques.isEmpty)
+
+            let database = try await MigrationTestDatabase.introspect(session)
+            let changes = SchemaDiffer.changes(from: database, to: target)
+            #expect(changes.count == 1, "\(changes)")
+            let script = MigrationPlanner.script(from: database, to: target, dialect: .postgres).sql
+            #expect(
+                script.contains(
+                    #"ALTER TABLE "_CategoryToPost" ADD CONSTRAINT "_CategoryToPost_AB_pkey" PRIMARY KEY USING INDEX "_CategoryToPost_AB_unique""#
+                ),
+                "\(script)"
+            )
+            #expect(!script.contains("DROP INDEX"))
+            try await MigrationScriptRunner.run(script, on: session)
+            #expect(try await Self.changes(session, to: target).isEmpty)
+            #expect(try await session.queryText(#"SELECT count(*)::text FROM "_CategoryToPost""#).first == ["1"])
+        }
+    }
+
+    @Test func aJoinTableMadeFromTheSchemaHasPrismaSixKeyAndNoDrift() async throws {
+        try await MigrationTestDatabase.with(.postgres, prefix: "join_table_new") { session in
+            let target = try Self.lower(Self.manyToMany)
+            let script = MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql
+            #expect(
+                script.contains(#"CONSTRAINT "_CategoryToPost_AB_pkey" PRIMARY KEY ("A","B")"#)
+                    || script.contains(#"CONSTRAINT "_CategoryToPost_AB_pkey" PRIMARY KEY ("A", "B")"#),
+                "\(script)"
+            )
+            try await MigrationScriptRunner.run(script, on: session)
+            #expect(try await Self.changes(session, to: target).isEmpty)
+        }
+    }
+
+    // MARK: 3. A single value where a list is expected
+
+    @Test func aSingleFieldStandsForAListWhereverPrismaCoercesIt() async throws {
+        let single = """
+            model User {
+              id    Int    @id
+              email String
+              posts Post[]
+
+              @@unique(email)
+              @@index(email, map: "User_email_lookup")
+            }
+
+            model Post {
+              id     Int  @id
+              userId Int
+              user   User @relation(fields: userId, references: id)
+
+              @@index(userId)
+            }
+            """
+        let listed = single.replacingOccurrences(of: "@@unique(email)", with: "@@unique([email])")
+            .replacingOccurrences(of: "@@index(email,", with: "@@index([email],")
+            .replacingOccurrences(of: "fields: userId, references: id", with: "fields: [userId], references: [id]")
+            .replacingOccurrences(of: "@@index(userId)", with: "@@index([userId])")
+        let target = try Self.lower(single)
+        #expect(target == (try Self.lower(listed)))
+        try await MigrationTestDatabase.with(.postgres, prefix: "single_value") { session in
+            try await MigrationScriptRunner.run(
+                MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql,
+                on: session
+            )
+            let database = try await MigrationTestDatabase.introspect(session)
+            #expect(database.table("Post")?.index("Post_userId_idx") != nil)
+            #expect(SchemaDiffer.changes(from: database, to: target).isEmpty)
+        }
+    }
+
+    // MARK: 5. Every schema Prisma accepts comes up on an empty database
+
+    @Test func extensionsAndOperatorClassesRenderToSQLThatApplies() async throws {
+        let target = try Self.lower(
+            """
+            model Post {
+              id    Int      @id
+              email String   @db.Citext
+              title String
+              tags  String[]
+              data  Json
+
+              @@index([title(ops: raw("gin_trgm_ops"))], type: Gin)
+              @@index([tags], type: Gin)
+              @@index([data(ops: JsonbPathOps)], type: Gin)
+              @@index([title(sort: Desc)], map: "Post_title_desc")
+              @@index([id], type: Hash)
+            }
+            """,
+            datasource: #"extensions = [citext, pg_trgm, pgcrypto(schema: "extensions")]"#,
+            generator: #"previewFeatures = ["postgresqlExtensions"]"#
+        )
+        #expect(target.extensions == ["citext", "pg_trgm", SQLExtension("pgcrypto", schema: "extensions")])
+        let script = MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql
+        #expect(script.contains(#"CREATE EXTENSION IF NOT EXISTS "citext""#))
+        #expect(script.contains(#"CREATE EXTENSION IF NOT EXISTS "pgcrypto" WITH SCHEMA "extensions""#), "\(script)")
+        #expect(script.contains(#"USING GIN ("title" gin_trgm_ops)"#), "\(script)")
+        #expect(script.contains(#"("data" jsonb_path_ops)"#), "\(script)")
+        try await MigrationTestDatabase.with(.postgres, prefix: "extensions") { session in
+            try await MigrationScriptRunner.run(script, on: session)
+            let changes = try await Self.changes(session, to: target)
+            #expect(changes.isEmpty, "\(changes)")
+        }
+    }
+
+    // MARK: 6. An index that differs only by its name
+
+    @Test func anIndexThatDiffersOnlyByNameIsRenamedNotRebuilt() async throws {
+        try await MigrationTestDatabase.with(.postgres, prefix: "index_rename") { session in
+            let target = try Self.lower(
+                """
+                model User {
+                  id    Int    @id
+                  email String
+                  name  String
+                  code  String @unique(map: "user_code_unique_constraint_with_a_name_longer_than_postgres_allows_it")
+
+                  @@index([email])
+                  @@index([name], map: "user_name_index_with_a_name_much_longer_than_postgres_keeps_it_in_the_catalog")
+                }
+                """
+            )
+            // The hand-written migration's names: one another spelling, one cut to 63 bytes by
+            // the server (the schema's `map:` is the same text, uncut).
+            try await session.execute(
+                #"CREATE TABLE "User" ("id" INTEGER NOT NULL, "email" TEXT NOT NULL, "name" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))"#
+            )
+            try await session.execute(#"ALTER TABLE "User" ADD COLUMN "code" TEXT NOT NULL"#)
+            try await session.execute(
+                #"CREATE UNIQUE INDEX "user_code_unique_constraint_with_a_name_longer_than_postgres_allows_it" ON "User"("code")"#
+            )
+            try await session.execute(#"CREATE INDEX "idx_user_email" ON "User"("email")"#)
+            try await session.execute(
+                #"CREATE INDEX "user_name_index_with_a_name_much_longer_than_postgres_keeps_it_in_the_catalog" ON "User"("name")"#
+            )
+            let before = try await session.queryText(
+                #"SELECT oid::text FROM pg_class WHERE relname = 'idx_user_email'"#
+            )
+            let database = try await MigrationTestDatabase.introspect(session)
+            let changes = SchemaDiffer.changes(from: database, to: target)
+            #expect(changes.count == 1, "\(changes)")
+            let script = MigrationPlanner.script(from: database, to: target, dialect: .postgres).sql
+            #expect(script.contains(#"ALTER INDEX "idx_user_email" RENAME TO "User_email_idx""#), "\(script)")
+            #expect(!script.contains("DROP INDEX") && !script.contains("CREATE INDEX"))
+            try await MigrationScriptRunner.run(script, on: session)
+            let after = try await session.queryText(#"SELECT oid::text FROM pg_class WHERE relname = 'User_email_idx'"#)
+            #expect(after == before)
+            #expect(try await Self.changes(session, to: target).isEmpty)
+        }
+    }
+
+    @Test func keysThatDifferOnlyByNameAreRenamedNotRecreated() async throws {
+        try await MigrationTestDatabase.with(.postgres, prefix: "key_rename") { session in
+            for statement in [
+                #"CREATE TABLE "User" ("id" INTEGER NOT NULL, CONSTRAINT "user_pk" PRIMARY KEY ("id"))"#,
+                #"CREATE TABLE "Post" ("id" INTEGER NOT NULL, "userId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"))"#,
+                #"CREATE INDEX "Post_userId_idx" ON "Post"("userId")"#,
+                #"ALTER TABLE "Post" ADD CONSTRAINT "fk_post_user" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE"#,
+            ] {
+                try await session.execute(statement)
+            }
+            let target = try Self.lower(
+                """
+                model User {
+                  id    Int    @id
+                  posts Post[]
+                }
+
+                model Post {
+                  id     Int  @id
+                  userId Int
+                  user   User @relation(fields: [userId], references: [id])
+
+                  @@index([userId])
+                }
+                """
+            )
+            let database = try await MigrationTestDatabase.introspect(session)
+            let script = MigrationPlanner.script(from: database, to: target, dialect: .postgres).sql
+            #expect(script.contains(#"ALTER TABLE "User" RENAME CONSTRAINT "user_pk" TO "User_pkey""#), "\(script)")
+            #expect(
+                script.contains(#"ALTER TABLE "Post" RENAME CONSTRAINT "fk_post_user" TO "Post_userId_fkey""#),
+                "\(script)"
+            )
+            #expect(!script.contains("DROP CONSTRAINT") && !script.contains("ADD CONSTRAINT"), "\(script)")
+            try await MigrationScriptRunner.run(script, on: session)
+            #expect(try await Self.changes(session, to: target).isEmpty)
+        }
+    }
+}
