@@ -63,7 +63,9 @@ public enum SharedPostgres {
     }
 
     private static func startShared() async throws -> PostgresCluster {
-        let started = try await PostgresCluster.start(replicas: 1)
+        // Every suite that needs a database shares this server, many at once: PostgreSQL's
+        // default of 100 connections ran out in a full run.
+        let started = try await PostgresCluster.start(replicas: 1, settings: ["max_connections": "400"])
         sharedDirectory.withLock { $0 = started.directory }
         atexit {
             if let directory = sharedDirectory.withLock({ $0 }) {

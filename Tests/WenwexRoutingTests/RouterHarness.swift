@@ -66,7 +66,12 @@ struct RouterTestFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-let quietLogger = Logger(label: "wenwex.routing.test", factory: { _ in SwiftLogNoOpLogHandler() })
+/// Silent, unless `ROUTER_TEST_LOG` is set: then the routers' health log goes to stderr, for
+/// finding out why a routing test failed.
+let quietLogger = Logger(label: "wenwex.routing.test") { label -> any LogHandler in
+    ProcessInfo.processInfo.environment["ROUTER_TEST_LOG"] == nil
+        ? SwiftLogNoOpLogHandler() : StreamLogHandler.standardError(label: label)
+}
 
 extension NodeStatus {
     func named(_ name: String, in statuses: [NodeStatus]) -> NodeStatus? {
