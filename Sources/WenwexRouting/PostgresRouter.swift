@@ -100,16 +100,7 @@ public final class PostgresRouter: DatabaseRouter {
     var latestPrimaryPosition: UInt64 { primaryPosition.load(ordering: .relaxed) }
 
     func observePrimaryPosition(_ position: ConsistencyToken) {
-        var current = primaryPosition.load(ordering: .relaxed)
-        while current < position.position {
-            let (exchanged, original) = primaryPosition.compareExchange(
-                expected: current,
-                desired: position.position,
-                ordering: .relaxed
-            )
-            if exchanged { return }
-            current = original
-        }
+        primaryPosition.raise(to: position.position)
     }
 
     public func status() -> [NodeStatus] {

@@ -19,6 +19,28 @@ func withRunningRouter<Value: Sendable>(
     }
 }
 
+/// Starts a cluster with `replicas` streaming replicas, runs `setup` on the primary and waits
+/// until every replica has it, then runs a router over the cluster for the duration of `body`,
+/// which starts once every replica has been probed.
+func withRoutedCluster<Value: Sendable>(
+    replicas: Int,
+    setup: String,
+    options: RoutingOptions = testOptions(),
+    _ body: (PostgresCluster, PostgresRouter) async throws -> Value
+) async throws -> Value {
+    try await PostgresCluster.withCluster(replicas: replicas) { cluster in
+        _ = try await cluster.psql(setup)
+        try await cluster.waitForReplay()
+        let router = try PostgresRouter(endpoints: try endpoints(cluster), options: options, logger: quietLogger)
+        return try await withRunningRouter(router) {
+            try await waitForStatus(router, "replicas probed") {
+                $0.allSatisfy { $0.replayPosition != nil || $0.role == .primary }
+            }
+            return try await body(cluster, router)
+        }
+    }
+}
+
 /// Endpoints for a cluster's primary and replicas (database `postgres`, TLS off).
 func endpoints(_ cluster: PostgresCluster) throws -> DatabaseEndpoints {
     func endpoint(_ node: PostgresNode, _ role: DatabaseEndpoints.Endpoint.Role) throws -> DatabaseEndpoints.Endpoint {

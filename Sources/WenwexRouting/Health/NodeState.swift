@@ -69,19 +69,7 @@ final class NodeState: Sendable {
 
     /// Records a replay position seen on this node.
     func observeReplay(_ position: ConsistencyToken) {
-        var current = replayed.load(ordering: .relaxed)
-        while current < position.position {
-            let (exchanged, original) = replayed.compareExchange(
-                expected: current,
-                desired: position.position,
-                ordering: .relaxed
-            )
-            if exchanged {
-                replayAdvances.notify()
-                return
-            }
-            current = original
-        }
+        if replayed.raise(to: position.position) { replayAdvances.notify() }
     }
 
     /// Counts a request as in flight for the duration of `body`.
