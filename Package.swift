@@ -4,7 +4,8 @@
 // The module order below is the dependency order of ../shared/DESIGN.md, with one change: the
 // SQL schema model lives in WenwexSQL and the Prisma schema is lowered into it, so WenwexSQL
 // comes before WenwexSchema, and WenwexMigrate follows both. A module depends only on modules
-// listed before it. Modules arrive with the issue that gives them real behaviour: WenwexOps has
+// listed before it. WenwexHummingbird holds what any Hummingbird app reuses; WenwexServer (the
+// marketplace) and examples/notes are apps built on it. Modules arrive with the issue that gives them real behaviour: WenwexOps has
 // the schema-derived seeder so far (backups, clones and the rest follow); WenwexAccess, … are
 // still to come.
 
@@ -26,6 +27,7 @@ let package = Package(
         .library(name: "WenwexMigrate", targets: ["WenwexMigrate"]),
         .library(name: "WenwexOps", targets: ["WenwexOps"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
+        .library(name: "WenwexHummingbird", targets: ["WenwexHummingbird"]),
         .library(name: "WenwexServer", targets: ["WenwexServer"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
     ],
@@ -103,6 +105,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WenwexHummingbird",
+            dependencies: [
+                "WenwexConfig",
+                "WenwexSQL",
+                "WenwexMigrate",
+                "WenwexRouting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WenwexServer",
             dependencies: [
                 "WenwexConfig",
@@ -111,6 +129,7 @@ let package = Package(
                 "WenwexMigrate",
                 "WenwexOps",
                 "WenwexRouting",
+                "WenwexHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -134,12 +153,24 @@ let package = Package(
                 "WenwexServer",
                 "WenwexSQL",
                 "WenwexRouting",
+                "WenwexHummingbird",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "NotesExample",
+            dependencies: [
+                "WenwexHummingbird",
+                "WenwexRouting",
+                "WenwexSQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "examples/notes/Sources/NotesExample",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -210,7 +241,8 @@ let package = Package(
         .testTarget(
             name: "WenwexServerTests",
             dependencies: [
-                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexTestSupport",
+                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexHummingbird",
+                "WenwexTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -222,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "WenwexCLITests",
             dependencies: [
-                "wenwex", "WenwexConfig", "WenwexSQL", "WenwexTestSupport",
+                "wenwex", "NotesExample", "WenwexConfig", "WenwexSQL", "WenwexTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

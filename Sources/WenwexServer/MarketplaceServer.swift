@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 public import Prometheus
 import ServiceLifecycle
+public import WenwexHummingbird
 public import WenwexMigrate
 public import WenwexRouting
 
@@ -55,13 +56,9 @@ public enum MarketplaceServer {
         let router = MarketplaceRouter(context: MarketplaceRequestContext.self)
         // Middleware wraps every route, unmatched ones included, outermost first: the request
         // id and log line see the final status, metrics see problems as their status codes.
-        router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: RequestMetricsMiddleware(registry: registry))
-        router.add(middleware: ProblemMiddleware())
-        router.add(middleware: ConsistencyMiddleware())
+        router.addWenwexMiddleware(registry: registry)
         router.add(middleware: AuthenticationMiddleware(sessions: sessions, store: store))
-        OperationsRoutes(readiness: Readiness(database: database, migrations: migrations), registry: registry)
-            .register(on: router)
+        router.addOperationsRoutes(database: database, migrations: migrations, registry: registry)
         AuthRoutes(store: store, passwords: passwords, sessions: sessions, settings: settings).register(on: router)
         UserRoutes(store: store, passwords: passwords, settings: settings).register(on: router)
         ProductRoutes(store: store, settings: settings).register(on: router)

@@ -21,15 +21,7 @@ struct ProjectOptions: ParsableArguments {
         if let projectDir {
             return URL(fileURLWithPath: projectDir, relativeTo: current).standardizedFileURL
         }
-        var candidate = current.standardizedFileURL
-        while true {
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(ProjectFile.fileName).path) {
-                return candidate
-            }
-            let parent = candidate.deletingLastPathComponent()
-            if parent.path == candidate.path { return current }
-            candidate = parent
-        }
+        return ProjectFile.projectDirectory(searchingUpFrom: current)
     }
 
     /// Loads the configuration, or prints every problem and exits with status 2.

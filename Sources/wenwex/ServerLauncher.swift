@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import WenwexConfig
+import WenwexHummingbird
 import WenwexMigrate
 import WenwexRouting
 import WenwexSQL
@@ -25,11 +26,7 @@ struct ServerOptions: ParsableArguments {
 
 enum ServerLauncher {
     /// Process-wide: swift-metrics takes one backend per process.
-    static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
+    static var registry: PrometheusCollectorRegistry { WenwexPlatform.sharedRegistry }
 
     static func bootstrapLogging(_ configuration: WenwexConfiguration) -> Logger {
         let level = configuration.string("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -77,7 +74,10 @@ enum ServerLauncher {
         onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let registry = Self.registry
-        let router = try await RouterFactory.make(for: configuration, logger: logger)
+        let router = try await RouterFactory.make(
+            for: configuration,
+            logger: WenwexPlatform.databaseLogger(logger, configuration)
+        )
         let application = try await MarketplaceServer.makeApplication(
             settings: settings,
             database: router,

@@ -29,7 +29,7 @@ struct DbPullCommandTests {
         try #require(stamp.status == 0, "\(stamp.stderr)")
         let url = try DatabaseURL("file:" + cli.project.appendingPathComponent(".wenwex/dev.db").path)
         try await DatabaseConnector.withSession(url) { session in
-            for statement in statements { try await session.execute(statement) }
+            for statement in statements { try await session.execute(statement, []) }
         }
         return cli
     }
@@ -185,7 +185,7 @@ struct PostgresDbPullCommandTests {
                 // Another schema: not the URL's, so not pulled.
                 "CREATE SCHEMA other", "CREATE TABLE other.hidden (id int PRIMARY KEY)",
             ] {
-                try await session.execute(statement)
+                try await session.execute(statement, [])
             }
         }
         let outcome = try await cli.run("db", "pull", "--print", environment: ["DATABASE_URL": url])

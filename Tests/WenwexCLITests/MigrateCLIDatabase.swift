@@ -10,12 +10,12 @@ enum MigrateCLIDatabase {
     }
 
     static func sqlite(_ cli: WenwexCLI, _ sql: String) async throws {
-        try await DatabaseConnector.withSession(try devDatabase(cli)) { try await $0.execute(sql) }
+        try await DatabaseConnector.withSession(try devDatabase(cli)) { try await $0.execute(sql, []) }
     }
 
     static func sqliteValue(_ cli: WenwexCLI, _ sql: String) async throws -> String? {
         try await DatabaseConnector.withSession(try devDatabase(cli)) { session in
-            try await session.queryText(sql).first?.first ?? nil
+            try await session.queryText(sql, []).first?.first ?? nil
         }
     }
 

@@ -19,7 +19,7 @@ struct PostgresMigrateCLITests {
 
     static func value(_ environment: [String: String], _ sql: String) async throws -> String? {
         try await DatabaseConnector.withSession(try DatabaseURL(environment["DATABASE_URL"]!)) { session in
-            try await session.queryText(sql).first?.first ?? nil
+            try await session.queryText(sql, []).first?.first ?? nil
         }
     }
 

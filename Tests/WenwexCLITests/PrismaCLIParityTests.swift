@@ -155,7 +155,7 @@ struct PrismaCLIParityTests {
         #expect(dev.status == 0, "\(dev.stderr)")
         let count = "SELECT count(*)::text FROM pg_tables WHERE tablename IN ('users', '_prisma_migrations')"
         let onDirect = try await DatabaseConnector.withSession(try DatabaseURL(direct)) { session in
-            try await session.queryText(count).first?.first ?? nil
+            try await session.queryText(count, []).first?.first ?? nil
         }
         #expect(onDirect == "2")
         #expect(try await PostgresMigrateCLITests.value(environment, count) == "0")

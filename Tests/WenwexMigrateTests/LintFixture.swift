@@ -16,7 +16,7 @@ enum LintFixture {
         let script = MigrationPlanner.script(from: SQLSchema(), to: before, dialect: session.dialect)
         try await MigrationScriptRunner.run(script.sql, on: session)
         for row in rows {
-            try await session.execute(row)
+            try await session.execute(row, [])
         }
     }
 

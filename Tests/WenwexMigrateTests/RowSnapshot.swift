@@ -27,7 +27,7 @@ enum RowSnapshot {
                     names.isEmpty
                     ? "INSERT INTO \(target) DEFAULT VALUES"
                     : "INSERT INTO \(target) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
-                try await session.execute(sql)
+                try await session.execute(sql, [])
             }
         }
     }

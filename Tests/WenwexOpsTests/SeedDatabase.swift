@@ -63,6 +63,6 @@ enum SeedDatabase {
     }
 
     static func count(_ session: any SQLSession, _ sql: String) async throws -> Int {
-        try await session.query(sql).first?[0].integer ?? -1
+        try await session.query(sql, []).first?[0].integer ?? -1
     }
 }

@@ -20,7 +20,7 @@ struct PostgresIntrospectionTests {
     @Test func marketplaceRoundTrips() async throws {
         let lowered = try LoweringTests.marketplace(.postgres).databaseView
         let introspected = try await Self.withDatabase("introspect_marketplace") { session in
-            for statement in TestDDL.statements(for: lowered, dialect: .postgres) { try await session.execute(statement) }
+            for statement in TestDDL.statements(for: lowered, dialect: .postgres) { try await session.execute(statement, []) }
             return try await PostgresIntrospector().introspect(session)
         }
         #expect(introspected == lowered, "\(SchemaDifferences.describe(expected: lowered, actual: introspected))")
@@ -185,7 +185,7 @@ struct SQLiteIntrospectionTests {
     @Test func marketplaceRoundTrips() async throws {
         let lowered = try LoweringTests.marketplace(.sqlite).databaseView
         let introspected = try await Self.withDatabase { session in
-            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) { try await session.execute(statement) }
+            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) { try await session.execute(statement, []) }
             return try await SQLiteIntrospector().introspect(session)
         }
         // The one thing SQLite cannot keep: a `BigInt @default(autoincrement())` id is lowered to

@@ -849,7 +849,7 @@ struct PostgresPullTests {
         let lowered = try LoweringTests.marketplace(.postgres).databaseView
         let introspected = try await PostgresIntrospectionTests.withDatabase("pull_marketplace") { session in
             for statement in TestDDL.statements(for: lowered, dialect: .postgres) {
-                try await session.execute(statement)
+                try await session.execute(statement, [])
             }
             return try await PostgresIntrospector().introspect(session)
         }
@@ -876,7 +876,7 @@ struct PostgresPullTests {
                 "CREATE INDEX books_title_lower ON books (lower(title))",
                 #"CREATE TABLE "audit log" (at timestamptz NOT NULL DEFAULT now(), message text)"#,
             ] {
-                try await session.execute(statement)
+                try await session.execute(statement, [])
             }
             return try await PostgresIntrospector().introspect(session)
         }
@@ -915,7 +915,7 @@ struct SQLitePullTests {
     @Test func marketplaceRoundTrips() async throws {
         let lowered = try LoweringTests.marketplace(.sqlite).databaseView
         let introspected = try await SQLiteIntrospectionTests.withDatabase { session in
-            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) { try await session.execute(statement) }
+            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) { try await session.execute(statement, []) }
             return try await SQLiteIntrospector().introspect(session)
         }
         #expect(introspected.tables.count == 9)

@@ -109,9 +109,9 @@ public enum MigrationScriptRunner {
         for (index, statement) in statements.enumerated() {
             do {
                 if statement.uppercased().hasPrefix("PRAGMA") {
-                    _ = try await session.query(statement)
+                    _ = try await session.query(statement, [])
                 } else {
-                    try await session.execute(statement)
+                    try await session.execute(statement, [])
                 }
             } catch {
                 throw MigrationStatementFailed(

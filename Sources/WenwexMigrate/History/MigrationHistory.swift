@@ -58,7 +58,7 @@ public struct MigrationHistory: Sendable {
             case .postgres: "SELECT to_regclass('\"_prisma_migrations\"') IS NOT NULL"
             case .sqlite: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'"
             }
-        let value = try await session.query(sql).first?.values.first
+        let value = try await session.query(sql, []).first?.values.first
         switch value {
         case .bool(let flag): return flag
         case .integer(let number): return number != 0

@@ -40,7 +40,7 @@ public struct Seeder: Sendable {
         for table in order.tables {
             plans.append(try TablePlan(table: table, schema: schema, order: order, enumValues: enumValues(of: table)))
         }
-        let begin = session.dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        let begin: SQLQuery = session.dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         return try await session.inTransaction(begin: begin) {
             var written: [String: ParentRows] = [:]
             var report: [SeedReport.Table] = []

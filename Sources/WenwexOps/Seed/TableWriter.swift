@@ -25,7 +25,7 @@ struct TableWriter {
         if plan.columns.isEmpty {
             let sql = statement.sql(rows: 1)
             for _ in rows {
-                returned += try await session.query(sql).map { Self.ordered($0, plan.returning) }
+                returned += try await session.query(sql, []).map { Self.ordered($0, plan.returning) }
             }
         } else {
             var start = 0

@@ -20,7 +20,7 @@ extension PostgresIntrospector {
             (.policy, Self.policiesQuery(schemas)),
         ]
         for (kind, sql) in queries {
-            for row in try await session.query(sql) {
+            for row in try await session.query(sql, []) {
                 kept.append(
                     SQLKeptObject(
                         kind: kind,

@@ -30,7 +30,7 @@ public struct PostgresIntrospector: SchemaIntrospector {
 
         var tables: [TableKey: SQLTable] = [:]
         var order: [TableKey] = []
-        for row in try await session.query(Self.columnsQuery(inSchemas, excluded: excluded)) {
+        for row in try await session.query(Self.columnsQuery(inSchemas, excluded: excluded), []) {
             let key = TableKey(schema: row["nspname"].text ?? "", name: row["relname"].text ?? "")
             if tables[key] == nil {
                 tables[key] = SQLTable(name: key.name, schema: keepSchema ? key.schema : nil)
@@ -109,7 +109,7 @@ public struct PostgresIntrospector: SchemaIntrospector {
         }
 
         var enums: [SQLEnum] = []
-        for row in try await session.query(Self.enumsQuery(inSchemas)) {
+        for row in try await session.query(Self.enumsQuery(inSchemas), []) {
             let schema = keepSchema ? row["nspname"].text : nil
             let name = row["typname"].text ?? ""
             let value = row["enumlabel"].text ?? ""
@@ -119,7 +119,7 @@ public struct PostgresIntrospector: SchemaIntrospector {
                 enums.append(SQLEnum(name: name, schema: schema, values: [value]))
             }
         }
-        let extensions = try await session.query(Self.extensionsQuery).compactMap { row -> SQLExtension? in
+        let extensions = try await session.query(Self.extensionsQuery, []).compactMap { row -> SQLExtension? in
             guard let name = row["extname"].text else { return nil }
             let schema = row["nspname"].text
             return SQLExtension(name, schema: schema == row["current"].text ? nil : schema)
@@ -140,7 +140,7 @@ public struct PostgresIntrospector: SchemaIntrospector {
         by field: String = "conname"
     ) async throws -> [(TableKey, [SQLRow])] {
         var groups: [(TableKey, String, [SQLRow])] = []
-        for row in try await session.query(sql) {
+        for row in try await session.query(sql, []) {
             let key = TableKey(schema: row["nspname"].text ?? "", name: row["relname"].text ?? "")
             let name = row[field].text ?? ""
             if let last = groups.indices.last, groups[last].0 == key, groups[last].1 == name {

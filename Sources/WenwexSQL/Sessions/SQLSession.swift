@@ -14,8 +14,11 @@ public enum SQLDialect: String, Sendable, Hashable, Codable {
 
 /// One open connection to a database, whatever its dialect.
 ///
-/// Statements take positional parameters written `$1`, `$2`, … in both dialects (the SQLite
-/// session maps them to SQLite's `?1`, `?2`). Later modules (migrations, routing) build on it.
+/// Application code writes statements as ``SQLQuery`` interpolations (`"… WHERE id = \(id)"`),
+/// which bind every value. The requirements take text with positional parameters written `$1`,
+/// `$2`, … in both dialects (the SQLite session maps them to SQLite's `?1`, `?2`), for generated
+/// SQL; they have no default for `binds`, so an interpolated string can never reach them by
+/// accident. Later modules (migrations, routing) build on it.
 public protocol SQLSession: Sendable {
     var dialect: SQLDialect { get }
     /// Runs a statement and discards any rows.
@@ -26,19 +29,22 @@ public protocol SQLSession: Sendable {
 }
 
 extension SQLSession {
-    public func execute(_ sql: String) async throws {
-        try await execute(sql, [])
+    /// Runs a statement whose interpolated values are bound parameters, discarding any rows.
+    public func execute(_ query: SQLQuery) async throws {
+        try await execute(query.sql, query.binds)
     }
 
-    public func query(_ sql: String) async throws -> [SQLRow] {
-        try await query(sql, [])
+    /// Runs a query whose interpolated values are bound parameters.
+    public func query(_ query: SQLQuery) async throws -> [SQLRow] {
+        try await self.query(query.sql, query.binds)
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     ///
     /// `begin` lets SQLite writers say `BEGIN IMMEDIATE`, which takes the write lock up front
     /// instead of failing with `SQLITE_BUSY` halfway through.
-    public func inTransaction<Value>(begin: String = "BEGIN", _ body: () async throws -> Value) async throws -> Value {
+    public func inTransaction<Value>(begin: SQLQuery = "BEGIN", _ body: () async throws -> Value) async throws -> Value
+    {
         try await execute(begin)
         do {
             let value = try await body()
@@ -51,7 +57,12 @@ extension SQLSession {
     }
 
     /// Runs a query and returns each column as text (`nil` for NULL).
-    public func queryText(_ sql: String, _ binds: [SQLValue] = []) async throws -> [[String?]] {
+    public func queryText(_ sql: String, _ binds: [SQLValue]) async throws -> [[String?]] {
         try await query(sql, binds).map { $0.values.map(\.text) }
+    }
+
+    /// Runs a query and returns each column as text (`nil` for NULL).
+    public func queryText(_ query: SQLQuery) async throws -> [[String?]] {
+        try await queryText(query.sql, query.binds)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WenwexHummingbird
 
 /// Turns `Authorization: Bearer <jwt>` into `context.identity`.
 ///
@@ -37,7 +38,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.identity = Identity(userID: account.id, role: account.role)
         context.logger[metadataKey: "user_id"] = .stringConvertible(account.id)
-        context.notes.userID = account.id
+        context.wenwex.notes.userID = String(account.id)
         return try await next(request, context)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WenwexHummingbird
 
 /// Collects every problem with a request's fields so the client hears about all of them at
 /// once, then throws a single validation `Problem`.

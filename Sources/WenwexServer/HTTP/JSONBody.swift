@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import WenwexHummingbird
 
 extension Request {
     /// Reads a JSON object body of at most `limit` bytes (an empty body is `{}`).

@@ -1,29 +1,19 @@
 public import Hummingbird
+public import WenwexHummingbird
 public import WenwexRouting
 
-/// The per-request state the marketplace's middleware fills in for its handlers.
-public struct MarketplaceRequestContext: RequestContext {
+/// The per-request state the marketplace's middleware fills in for its handlers: what Wenwex
+/// records (request id, consistency token) and the signed-in user.
+public struct MarketplaceRequestContext: WenwexRequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The id quoted in logs, the `X-Request-Id` response header and problem documents.
-    public var requestID: String
+    public var wenwex: WenwexRequestState
     /// The signed-in user, when the request carried a valid session token.
     public var identity: Identity?
-    /// The newest write this client has seen (header or cookie); reads wait for it.
-    public var consistency: ConsistencyToken?
-    /// Where handlers record their writes' tokens (for the response) and authentication the
-    /// user (for the log line).
-    public let notes = RequestNotes()
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.requestID = ""
+        self.wenwex = WenwexRequestState()
         self.identity = nil
-        self.consistency = nil
-    }
-
-    /// Notes a write so the response carries its token.
-    public func recordWrite(_ token: ConsistencyToken) {
-        notes.recordWrite(token)
     }
 
     /// The signed-in user, or a 401 problem.

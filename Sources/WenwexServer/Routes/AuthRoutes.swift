@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WenwexHummingbird
 import WenwexRouting
 
 /// Password sign-up (optionally with a friend's referral code) and sign-in.

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import WenwexHummingbird
 
 /// Comments on a product: anyone reads them, signed-in users write them.
 struct CommentRoutes: Sendable {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOPosix
+import WenwexHummingbird
 
 /// Product image upload, and the immutable, content-addressed image URLs.
 ///

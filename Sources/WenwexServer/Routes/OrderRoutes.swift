@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import WenwexHummingbird
 
 /// Placing orders (stock is reserved in the same transaction) and reading your own; admins
 /// read everyone's.

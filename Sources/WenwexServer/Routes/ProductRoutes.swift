@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WenwexHummingbird
 
 /// The catalogue: list with filters, sorting and cursor pages; create; read; change and
 /// delete (the seller or an admin).

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import WenwexHummingbird
 import WenwexRouting
 
 typealias MarketplaceRouter = Router<MarketplaceRequestContext>

@@ -1,4 +1,5 @@
 import Hummingbird
+import WenwexHummingbird
 
 /// Profiles: your own (with email and referral code), anyone's public one, changes to your own
 /// (admins: anyone's), and bans by admins.

@@ -23,19 +23,17 @@ extension MarketplaceStore {
     func listComments(productID: Int, cursor: Cursor?, limit: Int, after token: ConsistencyToken?) async throws
         -> Page<CommentView>?
     {
-        var filter = SQLFilter()
-        filter.add("product_id = \(filter.bind(.integer(productID)))")
-        if let cursor { filter.add("id > \(filter.bind(.integer(cursor.id)))") }
-        let sql = """
-            SELECT id, body, author_id, product_id, created_at FROM comments \(filter.whereClause)
-            ORDER BY id ASC LIMIT \(filter.bind(.integer(limit + 1)))
+        var filters: [SQLQuery] = ["product_id = \(productID)"]
+        if let cursor { filters.append("id > \(cursor.id)") }
+        let sql: SQLQuery = """
+            SELECT id, body, author_id, product_id, created_at FROM comments \(Self.whereClause(filters))
+            ORDER BY id ASC LIMIT \(limit + 1)
             """
-        let binds = filter.binds
         return try await database.read(after: token) { session in
             guard try await !session.query("SELECT 1 FROM products WHERE id = $1", [.integer(productID)]).isEmpty else {
                 return nil
             }
-            let (rows, hasMore) = Page<CommentView>.rows(try await session.query(sql, binds), limit: limit)
+            let (rows, hasMore) = Page<CommentView>.rows(try await session.query(sql), limit: limit)
             return Page(rows.map(Self.comment), hasMore: hasMore) { Cursor(value: nil, id: $0.id) }
         }
     }

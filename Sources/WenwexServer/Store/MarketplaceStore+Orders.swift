@@ -77,16 +77,15 @@ extension MarketplaceStore {
     func listOrders(buyerID: Int?, cursor: Cursor?, limit: Int, after token: ConsistencyToken?) async throws -> Page<
         OrderView
     > {
-        var filter = SQLFilter()
-        if let buyerID { filter.add("buyer_id = \(filter.bind(.integer(buyerID)))") }
-        if let cursor { filter.add("id < \(filter.bind(.integer(cursor.id)))") }
-        let sql = """
-            SELECT id, buyer_id, status, total, created_at FROM orders \(filter.whereClause)
-            ORDER BY id DESC LIMIT \(filter.bind(.integer(limit + 1)))
+        var filters: [SQLQuery] = []
+        if let buyerID { filters.append("buyer_id = \(buyerID)") }
+        if let cursor { filters.append("id < \(cursor.id)") }
+        let sql: SQLQuery = """
+            SELECT id, buyer_id, status, total, created_at FROM orders \(Self.whereClause(filters))
+            ORDER BY id DESC LIMIT \(limit + 1)
             """
-        let binds = filter.binds
         return try await database.read(after: token) { session in
-            let (rows, hasMore) = Page<OrderView>.rows(try await session.query(sql, binds), limit: limit)
+            let (rows, hasMore) = Page<OrderView>.rows(try await session.query(sql), limit: limit)
             let items = try await Self.items(of: rows.compactMap { $0["id"].integer }, session)
             let orders = rows.map { Self.order($0, items: items[$0["id"].integer ?? 0] ?? []) }
             return Page(orders, hasMore: hasMore) { Cursor(value: nil, id: $0.id) }
@@ -95,13 +94,11 @@ extension MarketplaceStore {
 
     static func items(of orderIDs: [Int], _ session: any SQLSession) async throws -> [Int: [OrderItemView]] {
         guard !orderIDs.isEmpty else { return [:] }
-        let list = Self.inList(orderIDs)
         let rows = try await session.query(
             """
             SELECT order_id, product_id, quantity, unit_price FROM order_items
-            WHERE order_id IN (\(list.sql)) ORDER BY order_id, product_id
-            """,
-            list.binds
+            WHERE order_id IN (\(list: orderIDs)) ORDER BY order_id, product_id
+            """
         )
         return Dictionary(grouping: rows, by: { $0["order_id"].integer ?? 0 }).mapValues { rows in
             rows.map {

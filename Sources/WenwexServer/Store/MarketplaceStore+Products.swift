@@ -3,7 +3,19 @@ import WenwexRouting
 import WenwexSQL
 
 extension MarketplaceStore {
-    static let productColumns = "id, title, description, price, stock, seller_id, created_at, updated_at"
+    static func productColumns(prefix: String = "") -> String {
+        ["id", "title", "description", "price", "stock", "seller_id", "created_at", "updated_at"]
+            .map { prefix + $0 }.joined(separator: ", ")
+    }
+
+    /// An image's columns in a join with `products`, renamed so they cannot collide.
+    static let joinedImageColumns =
+        "i.id AS image_id, i.key AS image_key, i.content_type AS image_content_type, i.size AS image_size, i.position AS image_position"
+
+    /// The `WHERE` clause of the given conditions, or nothing when there are none.
+    static func whereClause(_ conditions: [SQLQuery]) -> SQLQuery {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+    }
 
     func createProduct(
         sellerID: Int,
@@ -17,7 +29,7 @@ extension MarketplaceStore {
                 """
                 INSERT INTO products (title, description, price, stock, seller_id, updated_at)
                 VALUES ($1, $2, CAST($3 AS DECIMAL(10,2)), $4, $5, CURRENT_TIMESTAMP)
-                RETURNING \(Self.productColumns)
+                RETURNING \(Self.productColumns())
                 """,
                 [
                     .text(title), description.map(SQLValue.text) ?? .null, .text(price.description), .integer(stock),
@@ -28,50 +40,54 @@ extension MarketplaceStore {
         }
     }
 
+    /// One query: the product and its images through a `LEFT JOIN`, so a read costs a single
+    /// round trip to the replica.
     func product(id: Int, after token: ConsistencyToken?) async throws -> ProductView? {
         try await database.read(after: token) { session in
-            guard
-                let row = try await session.query(
-                    "SELECT \(Self.productColumns) FROM products WHERE id = $1",
-                    [.integer(id)]
-                ).first
-            else { return nil }
-            return Self.product(row, images: try await Self.images(of: [id], session)[id] ?? [])
+            let rows = try await session.query(
+                """
+                SELECT \(unsafeRaw: Self.productColumns(prefix: "p.")), \(unsafeRaw: Self.joinedImageColumns)
+                FROM products p LEFT JOIN product_images i ON i.product_id = p.id
+                WHERE p.id = \(id) ORDER BY i.position
+                """
+            )
+            guard let first = rows.first else { return nil }
+            return Self.product(first, images: rows.compactMap(Self.joinedImage))
         }
     }
 
     func listProducts(_ query: ProductQuery, after token: ConsistencyToken?) async throws -> Page<ProductView> {
-        var filter = SQLFilter()
-        if let seller = query.sellerID { filter.add("seller_id = \(filter.bind(.integer(seller)))") }
+        var filters: [SQLQuery] = []
+        if let seller = query.sellerID { filters.append("seller_id = \(seller)") }
         if let search = query.search {
             let pattern = "%" + Self.escapeLike(search.lowercased()) + "%"
-            filter.add("LOWER(title) LIKE \(filter.bind(.text(pattern))) ESCAPE '\\'")
+            filters.append("LOWER(title) LIKE \(pattern) ESCAPE '\\'")
         }
-        if let min = query.minPrice {
-            filter.add("price >= CAST(\(filter.bind(.text(min.description))) AS DECIMAL(10,2))")
-        }
-        if let max = query.maxPrice {
-            filter.add("price <= CAST(\(filter.bind(.text(max.description))) AS DECIMAL(10,2))")
-        }
-        if query.inStockOnly { filter.add("stock > 0") }
+        if let min = query.minPrice { filters.append("price >= CAST(\(min.description) AS DECIMAL(10,2))") }
+        if let max = query.maxPrice { filters.append("price <= CAST(\(max.description) AS DECIMAL(10,2))") }
+        if query.inStockOnly { filters.append("stock > 0") }
         let direction = query.sort.isAscending ? "ASC" : "DESC"
         let comparison = query.sort.isAscending ? ">" : "<"
         if let cursor = query.cursor {
-            let id = filter.bind(.integer(cursor.id))
             if let column = query.sort.column, let value = cursor.value {
-                let bound = filter.bind(.text(value))
-                let typed = column == "price" ? "CAST(\(bound) AS DECIMAL(10,2))" : bound
-                filter.add("(\(column) \(comparison) \(typed) OR (\(column) = \(typed) AND id \(comparison) \(id)))")
+                let typed: SQLQuery = column == "price" ? "CAST(\(value) AS DECIMAL(10,2))" : "\(value)"
+                filters.append(
+                    """
+                    (\(identifier: column) \(unsafeRaw: comparison) \(typed) \
+                    OR (\(identifier: column) = \(typed) AND id \(unsafeRaw: comparison) \(cursor.id)))
+                    """
+                )
             } else {
-                filter.add("id \(comparison) \(id)")
+                filters.append("id \(unsafeRaw: comparison) \(cursor.id)")
             }
         }
         let order = (query.sort.column.map { "\($0) \(direction), " } ?? "") + "id \(direction)"
-        let limit = filter.bind(.integer(query.limit + 1))
-        let sql = "SELECT \(Self.productColumns) FROM products \(filter.whereClause) ORDER BY \(order) LIMIT \(limit)"
-        let binds = filter.binds
+        let sql: SQLQuery = """
+            SELECT \(unsafeRaw: Self.productColumns()) FROM products \(Self.whereClause(filters)) \
+            ORDER BY \(unsafeRaw: order) LIMIT \(query.limit + 1)
+            """
         return try await database.read(after: token) { session in
-            let (rows, hasMore) = Page<ProductView>.rows(try await session.query(sql, binds), limit: query.limit)
+            let (rows, hasMore) = Page<ProductView>.rows(try await session.query(sql), limit: query.limit)
             let images = try await Self.images(of: rows.compactMap { $0["id"].integer }, session)
             let products = rows.map { Self.product($0, images: images[$0["id"].integer ?? 0] ?? []) }
             return Page(products, hasMore: hasMore) { Self.cursor(after: $0, sort: query.sort) }
@@ -95,21 +111,17 @@ extension MarketplaceStore {
         stock: Int?
     ) async throws -> Written<ProductView?> {
         try await database.transaction { session in
-            var filter = SQLFilter()
-            var assignments = ["updated_at = CURRENT_TIMESTAMP"]
-            if let title { assignments.append("title = \(filter.bind(.text(title)))") }
-            if case .some(let description) = description {
-                assignments.append("description = \(filter.bind(description.map(SQLValue.text) ?? .null))")
-            }
-            if let price {
-                assignments.append("price = CAST(\(filter.bind(.text(price.description))) AS DECIMAL(10,2))")
-            }
-            if let stock { assignments.append("stock = \(filter.bind(.integer(stock)))") }
-            let idParameter = filter.bind(.integer(id))
+            var assignments: [SQLQuery] = ["updated_at = CURRENT_TIMESTAMP"]
+            if let title { assignments.append("title = \(title)") }
+            if case .some(let description) = description { assignments.append("description = \(description)") }
+            if let price { assignments.append("price = CAST(\(price.description) AS DECIMAL(10,2))") }
+            if let stock { assignments.append("stock = \(stock)") }
             guard
                 let row = try await session.query(
-                    "UPDATE products SET \(assignments.joined(separator: ", ")) WHERE id = \(idParameter) RETURNING \(Self.productColumns)",
-                    filter.binds
+                    """
+                    UPDATE products SET \(assignments.joined(separator: ", ")) WHERE id = \(id) \
+                    RETURNING \(unsafeRaw: Self.productColumns())
+                    """
                 ).first
             else { return nil }
             return Self.product(row, images: try await Self.images(of: [id], session)[id] ?? [])
@@ -148,13 +160,11 @@ extension MarketplaceStore {
 
     static func images(of productIDs: [Int], _ session: any SQLSession) async throws -> [Int: [ImageView]] {
         guard !productIDs.isEmpty else { return [:] }
-        let list = Self.inList(productIDs)
         let rows = try await session.query(
             """
             SELECT id, product_id, key, content_type, size, position FROM product_images
-            WHERE product_id IN (\(list.sql)) ORDER BY product_id, position
-            """,
-            list.binds
+            WHERE product_id IN (\(list: productIDs)) ORDER BY product_id, position
+            """
         )
         return Dictionary(grouping: rows, by: { $0["product_id"].integer ?? 0 }).mapValues { $0.map(image) }
     }
@@ -166,6 +176,18 @@ extension MarketplaceStore {
             contentType: row["content_type"].text ?? "",
             size: row["size"].integer ?? 0,
             position: row["position"].integer ?? 0
+        )
+    }
+
+    /// The image of a joined row; `nil` for a product without images (the join's NULLs).
+    static func joinedImage(_ row: SQLRow) -> ImageView? {
+        guard let id = row["image_id"].integer else { return nil }
+        return ImageView(
+            id: id,
+            url: "/images/" + (row["image_key"].text ?? ""),
+            contentType: row["image_content_type"].text ?? "",
+            size: row["image_size"].integer ?? 0,
+            position: row["image_position"].integer ?? 0
         )
     }
 

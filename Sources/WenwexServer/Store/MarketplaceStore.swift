@@ -21,11 +21,6 @@ struct MarketplaceStore: Sendable {
     static let userColumns =
         "id, email, name, role, banned, referral_code, referred_by_id, created_at"
 
-    /// `$1, $2, …` for an `IN (…)` list of ids, and their binds.
-    static func inList(_ ids: [Int]) -> (sql: String, binds: [SQLValue]) {
-        (ids.indices.map { "$\($0 + 1)" }.joined(separator: ", "), ids.map { .integer($0) })
-    }
-
     // MARK: Users
 
     func createUser(

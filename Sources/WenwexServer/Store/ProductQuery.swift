@@ -40,23 +40,3 @@ struct ProductQuery: Sendable, Equatable {
 
     static let maxLimit = 100
 }
-
-/// Builds the `WHERE` clause of a keyset-paginated query, numbering parameters as it goes.
-struct SQLFilter {
-    private(set) var clauses: [String] = []
-    private(set) var binds: [SQLValue] = []
-
-    /// The next parameter's placeholder, `$n`, bound to `value`.
-    mutating func bind(_ value: SQLValue) -> String {
-        binds.append(value)
-        return "$\(binds.count)"
-    }
-
-    mutating func add(_ clause: String) {
-        clauses.append(clause)
-    }
-
-    var whereClause: String {
-        clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-    }
-}

@@ -97,7 +97,7 @@ struct PrismaDriftTests {
                 #"INSERT INTO "Post" VALUES (1)"#, #"INSERT INTO "Category" VALUES (1)"#,
                 #"INSERT INTO "_CategoryToPost" VALUES (1, 1)"#,
             ] {
-                try await session.execute(statement)
+                try await session.execute(statement, [])
             }
             let target = try Self.lower(Self.manyToMany)
             let join = try #require(target.table("_CategoryToPost"))
@@ -262,7 +262,7 @@ struct PrismaDriftTests {
                 #"CREATE INDEX "Post_userId_idx" ON "Post"("userId")"#,
                 #"ALTER TABLE "Post" ADD CONSTRAINT "fk_post_user" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE"#,
             ] {
-                try await session.execute(statement)
+                try await session.execute(statement, [])
             }
             let target = try Self.lower(
                 """

@@ -38,7 +38,7 @@ struct PrismaKeptObjectsTests {
                 MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql,
                 on: session
             )
-            for statement in Self.handWritten { try await session.execute(statement) }
+            for statement in Self.handWritten { try await session.execute(statement, []) }
             let database = try await MigrationTestDatabase.introspect(session)
             #expect(database.extensions == ["pg_trgm"])
             // The trigram index uses a non-default operator class the schema could state; the
@@ -88,7 +88,7 @@ struct PrismaKeptObjectsTests {
                 group.addTask {
                     try await MigrationTestDatabase.with(.postgres, prefix: prefix) { session in
                         try await MigrationScriptRunner.run(create, on: session)
-                        for statement in Self.handWritten { try await session.execute(statement) }
+                        for statement in Self.handWritten { try await session.execute(statement, []) }
                         return try await MigrationTestDatabase.introspect(session)
                     }
                 }

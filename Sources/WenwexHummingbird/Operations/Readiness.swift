@@ -1,7 +1,7 @@
 import Foundation
 import WenwexConfig
-import WenwexMigrate
-import WenwexRouting
+public import WenwexMigrate
+public import WenwexRouting
 import WenwexSQL
 
 /// Whether this instance should receive traffic: the primary answers and every migration in
@@ -9,21 +9,27 @@ import WenwexSQL
 ///
 /// A server started against a database that is behind stays alive (`/healthz`) but not ready
 /// (`/readyz` 503), so a rolling deploy never sends requests to code the schema cannot serve.
-struct Readiness: Sendable {
-    let database: any DatabaseRouter
-    let migrations: [MigrationFile]
+public struct Readiness: Sendable {
+    public let database: any DatabaseRouter
+    public let migrations: [MigrationFile]
 
-    struct Report: Codable, Sendable {
-        var ready: Bool
-        var database: String
-        var appliedMigrations: Int
-        var pendingMigrations: [String]
-        var failedMigrations: [String]
-        var editedMigrations: [String]
-        var nodes: [NodeStatus]
+    public init(database: any DatabaseRouter, migrations: [MigrationFile]) {
+        self.database = database
+        self.migrations = migrations
     }
 
-    func check() async -> Report {
+    /// The `/readyz` body.
+    public struct Report: Codable, Sendable {
+        public var ready: Bool
+        public var database: String
+        public var appliedMigrations: Int
+        public var pendingMigrations: [String]
+        public var failedMigrations: [String]
+        public var editedMigrations: [String]
+        public var nodes: [NodeStatus]
+    }
+
+    public func check() async -> Report {
         let nodes = database.status()
         do {
             let records = try await database.write { try await MigrationHistory($0).records() }.value

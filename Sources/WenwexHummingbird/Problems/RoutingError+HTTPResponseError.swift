@@ -21,7 +21,7 @@ extension RoutingError: HTTPResponseError {
 extension RoutingError: ProblemConvertible {
     /// What the client is told: the status, when to retry, and nothing of the database's own
     /// words (node names and driver errors stay in the log).
-    var problem: Problem {
+    public var problem: Problem {
         let detail =
             switch self {
             case .primaryUnavailable:
@@ -41,7 +41,8 @@ extension RoutingError: ProblemConvertible {
     }
 }
 
-/// An error from another module that knows the problem document it answers with.
-protocol ProblemConvertible: Error {
+/// An error that knows the problem document it answers with: `ProblemMiddleware` renders it
+/// with its own status and headers, and logs the error itself at `warning`.
+public protocol ProblemConvertible: Error {
     var problem: Problem { get }
 }

@@ -1,6 +1,6 @@
-import HTTPTypes
-import Hummingbird
-import WenwexRouting
+public import HTTPTypes
+public import Hummingbird
+public import WenwexRouting
 
 /// Carries the read-your-writes token between a client and the database router.
 ///
@@ -8,18 +8,19 @@ import WenwexRouting
 /// cookie; reads wait for a replica that has replayed that far. When a handler writes, the
 /// response carries the new token in both, so a browser (cookie) and an API client (header)
 /// see their own write on the next request, whichever replica serves it.
-struct ConsistencyMiddleware: RouterMiddleware {
-    typealias Context = MarketplaceRequestContext
-    static let cookieName = "wenwex_consistency"
+public struct ConsistencyMiddleware<Context: WenwexRequestContext>: RouterMiddleware {
+    public static var cookieName: String { "wenwex_consistency" }
 
-    func handle(
+    public init() {}
+
+    public func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
         context.consistency = Self.token(in: request)
-        let notes = context.notes
+        let notes = context.wenwex.notes
         var response = try await next(request, context)
         // The response's write is the newest thing this client did, even when its old token
         // names a higher position (a token from before a restore, or SQLite's per-process count).
@@ -32,7 +33,8 @@ struct ConsistencyMiddleware: RouterMiddleware {
         return response
     }
 
-    static func token(in request: Request) -> ConsistencyToken? {
+    /// The token a request carries: the header wins over the cookie.
+    public static func token(in request: Request) -> ConsistencyToken? {
         if let header = request.headers[.consistencyToken], let token = ConsistencyToken(header) {
             return token
         }

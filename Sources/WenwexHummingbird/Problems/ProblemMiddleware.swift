@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import Logging
 import NIOCore
 import WenwexConfig
@@ -12,10 +12,10 @@ import WenwexConfig
 /// (`RoutingError`: 503 with `Retry-After`) or their status (any `HTTPResponseError`) keep it;
 /// anything else is a 500 whose detail stays in the log, so internals (SQL, file paths,
 /// credentials) never reach a client.
-struct ProblemMiddleware: RouterMiddleware {
-    typealias Context = MarketplaceRequestContext
+public struct ProblemMiddleware<Context: WenwexRequestContext>: RouterMiddleware {
+    public init() {}
 
-    func handle(
+    public func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response

@@ -1,22 +1,25 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
 import Logging
 import WenwexConfig
 
 /// Gives each request an id (the client's `X-Request-Id` when it is short and plain, so a
 /// proxy's id carries through), puts it in every log line and echoes it in the response, then
-/// logs one structured line per request with secrets masked.
-struct RequestIDMiddleware: RouterMiddleware {
-    typealias Context = MarketplaceRequestContext
+/// logs one structured line per request (`info`, `request`) with credentials in the path masked
+/// and the signed-in user that ``RequestNotes/userID`` names.
+///
+/// Outermost of the Wenwex middleware, so the line carries the final status, problems included.
+public struct RequestIDMiddleware<Context: WenwexRequestContext>: RouterMiddleware {
+    public init() {}
 
-    func handle(
+    public func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        context.requestID = Self.acceptedID(request.headers[.requestID]) ?? Self.newID()
+        context.wenwex.requestID = Self.acceptedID(request.headers[.requestID]) ?? Self.newID()
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
         let started = ContinuousClock.now
         var response = try await next(request, context)
@@ -29,7 +32,7 @@ struct RequestIDMiddleware: RouterMiddleware {
                 "path": .string(SecretMasker.maskingCredentials(in: request.uri.description)),
                 "status": .stringConvertible(response.status.code),
                 "duration_ms": .stringConvertible(Self.milliseconds(elapsed)),
-                "user_id": context.notes.userID.map { .stringConvertible($0) } ?? "-",
+                "user_id": context.wenwex.notes.userID.map { .string($0) } ?? "-",
             ]
         )
         return response
@@ -54,7 +57,8 @@ struct RequestIDMiddleware: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    static let requestID = Self("X-Request-Id")!
+    /// The request id a proxy sends and every response echoes.
+    public static var requestID: Self { Self("X-Request-Id")! }
     /// The read-your-writes token, for clients that prefer a header to the cookie.
-    static let consistencyToken = Self("Wenwex-Consistency")!
+    public static var consistencyToken: Self { Self("Wenwex-Consistency")! }
 }

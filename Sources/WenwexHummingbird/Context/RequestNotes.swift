@@ -4,7 +4,7 @@ public import WenwexRouting
 /// What inner middleware and handlers learn about a request that outer middleware needs after
 /// `next` returns: the context is a value, so changes to it never travel outwards.
 public final class RequestNotes: Sendable {
-    private let state = Mutex<(newestWrite: ConsistencyToken?, userID: Int?)>((nil, nil))
+    private let state = Mutex<(newestWrite: ConsistencyToken?, userID: String?)>((nil, nil))
 
     public init() {}
 
@@ -19,8 +19,9 @@ public final class RequestNotes: Sendable {
         state.withLock { $0.newestWrite }
     }
 
-    /// The signed-in user, for the request's log line.
-    public var userID: Int? {
+    /// The signed-in user, for the request's log line (`user_id`); an app's authentication
+    /// middleware sets it.
+    public var userID: String? {
         get { state.withLock { $0.userID } }
         set { state.withLock { $0.userID = newValue } }
     }

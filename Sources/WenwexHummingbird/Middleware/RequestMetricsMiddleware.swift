@@ -1,29 +1,24 @@
 import HTTPTypes
-import Hummingbird
-import Prometheus
+public import Hummingbird
+public import Prometheus
 
 /// Request counts, durations and in-flight requests, recorded straight into the server's
 /// Prometheus registry (labelled by route pattern, not raw path, so ids do not explode the
 /// series count).
-struct RequestMetricsMiddleware: RouterMiddleware {
-    typealias Context = MarketplaceRequestContext
+public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let registry: PrometheusCollectorRegistry
     let inFlight: Gauge
 
-    static let buckets: [Duration] = [
-        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
-        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
-        .seconds(5),
-    ]
+    static var buckets: [Duration] { requestDurationBuckets }
 
-    init(registry: PrometheusCollectorRegistry) {
+    public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         self.inFlight = registry.makeGauge(
             descriptor: .init(metricName: "http_requests_in_flight", unitName: "", helpText: "Requests being served")
         )
     }
 
-    func handle(
+    public func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
@@ -60,3 +55,10 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         ).record(duration)
     }
 }
+
+/// From 1 ms to 5 s: an API request's range, with the SLO thresholds (100 ms, 250 ms) as edges.
+private let requestDurationBuckets: [Duration] = [
+    .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+    .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+    .seconds(5),
+]

@@ -1,0 +1,49 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+public import Prometheus
+
+/// `/healthz` (the process answers), `/readyz` (database reachable and migrated, every node's
+/// state) and `/metrics` (Prometheus text), the three endpoints an orchestrator and a scraper
+/// expect.
+public struct OperationsRoutes: Sendable {
+    public let readiness: Readiness
+    public let registry: PrometheusCollectorRegistry
+
+    public init(readiness: Readiness, registry: PrometheusCollectorRegistry) {
+        self.readiness = readiness
+        self.registry = registry
+    }
+
+    struct Health: Codable, Sendable {
+        var status: String
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("healthz") { _, _ in Self.json(.ok, Health(status: "ok")) }
+        router.get("readyz") { _, _ in
+            let report = await readiness.check()
+            return Self.json(report.ready ? .ok : .serviceUnavailable, report)
+        }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+            )
+        }
+    }
+
+    /// Sorted keys, so the documents diff cleanly between instances.
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}
