@@ -119,11 +119,16 @@ final class RunningCommand: @unchecked Sendable {
     let process = Process()
     let outputFile: URL
 
-    init(_ cli: WenwexCLI, _ arguments: [String], environment: [String: String] = [:]) throws {
+    init(
+        _ cli: WenwexCLI,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        executable: String = WenwexCLI.executable
+    ) throws {
         outputFile = cli.project.appendingPathComponent("command-output-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: outputFile)
-        process.executableURL = URL(fileURLWithPath: WenwexCLI.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var base = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),

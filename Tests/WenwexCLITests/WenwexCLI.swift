@@ -44,6 +44,18 @@ struct WenwexCLI {
         }
     }
 
+    /// Copies `examples/<name>` as it is into a fresh temporary directory.
+    init(example name: String) throws {
+        project = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-\(name)-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("examples/\(name)"), to: project)
+        try? FileManager.default.removeItem(at: project.appendingPathComponent(".wenwex"))
+    }
+
+    /// An executable built beside `wenwex` (an example app).
+    static func sibling(_ name: String) -> String {
+        URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: project)
     }

@@ -15,11 +15,11 @@ struct NotesExample {
             platform.install(on: router)
             NoteRoutes(database: platform.database).register(on: router)
             let app = platform.makeApplication(router: router) { port in
-                print("notes listening on http://127.0.0.1:\(port)")
+                platform.logger.info("notes listening on http://127.0.0.1:\(port)")
             }
             try await app.runService()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("\(error)\n".utf8))  // says what, where and how to fix
             exit(1)
         }
     }
