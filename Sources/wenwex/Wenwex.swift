@@ -16,7 +16,7 @@ struct Wenwex: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            UpCommand.self, ServeCommand.self, EnvCommand.self, DbCommand.self, SchemaCommand.self, MigrateCommand.self,
+            InitCommand.self, UpCommand.self, ServeCommand.self, EnvCommand.self, DbCommand.self, SchemaCommand.self, MigrateCommand.self,
         ]
     )
 }

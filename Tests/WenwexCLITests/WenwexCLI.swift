@@ -47,8 +47,21 @@ struct WenwexCLI {
     /// Copies `examples/<name>` as it is into a fresh temporary directory.
     init(example name: String) throws {
         project = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-\(name)-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("examples/\(name)"), to: project)
+        try FileManager.default.copyItem(
+            at: Self.repositoryRoot.appendingPathComponent("examples/\(name)"),
+            to: project
+        )
         try? FileManager.default.removeItem(at: project.appendingPathComponent(".wenwex"))
+    }
+
+    /// A fresh, empty temporary directory.
+    init(empty: Void) throws {
+        project = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+    }
+
+    func read(_ name: String) throws -> String {
+        try String(contentsOf: project.appendingPathComponent(name), encoding: .utf8)
     }
 
     /// An executable built beside `wenwex` (an example app).
@@ -61,11 +74,17 @@ struct WenwexCLI {
     }
 
     func write(_ name: String, _ text: String) throws {
+        let url = project.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: project.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
     /// Runs `wenwex arguments…` in the project with only `environment` (plus PATH and HOME) set.
     func run(_ arguments: String..., environment: [String: String] = [:]) async throws -> ChildProcess.Outcome {
+        try await run(arguments, environment: environment)
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ChildProcess.Outcome {
         var base = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
         ]

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+
+/// The exit statuses `wenwex --help` documents.
+enum ExitStatus: Int32, Sendable {
+    case success = 0
+    /// A check found a problem (drift, pending migrations, an unreachable database).
+    case problem = 1
+    /// Bad usage or configuration: nothing was done.
+    case usage = 2
+}
+
+/// Why a command failed: what, how to fix it, and the documented exit status.
+///
+/// Commands throw it; `Wenwex.main` prints it once (`error: …` then `  fix: …` on standard
+/// error) and exits with its status, so no command builds exit codes or prints errors by hand.
+struct CLIFailure: Error, CustomStringConvertible {
+    var message: String
+    var fix: String?
+    var code: ExitStatus
+
+    init(_ message: String, fix: String? = nil, code: ExitStatus) {
+        self.message = message
+        self.fix = fix
+        self.code = code
+    }
+
+    var description: String {
+        "error: \(message)" + (fix.map { "\n  fix: \($0)" } ?? "")
+    }
+}
+
+extension Wenwex {
+    /// Parses and runs the command, and turns every failure into its message and documented
+    /// status: `CLIFailure` prints itself; an `ExitCode` was already reported by the command;
+    /// argument-parser's usage errors (which it exits with 64, `EX_USAGE`) exit 2 as the help
+    /// promises; help and `--version` exit 0.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CLIFailure {
+            FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+            Foundation.exit(failure.code.rawValue)
+        } catch {
+            let status = exitStatus(for: error)
+            let text = fullMessage(for: error)
+            if !text.isEmpty {
+                (status == 0 ? FileHandle.standardOutput : FileHandle.standardError).write(Data((text + "\n").utf8))
+            }
+            Foundation.exit(status)
+        }
+    }
+
+    /// The documented status for `error`.
+    static func exitStatus(for error: any Error) -> Int32 {
+        switch error {
+        case let failure as CLIFailure: return failure.code.rawValue
+        case let exit as ExitCode: return exit.rawValue
+        default:
+            let code = exitCode(for: error).rawValue
+            // argument-parser's usage errors are EX_USAGE (64); wenwex documents 2 for bad usage.
+            return code == ExitCode.validationFailure.rawValue ? ExitStatus.usage.rawValue : code
+        }
+    }
+}
