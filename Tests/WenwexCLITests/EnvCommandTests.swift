@@ -121,6 +121,6 @@ struct EnvCommandTests {
             #expect(outcome.stdout.contains("USAGE:"), "\(command)")
         }
         let unknown = try await cli.run("env", "chek")
-        #expect(unknown.status == 64)
+        #expect(unknown.status == 2, "usage errors exit 2, as the help says")
     }
 }
