@@ -39,6 +39,8 @@ enum MigrateFailure {
     static func run(output: Output, _ body: () async throws -> Void) async throws {
         do {
             try await body()
+        } catch let failure as CLIFailure {
+            throw failure  // printed once, by Wenwex.main
         } catch {
             throw report(error, output: output)
         }

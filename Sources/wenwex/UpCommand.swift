@@ -13,7 +13,8 @@ struct UpCommand: AsyncParsableCommand {
         abstract: "Create, migrate and seed the dev database, then run the server.",
         discussion: """
             Dev only. With nothing configured the database is the embedded SQLite file under \
-            .wenwex/ in the project directory. The database is stamped for dev, pending \
+            .wenwex/ in the project directory; with --postgres it is the local PostgreSQL that \
+            `wenwex dev up` manages (with --replicas N streaming replicas). The database is stamped for dev, pending \
             migrations are applied, fake data is seeded when the database is empty, and the \
             server starts; the URLs and a few example requests are printed. Ctrl-C stops it \
             cleanly.
@@ -23,6 +24,12 @@ struct UpCommand: AsyncParsableCommand {
     @OptionGroup var options: MigrateOptions
     @OptionGroup var server: ServerOptions
 
+    @Flag(help: "Run on the local PostgreSQL of `wenwex dev up` (started, or created, first) instead of SQLite.")
+    var postgres = false
+
+    @Option(help: "With --postgres: streaming replicas to have; reads go to them.")
+    var replicas = 0
+
     @Option(help: "Rows per table to seed into an empty database.")
     var seedCount = 20
 
@@ -31,6 +38,13 @@ struct UpCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = Output(json: false)
+        if postgres {
+            let before = try options.project.loadConfiguration(output: output)
+            try await MigrateFailure.run(output: output) {
+                _ = try await DevCluster.up(before, replicas: replicas, print: false, output: output)
+            }
+        }
+        // Loaded after `dev up` wrote .env.dev.local, so the URLs are the local cluster's.
         let configuration = try options.project.loadConfiguration(output: output)
         let logger = ServerLauncher.bootstrapLogging(configuration)
         let primary = configuration.databases.primary

@@ -265,7 +265,7 @@ struct DeployTests {
                     """
                 )
                 if let pid = sleeping.first?.first ?? nil {
-                    _ = try await observer.query("SELECT pg_terminate_backend(\(pid))")
+                    _ = try await observer.query("SELECT pg_terminate_backend(\(unsafeRaw: pid))")
                     terminated = true
                 } else {
                     try await Task.sleep(for: .milliseconds(50))

@@ -10,7 +10,7 @@ enum RowSnapshot {
     static func fill(_ schema: SQLSchema, count: Int = 3, on session: any SQLSession) async throws {
         for table in dependencyOrder(schema) {
             let target = table.schema.map { "\"\($0)\".\"\(table.name)\"" } ?? "\"\(table.name)\""
-            let existing = try await session.queryText("SELECT COUNT(*) FROM \(target)")
+            let existing = try await session.queryText("SELECT COUNT(*) FROM \(unsafeRaw: target)")
             guard existing.first?.first == "0" else { continue }
             for row in 1...count {
                 var names: [String] = []
@@ -43,7 +43,9 @@ enum RowSnapshot {
                 let name = SQLDialect.postgres.quoteIdentifier(column.name)
                 return session.dialect == .postgres ? "CAST(\(name) AS TEXT) AS \(name)" : name
             }
-            let rows = try await session.query("SELECT \(columns.joined(separator: ", ")) FROM \(target)")
+            let rows = try await session.query(
+                "SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM \(unsafeRaw: target)"
+            )
             result[table.name] = rows.map { row in
                 var values: [String: String] = [:]
                 for (index, name) in row.columns.enumerated() { values[name] = row.values[index].text ?? "NULL" }

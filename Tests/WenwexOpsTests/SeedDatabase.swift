@@ -56,7 +56,7 @@ enum SeedDatabase {
         for table in schema.tables {
             let order = (1...table.columns.count).map(String.init).joined(separator: ", ")
             result[table.name] = try await session.queryText(
-                "SELECT * FROM \(name(table, session.dialect)) ORDER BY \(order)"
+                "SELECT * FROM \(unsafeRaw: name(table, session.dialect)) ORDER BY \(unsafeRaw: order)"
             )
         }
         return result

@@ -109,7 +109,7 @@ enum SeedScenarios {
         for enumColumn in seeder.enumColumns {
             let declared = Set(enumColumn.values)
             let values = try await session.queryText(
-                "SELECT DISTINCT \(session.dialect.quoteIdentifier(enumColumn.column)) FROM \(session.dialect.quoteIdentifier(enumColumn.table))"
+                "SELECT DISTINCT \(unsafeRaw: session.dialect.quoteIdentifier(enumColumn.column)) FROM \(unsafeRaw: session.dialect.quoteIdentifier(enumColumn.table))"
             )
             .compactMap { $0[0] }
             // Declared values only, and more than one of them across the rows.

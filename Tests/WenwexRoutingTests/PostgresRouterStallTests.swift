@@ -219,7 +219,7 @@ final class ReadLoad: Sendable {
                         while !state.isStopped {
                             do {
                                 _ = try await router.read(after: writes?.latestToken) {
-                                    try await $0.query("SELECT count(*) FROM \(table)")
+                                    try await $0.query("SELECT count(*) FROM \(unsafeRaw: table)")
                                 }
                                 state.complete()
                             } catch {

@@ -20,7 +20,9 @@ struct PostgresIntrospectionTests {
     @Test func marketplaceRoundTrips() async throws {
         let lowered = try LoweringTests.marketplace(.postgres).databaseView
         let introspected = try await Self.withDatabase("introspect_marketplace") { session in
-            for statement in TestDDL.statements(for: lowered, dialect: .postgres) { try await session.execute(statement, []) }
+            for statement in TestDDL.statements(for: lowered, dialect: .postgres) {
+                try await session.execute(statement, [])
+            }
             return try await PostgresIntrospector().introspect(session)
         }
         #expect(introspected == lowered, "\(SchemaDifferences.describe(expected: lowered, actual: introspected))")
@@ -31,7 +33,7 @@ struct PostgresIntrospectionTests {
     @Test func bookkeepingTablesAreIgnored() async throws {
         let schema = try await Self.withDatabase("introspect_bookkeeping") { session in
             for table in ["_wenwex_identity", "_wenwex_migrations", "_prisma_migrations", "app"] {
-                try await session.execute("CREATE TABLE \"\(table)\" (id INTEGER NOT NULL)")
+                try await session.execute("CREATE TABLE \"\(unsafeRaw: table)\" (id INTEGER NOT NULL)")
             }
             return try await PostgresIntrospector().introspect(session)
         }
@@ -75,7 +77,14 @@ struct PostgresIntrospectionTests {
         }
         #expect(schema.enums == [SQLEnum(name: "Size", values: ["S", "M", "L", "XL"])])
         let shirt = try #require(schema.table("shirt"))
-        #expect(shirt.column("size") == SQLColumn(name: "size", type: SQLColumnType("Size", family: .enum("Size")), default: .literal(.string("M"))))
+        #expect(
+            shirt.column("size")
+                == SQLColumn(
+                    name: "size",
+                    type: SQLColumnType("Size", family: .enum("Size")),
+                    default: .literal(.string("M"))
+                )
+        )
         #expect(shirt.column("sizes")?.type == SQLColumnType("Size[]", family: .enum("Size"), isArray: true))
         #expect(shirt.column("sizes")?.isNullable == true)
         #expect(shirt.column("id")?.default == .sequence("shirt_id_seq"))
@@ -84,22 +93,29 @@ struct PostgresIntrospectionTests {
 
     @Test func foreignKeyActionsAndColumnOrder() async throws {
         let table = try await Self.withDatabase("introspect_fk") { session in
-            try await session.execute(#"CREATE TABLE "p" ("x" INTEGER NOT NULL, "y" INTEGER NOT NULL, CONSTRAINT "p_pkey" PRIMARY KEY ("x", "y"))"#)
+            try await session.execute(
+                #"CREATE TABLE "p" ("x" INTEGER NOT NULL, "y" INTEGER NOT NULL, CONSTRAINT "p_pkey" PRIMARY KEY ("x", "y"))"#
+            )
             try await session.execute(#"CREATE TABLE "c" ("a" INTEGER, "b" INTEGER)"#)
             let actions: [(String, String)] = [
-                ("CASCADE", "RESTRICT"), ("RESTRICT", "CASCADE"), ("SET NULL", "NO ACTION"), ("SET DEFAULT", "SET NULL"),
+                ("CASCADE", "RESTRICT"), ("RESTRICT", "CASCADE"), ("SET NULL", "NO ACTION"),
+                ("SET DEFAULT", "SET NULL"),
                 ("NO ACTION", "SET DEFAULT"),
             ]
             for (index, (onDelete, onUpdate)) in actions.enumerated() {
                 try await session.execute(
-                    #"ALTER TABLE "c" ADD CONSTRAINT "c_fk\#(index)" FOREIGN KEY ("b", "a") REFERENCES "p"("y", "x") ON DELETE \#(onDelete) ON UPDATE \#(onUpdate)"#
+                    #"ALTER TABLE "c" ADD CONSTRAINT "c_fk\#(unsafeRaw: String(index))" FOREIGN KEY ("b", "a") REFERENCES "p"("y", "x") ON DELETE \#(unsafeRaw: onDelete) ON UPDATE \#(unsafeRaw: onUpdate)"#
                 )
             }
             return try await PostgresIntrospector().introspect(session).table("c")
         }
         let foreignKeys = try #require(table?.foreignKeys)
         #expect(foreignKeys.map(\.name) == ["c_fk0", "c_fk1", "c_fk2", "c_fk3", "c_fk4"])
-        #expect(foreignKeys.allSatisfy { $0.columns == ["b", "a"] && $0.referencedColumns == ["y", "x"] && $0.referencedTable == "p" })
+        #expect(
+            foreignKeys.allSatisfy {
+                $0.columns == ["b", "a"] && $0.referencedColumns == ["y", "x"] && $0.referencedTable == "p"
+            }
+        )
         #expect(foreignKeys.map(\.onDelete) == [.cascade, .restrict, .setNull, .setDefault, .noAction])
         #expect(foreignKeys.map(\.onUpdate) == [.restrict, .cascade, .noAction, .setNull, .setDefault])
     }
@@ -159,7 +175,9 @@ struct PostgresIntrospectionTests {
     @Test func severalSchemasNameTheirTables() async throws {
         let schema = try await Self.withDatabase("introspect_schemas") { session in
             try await session.execute(#"CREATE SCHEMA "billing""#)
-            try await session.execute(#"CREATE TABLE "public"."user" ("id" INTEGER NOT NULL, CONSTRAINT "user_pkey" PRIMARY KEY ("id"))"#)
+            try await session.execute(
+                #"CREATE TABLE "public"."user" ("id" INTEGER NOT NULL, CONSTRAINT "user_pkey" PRIMARY KEY ("id"))"#
+            )
             try await session.execute(#"CREATE TYPE "billing"."Plan" AS ENUM ('FREE', 'PRO')"#)
             try await session.execute(
                 #"CREATE TABLE "billing"."invoice" ("userId" INTEGER NOT NULL, "plan" "billing"."Plan" NOT NULL, CONSTRAINT "invoice_userId_fkey" FOREIGN KEY ("userId") REFERENCES "public"."user"("id"))"#
@@ -176,7 +194,9 @@ struct PostgresIntrospectionTests {
 @Suite("Introspection round trip on SQLite")
 struct SQLiteIntrospectionTests {
     static func withDatabase<Result: Sendable>(_ body: (any SQLSession) async throws -> Result) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-introspect-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wenwex-introspect-\(UUID().uuidString)"
+        )
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = try DatabaseURL("file:" + directory.appendingPathComponent("test.db").path)
         return try await DatabaseConnector.withSession(url, body)
@@ -185,7 +205,9 @@ struct SQLiteIntrospectionTests {
     @Test func marketplaceRoundTrips() async throws {
         let lowered = try LoweringTests.marketplace(.sqlite).databaseView
         let introspected = try await Self.withDatabase { session in
-            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) { try await session.execute(statement, []) }
+            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) {
+                try await session.execute(statement, [])
+            }
             return try await SQLiteIntrospector().introspect(session)
         }
         // The one thing SQLite cannot keep: a `BigInt @default(autoincrement())` id is lowered to
@@ -203,7 +225,7 @@ struct SQLiteIntrospectionTests {
     @Test func bookkeepingAndInternalTablesAreIgnored() async throws {
         let schema = try await Self.withDatabase { session in
             for table in ["_wenwex_identity", "_wenwex_migrations", "_prisma_migrations"] {
-                try await session.execute("CREATE TABLE \"\(table)\" (id INTEGER NOT NULL)")
+                try await session.execute("CREATE TABLE \"\(unsafeRaw: table)\" (id INTEGER NOT NULL)")
             }
             // AUTOINCREMENT creates `sqlite_sequence`.
             try await session.execute(#"CREATE TABLE "app" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT)"#)
@@ -231,7 +253,9 @@ struct SQLiteIntrospectionTests {
 
     @Test func foreignKeyNamesComeFromTheCreateTableText() async throws {
         let table = try await Self.withDatabase { session in
-            try await session.execute(#"CREATE TABLE "p" ("x" INTEGER NOT NULL, "y" INTEGER NOT NULL, PRIMARY KEY ("x", "y"))"#)
+            try await session.execute(
+                #"CREATE TABLE "p" ("x" INTEGER NOT NULL, "y" INTEGER NOT NULL, PRIMARY KEY ("x", "y"))"#
+            )
             try await session.execute(
                 """
                 CREATE TABLE "c" (
@@ -246,10 +270,31 @@ struct SQLiteIntrospectionTests {
         }
         #expect(
             table?.foreignKeys == [
-                SQLForeignKey(name: "c \"odd\" name", columns: ["b", "a"], referencedTable: "p", referencedColumns: ["y", "x"], onDelete: .cascade, onUpdate: .restrict),
-                SQLForeignKey(name: "c_a_fkey", columns: ["a", "b"], referencedTable: "p", referencedColumns: ["x", "y"], onDelete: .setNull, onUpdate: .setDefault),
+                SQLForeignKey(
+                    name: "c \"odd\" name",
+                    columns: ["b", "a"],
+                    referencedTable: "p",
+                    referencedColumns: ["y", "x"],
+                    onDelete: .cascade,
+                    onUpdate: .restrict
+                ),
+                SQLForeignKey(
+                    name: "c_a_fkey",
+                    columns: ["a", "b"],
+                    referencedTable: "p",
+                    referencedColumns: ["x", "y"],
+                    onDelete: .setNull,
+                    onUpdate: .setDefault
+                ),
                 // Unnamed: Prisma's conventional name; no columns: the referenced primary key.
-                SQLForeignKey(name: "c_d_d_fkey", columns: ["d", "d"], referencedTable: "p", referencedColumns: ["x", "y"], onDelete: .noAction, onUpdate: .noAction),
+                SQLForeignKey(
+                    name: "c_d_d_fkey",
+                    columns: ["d", "d"],
+                    referencedTable: "p",
+                    referencedColumns: ["x", "y"],
+                    onDelete: .noAction,
+                    onUpdate: .noAction
+                ),
             ]
         )
     }
@@ -266,7 +311,8 @@ struct SQLiteIntrospectionTests {
         }
         #expect(
             table?.columns.map(\.default) == [
-                .literal(.string("it's")), .literal(.number("-1")), .literal(.number("12.50")), .literal(.boolean(true)),
+                .literal(.string("it's")), .literal(.number("-1")), .literal(.number("12.50")),
+                .literal(.boolean(true)),
                 .currentTimestamp, .expression("lower('X')"),
             ]
         )
@@ -324,12 +370,17 @@ enum TestDDL {
                 } else if case .enum(let name) = column.type.family {
                     type = qualified(name, table.schema) + (column.type.isArray ? "[]" : "")
                 }
-                return "    \(quote(column.name)) \(type)\(column.isNullable ? "" : " NOT NULL")\(defaultClause(column.default))"
+                return
+                    "    \(quote(column.name)) \(type)\(column.isNullable ? "" : " NOT NULL")\(defaultClause(column.default))"
             }
             if let key = table.primaryKey {
-                lines.append("    CONSTRAINT \(quote(key.name ?? table.name + "_pkey")) PRIMARY KEY (\(columnList(key.columns)))")
+                lines.append(
+                    "    CONSTRAINT \(quote(key.name ?? table.name + "_pkey")) PRIMARY KEY (\(columnList(key.columns)))"
+                )
             }
-            statements.append("CREATE TABLE \(qualified(table.name, table.schema)) (\n\(lines.joined(separator: ",\n"))\n)")
+            statements.append(
+                "CREATE TABLE \(qualified(table.name, table.schema)) (\n\(lines.joined(separator: ",\n"))\n)"
+            )
         }
         for table in schema.tables {
             statements += indexes(of: table, on: qualified(table.name, table.schema), methods: true)
@@ -351,7 +402,8 @@ enum TestDDL {
             + table.indexes.map { index in
                 let using = methods ? index.method.map { " USING \($0.uppercased()) " } ?? "" : ""
                 let columns = index.columns.map { quote($0.name) + ($0.sort == .descending ? " DESC" : "") }
-                return "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(quote(index.name)) ON \(target)\(using)(\(columns.joined(separator: ", ")))"
+                return
+                    "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(quote(index.name)) ON \(target)\(using)(\(columns.joined(separator: ", ")))"
             }
     }
 
@@ -391,9 +443,12 @@ enum SchemaDifferences {
         func name(_ table: SQLTable) -> String { table.schema.map { "\($0).\(table.name)" } ?? table.name }
         for enumeration in expected.enums where !actual.enums.contains(enumeration) {
             let found = actual.enumeration(enumeration.name, schema: enumeration.schema)
-            lines.append("enum \(enumeration.name): expected \(enumeration.values), got \(found.map { "\($0.values)" } ?? "nothing")")
+            lines.append(
+                "enum \(enumeration.name): expected \(enumeration.values), got \(found.map { "\($0.values)" } ?? "nothing")"
+            )
         }
-        for enumeration in actual.enums where expected.enumeration(enumeration.name, schema: enumeration.schema) == nil {
+        for enumeration in actual.enums where expected.enumeration(enumeration.name, schema: enumeration.schema) == nil
+        {
             lines.append("enum \(enumeration.name): not expected")
         }
         for table in expected.tables {
@@ -403,15 +458,21 @@ enum SchemaDifferences {
             }
             guard other != table else { continue }
             if table.columns.map(\.name) != other.columns.map(\.name) {
-                lines.append("table \(name(table)): columns \(table.columns.map(\.name)) ≠ \(other.columns.map(\.name))")
+                lines.append(
+                    "table \(name(table)): columns \(table.columns.map(\.name)) ≠ \(other.columns.map(\.name))"
+                )
             }
             for column in table.columns {
                 if let found = other.column(column.name), found != column {
-                    lines.append("column \(name(table)).\(column.name): expected \(describe(column)), got \(describe(found))")
+                    lines.append(
+                        "column \(name(table)).\(column.name): expected \(describe(column)), got \(describe(found))"
+                    )
                 }
             }
             if table.primaryKey != other.primaryKey {
-                lines.append("table \(name(table)): primary key \(String(describing: table.primaryKey)) ≠ \(String(describing: other.primaryKey))")
+                lines.append(
+                    "table \(name(table)): primary key \(String(describing: table.primaryKey)) ≠ \(String(describing: other.primaryKey))"
+                )
             }
             compare("unique", table.uniques, other.uniques, \.name, table: name(table), into: &lines)
             compare("index", table.indexes, other.indexes, \.name, table: name(table), into: &lines)
@@ -426,7 +487,8 @@ enum SchemaDifferences {
     private static func describe(_ column: SQLColumn) -> String {
         let type = "\(column.type.text) (\(column.type.family)\(column.type.isArray ? ", array" : ""))"
         let value = column.default.map { "\($0)" } ?? "no default"
-        return "\(type), \(column.isNullable ? "NULL" : "NOT NULL"), \(value)\(column.isAutoIncrement ? ", autoincrement" : "")"
+        return
+            "\(type), \(column.isNullable ? "NULL" : "NOT NULL"), \(value)\(column.isAutoIncrement ? ", autoincrement" : "")"
     }
 
     private static func compare<Item: Equatable>(
@@ -439,7 +501,9 @@ enum SchemaDifferences {
     ) {
         for item in expected where !actual.contains(item) {
             let found = actual.first { $0[keyPath: name] == item[keyPath: name] }
-            lines.append("\(kind) \(table).\(item[keyPath: name]): expected \(item), got \(found.map { "\($0)" } ?? "nothing")")
+            lines.append(
+                "\(kind) \(table).\(item[keyPath: name]): expected \(item), got \(found.map { "\($0)" } ?? "nothing")"
+            )
         }
         for item in actual where !expected.contains(where: { $0[keyPath: name] == item[keyPath: name] }) {
             lines.append("\(kind) \(table).\(item[keyPath: name]): not expected (\(item))")

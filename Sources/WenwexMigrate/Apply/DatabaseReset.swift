@@ -20,8 +20,8 @@ public enum DatabaseReset {
             // The connection's schema (the URL's `?schema=`, else public), whatever it holds.
             let schema = try await session.queryText("SELECT current_schema()").first?.first ?? "public"
             let name = SQLDialect.postgres.quoteIdentifier(schema ?? "public")
-            try await session.execute("DROP SCHEMA IF EXISTS \(name) CASCADE")
-            try await session.execute("CREATE SCHEMA \(name)")
+            try await session.execute("DROP SCHEMA IF EXISTS \(unsafeRaw: name) CASCADE")
+            try await session.execute("CREATE SCHEMA \(unsafeRaw: name)")
         case .sqlite:
             try await session.execute("PRAGMA foreign_keys = OFF")
             let objects = try await session.queryText(
@@ -30,7 +30,7 @@ public enum DatabaseReset {
             for object in objects {
                 guard let type = object[0], let name = object[1] else { continue }
                 try await session.execute(
-                    "DROP \(type == "view" ? "VIEW" : "TABLE") IF EXISTS \(SQLDialect.sqlite.quoteIdentifier(name))"
+                    "DROP \(unsafeRaw: type == "view" ? "VIEW" : "TABLE") IF EXISTS \(unsafeRaw: SQLDialect.sqlite.quoteIdentifier(name))"
                 )
             }
             try await session.execute("PRAGMA foreign_keys = ON")

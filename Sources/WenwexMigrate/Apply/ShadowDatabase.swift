@@ -26,16 +26,16 @@ public enum ShadowDatabase {
                 throw MigrationDirectoryError("cannot derive a shadow database URL from \(database.masked)")
             }
             return try await DatabaseConnector.withSession(database) { admin in
-                try await admin.execute("CREATE DATABASE \(SQLDialect.postgres.quoteIdentifier(name))")
+                try await admin.execute("CREATE DATABASE \(unsafeRaw: SQLDialect.postgres.quoteIdentifier(name))")
                 do {
                     let result = try await DatabaseConnector.withSession(url, body)
                     try? await admin.execute(
-                        "DROP DATABASE IF EXISTS \(SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)"
+                        "DROP DATABASE IF EXISTS \(unsafeRaw: SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)"
                     )
                     return result
                 } catch {
                     try? await admin.execute(
-                        "DROP DATABASE IF EXISTS \(SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)"
+                        "DROP DATABASE IF EXISTS \(unsafeRaw: SQLDialect.postgres.quoteIdentifier(name)) WITH (FORCE)"
                     )
                     throw error
                 }

@@ -30,7 +30,7 @@ struct LintDatabaseFacts: Sendable {
             grouped += " GROUP BY \(SQLText.columnList(columns))"
         }
         let rows = try await session.query(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM (\(grouped)) AS combination WHERE n > 1"
+            "SELECT COUNT(*), CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM (\(unsafeRaw: grouped)) AS combination WHERE n > 1"
         )
         guard let row = rows.first, let groups = row[0].integer, let total = row[1].integer else { return nil }
         return (groups, total)

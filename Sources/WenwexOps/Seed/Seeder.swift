@@ -72,7 +72,7 @@ public struct Seeder: Sendable {
             let name =
                 (table.schema.map { session.dialect.quoteIdentifier($0) + "." } ?? "")
                 + session.dialect.quoteIdentifier(table.name)
-            total += try await session.query("SELECT COUNT(*) FROM \(name)").first?[0].integer ?? 0
+            total += try await session.query("SELECT COUNT(*) FROM \(unsafeRaw: name)").first?[0].integer ?? 0
         }
         return total
     }

@@ -12,7 +12,9 @@ struct TableWriter {
         var result: [Set<[String]>] = []
         for positions in plan.uniques {
             let columns = positions.map { session.dialect.quoteIdentifier(plan.columns[$0].name) }
-            let rows = try await session.query("SELECT \(columns.joined(separator: ", ")) FROM \(statement.tableName)")
+            let rows = try await session.query(
+                "SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM \(unsafeRaw: statement.tableName)"
+            )
             result.append(Set(rows.compactMap { uniqueKey($0.values) }))
         }
         return result

@@ -38,7 +38,7 @@ public struct IdentityStampStore: Sendable {
             session.dialect == .postgres
             ? #"to_char(stamped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"# : "stamped_at"
         let rows = try await session.queryText(
-            "SELECT project, environment, tier, instance_id, \(timestamp), stamped_by FROM \(qualifiedTable) WHERE id = 1"
+            "SELECT project, environment, tier, instance_id, \(unsafeRaw: timestamp), stamped_by FROM \(unsafeRaw: qualifiedTable) WHERE id = 1"
         )
         guard let row = rows.first, row.count == 6 else { return nil }
         guard let tierText = row[2], let tier = Tier(rawValue: tierText) else {
@@ -63,17 +63,17 @@ public struct IdentityStampStore: Sendable {
         let timestampType = dialect == .postgres ? "TIMESTAMPTZ" : "TEXT"
         try await session.inTransaction {
             if let schema {
-                try await session.execute("CREATE SCHEMA IF NOT EXISTS \(dialect.quoteIdentifier(schema))")
+                try await session.execute("CREATE SCHEMA IF NOT EXISTS \(unsafeRaw: dialect.quoteIdentifier(schema))")
             }
             try await session.execute(
                 """
-                CREATE TABLE IF NOT EXISTS \(qualifiedTable) (
+                CREATE TABLE IF NOT EXISTS \(unsafeRaw: qualifiedTable) (
                     id INTEGER PRIMARY KEY CHECK (id = 1),
                     project TEXT NOT NULL,
                     environment TEXT NOT NULL,
                     tier TEXT NOT NULL CHECK (tier IN ('dev', 'staging', 'prod')),
                     instance_id TEXT NOT NULL,
-                    stamped_at \(timestampType) NOT NULL,
+                    stamped_at \(unsafeRaw: timestampType) NOT NULL,
                     stamped_by TEXT NOT NULL
                 )
                 """
