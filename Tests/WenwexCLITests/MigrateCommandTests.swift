@@ -266,7 +266,7 @@ struct MigrateCommandTests {
         let stopped = try await cli.run("migrate", "dev", "--name", "drop_name")
         #expect(stopped.status == 1)
         #expect(stopped.stderr.contains("error[drop-column]"))
-        #expect(stopped.stderr.contains("Not applied"))
+        #expect(stopped.stderr.contains("error: not applied: the migration can lose data"))
         let names = try Self.migrationNames(cli)
         #expect(names.count == 2)
         let path = cli.project.appendingPathComponent("prisma/migrations/\(names[1])/migration.sql")
