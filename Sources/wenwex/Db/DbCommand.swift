@@ -52,15 +52,14 @@ struct DbStampCommand: AsyncParsableCommand {
             }
         } catch let error as ConfigurationError {
             output.problems(error.problems)
-            throw ExitCode(2)
+            throw CLIFailure.reported(.usage)
         } catch let error as DatabaseUnavailable {
-            output.error("error: \(error.description)")
-            throw ExitCode(1)
+            throw CLIFailure("\(error.description)", code: .problem)
         } catch {
-            output.error(
-                "error: stamping \(primary.url.label) failed: \(DatabaseErrorText.describe(error))"
+            throw CLIFailure(
+                "stamping \(primary.url.label) failed: \(DatabaseErrorText.describe(error))",
+                code: .problem
             )
-            throw ExitCode(1)
         }
     }
 }

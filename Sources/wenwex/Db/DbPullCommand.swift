@@ -52,11 +52,11 @@ struct DbPullCommand: AsyncParsableCommand {
             do {
                 result = try SchemaPull.pull(introspected, dialect: dialect(primary), into: existing)
             } catch {
-                output.error("error: \(display(path)): \(error.description)")
-                output.error(
-                    "  fix: make the datasource's provider match \(primary.variable), or pass --force to start afresh"
+                throw CLIFailure(
+                    "\(display(path)): \(error.description)",
+                    fix: "make the datasource's provider match \(primary.variable), or pass --force to start afresh",
+                    code: .usage
                 )
-                throw ExitCode(2)
             }
         } else {
             let header = PullHeader(urlVariable: primary.variable)
@@ -85,14 +85,18 @@ struct DbPullCommand: AsyncParsableCommand {
         if schema == nil, !FileManager.default.fileExists(atPath: path),
             FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
         {
-            output.error("error: the schema is the folder \(folder); db pull writes a single file")
-            output.error("  fix: pass --schema PATH to write the pulled schema to one .prisma file")
-            throw ExitCode(2)
+            throw CLIFailure(
+                "the schema is the folder \(folder); db pull writes a single file",
+                fix: "pass --schema PATH to write the pulled schema to one .prisma file",
+                code: .usage
+            )
         }
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            output.error("error: \(path) is a folder; db pull writes a single file")
-            output.error("  fix: pass --schema PATH to a .prisma file")
-            throw ExitCode(2)
+            throw CLIFailure(
+                "\(path) is a folder; db pull writes a single file",
+                fix: "pass --schema PATH to a .prisma file",
+                code: .usage
+            )
         }
         return path
     }
@@ -102,16 +106,17 @@ struct DbPullCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
         else {
-            output.error("error: cannot read \(display(path)) as UTF-8 text")
-            throw ExitCode(2)
+            throw CLIFailure("cannot read \(display(path)) as UTF-8 text", code: .usage)
         }
         let source = SchemaSource(path: display(path), text: text)
         let (_, diagnostics) = SchemaParser.parse(source)
         if diagnostics.hasErrors {
             output.error(DiagnosticRenderer(sources: [source]).render(diagnostics))
-            output.error("error: \(display(path)) has syntax errors; nothing was pulled")
-            output.error("  fix: correct them (wenwex schema validate), or pass --force to replace the file")
-            throw ExitCode(2)
+            throw CLIFailure(
+                "\(display(path)) has syntax errors; nothing was pulled",
+                fix: "correct them (wenwex schema validate), or pass --force to replace the file",
+                code: .usage
+            )
         }
         return source
     }
@@ -136,19 +141,17 @@ struct DbPullCommand: AsyncParsableCommand {
             if let warning { output.problems([warning]) }
             guard !introspected.tables.isEmpty || !introspected.enums.isEmpty else {
                 let place = schemas.isEmpty ? "" : " in schema \(schemas.joined(separator: ", "))"
-                output.error(
-                    "error: The introspected database was empty: \(primary.url.label) (\(primary.url.masked)) has no tables\(place)."
+                throw CLIFailure(
+                    "The introspected database was empty: \(primary.url.label) (\(primary.url.masked)) has no tables\(place).",
+                    fix: "create the tables first, or point \(primary.variable) at the database that has them",
+                    code: .problem
                 )
-                output.error(
-                    "  fix: create the tables first, or point \(primary.variable) at the database that has them"
-                )
-                throw ExitCode(1)
             }
             return introspected
         } catch let error as ConfigurationError {
             output.problems(error.problems)
             output.error("Refusing to read \(primary.url.label); nothing was written.")
-            throw ExitCode(2)
+            throw CLIFailure.reported(.usage)
         } catch let error as DatabaseUnavailable {
             output.error("error: \(error.description)")
             if error.isMissingFile {
@@ -156,14 +159,14 @@ struct DbPullCommand: AsyncParsableCommand {
                     "  fix: point \(primary.variable) at an existing database (db pull never creates one)"
                 )
             }
-            throw ExitCode(1)
-        } catch let exit as ExitCode {
-            throw exit
+            throw CLIFailure.reported(.problem)
+        } catch let failure as CLIFailure {
+            throw failure
         } catch {
-            output.error(
-                "error: reading the schema of \(primary.url.label) failed: \(DatabaseErrorText.describe(error))"
+            throw CLIFailure(
+                "reading the schema of \(primary.url.label) failed: \(DatabaseErrorText.describe(error))",
+                code: .problem
             )
-            throw ExitCode(1)
         }
     }
 
@@ -204,8 +207,7 @@ struct DbPullCommand: AsyncParsableCommand {
             )
             try text.write(to: url, atomically: true, encoding: .utf8)
         } catch {
-            output.error("error: cannot write \(display(path)): \(error.localizedDescription)")
-            throw ExitCode(2)
+            throw CLIFailure("cannot write \(display(path)): \(error.localizedDescription)", code: .usage)
         }
     }
 }

@@ -63,8 +63,10 @@ struct DbSeedCommand: AsyncParsableCommand {
                     let report = try await seeder.seed(session, count: count, seed: seed)
                     return (report, ContinuousClock.now - started)
                 } catch let error as SeedError {
-                    output.error("error: the schema cannot be seeded: \(error.description); nothing was written")
-                    throw ExitCode(2)
+                    throw CLIFailure(
+                        "the schema cannot be seeded: \(error.description); nothing was written",
+                        code: .usage
+                    )
                 }
             }
             let width = report.0.tables.map(\.name.count).max() ?? 0

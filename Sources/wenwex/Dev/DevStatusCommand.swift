@@ -30,6 +30,6 @@ struct DevStatusCommand: AsyncParsableCommand {
                 "\(status.node.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(status.isPrimary ? "primary" : "replica")  \(status.isRunning ? "running" : "stopped")  \(status.url)\(lag)"
             )
         }
-        if nodes.contains(where: { !$0.isRunning }) { throw ExitCode(ExitStatus.problem.rawValue) }
+        if nodes.contains(where: { !$0.isRunning }) { throw CLIFailure.reported(.problem) }
     }
 }

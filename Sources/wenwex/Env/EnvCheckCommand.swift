@@ -60,7 +60,7 @@ struct EnvCheckCommand: AsyncParsableCommand {
                     : "Configuration for \(configuration.environment.name) is valid."
             )
         }
-        if failed { throw ExitCode(2) }
+        if failed { throw CLIFailure.reported(.usage) }
     }
 
     private func printSummary(_ configuration: WenwexConfiguration, results: [DatabaseCheckResult], output: Output) {

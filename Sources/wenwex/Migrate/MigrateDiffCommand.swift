@@ -105,7 +105,7 @@ struct MigrateDiffCommand: AsyncParsableCommand {
                 )
             }
         }
-        if exitCode && different { throw ExitCode(1) }
+        if exitCode && different { throw CLIFailure.reported(.problem) }
     }
 
     private func dialect(of sources: [DiffSource]) throws -> SQLDialect? {
@@ -199,8 +199,7 @@ enum DiffSource {
             let check = SchemaCheck(sources: try SchemaLoader.load(path: path))
             if !check.diagnostics.isEmpty { output.error(check.renderedDiagnostics) }
             guard check.isValid else {
-                output.error("error: \(path) has errors")
-                throw ExitCode(2)
+                throw CLIFailure("\(path) has errors", code: .usage)
             }
             return SchemaLowering.lower(check.schema, dialect: dialect)
         }

@@ -3,46 +3,41 @@ import WenwexConfig
 import WenwexMigrate
 import WenwexSQL
 
-/// Prints a failed migrate command's error the way every command does (what, and a `fix:`
-/// line) and maps it to the documented exit status: 2 for configuration and usage, 1 for the
-/// database and the migrations.
+/// Maps a command's error to its `CLIFailure`: the message (with its fix) and the documented
+/// exit status, 2 for configuration and usage, 1 for the database and the migrations.
+/// `Wenwex.main` prints it.
 enum MigrateFailure {
-    static func report(_ error: any Error, output: Output) -> ExitCode {
+    static func failure(for error: any Error, output: Output) -> CLIFailure {
         switch error {
+        case let failure as CLIFailure:
+            return failure
         case let exit as ExitCode:
-            return exit
+            return .reported(exit.rawValue == 2 ? .usage : .problem)
         case let error as ConfigurationError:
+            // Each problem carries its own location and fix.
             output.problems(error.problems)
-            return ExitCode(2)
+            return .reported(.usage)
         case let error as MigrationDirectoryError:
-            output.error("error: \(error.description)")
-            return ExitCode(2)
+            return CLIFailure(error.description, code: .usage)
         case let error as DatabaseUnavailable:
-            output.error("error: \(error.description)")
-            return ExitCode(1)
+            return CLIFailure(error.description, code: .problem)
         case let error as MigrationDeployError:
-            output.error("error: \(error.description)")
-            return ExitCode(1)
+            return CLIFailure(error.description, code: .problem)
         case let error as MigrationResolveError:
-            output.error("error: \(error.description)")
-            return ExitCode(1)
+            return CLIFailure(error.description, code: .problem)
         case let error as MigrationLockTimeout:
-            output.error("error: \(error.description)")
-            return ExitCode(1)
+            return CLIFailure(error.description, code: .problem)
         default:
-            output.error("error: \(DatabaseErrorText.describe(error))")
-            return ExitCode(1)
+            return CLIFailure(DatabaseErrorText.describe(error), code: .problem)
         }
     }
 
-    /// Runs `body`, turning any error into its report and exit status.
+    /// Runs `body`, turning any error into its `CLIFailure`.
     static func run(output: Output, _ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let failure as CLIFailure {
-            throw failure  // printed once, by Wenwex.main
         } catch {
-            throw report(error, output: output)
+            throw failure(for: error, output: output)
         }
     }
 }

@@ -59,6 +59,6 @@ struct MigrateLintCommand: AsyncParsableCommand {
                 "Linted \(reports.count) migration\(reports.count == 1 ? "" : "s"): \(total) finding\(total == 1 ? "" : "s"), \(blocking) blocking."
             )
         }
-        if blocking > 0 { throw ExitCode(1) }
+        if blocking > 0 { throw CLIFailure.reported(.problem) }
     }
 }

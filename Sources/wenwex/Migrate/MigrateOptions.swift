@@ -86,26 +86,26 @@ struct MigrateOptions: ParsableArguments {
         do {
             sources = try SchemaLoader.load(path: path, relativeTo: FileManager.default.currentDirectoryPath)
         } catch {
-            output.error("error: \(error.description)")
-            output.error("  fix: pass the schema with --schema PATH, or set [schema] path in wenwex.toml")
-            throw ExitCode(2)
+            throw CLIFailure(
+                "\(error.description)",
+                fix: "pass the schema with --schema PATH, or set [schema] path in wenwex.toml",
+                code: .usage
+            )
         }
         let check = SchemaCheck(sources: sources)
         if !check.diagnostics.isEmpty { output.error(check.renderedDiagnostics) }
         guard check.isValid else {
-            output.error("error: the schema has errors; nothing was changed")
-            throw ExitCode(2)
+            throw CLIFailure("the schema has errors; nothing was changed", code: .usage)
         }
         let lowersForEmbeddedDefault =
             dialect == .sqlite && configuration.project.schemaSettings.sqliteMigrations != nil
         if let provider = SchemaProvider.dialect(of: check.schema), provider != dialect, !lowersForEmbeddedDefault {
-            output.error(
-                "error: the schema's datasource provider is \(MigrationDirectory.providerName(provider)), but the database is \(MigrationDirectory.providerName(dialect))"
+            throw CLIFailure(
+                "the schema's datasource provider is \(MigrationDirectory.providerName(provider)), but the database is \(MigrationDirectory.providerName(dialect))",
+                fix:
+                    "point \(configuration.project.database.urlVariable) at a \(MigrationDirectory.providerName(provider)) database, change the provider, or set [schema] sqlite_migrations in wenwex.toml to keep SQLite migrations for the embedded default beside the PostgreSQL ones",
+                code: .usage
             )
-            output.error(
-                "  fix: point \(configuration.project.database.urlVariable) at a \(MigrationDirectory.providerName(provider)) database, change the provider, or set [schema] sqlite_migrations in wenwex.toml to keep SQLite migrations for the embedded default beside the PostgreSQL ones"
-            )
-            throw ExitCode(2)
         }
         return check.schema
     }

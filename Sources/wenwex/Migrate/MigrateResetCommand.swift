@@ -49,8 +49,10 @@ struct MigrateResetCommand: AsyncParsableCommand {
             output.line("Running the seed command: \(seed)")
             let status = try runSeed(seed, configuration: configuration)
             guard status == 0 else {
-                output.error("error: the seed command exited with status \(status); the migrations are applied")
-                throw ExitCode(1)
+                throw CLIFailure(
+                    "the seed command exited with status \(status); the migrations are applied",
+                    code: .problem
+                )
             }
         }
     }

@@ -41,7 +41,7 @@ struct MigrateStatusCommand: AsyncParsableCommand {
                 print(status, files: files, database: primary.url, output: output)
             }
         }
-        if !upToDate { throw ExitCode(1) }
+        if !upToDate { throw CLIFailure.reported(.problem) }
     }
 
     private func print(_ status: MigrationStatus, files: [MigrationFile], database: DatabaseURL, output: Output) {

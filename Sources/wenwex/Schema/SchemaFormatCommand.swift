@@ -35,7 +35,7 @@ struct SchemaFormatCommand: AsyncParsableCommand {
         guard syntaxErrors.isEmpty else {
             options.report(syntaxErrors, sources: sources, output: output)
             output.error("The schema has syntax errors; nothing was formatted.")
-            throw ExitCode(1)
+            throw CLIFailure.reported(.problem)
         }
         let changed = formatted.filter { $0.source.text != $0.text }
         if check {
@@ -44,7 +44,7 @@ struct SchemaFormatCommand: AsyncParsableCommand {
                 output.error(
                     "\(changed.count) file\(changed.count == 1 ? "" : "s") not formatted; run `wenwex schema format`."
                 )
-                throw ExitCode(1)
+                throw CLIFailure.reported(.problem)
             }
             output.line(
                 sources.count == 1
@@ -62,8 +62,7 @@ struct SchemaFormatCommand: AsyncParsableCommand {
                 try file.text.write(toFile: file.source.path, atomically: true, encoding: .utf8)
                 output.line("formatted \(file.source.path)")
             } catch {
-                output.error("error: cannot write \(file.source.path): \(error.localizedDescription)")
-                throw ExitCode(1)
+                throw CLIFailure("cannot write \(file.source.path): \(error.localizedDescription)", code: .problem)
             }
         }
         if changed.isEmpty { output.line("Nothing to change: the schema is formatted.") }

@@ -26,9 +26,11 @@ struct SchemaOptions: ParsableArguments {
         do {
             return try SchemaLoader.load(path: path, relativeTo: FileManager.default.currentDirectoryPath)
         } catch {
-            output.error("error: \(error.description)")
-            output.error("  fix: pass the schema with --schema PATH (a .prisma file or a folder of them)")
-            throw ExitCode(2)
+            throw CLIFailure(
+                "\(error.description)",
+                fix: "pass the schema with --schema PATH (a .prisma file or a folder of them)",
+                code: .usage
+            )
         }
     }
 

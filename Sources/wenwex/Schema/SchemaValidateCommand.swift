@@ -27,7 +27,7 @@ struct SchemaValidateCommand: AsyncParsableCommand {
             output.error(
                 "\(errors) error\(errors == 1 ? "" : "s")\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "") in \(files): the schema is not valid."
             )
-            throw ExitCode(1)
+            throw CLIFailure.reported(.problem)
         }
         output.line(
             "The schema at \(files) is valid\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")."

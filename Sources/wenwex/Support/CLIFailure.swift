@@ -25,8 +25,14 @@ struct CLIFailure: Error, CustomStringConvertible {
         self.code = code
     }
 
+    /// A failure the command has already explained (a check's findings, the configuration's
+    /// problems): nothing more is printed, the process exits with `code`.
+    static func reported(_ code: ExitStatus) -> CLIFailure {
+        CLIFailure("", code: code)
+    }
+
     var description: String {
-        "error: \(message)" + (fix.map { "\n  fix: \($0)" } ?? "")
+        message.isEmpty ? "" : "error: \(message)" + (fix.map { "\n  fix: \($0)" } ?? "")
     }
 }
 
@@ -45,7 +51,9 @@ extension Wenwex {
                 try command.run()
             }
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+            if !failure.description.isEmpty {
+                FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+            }
             Foundation.exit(failure.code.rawValue)
         } catch {
             let status = exitStatus(for: error)

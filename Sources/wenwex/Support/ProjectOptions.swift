@@ -33,7 +33,7 @@ struct ProjectOptions: ParsableArguments {
             return configuration
         } catch {
             output.configurationFailed(error.problems)
-            throw ExitCode(2)
+            throw CLIFailure.reported(.usage)
         }
     }
 }
