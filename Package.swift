@@ -48,6 +48,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        // `swift package generate-documentation --target WenwexHummingbird` (DocC catalogs and
+        // the compiled snippets in Snippets/).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -87,7 +90,7 @@ let package = Package(
         ),
         .target(
             name: "WenwexOps",
-            dependencies: ["WenwexConfig", "WenwexSQL", "WenwexSchema"],
+            dependencies: ["WenwexConfig", "WenwexSQL", "WenwexSchema", "WenwexMigrate"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -6,6 +6,7 @@ public import WenwexRouting
 public final class RequestNotes: Sendable {
     private let state = Mutex<(newestWrite: ConsistencyToken?, userID: String?)>((nil, nil))
 
+    /// Empty notes, one per request (``WenwexRequestState`` makes them).
     public init() {}
 
     /// Keeps the newest of the request's write tokens, for the response.
@@ -15,6 +16,7 @@ public final class RequestNotes: Sendable {
         }
     }
 
+    /// The newest token a handler recorded, which the response carries; `nil` when nothing was written.
     public var newestWrite: ConsistencyToken? {
         state.withLock { $0.newestWrite }
     }

@@ -30,6 +30,7 @@ public struct WenwexRequestState: Sendable {
     /// middleware to read after the handler returns.
     public let notes: RequestNotes
 
+    /// The state before the middleware runs: no id, no token, empty notes.
     public init() {
         self.requestID = ""
         self.consistency = nil
@@ -55,9 +56,12 @@ extension WenwexRequestContext {
 
 /// The context for an app that needs nothing beyond what Wenwex records.
 public struct BasicWenwexRequestContext: WenwexRequestContext {
+    /// Hummingbird's own per-request storage (logger, allocator, endpoint path).
     public var coreContext: CoreRequestContextStorage
+    /// What the Wenwex middleware records.
     public var wenwex: WenwexRequestState
 
+    /// Called by Hummingbird for each request.
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.wenwex = WenwexRequestState()

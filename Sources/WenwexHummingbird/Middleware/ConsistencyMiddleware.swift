@@ -9,10 +9,13 @@ public import WenwexRouting
 /// response carries the new token in both, so a browser (cookie) and an API client (header)
 /// see their own write on the next request, whichever replica serves it.
 public struct ConsistencyMiddleware<Context: WenwexRequestContext>: RouterMiddleware {
+    /// The cookie a browser sends the token back in; `Wenwex-Consistency` is the header twin.
     public static var cookieName: String { "wenwex_consistency" }
 
+    /// Add it inside `ProblemMiddleware`, so a problem response after a write still carries the token.
     public init() {}
 
+    /// Reads the client's token into the context, and sets the newest written token on the response.
     public func handle(
         _ request: Request,
         context: Context,

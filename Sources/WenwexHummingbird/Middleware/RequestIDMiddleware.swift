@@ -11,8 +11,10 @@ import WenwexConfig
 ///
 /// Outermost of the Wenwex middleware, so the line carries the final status, problems included.
 public struct RequestIDMiddleware<Context: WenwexRequestContext>: RouterMiddleware {
+    /// Add it first, so its log line and response header cover every other middleware.
     public init() {}
 
+    /// Assigns the id, runs the request, echoes the id and logs the request's one line.
     public func handle(
         _ request: Request,
         context: Context,

@@ -11,6 +11,7 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
 
     static var buckets: [Duration] { requestDurationBuckets }
 
+    /// Records into `registry`, the one `/metrics` serves.
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         self.inFlight = registry.makeGauge(
@@ -18,6 +19,7 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
         )
     }
 
+    /// Counts the request and its duration under its route pattern and final status.
     public func handle(
         _ request: Request,
         context: Context,

@@ -8,9 +8,12 @@ public import Prometheus
 /// state) and `/metrics` (Prometheus text), the three endpoints an orchestrator and a scraper
 /// expect.
 public struct OperationsRoutes: Sendable {
+    /// What `/readyz` checks.
     public let readiness: Readiness
+    /// What `/metrics` serves.
     public let registry: PrometheusCollectorRegistry
 
+    /// The three routes over one readiness check and one registry.
     public init(readiness: Readiness, registry: PrometheusCollectorRegistry) {
         self.readiness = readiness
         self.registry = registry
@@ -20,6 +23,7 @@ public struct OperationsRoutes: Sendable {
         var status: String
     }
 
+    /// Adds `GET /healthz`, `GET /readyz` and `GET /metrics` to `router`.
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("healthz") { _, _ in Self.json(.ok, Health(status: "ok")) }
         router.get("readyz") { _, _ in

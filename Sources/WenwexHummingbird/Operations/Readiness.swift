@@ -10,9 +10,12 @@ import WenwexSQL
 /// A server started against a database that is behind stays alive (`/healthz`) but not ready
 /// (`/readyz` 503), so a rolling deploy never sends requests to code the schema cannot serve.
 public struct Readiness: Sendable {
+    /// The router whose primary answers the history query and whose nodes are listed.
     public let database: any DatabaseRouter
+    /// The migrations this build shipped with: readiness means all of them are applied.
     public let migrations: [MigrationFile]
 
+    /// A check of `database` against the migrations this build shipped with.
     public init(database: any DatabaseRouter, migrations: [MigrationFile]) {
         self.database = database
         self.migrations = migrations
@@ -20,15 +23,23 @@ public struct Readiness: Sendable {
 
     /// The `/readyz` body.
     public struct Report: Codable, Sendable {
+        /// Whether to send traffic: the primary answered and no migration is pending, failed or edited.
         public var ready: Bool
+        /// `reachable`, or `unreachable: …` with the masked reason.
         public var database: String
+        /// How many of the shipped migrations the database has.
         public var appliedMigrations: Int
+        /// Shipped but not applied yet: run `wenwex migrate deploy`.
         public var pendingMigrations: [String]
+        /// Started and failed: `wenwex migrate resolve` after fixing the database.
         public var failedMigrations: [String]
+        /// Applied, but the file changed since (its checksum differs).
         public var editedMigrations: [String]
+        /// Every node as the router sees it: availability, lag, ejections.
         public var nodes: [NodeStatus]
     }
 
+    /// Reads the history on the primary; never throws, an unreachable database is a not-ready report.
     public func check() async -> Report {
         let nodes = database.status()
         do {

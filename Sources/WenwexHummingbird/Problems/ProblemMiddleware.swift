@@ -13,8 +13,10 @@ import WenwexConfig
 /// anything else is a 500 whose detail stays in the log, so internals (SQL, file paths,
 /// credentials) never reach a client.
 public struct ProblemMiddleware<Context: WenwexRequestContext>: RouterMiddleware {
+    /// Add it after `RequestIDMiddleware`, so problem documents carry the request id.
     public init() {}
 
+    /// Passes responses through and turns every thrown error into a problem response.
     public func handle(
         _ request: Request,
         context: Context,

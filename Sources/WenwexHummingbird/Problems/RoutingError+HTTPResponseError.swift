@@ -6,13 +6,16 @@ public import WenwexRouting
 /// `RoutingError` answers 503 with `Retry-After`, mapped once by conformance (as Hummingbird
 /// maps NIO's errors) rather than at every call site.
 extension RoutingError: HTTPResponseError {
+    /// Always 503: the database tier, not the request, is at fault.
     public var status: HTTPResponse.Status { .serviceUnavailable }
 
+    /// `Retry-After` in whole seconds, rounded up from the router's estimate.
     public var headers: HTTPFields {
         let (seconds, attoseconds) = retryAfter.components
         return [.retryAfter: String(seconds + (attoseconds > 0 ? 1 : 0))]
     }
 
+    /// A bare 503 for apps without `ProblemMiddleware`; with it, clients get the problem document.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(status: status, headers: headers)
     }

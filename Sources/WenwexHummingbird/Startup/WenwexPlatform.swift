@@ -41,10 +41,12 @@ public struct WenwexPlatform: Sendable {
         /// Applies pending migrations before opening the router. Off by default: in staging and
         /// prod, `wenwex migrate deploy` runs once per release, not once per instance.
         public var deployMigrations: Bool
+        /// Health-probe timing, lag bounds and pool sizes for the router.
         public var routing: RoutingOptions
         /// Where request and router metrics go (default: ``sharedRegistry``).
         public var registry: PrometheusCollectorRegistry?
 
+        /// Defaults: the nearest project, `WENWEX_ENV`, no deploy, default routing, the shared registry.
         public init(
             projectDirectory: URL? = nil,
             environment: String? = nil,
@@ -60,13 +62,16 @@ public struct WenwexPlatform: Sendable {
         }
     }
 
+    /// The validated configuration of the environment the process runs as.
     public let configuration: WenwexConfiguration
     /// Reads and writes: run it as a service of the application (``makeApplication(router:host:port:onServerRunning:)``
     /// does) so its pools and health probes live and stop with the server.
     public let database: any DatabaseRouter
     /// The migrations in the project's folder, for `/readyz`.
     public let migrations: [MigrationFile]
+    /// Where request and router metrics are recorded; `/metrics` serves it.
     public let registry: PrometheusCollectorRegistry
+    /// The app's logger, at `LOG_LEVEL` when the configuration sets it.
     public let logger: Logger
 
     /// For callers that ran the steps themselves (the `wenwex` CLI).

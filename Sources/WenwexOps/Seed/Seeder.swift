@@ -34,7 +34,15 @@ public struct Seeder: Sendable {
 
     /// Adds about `count` rows to every table (join tables and one-to-one tables may get fewer:
     /// there may not be that many distinct pairs or parents) and reports how many each got.
-    public func seed(_ session: any SQLSession, count: Int, seed: UInt64) async throws -> SeedReport {
+    ///
+    /// `progress` hears each table before it is filled (its name, its position, the table
+    /// count), for a terminal's progress line.
+    public func seed(
+        _ session: any SQLSession,
+        count: Int,
+        seed: UInt64,
+        progress: (_ table: String, _ position: Int, _ total: Int) -> Void = { _, _, _ in }
+    ) async throws -> SeedReport {
         let order = try TableOrder(schema)
         var plans: [TablePlan] = []
         for table in order.tables {
@@ -44,7 +52,8 @@ public struct Seeder: Sendable {
         return try await session.inTransaction(begin: begin) {
             var written: [String: ParentRows] = [:]
             var report: [SeedReport.Table] = []
-            for plan in plans {
+            for (position, plan) in plans.enumerated() {
+                progress(plan.table.name, position + 1, plans.count)
                 var random = SeedRandom.forTable(TableOrder.key(plan.table), seed: seed)
                 let writer = TableWriter(plan: plan, session: session, enums: schema.enums)
                 let parents = plan.foreignKeys.map { written[$0.parent] }

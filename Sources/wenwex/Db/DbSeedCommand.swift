@@ -60,7 +60,10 @@ struct DbSeedCommand: AsyncParsableCommand {
                 output.line("Seeding \(primary.url.label) with \(count) rows per table, seed \(seed).")
                 let started = ContinuousClock.now
                 do {
-                    let report = try await seeder.seed(session, count: count, seed: seed)
+                    let report = try await seeder.seed(session, count: count, seed: seed) { table, position, total in
+                        output.progress("Seeding \(table) (\(position)/\(total))…")
+                    }
+                    output.endProgress()
                     return (report, ContinuousClock.now - started)
                 } catch let error as SeedError {
                     throw CLIFailure(

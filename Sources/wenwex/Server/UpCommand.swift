@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import WenwexConfig
 import WenwexMigrate
 import WenwexOps
@@ -51,34 +52,35 @@ struct UpCommand: AsyncParsableCommand {
         try await MigrateFailure.run(output: output) {
             try TierGuard.requireTier([.dev], for: "wenwex up", in: configuration.environment)
             let (settings, files) = try ServerLauncher.prepare(configuration, options: options, server: server)
-            let dialect = primary.url.dialect
-            if case .sqlite(let path) = primary.url.kind, path != ":memory:" {
-                try FileManager.default.createDirectory(
-                    at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                    withIntermediateDirectories: true
-                )
-            }
-            if case .stamped = try await DatabaseStamper.stamp(
-                primary,
-                owner: configuration.owner,
-                confirmation: TerminalConfirmation(assumeYes: true)
-            ) {
+            let schema = try options.validSchema(configuration, dialect: primary.url.dialect, output: output)
+            let preparation = DevDatabasePreparation(configuration: configuration, migrations: files, schema: schema)
+            let usable = UsableAccounts()
+            let outcome = try await preparation.run(
+                seedCount: seedCount,
+                seed: seed,
+                events: { event in
+                    switch event {
+                    case .applying(let migration): output.line("Applying migration \(migration)")
+                    case .seeding(let table, let position, let total):
+                        output.progress("Seeding \(table) (\(position)/\(total))…")
+                    }
+                },
+                afterSeeding: { session in usable.set(try await DevData.prepareSeededRows(session, settings: settings))
+                }
+            )
+            output.endProgress()
+            if outcome.stamped {
                 output.line("Created and stamped \(primary.url.label) (\(primary.url.masked)) for dev.")
             }
-            let result = try await ServerLauncher.deploy(configuration, files: files, output: output)
             output.line(
-                "Database \(primary.url.masked): \(files.count) migration(s), \(result.applied.count) applied now."
+                "Database \(primary.url.masked): \(files.count) migration(s), \(outcome.applied.count) applied now."
             )
-            let schema = try options.validSchema(configuration, dialect: dialect, output: output)
-            let seeder = Seeder(schema: schema, dialect: dialect)
-            try await withGuardedPrimary(configuration) { session in
-                if try await seeder.existingRows(session) == 0 {
-                    let report = try await seeder.seed(session, count: seedCount, seed: seed)
-                    let usable = try await DevData.prepareSeededRows(session, settings: settings)
-                    output.line("Seeded \(report.totalRows) fake rows (seed \(seed)).")
+            if let report = outcome.seeded {
+                output.line("Seeded \(report.totalRows) fake rows (seed \(seed)).")
+                if let accounts = usable.value {
                     output.line(
-                        "The \(usable.accounts) seeded accounts sign in with the password '\(DevData.password)'"
-                            + (usable.sampleEmail.map { ", for example \($0)." } ?? ".")
+                        "The \(accounts.accounts) seeded accounts sign in with the password '\(DevData.password)'"
+                            + (accounts.sampleEmail.map { ", for example \($0)." } ?? ".")
                     )
                 }
             }
@@ -108,4 +110,15 @@ struct UpCommand: AsyncParsableCommand {
 
             """
     }
+}
+
+/// What the marketplace's seeding step reports back from inside the preparation's session.
+private final class UsableAccounts: Sendable {
+    private let state = Mutex<DevData.Report?>(nil)
+
+    func set(_ value: DevData.Report) {
+        state.withLock { $0 = value }
+    }
+
+    var value: DevData.Report? { state.withLock { $0 } }
 }

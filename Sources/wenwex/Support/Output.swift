@@ -11,6 +11,23 @@ struct Output {
         FileHandle.standardOutput.write(Data((text + terminator).utf8))
     }
 
+    /// Whether standard output is a terminal: progress lines are drawn only there, so piped
+    /// output and CI logs stay one line per result.
+    static let isTerminal = isatty(STDOUT_FILENO) == 1
+
+    /// A transient status line ("Seeding Product (3/9)"), redrawn in place on a terminal and
+    /// not printed at all when the output is piped. ``endProgress()`` clears it.
+    func progress(_ text: String) {
+        guard Self.isTerminal, !json else { return }
+        FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + text).utf8))
+    }
+
+    /// Clears the progress line, before the step's result is printed.
+    func endProgress() {
+        guard Self.isTerminal, !json else { return }
+        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+    }
+
     func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
