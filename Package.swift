@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "WenwexMigrate", targets: ["WenwexMigrate"]),
         .library(name: "WenwexOps", targets: ["WenwexOps"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
+        .library(name: "WenwexStorage", targets: ["WenwexStorage"]),
         .library(name: "WenwexHummingbird", targets: ["WenwexHummingbird"]),
         .library(name: "WenwexServer", targets: ["WenwexServer"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
@@ -104,6 +105,17 @@ let package = Package(
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WenwexStorage",
+            dependencies: [
+                "WenwexConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -238,6 +250,16 @@ let package = Package(
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexStorageTests",
+            dependencies: [
+                "WenwexStorage", "WenwexTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

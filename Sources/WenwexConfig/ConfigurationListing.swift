@@ -1,5 +1,6 @@
 /// One row of `wenwex env show`: a variable, its masked value, and where the value came from.
 public struct ConfigurationEntry: Sendable, Hashable, Codable {
+    /// The variable's name as the process environment and dotenv files spell it, case-sensitive.
     public var name: String
     /// The value as it may be shown: secrets and URL passwords masked; `nil` when unset.
     public var value: String?
@@ -7,6 +8,8 @@ public struct ConfigurationEntry: Sendable, Hashable, Codable {
     public var source: String?
     /// The schema type (`port`, `url`, …), when declared.
     public var type: String?
+    /// Whether ``value`` is masked: the schema entry's ``VariableSpec/isSecret``, or for an undeclared
+    /// variable whether its name looks secret (``SecretMasker/isSecretName(_:)``).
     public var secret: Bool
 }
 

@@ -17,15 +17,22 @@ public import Foundation
 public struct WenwexConfiguration: Sendable {
     /// What to load, and from where.
     public struct Options: Sendable {
+        /// The directory that holds `wenwex.toml` and the dotenv files; relative SQLite paths resolve
+        /// against it. Defaults to the current directory, without searching upwards (for that, see
+        /// ``ProjectFile/projectDirectory(searchingUpFrom:)``).
         public var projectDirectory: URL
         /// `--env`; when `nil`, `WENWEX_ENV` from `processEnvironment`, then `dev`.
         public var environmentName: String?
+        /// The highest-precedence layer, and where `WENWEX_ENV` is read when ``environmentName`` is `nil`.
+        /// Defaults to this process's environment; tests pass a dictionary instead.
         public var processEnvironment: [String: String]
         /// Variables the application declares in code, merged over the project file's schema.
         public var schema: VariableSchema
         /// File paths in messages are shown relative to this directory.
         public var workingDirectory: URL
 
+        /// Creates options; each default reads from the running process (its current directory and
+        /// environment). Both directories are standardized.
         public init(
             projectDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
             environmentName: String? = nil,
@@ -41,8 +48,12 @@ public struct WenwexConfiguration: Sendable {
         }
     }
 
+    /// The directory the configuration was loaded from (``Options/projectDirectory``, standardized).
     public var projectDirectory: URL
+    /// The parsed `wenwex.toml`, or the defaults when the project has none.
     public var project: ProjectFile
+    /// The environment chosen by ``Options/environmentName`` or `WENWEX_ENV` (`dev` when neither is
+    /// set); its tier decides which safety rules apply.
     public var environment: EnvironmentDefinition
     /// Every environment variable layer, before typing.
     public var layers: LayeredEnvironment
@@ -50,6 +61,9 @@ public struct WenwexConfiguration: Sendable {
     public var schema: VariableSchema
     /// Typed values of the declared variables that are set or defaulted.
     public var values: [String: TypedValue]
+    /// The primary and replica URLs read from the project's database variables; in dev an unset primary
+    /// is the SQLite file of ``DatabaseSettings/devDefaultURL``. These variables never appear in
+    /// ``values``, even when the schema declares them.
     public var databases: DatabaseEndpoints
     /// Problems that did not stop loading.
     public var warnings: [ConfigurationProblem]
@@ -124,6 +138,8 @@ public struct WenwexConfiguration: Sendable {
             ?? schema[name]?.defaultValue.map { ResolvedVariable(name: name, value: $0, source: .schemaDefault) }
     }
 
+    /// The value of a declared `string`, `url`, `enum` or `secret` variable; `nil` when the variable is
+    /// undeclared, unset without a default, or of another type. Secrets come back unmasked.
     public func string(_ name: String) -> String? {
         switch values[name] {
         case .string(let text), .url(let text): text
@@ -131,18 +147,26 @@ public struct WenwexConfiguration: Sendable {
         }
     }
 
+    /// The value of a declared `int` or `port` variable; `nil` when the variable is undeclared, unset
+    /// without a default, or of another type.
     public func int(_ name: String) -> Int? {
         if case .int(let number) = values[name] { number } else { nil }
     }
 
+    /// The value of a declared `bool` variable; `nil` when the variable is undeclared, unset without a
+    /// default, or of another type.
     public func bool(_ name: String) -> Bool? {
         if case .bool(let flag) = values[name] { flag } else { nil }
     }
 
+    /// The value of a declared `duration` variable (`30s`, `1h30m`); `nil` when the variable is
+    /// undeclared, unset without a default, or of another type.
     public func duration(_ name: String) -> Duration? {
         if case .duration(let duration) = values[name] { duration } else { nil }
     }
 
+    /// The items of a declared `list` variable, each typed as its element type; `nil` when the variable
+    /// is undeclared, unset without a default, or of another type.
     public func list(_ name: String) -> [TypedValue]? {
         if case .list(let items) = values[name] { items } else { nil }
     }

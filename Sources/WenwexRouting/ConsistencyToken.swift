@@ -9,6 +9,7 @@ public struct ConsistencyToken: Sendable, Hashable, Comparable, Codable, Lossles
     /// The WAL byte position (for SQLite, a commit counter: every reader sees every commit).
     public var position: UInt64
 
+    /// Creates a token for a raw position: a WAL byte offset, or a SQLite commit count.
     public init(position: UInt64) {
         self.position = position
     }
@@ -22,15 +23,20 @@ public struct ConsistencyToken: Sendable, Hashable, Comparable, Codable, Lossles
         self.position = high << 32 | low
     }
 
+    /// The LSN text, `16/B374D848` (upper-case hex): what servers hand to clients and ``init(_:)`` reads.
     public var description: String {
         String(position >> 32, radix: 16, uppercase: true) + "/"
             + String(position & 0xFFFF_FFFF, radix: 16, uppercase: true)
     }
 
+    /// Orders tokens by position: a node that has replayed past the greater one has the lesser one's
+    /// writes too.
     public static func < (lhs: ConsistencyToken, rhs: ConsistencyToken) -> Bool {
         lhs.position < rhs.position
     }
 
+    /// Decodes the LSN text that ``encode(to:)`` writes; throws `DecodingError.dataCorrupted` for
+    /// anything else.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let token = ConsistencyToken(text) else {
@@ -41,6 +47,7 @@ public struct ConsistencyToken: Sendable, Hashable, Comparable, Codable, Lossles
         self = token
     }
 
+    /// Encodes the token as its LSN text (``description``), so JSON carries the same string as a cookie.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -64,9 +71,13 @@ public struct ConsistencyToken: Sendable, Hashable, Comparable, Codable, Lossles
 
 /// A write's result together with the token that makes it visible to later reads.
 public struct Written<Value: Sendable>: Sendable {
+    /// What the write's `body` returned.
     public var value: Value
+    /// Pass it to a later ``DatabaseRouter/read(after:_:)`` (through the client, if need be) so that
+    /// read sees this write.
     public var token: ConsistencyToken
 
+    /// Pairs a write's result with its token.
     public init(value: Value, token: ConsistencyToken) {
         self.value = value
         self.token = token

@@ -41,12 +41,18 @@ extension DatabaseRouter {
 
 /// One node as the router sees it.
 public struct NodeStatus: Sendable, Hashable, Codable {
+    /// What a node is for.
     public enum Role: String, Sendable, Hashable, Codable {
+        /// The node writes go to (``SQLiteRouter``'s writer connection).
         case primary
+        /// A streaming replica that serves reads (``SQLiteRouter``'s reader connections, as one entry).
         case replica
     }
 
+    /// `primary`, `replica1`, `replica2`, … for ``PostgresRouter`` (replicas numbered in configuration
+    /// order); `writer` and `readers` for ``SQLiteRouter``.
     public var name: String
+    /// Whether writes or only reads go to it.
     public var role: Role
     /// Whether reads (or, for the primary, writes) are routed to it.
     public var isAvailable: Bool
@@ -55,10 +61,20 @@ public struct NodeStatus: Sendable, Hashable, Codable {
     public var isDegraded: Bool
     /// Why it is not available.
     public var ejectionReason: String?
+    /// The highest replay position seen on a replica, from probes and token checks; `nil` for the
+    /// primary, for SQLite, and before the first probe answers.
     public var replayPosition: ConsistencyToken?
+    /// How many WAL bytes the replica's replay trails the primary's latest known insert position; `nil`
+    /// for the primary and until both positions are known.
     public var lagBytes: UInt64?
+    /// Seconds since the replica replayed its last transaction while it is behind, 0 when caught up;
+    /// `nil` whenever ``lagBytes`` is.
     public var lagSeconds: Double?
+    /// Router calls running on the node right now: what load balancing compares.
     public var outstandingRequests: Int
+    /// Router calls (reads, writes, transactions) started on the node since the router was created,
+    /// including failed ones and reads that found it behind their token; one call may run several
+    /// statements.
     public var queriesServed: Int
     /// How often it left rotation since the router started.
     public var ejections: Int

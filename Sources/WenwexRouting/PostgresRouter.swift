@@ -103,18 +103,27 @@ public final class PostgresRouter: DatabaseRouter {
         primaryPosition.raise(to: position.position)
     }
 
+    /// One entry per node: `primary`, then `replica1`, `replica2`, … in the order the replica URLs are
+    /// configured.
     public func status() -> [NodeStatus] {
         ([primary] + replicas).map { $0.state.status() }
     }
 
     // MARK: Writes
 
+    /// Runs `body` on a pooled primary connection in autocommit mode; the token is the primary's WAL
+    /// insert position afterwards.
+    ///
+    /// Throws ``RoutingError/primaryUnavailable(reason:)`` at once while the primary is out of
+    /// rotation, and when its connection breaks under `body` (the primary is then ejected until a probe
+    /// succeeds). Errors of the statement itself reach the caller unchanged.
     public func write<Value: Sendable>(
         _ body: (any SQLSession) async throws -> Value
     ) async throws -> Written<Value> {
         try await onPrimary(transactional: false, body)
     }
 
+    /// Like ``write(_:)``, inside `BEGIN … COMMIT`: rolled back when `body` throws.
     public func transaction<Value: Sendable>(
         _ body: (any SQLSession) async throws -> Value
     ) async throws -> Written<Value> {
@@ -172,6 +181,16 @@ public final class PostgresRouter: DatabaseRouter {
 
     // MARK: Reads
 
+    /// Runs `body` on a replica that has replayed past `token`, or on the primary when none can.
+    ///
+    /// Without a token any available replica within ``RoutingOptions/maximumLagBytes`` and
+    /// ``RoutingOptions/maximumLagSeconds`` may serve. With one, a replica whose probes already show the
+    /// position serves at once; otherwise a replica is asked for its replay position on the leased
+    /// connection, and once ``RoutingOptions/tokenWait`` has passed the read goes to the primary or
+    /// throws ``RoutingError/replicasBehind(token:)``, per ``RoutingOptions/staleReadFallback``. A
+    /// replica whose connection breaks is ejected and the read retried elsewhere, so `body` may run more
+    /// than once. Throws ``RoutingError/noNodeAvailable`` when the read needs the primary and the
+    /// primary is out of rotation or its connection breaks.
     public func read<Value: Sendable>(
         after token: ConsistencyToken?,
         _ body: (any SQLSession) async throws -> Value
@@ -284,6 +303,8 @@ public final class PostgresRouter: DatabaseRouter {
 
 /// The router was given something it cannot route to.
 public struct RoutingConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in one sentence without a password: a URL the router cannot use (naming its
+    /// variable), a second ``PostgresRouter/run()``, or a server answer it could not read.
     public var description: String
 }
 

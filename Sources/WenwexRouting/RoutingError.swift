@@ -21,6 +21,7 @@ public enum RoutingError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One sentence for logs and problem documents; it names the token, never a node or a URL.
     public var description: String {
         switch self {
         case .primaryUnavailable(let reason): "the primary database is unavailable (\(reason)); writes are refused"

@@ -31,11 +31,14 @@ public struct RoutingOptions: Sendable {
     public var unresponsiveLimit: Duration = .seconds(30)
     /// How long a read with a token waits for a replica to catch up.
     public var tokenWait: Duration = .milliseconds(250)
+    /// What a read with a token does when no replica catches up within ``tokenWait``; `.primary` by
+    /// default.
     public var staleReadFallback: StaleReadFallback = .primary
     /// Pooled connections per node.
     public var connectionsPerNode: Int = 16
     /// How long to wait for a new connection (and for a pooled one when the node is down).
     public var connectTimeout: Duration = .seconds(2)
 
+    /// Creates options with the defaults stated on each property.
     public init() {}
 }

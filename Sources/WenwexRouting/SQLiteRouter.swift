@@ -39,12 +39,16 @@ public final class SQLiteRouter: DatabaseRouter {
         return SQLiteRouter(writer: writer, readers: readerSessions)
     }
 
+    /// Runs `body` on the single writer connection, one caller at a time in arrival order; the token
+    /// counts the router's completed writes.
     public func write<Value: Sendable>(
         _ body: (any SQLSession) async throws -> Value
     ) async throws -> Written<Value> {
         try await onWriter(transactional: false, body)
     }
 
+    /// Like ``write(_:)``, inside `BEGIN IMMEDIATE … COMMIT`, which takes SQLite's write lock up front;
+    /// rolled back when `body` throws.
     public func transaction<Value: Sendable>(
         _ body: (any SQLSession) async throws -> Value
     ) async throws -> Written<Value> {
@@ -67,6 +71,8 @@ public final class SQLiteRouter: DatabaseRouter {
         }
     }
 
+    /// Runs `body` on one of the reader connections; `token` is not checked, since in WAL mode a read
+    /// that starts after a commit sees it.
     public func read<Value: Sendable>(
         after token: ConsistencyToken?,
         _ body: (any SQLSession) async throws -> Value
@@ -76,6 +82,8 @@ public final class SQLiteRouter: DatabaseRouter {
         }
     }
 
+    /// Two entries that never leave rotation: `writer` (the primary) and `readers` (all reader
+    /// connections).
     public func status() -> [NodeStatus] {
         [writerState.status()] + readerStates.map { $0.status() }
     }

@@ -4,17 +4,26 @@ import Foundation
 public struct DatabaseEndpoints: Sendable, Hashable {
     /// One configured database and where its URL came from.
     public struct Endpoint: Sendable, Hashable {
+        /// Whether an endpoint takes writes or only reads.
         public enum Role: String, Sendable, Hashable, Codable {
+            /// The database ``DatabaseSettings/urlVariable`` names: writes, transactions and migrations.
             case primary
+            /// One entry of the comma-separated ``DatabaseSettings/replicaURLsVariable``: reads only.
             case replica
         }
 
+        /// Whether this is the primary or a read replica.
         public var role: Role
         /// The variable that holds the URL (`DATABASE_URL`, `DATABASE_REPLICA_URLS[2]`).
         public var variable: String
+        /// The parsed URL; print it only through its masked forms (``DatabaseURL/masked``,
+        /// ``DatabaseURL/label``).
         public var url: DatabaseURL
+        /// Where the URL was set (``ValueSource/builtInDefault`` for the dev SQLite fallback); every replica
+        /// shares the source of the list variable.
         public var source: ValueSource
 
+        /// Creates an endpoint; the guard checks it like any configured one.
         public init(role: Role, variable: String, url: DatabaseURL, source: ValueSource) {
             self.role = role
             self.variable = variable
@@ -23,14 +32,18 @@ public struct DatabaseEndpoints: Sendable, Hashable {
         }
     }
 
+    /// The database writes go to; always present, since loading fails in staging and prod without one.
     public var primary: Endpoint
+    /// The read replicas in the order the list variable names them; empty when none are configured.
     public var replicas: [Endpoint]
 
+    /// Creates the endpoints, for tests and tools that route without a loaded configuration.
     public init(primary: Endpoint, replicas: [Endpoint]) {
         self.primary = primary
         self.replicas = replicas
     }
 
+    /// The primary first, then the replicas in order: what checks walk over.
     public var all: [Endpoint] { [primary] + replicas }
 
     /// Reads the primary and replica URLs; a missing primary falls back to the SQLite file in

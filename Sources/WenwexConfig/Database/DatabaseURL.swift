@@ -8,16 +8,28 @@ public import Foundation
 ///
 /// The password never appears in `description`; use `masked` or `description` for any output.
 public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
+    /// What a URL points at.
     public enum Kind: Sendable, Hashable {
+        /// A PostgreSQL server, reached over TCP or a Unix socket.
         case postgres(PostgresLocation)
+        /// A SQLite file by its standardized absolute path (a relative one is resolved against the base
+        /// directory given to ``DatabaseURL/init(_:relativeTo:)``, else the current directory), or `:memory:`.
         case sqlite(path: String)
     }
 
+    /// A `postgresql://` URL taken apart, with the defaults libpq and Prisma apply filled in.
     public struct PostgresLocation: Sendable, Hashable {
+        /// The host name or IP address as written (IPv6 brackets removed); `localhost` when the URL gives
+        /// only `?host=/socket/directory`.
         public var host: String
+        /// 1–65535, from the authority or `?port=`, else 5432. With ``socketDirectory`` set it names the
+        /// socket file (`.s.PGSQL.<port>`).
         public var port: Int
+        /// Percent-decoded; `postgres` when the URL names no user.
         public var username: String
+        /// Percent-decoded; `nil` when the URL has none. Never print it.
         public var password: String?
+        /// Percent-decoded; the user name when the URL has no path, as libpq does.
         public var database: String
         /// The schema objects live in (`?schema=`), `public` by default, as in Prisma.
         public var schema: String
@@ -25,11 +37,14 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         public var sslMode: String
         /// A Unix socket directory from `?host=/path`, used instead of TCP when set.
         public var socketDirectory: String?
+        /// Every query parameter as written, `schema`, `sslmode` and `host` included; a parameter without
+        /// `=` has an empty value.
         public var parameters: [String: String]
     }
 
     /// The text as written (may contain a password: never print it).
     public let rawValue: String
+    /// Where the URL points, parsed.
     public let kind: Kind
 
     /// Parses `text`, resolving relative SQLite paths against `baseDirectory`.
@@ -64,9 +79,11 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         SecretMasker.maskingCredentials(in: rawValue)
     }
 
+    /// The URL with its password masked (``masked``), so string interpolation never leaks it.
     public var description: String { masked }
 
-    /// A short label for messages: `postgres app@db.example.com:5432/app` or `sqlite .wenwex/dev.db`.
+    /// A short label for messages, without credentials: `PostgreSQL database 'app' on db.example.com:5432`
+    /// (the socket directory instead of the host for a socket URL) or `SQLite database /path/to/dev.db`.
     public var label: String {
         switch kind {
         case .postgres(let location):
@@ -148,6 +165,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
 
 /// Why a database URL was rejected.
 public struct DatabaseURLError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why, phrased to follow "is not a database URL:" (`it has no host; write postgresql://…`); never
+    /// contains the password.
     public var reason: String
+    /// ``reason`` alone.
     public var description: String { reason }
 }

@@ -1,25 +1,34 @@
 /// The value of one dotenv assignment, kept as literal text and `${VAR}` references until every
 /// layer is loaded, so a reference sees the value that wins across all layers.
 public struct DotenvValue: Sendable, Hashable {
+    /// One piece of a value: text taken as written, or a reference expanded once every layer is loaded.
     public enum Segment: Sendable, Hashable {
+        /// Text with its quotes removed and escapes applied; never expanded.
         case literal(String)
         /// `$NAME`, `${NAME}`, `${NAME:-fallback}` (fallback when unset or empty) or
         /// `${NAME-fallback}` (fallback when unset).
         case reference(name: String, fallback: Fallback?)
     }
 
+    /// What a `${NAME:-fallback}` or `${NAME-fallback}` reference uses instead of the variable's value.
     public struct Fallback: Sendable, Hashable {
+        /// The fallback as written between the operator and `}`; used literally (references in it are not
+        /// expanded).
         public var text: String
         /// `true` for `:-`, which also replaces an empty value.
         public var appliesToEmpty: Bool
     }
 
+    /// The value's pieces in order; ``expanded(_:)`` joins them.
     public var segments: [Segment]
 
+    /// Creates a value from parsed pieces.
     public init(segments: [Segment]) {
         self.segments = segments
     }
 
+    /// Creates a value that is only literal text: how process-environment and `wenwex.toml` values
+    /// enter the layers, so a `$` in them is never expanded.
     public init(literal: String) {
         self.segments = [.literal(literal)]
     }

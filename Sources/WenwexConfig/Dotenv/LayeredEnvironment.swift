@@ -2,10 +2,14 @@ public import Foundation
 
 /// A variable's winning value and where it came from.
 public struct ResolvedVariable: Sendable, Hashable {
+    /// The variable's name, case-sensitive.
     public var name: String
+    /// The winning text after `${…}` expansion; an empty value is set, not unset.
     public var value: String
+    /// Where the winning assignment was written, so a message can send the reader there.
     public var source: ValueSource
 
+    /// Creates a resolved variable (``WenwexConfiguration/rawValue(_:)`` makes one for a schema default).
     public init(name: String, value: String, source: ValueSource) {
         self.name = name
         self.value = value
@@ -17,6 +21,7 @@ public struct ResolvedVariable: Sendable, Hashable {
 public struct EnvironmentLayer: Sendable {
     /// `process environment`, `.env.prod.local`, …: the provider's name in access logs.
     public var label: String
+    /// This layer's own assignments, expanded against all layers; names it does not set are absent.
     public var variables: [String: String]
 }
 

@@ -4,6 +4,7 @@
 public struct EnvironmentDefinition: Sendable, Hashable {
     /// The name `WENWEX_ENV` selects and `.env.<name>` files are named after.
     public var name: String
+    /// The tier whose rules apply: `tier =` in the project file, else the tier the name is an alias of.
     public var tier: Tier
     /// What this environment's credentials look like, so another environment can recognise and
     /// refuse them.
@@ -12,6 +13,8 @@ public struct EnvironmentDefinition: Sendable, Hashable {
     /// layer above schema defaults.
     public var values: [String: String]
 
+    /// Creates an environment; with no fingerprint or values it is one of the environments a project
+    /// without `wenwex.toml` has.
     public init(
         name: String,
         tier: Tier,

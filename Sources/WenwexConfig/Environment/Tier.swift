@@ -7,8 +7,14 @@ import Foundation
 /// refuse `prod`, `prod` refuses an unstamped database, and so on. Code never branches on the
 /// environment's name, only on its tier.
 public enum Tier: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    /// Developers' machines: an unset database URL falls back to a SQLite file, an unstamped database is
+    /// only a warning, and destructive commands run once confirmed.
     case dev
+    /// Pre-production: the database URL must be set, an unstamped database is only a warning, and
+    /// destructive commands run once confirmed.
     case staging
+    /// Production: destructive commands are refused, an unstamped database is refused, and claiming one
+    /// needs explicit confirmation.
     case prod
 
     /// Reads a tier from the spellings teams already use (`development`, `production`, `stage`, …).
@@ -28,6 +34,7 @@ public enum Tier: String, Sendable, Hashable, CaseIterable, Codable, Comparable 
     public static let acceptedAliases =
         "dev (development, local), staging (stage, stg), prod (production, live)"
 
+    /// Orders tiers by how much protection they get: `dev` < `staging` < `prod`.
     public static func < (lhs: Tier, rhs: Tier) -> Bool {
         lhs.rank < rhs.rank
     }

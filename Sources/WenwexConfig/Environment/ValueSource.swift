@@ -13,6 +13,8 @@ public enum ValueSource: Sendable, Hashable, CustomStringConvertible {
     /// A command-line option.
     case commandLine
 
+    /// How messages name the source: `process environment`, `.env.local:3`,
+    /// `wenwex.toml [environments.prod.values]`, `schema default`, ….
     public var description: String {
         switch self {
         case .processEnvironment: "process environment"

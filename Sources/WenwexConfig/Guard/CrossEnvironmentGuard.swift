@@ -6,13 +6,17 @@ import Foundation
 /// caller reads the stamp (see `WenwexSQL`) and must stop before its first write when the
 /// verdict is `refused`.
 public enum CrossEnvironmentGuard {
+    /// The guard's answer for one database.
     public enum Verdict: Sendable, Hashable {
         /// Stamped for this project and environment.
         case owned(IdentityStamp)
         /// No stamp, in a tier that allows it; the warning says how to claim the database.
         case unstamped(warning: ConfigurationProblem)
+        /// Stamped for another project or environment, or unstamped on prod: stop before any write and show
+        /// the problem.
         case refused(ConfigurationProblem)
 
+        /// Whether the caller must stop.
         public var isRefused: Bool {
             if case .refused = self { true } else { false }
         }

@@ -12,12 +12,15 @@ public struct EnvironmentFingerprint: Sendable, Hashable {
     /// Variable name → the prefix its value has in this environment (`STRIPE_SECRET_KEY = "sk_live_"`).
     public var keyPrefixes: [String: String]
 
+    /// Creates a fingerprint; the empty default declares no marks (see ``isEmpty``).
     public init(databaseHosts: [String] = [], projectRefs: [String] = [], keyPrefixes: [String: String] = [:]) {
         self.databaseHosts = databaseHosts
         self.projectRefs = projectRefs
         self.keyPrefixes = keyPrefixes
     }
 
+    /// Whether nothing is declared: the environment's own credentials then need no marks, and no
+    /// credential can be recognised as belonging to it.
     public var isEmpty: Bool {
         databaseHosts.isEmpty && projectRefs.isEmpty && keyPrefixes.isEmpty
     }

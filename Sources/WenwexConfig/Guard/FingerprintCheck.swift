@@ -7,10 +7,14 @@
 public enum FingerprintCheck {
     /// A database URL to check, with the variable it came from.
     public struct DatabaseCredential: Sendable {
+        /// The variable that holds the URL, as problems name it (`DATABASE_URL`, `DATABASE_REPLICA_URLS[2]`).
         public var variable: String
+        /// The URL; only PostgreSQL URLs are checked, since a SQLite file carries no fingerprint.
         public var url: DatabaseURL
+        /// Where the URL was set, for the problem's location.
         public var source: ValueSource
 
+        /// Creates a credential to check.
         public init(variable: String, url: DatabaseURL, source: ValueSource) {
             self.variable = variable
             self.url = url
@@ -18,6 +22,12 @@ public enum FingerprintCheck {
         }
     }
 
+    /// Every fingerprint mismatch of the current environment's credentials, as error problems.
+    ///
+    /// `environments` is every environment of the project, `current` included. `databases` are checked
+    /// against hosts and project refs, `variables` against ``EnvironmentFingerprint/keyPrefixes``. An
+    /// empty result means no credential lacks `current`'s marks or carries another environment's.
+    /// Messages name the matched host, ref or prefix, never a secret value.
     public static func problems(
         current: EnvironmentDefinition,
         all environments: [EnvironmentDefinition],

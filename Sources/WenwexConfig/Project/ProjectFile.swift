@@ -33,13 +33,22 @@ public struct ProjectFile: Sendable {
 
     /// Where the file was read from; `nil` when the project has none.
     public var location: URL?
+    /// `[project] name`, else the project directory's name; identity stamps record it and the
+    /// cross-environment guard compares it.
     public var projectName: String
+    /// `[database]`: which variables hold the database URLs, and the dev fallback.
     public var database: DatabaseSettings
     /// Where the Prisma schema and the migrations live.
     public var schemaSettings: SchemaSettings
+    /// The `[environments.<name>]` tables sorted by name, or the three tiers
+    /// (``EnvironmentDefinition/defaults``) when the file declares none.
     public var environments: [EnvironmentDefinition]
+    /// The `[variables.<NAME>]` entries; ``WenwexConfiguration`` merges the application's in-code schema
+    /// over them.
     public var schema: VariableSchema
 
+    /// Creates a project in memory, as a missing file reads; ``schemaSettings`` starts at Prisma's
+    /// defaults and is set separately.
     public init(
         location: URL? = nil,
         projectName: String,
@@ -65,6 +74,7 @@ public struct DatabaseSettings: Sendable, Hashable {
     /// Used in dev when nothing sets `urlVariable`, so a fresh clone runs with nothing installed.
     public var devDefaultURL: String
 
+    /// Creates settings; the defaults are what a project without a `[database]` table gets.
     public init(
         urlVariable: String = "DATABASE_URL",
         replicaURLsVariable: String = "DATABASE_REPLICA_URLS",
@@ -79,7 +89,9 @@ public struct DatabaseSettings: Sendable, Hashable {
 /// Where a project keeps `schema.prisma` and its migrations, relative to the project directory;
 /// `nil` means Prisma's default (`prisma/schema.prisma`, `prisma/migrations`).
 public struct SchemaSettings: Sendable, Hashable {
+    /// `[schema] path`: the schema file or folder; `nil` for Prisma's default (see ``schemaURL(in:)``).
     public var path: String?
+    /// `[schema] migrations`: the migrations folder; `nil` for `prisma/migrations`.
     public var migrations: String?
     /// A second migrations folder for the embedded SQLite default, when the schema's provider is
     /// PostgreSQL.
@@ -91,6 +103,8 @@ public struct SchemaSettings: Sendable, Hashable {
     /// A shell command that fills a fresh dev database (`migrate reset` runs it).
     public var seed: String?
 
+    /// Creates settings; all `nil` is Prisma's layout, with no SQLite migrations folder and no seed
+    /// command.
     public init(path: String? = nil, migrations: String? = nil, sqliteMigrations: String? = nil, seed: String? = nil) {
         self.path = path
         self.migrations = migrations

@@ -6,6 +6,7 @@
 public struct VariableSchema: Sendable, Hashable {
     public private(set) var variables: [VariableSpec]
 
+    /// Creates a schema; a later entry for a name replaces an earlier one, in the earlier one's place.
     public init(_ variables: [VariableSpec] = []) {
         self.variables = []
         for variable in variables { add(variable) }
@@ -27,6 +28,7 @@ public struct VariableSchema: Sendable, Hashable {
         return merged
     }
 
+    /// The entry declared for `name` (an exact, case-sensitive match), or `nil` when it is undeclared.
     public subscript(name: String) -> VariableSpec? {
         variables.first { $0.name == name }
     }

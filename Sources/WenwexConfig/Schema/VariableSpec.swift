@@ -10,8 +10,11 @@
 /// ])
 /// ```
 public struct VariableSpec: Sendable, Hashable {
+    /// The variable's name as written in the environment and the dotenv files, case-sensitive.
     public var name: String
+    /// How the text is read and what is rejected; a `.secret` type makes ``isSecret`` `true`.
     public var type: VariableType
+    /// What the variable is for; the problem for a missing value adds it to its hint.
     public var description: String?
     /// Required in every tier (when no default is given).
     public var isRequired: Bool
@@ -22,6 +25,11 @@ public struct VariableSpec: Sendable, Hashable {
     /// Masked in every listing; `secret` variables are always secret.
     public var isSecret: Bool
 
+    /// Declares a variable.
+    ///
+    /// With `required` left `nil` the variable is required in every tier unless it has a `default` or
+    /// `requiredIn` names tiers; pass `required: false` for one that may stay unset. `default` is text,
+    /// read and checked like any other value. A `.secret` type is secret whatever `secret` says.
     public init(
         _ name: String,
         _ type: VariableType,

@@ -3,12 +3,16 @@
 /// Every value arrives as text (environment variables are strings); the type says how to read it
 /// and what to reject, in the spirit of zod, t3-env and envalid.
 public indirect enum VariableType: Sendable, Hashable {
+    /// Text, optionally bounded in length (in characters) and matched whole by the regular expression
+    /// `pattern`.
     case string(minLength: Int? = nil, maxLength: Int? = nil, pattern: String? = nil)
+    /// An integer, optionally within `min` and `max` (both inclusive).
     case int(min: Int? = nil, max: Int? = nil)
     /// `true/false`, `1/0`, `yes/no`, `on/off`, in any case.
     case bool
     /// An absolute URL; an empty `schemes` list accepts any scheme.
     case url(schemes: [String] = [])
+    /// Exactly one of the listed values (case-sensitive, surrounding whitespace trimmed).
     case enumeration([String])
     /// `250ms`, `30s`, `5m`, `1h30m`, `2d`: a unit is required so `30` is never read as the wrong one.
     case duration(min: Duration? = nil, max: Duration? = nil)

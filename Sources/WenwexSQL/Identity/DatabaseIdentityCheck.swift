@@ -2,16 +2,23 @@ public import WenwexConfig
 
 /// What `wenwex env check` found for one configured database.
 public struct DatabaseCheckResult: Sendable, Codable {
+    /// Whether the database is the primary or a replica.
     public var role: DatabaseEndpoints.Endpoint.Role
+    /// The variable that names the database (`DATABASE_URL`, `DATABASE_REPLICA_URLS[1]`).
     public var variable: String
     /// The URL, masked.
     public var database: String
+    /// Whether a session opened; an unreachable database gets a ``detail`` but no problem.
     public var reachable: Bool
     /// Why it was not reachable, or a note about it.
     public var detail: String?
+    /// The identity stamp read from the database; `nil` when it has none, was not reachable, or could
+    /// not be read.
     public var stamp: IdentityStamp?
     /// `true` on a PostgreSQL standby (a streaming replica).
     public var inRecovery: Bool?
+    /// The guard's refusal or warning, a stamp that could not be read, or a replica of another
+    /// cluster; anything that must stop a process has severity `.error`.
     public var problems: [ConfigurationProblem]
 }
 
@@ -21,6 +28,12 @@ public struct DatabaseCheckResult: Sendable, Codable {
 /// stamp (same instance id) as its primary: a replica URL that leads to another cluster is as
 /// dangerous as a wrong primary.
 public enum DatabaseIdentityCheck {
+    /// Checks every endpoint in order, primary first, one at a time and read-only.
+    ///
+    /// A database that cannot be reached is reported through ``DatabaseCheckResult/reachable`` and
+    /// ``DatabaseCheckResult/detail`` only, never as a problem; one that answers but whose stamp cannot
+    /// be read is an error, and so is a replica whose instance id differs from the primary's. `timeout`
+    /// bounds each PostgreSQL connection attempt.
     public static func check(
         _ endpoints: DatabaseEndpoints,
         owner: DatabaseOwner,
@@ -96,6 +109,8 @@ public enum DatabaseIdentityCheck {
         return result
     }
 
+    /// How problems name an endpoint: its variable and masked URL,
+    /// `DATABASE_URL (postgresql://app:****@db/app)`.
     public static func label(_ endpoint: DatabaseEndpoints.Endpoint) -> String {
         "\(endpoint.variable) (\(endpoint.url.masked))"
     }

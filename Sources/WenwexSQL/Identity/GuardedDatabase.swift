@@ -35,8 +35,11 @@ public enum GuardedDatabase {
 
 /// `wenwex db stamp`: claims the primary database for the current environment.
 public enum DatabaseStamper {
+    /// What ``DatabaseStamper/stamp(_:owner:confirmation:logger:)`` did.
     public enum Outcome: Sendable, Hashable {
+        /// The database had no stamp and now carries this one.
         case stamped(IdentityStamp)
+        /// The database already belonged to the owner; nothing was written.
         case alreadyStamped(IdentityStamp)
     }
 

@@ -18,6 +18,7 @@ public struct IdentityStampStore: Sendable {
         self.schema = session.dialect == .postgres ? (schema ?? "public") : nil
     }
 
+    /// Creates a store for the database `url` names: in the URL's `?schema=` on PostgreSQL.
     public init(session: any SQLSession, url: DatabaseURL) {
         if case .postgres(let location) = url.kind {
             self.init(session: session, schema: location.schema)
@@ -115,7 +116,9 @@ public struct IdentityStampStore: Sendable {
 
 /// The stamp table exists but holds something Wenwex did not write.
 public struct IdentityStampCorrupt: Error, Sendable, CustomStringConvertible {
+    /// What was found instead (`unknown tier 'qa'`).
     public var detail: String
+    /// The message to show, naming the table.
     public var description: String {
         "the identity stamp table \(IdentityStampStore.tableName) is damaged: \(detail)"
     }

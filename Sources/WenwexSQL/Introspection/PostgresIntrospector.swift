@@ -14,8 +14,12 @@ import Foundation
 /// - Unique indexes over plain ascending columns are `SQLUnique`s (Prisma creates `@unique` as
 ///   unique indexes); other indexes keep sort order (`indoption`) and access method.
 public struct PostgresIntrospector: SchemaIntrospector {
+    /// Creates an introspector; it keeps no state.
     public init() {}
 
+    /// Reads the tables, enum types, installed extensions and kept objects of `schemas` (see
+    /// ``SchemaIntrospector/introspect(_:schemas:)``). Throws ``IntrospectionError`` for a session that
+    /// is not PostgreSQL.
     public func introspect(_ session: any SQLSession, schemas: [String]) async throws -> SQLSchema {
         guard session.dialect == .postgres else {
             throw IntrospectionError("PostgresIntrospector needs a PostgreSQL session, not \(session.dialect.rawValue)")

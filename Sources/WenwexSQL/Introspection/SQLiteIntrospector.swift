@@ -11,8 +11,12 @@ import Foundation
 /// an unnamed foreign key gets Prisma's conventional `{table}_{columns}_fkey`. A column is
 /// autoincrement when it is the table's `INTEGER PRIMARY KEY` and the table says `AUTOINCREMENT`.
 public struct SQLiteIntrospector: SchemaIntrospector {
+    /// Creates an introspector; it keeps no state.
     public init() {}
 
+    /// Reads every table except SQLite's own and the bookkeeping tables. `schemas` is ignored, and
+    /// enums, extensions and kept objects are always empty. Throws ``IntrospectionError`` for a session
+    /// that is not SQLite.
     public func introspect(_ session: any SQLSession, schemas: [String]) async throws -> SQLSchema {
         guard session.dialect == .sqlite else {
             throw IntrospectionError("SQLiteIntrospector needs a SQLite session, not \(session.dialect.rawValue)")

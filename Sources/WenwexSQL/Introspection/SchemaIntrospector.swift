@@ -22,6 +22,7 @@ extension SchemaIntrospector {
 
 /// The introspector for a dialect.
 public enum SchemaIntrospection {
+    /// The introspector that reads `dialect`'s catalogs.
     public static func introspector(for dialect: SQLDialect) -> any SchemaIntrospector {
         switch dialect {
         case .postgres: PostgresIntrospector()
@@ -35,8 +36,10 @@ public enum SchemaIntrospection {
 
 /// A catalog answer the introspector could not make sense of.
 public struct IntrospectionError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, in one sentence (such as a session of the wrong dialect).
     public var description: String
 
+    /// Creates an error with its message.
     public init(_ description: String) {
         self.description = description
     }

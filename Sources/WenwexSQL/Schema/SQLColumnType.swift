@@ -25,15 +25,18 @@ public struct SQLColumnType: Sendable, Hashable, Codable, CustomStringConvertibl
     /// The dialect's type text, unquoted, with `[]` for arrays: `TEXT[]`, `order_status`.
     /// Renderers quote it when `family` is `.enum`.
     public var text: String
+    /// The neutral kind of value, which the differ compares to tell a cast from a rewrite.
     public var family: Family
     /// A PostgreSQL array of `family` values.
     public var isArray: Bool
 
+    /// Creates a type from its dialect text (`[]` included for an array) and its family.
     public init(_ text: String, family: Family, isArray: Bool = false) {
         self.text = text
         self.family = family
         self.isArray = isArray
     }
 
+    /// The dialect's type text, ``text``.
     public var description: String { text }
 }

@@ -6,21 +6,27 @@
 public struct SQLExtension: Sendable, Hashable, Codable, Comparable, ExpressibleByStringLiteral,
     CustomStringConvertible
 {
+    /// The extension's name as `CREATE EXTENSION` takes it (`pg_trgm`).
     public var name: String
+    /// The schema it is installed into; `nil` for the database's default schema.
     public var schema: String?
 
+    /// Creates an extension, in the default schema unless `schema` is given.
     public init(_ name: String, schema: String? = nil) {
         self.name = name
         self.schema = schema
     }
 
+    /// Creates an extension in the default schema from its name, so `"citext"` can stand for one.
     public init(stringLiteral name: String) {
         self.init(name)
     }
 
+    /// Orders by name, then by schema, the default schema first.
     public static func < (lhs: SQLExtension, rhs: SQLExtension) -> Bool {
         (lhs.name, lhs.schema ?? "") < (rhs.name, rhs.schema ?? "")
     }
 
+    /// The name alone, without the schema.
     public var description: String { name }
 }

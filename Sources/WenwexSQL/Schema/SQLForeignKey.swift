@@ -1,16 +1,23 @@
 /// A foreign key (`Post_authorId_fkey`) and what happens to rows when the referenced row
 /// changes or goes away.
 public struct SQLForeignKey: Sendable, Hashable, Codable {
+    /// The constraint's name (`Post_authorId_fkey`); on SQLite taken from the `CREATE TABLE` text, or
+    /// Prisma's `{table}_{columns}_fkey` when the key is unnamed.
     public var name: String
     /// The referencing columns, in the order matching `referencedColumns`.
     public var columns: [String]
+    /// The table the key points at.
     public var referencedTable: String
     /// The referenced table's schema with multi-schema setups.
     public var referencedSchema: String?
+    /// The referenced columns, matching ``columns`` one for one.
     public var referencedColumns: [String]
+    /// What happens to referencing rows when the referenced row is deleted.
     public var onDelete: SQLReferentialAction
+    /// What happens to referencing rows when the referenced key changes.
     public var onUpdate: SQLReferentialAction
 
+    /// Creates a foreign key; give `referencedSchema` only in a multi-schema setup.
     public init(
         name: String,
         columns: [String],
@@ -40,7 +47,10 @@ public struct SQLForeignKey: Sendable, Hashable, Codable {
 /// `ON DELETE` / `ON UPDATE` actions, spelled as in Prisma's schema (`SetNull`).
 public enum SQLReferentialAction: String, Sendable, Hashable, Codable, CaseIterable {
     case cascade = "Cascade"
+    /// Refuses the change at once, even in a deferred constraint (`RESTRICT`).
     case restrict = "Restrict"
+    /// Refuses the change when referencing rows remain at the time of the check (`NO ACTION`, the SQL
+    /// default); a deferred constraint checks at commit.
     case noAction = "NoAction"
     case setNull = "SetNull"
     case setDefault = "SetDefault"

@@ -8,24 +8,35 @@
 /// (`SchemaDiffer.Options.dropsUnmanagedObjects`), since a dropped search index or policy is
 /// an outage the schema never asked for.
 public struct SQLKeptObject: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    /// What sort of object it is; the raw value is how ``description`` and the sort order spell it.
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A partial index or one over an expression (other indexes are ``SQLIndex``es).
         case index
+        /// An extension the datasource's `extensions = [...]` does not declare.
         case `extension`
         case trigger
+        /// A function or procedure, except those an extension owns.
         case function
+        /// A view or materialized view.
         case view
+        /// A row-level security policy (`CREATE POLICY`).
         case policy
     }
 
+    /// What sort of object it is.
     public var kind: Kind
+    /// The object's name; a function's includes its argument types (`slugify(text)`), so overloads
+    /// stay apart.
     public var name: String
     /// The table it belongs to (indexes, triggers, policies); `nil` for the others.
     public var table: String?
+    /// Its schema when several schemas are introspected; `nil` for the default one.
     public var schema: String?
     /// The definition as the database prints it (`pg_get_indexdef`, `pg_get_triggerdef`, …):
     /// two objects of the same name differ when this does.
     public var definition: String
 
+    /// Creates a kept object, as introspection does for each one it finds.
     public init(kind: Kind, name: String, table: String? = nil, schema: String? = nil, definition: String) {
         self.kind = kind
         self.name = name
@@ -34,6 +45,7 @@ public struct SQLKeptObject: Sendable, Hashable, Codable, Comparable, CustomStri
         self.definition = definition
     }
 
+    /// Orders by kind, schema, table and name: the order ``SQLSchema/kept`` keeps.
     public static func < (lhs: SQLKeptObject, rhs: SQLKeptObject) -> Bool {
         (lhs.kind.rawValue, lhs.schema ?? "", lhs.table ?? "", lhs.name)
             < (rhs.kind.rawValue, rhs.schema ?? "", rhs.table ?? "", rhs.name)

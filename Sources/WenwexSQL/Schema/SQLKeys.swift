@@ -5,6 +5,7 @@ public struct SQLPrimaryKey: Sendable, Hashable, Codable {
     /// In key order.
     public var columns: [String]
 
+    /// Creates a primary key; pass `nil` for `name` on SQLite.
     public init(name: String?, columns: [String]) {
         self.name = name
         self.columns = columns
@@ -16,9 +17,12 @@ public struct SQLPrimaryKey: Sendable, Hashable, Codable {
 /// Prisma creates `@unique` and `@@unique` as unique indexes, so this is what a unique index
 /// with ascending columns introspects as.
 public struct SQLUnique: Sendable, Hashable, Codable {
+    /// The unique index's name (`User_email_key`).
     public var name: String
+    /// The columns, in key order.
     public var columns: [String]
 
+    /// Creates a uniqueness rule.
     public init(name: String, columns: [String]) {
         self.name = name
         self.columns = columns

@@ -29,6 +29,7 @@ public struct SQLSchema: Sendable, Hashable, Codable {
         didSet { kept.sort() }
     }
 
+    /// Creates a schema, sorting its tables, enums, extensions and kept objects into canonical order.
     public init(
         tables: [SQLTable] = [],
         enums: [SQLEnum] = [],

@@ -4,11 +4,13 @@
 /// by ordinal position); constraints have no order there, so they are sorted by name to make
 /// `==` mean "the same table".
 public struct SQLTable: Sendable, Hashable, Codable {
+    /// The table's name in the database (after `@@map`), case-sensitive.
     public var name: String
     /// The PostgreSQL schema (namespace) with multi-schema setups; `nil` means the default one.
     public var schema: String?
     /// In creation order.
     public var columns: [SQLColumn]
+    /// The primary key; `nil` for a table without one.
     public var primaryKey: SQLPrimaryKey?
     /// Unique constraints and unique indexes (Prisma creates both as unique indexes), by name.
     public var uniques: [SQLUnique] {
@@ -23,6 +25,7 @@ public struct SQLTable: Sendable, Hashable, Codable {
         didSet { foreignKeys.sort { $0.name < $1.name } }
     }
 
+    /// Creates a table; its constraints are sorted by name, its columns keep the given order.
     public init(
         name: String,
         schema: String? = nil,
@@ -55,18 +58,22 @@ public struct SQLTable: Sendable, Hashable, Codable {
         )
     }
 
+    /// The column named `name` (an exact match), or `nil`.
     public func column(_ name: String) -> SQLColumn? {
         columns.first { $0.name == name }
     }
 
+    /// The unique constraint named `name`, or `nil`.
     public func unique(_ name: String) -> SQLUnique? {
         uniques.first { $0.name == name }
     }
 
+    /// The index named `name`, or `nil`.
     public func index(_ name: String) -> SQLIndex? {
         indexes.first { $0.name == name }
     }
 
+    /// The foreign key named `name`, or `nil`.
     public func foreignKey(_ name: String) -> SQLForeignKey? {
         foreignKeys.first { $0.name == name }
     }

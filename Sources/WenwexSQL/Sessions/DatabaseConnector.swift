@@ -9,6 +9,8 @@ public enum DatabaseConnector {
     public enum Access: Sendable {
         /// Checks: a SQLite file that does not exist is reported, never created.
         case readOnly
+        /// Changes allowed: a missing SQLite file is created, with its directory. A PostgreSQL session is
+        /// the same in both modes.
         case readWrite
     }
 
@@ -72,10 +74,13 @@ public enum DatabaseConnector {
 public struct DatabaseUnavailable: Error, Sendable, CustomStringConvertible {
     /// The database, printed masked.
     public var database: DatabaseURL
+    /// Why, credentials masked: the server's message and SQLSTATE, the network error, or
+    /// `the file does not exist yet` for a SQLite file opened ``DatabaseConnector/Access/readOnly``.
     public var reason: String
     /// A SQLite file that has not been created yet: expected on a fresh clone.
     public var isMissingFile: Bool = false
 
+    /// The database's label and masked URL with the reason: safe to print.
     public var description: String {
         "\(database.label) (\(database.masked)) is not reachable: \(reason)"
     }

@@ -10,6 +10,7 @@ import WenwexConfig
 /// `PostgresClient` pool; the session does not own such a connection and `close()` is then the
 /// pool's business.
 public final class PostgresSession: SQLSession {
+    /// Always ``SQLDialect/postgres``.
     public let dialect = SQLDialect.postgres
     /// The underlying connection, for code that needs PostgresNIO's full API.
     public let connection: PostgresConnection
@@ -18,6 +19,8 @@ public final class PostgresSession: SQLSession {
     /// can leave a query sent after that waiting forever, so later calls fail at once instead.
     private let isBroken = Atomic<Bool>(false)
 
+    /// Wraps a connection the caller opened or leased; the session neither pools nor closes it unless
+    /// ``close()`` is called.
     public init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
@@ -44,6 +47,9 @@ public final class PostgresSession: SQLSession {
         }
     }
 
+    /// Runs a statement and returns its rows; types without a neutral form arrive as `.text`
+    /// (timestamps in ISO 8601, numerics in full precision). Once the server has ended the connection,
+    /// throws ``DatabaseConnectionLost`` without sending anything.
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try await guardingConnection {
             var rows: [SQLRow] = []
@@ -75,6 +81,7 @@ public final class PostgresSession: SQLSession {
         }
     }
 
+    /// Closes the connection. Do not call it on a connection leased from a pool: the pool owns it.
     public func close() async throws {
         try await connection.close()
     }
@@ -117,5 +124,6 @@ public final class PostgresSession: SQLSession {
 
 /// A statement was not sent because the server had already ended the session's connection.
 public struct DatabaseConnectionLost: Error, Sendable, CustomStringConvertible {
+    /// A fixed sentence without server details, safe to show anyone.
     public var description: String { "the database closed the connection" }
 }

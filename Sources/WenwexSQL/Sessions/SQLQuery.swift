@@ -27,10 +27,12 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
         self.segments = segments
     }
 
+    /// A literal without interpolations: SQL text with no parameters.
     public init(stringLiteral value: String) {
         self.segments = [.text(value)]
     }
 
+    /// The query an interpolated literal builds; called by the compiler.
     public init(stringInterpolation: StringInterpolation) {
         self.segments = stringInterpolation.segments
     }
@@ -69,6 +71,8 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
         segments += other.segments
     }
 
+    /// The two queries one after the other, `rhs`'s parameters numbered after `lhs`'s; no space is
+    /// added between them.
     public static func + (lhs: SQLQuery, rhs: SQLQuery) -> SQLQuery {
         SQLQuery(segments: lhs.segments + rhs.segments)
     }
@@ -77,10 +81,12 @@ public struct SQLQuery: Sendable, Hashable, ExpressibleByStringInterpolation {
     public struct StringInterpolation: StringInterpolationProtocol {
         var segments: [Segment] = []
 
+        /// Called by the compiler at the start of an interpolated literal.
         public init(literalCapacity: Int, interpolationCount: Int) {
             segments.reserveCapacity(interpolationCount * 2 + 1)
         }
 
+        /// Keeps the literal text between interpolations as SQL.
         public mutating func appendLiteral(_ literal: String) {
             guard !literal.isEmpty else { return }
             segments.append(.text(literal))
@@ -135,45 +141,56 @@ extension Sequence<SQLQuery> {
 
 /// A Swift value that can be bound as a SQL parameter.
 public protocol SQLBindable: Sendable {
+    /// The value to bind; read each time the value is interpolated into an ``SQLQuery``.
     var sqlValue: SQLValue { get }
 }
 
 extension SQLValue: SQLBindable {
+    /// The value itself.
     public var sqlValue: SQLValue { self }
 }
 
 extension Int: SQLBindable {
+    /// Bound as ``SQLValue/integer(_:)``.
     public var sqlValue: SQLValue { .integer(self) }
 }
 
 extension Int64: SQLBindable {
+    /// Bound as ``SQLValue/integer(_:)``.
     public var sqlValue: SQLValue { .integer(Int(self)) }
 }
 
 extension Int32: SQLBindable {
+    /// Bound as ``SQLValue/integer(_:)``.
     public var sqlValue: SQLValue { .integer(Int(self)) }
 }
 
 extension Double: SQLBindable {
+    /// Bound as ``SQLValue/double(_:)``.
     public var sqlValue: SQLValue { .double(self) }
 }
 
 extension String: SQLBindable {
+    /// Bound as ``SQLValue/text(_:)``.
     public var sqlValue: SQLValue { .text(self) }
 }
 
 extension Substring: SQLBindable {
+    /// Bound as ``SQLValue/text(_:)``, copied into a `String`.
     public var sqlValue: SQLValue { .text(String(self)) }
 }
 
 extension Bool: SQLBindable {
+    /// Bound as ``SQLValue/bool(_:)`` (1 or 0 on SQLite).
     public var sqlValue: SQLValue { .bool(self) }
 }
 
 extension [UInt8]: SQLBindable {
+    /// Bound as ``SQLValue/bytes(_:)``: `bytea` on PostgreSQL, `BLOB` on SQLite.
     public var sqlValue: SQLValue { .bytes(self) }
 }
 
 extension Optional: SQLBindable where Wrapped: SQLBindable {
+    /// `nil` binds NULL; anything else binds the wrapped value's ``SQLBindable/sqlValue``.
     public var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }

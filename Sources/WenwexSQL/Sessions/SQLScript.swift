@@ -8,6 +8,15 @@ import Foundation
 /// `$fn$ … $fn$`), line and nested block comments, and SQLite trigger bodies
 /// (`CREATE TRIGGER … BEGIN …; END`) are kept whole. Comment-only pieces are dropped.
 public enum SQLScript {
+    /// The top-level statements of `script` in order, trimmed and without their semicolons.
+    ///
+    /// Comments before a statement stay in its text; pieces that are only comments or whitespace are
+    /// dropped.
+    ///
+    /// ```swift
+    /// SQLScript.statements(in: "CREATE TABLE a (x TEXT); -- seed\nINSERT INTO a VALUES ('x;y');")
+    /// // ["CREATE TABLE a (x TEXT)", "-- seed\nINSERT INTO a VALUES ('x;y')"]
+    /// ```
     public static func statements(in script: String) -> [String] {
         let characters = Array(script.unicodeScalars)
         var statements: [String] = []

@@ -20,11 +20,14 @@ public enum SQLDialect: String, Sendable, Hashable, Codable {
 /// SQL; they have no default for `binds`, so an interpolated string can never reach them by
 /// accident. Later modules (migrations, routing) build on it.
 public protocol SQLSession: Sendable {
+    /// The session's dialect, for code that must spell SQL differently (introspectors, renderers).
     var dialect: SQLDialect { get }
     /// Runs a statement and discards any rows.
     func execute(_ sql: String, _ binds: [SQLValue]) async throws
     /// Runs a query and returns its rows.
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+    /// Closes the connection. Do not close a session the router hands to a closure: its connection
+    /// belongs to a pool.
     func close() async throws
 }
 

@@ -4,9 +4,13 @@ public import SQLiteNIO
 
 /// A `SQLSession` over one SQLiteNIO connection.
 public final class SQLiteSession: SQLSession {
+    /// Always ``SQLDialect/sqlite``.
     public let dialect = SQLDialect.sqlite
+    /// The underlying SQLiteNIO connection, for code that needs its full API.
     public let connection: SQLiteConnection
 
+    /// Wraps an open connection as it is: unlike ``open(path:readOnly:logger:)`` it sets no WAL,
+    /// foreign-key or busy-timeout pragmas.
     public init(connection: SQLiteConnection) {
         self.connection = connection
     }
@@ -36,10 +40,13 @@ public final class SQLiteSession: SQLSession {
         return session
     }
 
+    /// Runs a statement, its `$n` parameters rewritten to `?n`, and discards any rows.
     public func execute(_ sql: String, _ binds: [SQLValue]) async throws {
         _ = try await connection.query(Self.sqliteParameters(sql), binds.map(Self.data))
     }
 
+    /// Runs a statement, its `$n` parameters rewritten to `?n`, and returns its rows; values arrive as
+    /// SQLite stores them, so a `.bool` bind reads back as `.integer`.
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         let rows = try await connection.query(Self.sqliteParameters(sql), binds.map(Self.data))
         return rows.map { row in
@@ -58,6 +65,7 @@ public final class SQLiteSession: SQLSession {
         }
     }
 
+    /// Closes the connection; the session cannot be used afterwards.
     public func close() async throws {
         try await connection.close()
     }

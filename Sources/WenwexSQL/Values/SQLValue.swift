@@ -5,10 +5,16 @@
 /// for both.
 public enum SQLValue: Sendable, Hashable, CustomStringConvertible {
     case null
+    /// A 64-bit integer: PostgreSQL `int2`, `int4`, `int8` and `oid`, SQLite `INTEGER`.
     case integer(Int)
+    /// A floating-point number: PostgreSQL `float4` and `float8`, SQLite `REAL`.
     case double(Double)
+    /// Text. PostgreSQL types without a neutral form arrive as text too: timestamps and dates in
+    /// ISO 8601, `numeric` in full precision, `uuid` in upper case.
     case text(String)
+    /// A boolean. SQLite has none: it is bound as 1 or 0 and reads back as ``integer(_:)``.
     case bool(Bool)
+    /// Raw bytes: PostgreSQL `bytea`, SQLite `BLOB`.
     case bytes([UInt8])
 
     /// The value as text (integers and booleans spelled out), or `nil` for NULL and bytes.
@@ -32,6 +38,8 @@ public enum SQLValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// For messages: ``text``, `NULL`, or `<n bytes>`. Values are shown as they are, so never describe
+    /// a secret.
     public var description: String {
         switch self {
         case .null: "NULL"
@@ -44,8 +52,12 @@ public enum SQLValue: Sendable, Hashable, CustomStringConvertible {
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral,
     ExpressibleByBooleanLiteral
 {
+    /// A string literal is ``text(_:)``.
     public init(stringLiteral value: String) { self = .text(value) }
+    /// An integer literal is ``integer(_:)``.
     public init(integerLiteral value: Int) { self = .integer(value) }
+    /// `nil` is ``null``.
     public init(nilLiteral: ()) { self = .null }
+    /// `true` and `false` are ``bool(_:)``.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }

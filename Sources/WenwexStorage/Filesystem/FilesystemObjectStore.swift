@@ -1,0 +1,218 @@
+import Crypto
+public import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An object store in a directory: the dev default (`.wenwex/storage`), and a store a test can
+/// look inside.
+///
+/// Layout under the root: `objects/<key>` holds the bytes, `meta/<key>.json` the metadata,
+/// `tmp/` uploads in progress. A `put` writes to `tmp/`, fsyncs, then renames into place, so a
+/// crash leaves the old object or the new one, never half of either. Keys are ``ObjectKey``s,
+/// which cannot name a path outside the root.
+public struct FilesystemObjectStore: ObjectStore {
+    public let root: URL
+    /// How much a download reads at a time.
+    public var chunkSize = 64 << 10
+
+    public init(root: URL) throws {
+        self.root = root.standardizedFileURL
+        for folder in ["objects", "meta", "tmp"] {
+            try FileManager.default.createDirectory(
+                at: self.root.appendingPathComponent(folder),
+                withIntermediateDirectories: true
+            )
+        }
+    }
+
+    struct Metadata: Codable {
+        var size: Int
+        var sha256: String
+        var contentType: String?
+        var lastModified: Date
+        var metadata: [String: String]
+    }
+
+    func objectURL(_ key: ObjectKey) -> URL {
+        key.segments.reduce(root.appendingPathComponent("objects")) { $0.appendingPathComponent(String($1)) }
+    }
+
+    func metadataURL(_ key: ObjectKey) -> URL {
+        let segments = key.segments
+        let folder = segments.dropLast().reduce(root.appendingPathComponent("meta")) {
+            $0.appendingPathComponent(String($1))
+        }
+        return folder.appendingPathComponent(String(segments.last!) + ".json")
+    }
+
+    public func put(_ key: ObjectKey, body: ObjectBody, options: PutOptions) async throws -> ObjectInfo {
+        let temporary = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw StorageError.unavailable("cannot create \(temporary.path)")
+        }
+        var hash = SHA256()
+        var size = 0
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            do {
+                for try await buffer in body {
+                    buffer.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
+                    try handle.write(contentsOf: Data(buffer.readableBytesView))
+                    size += buffer.readableBytes
+                }
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            let digest = hash.finalize().map { String(format: "%02x", $0) }.joined()
+            let metadata = Metadata(
+                size: size,
+                sha256: digest,
+                contentType: options.contentType,
+                lastModified: Date(),
+                metadata: options.metadata
+            )
+            let destination = objectURL(key)
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            try writeMetadata(metadata, for: key)
+            guard rename(temporary.path, destination.path) == 0 else {
+                throw StorageError.unavailable(
+                    "cannot move the upload into place at \(destination.path): errno \(errno)"
+                )
+            }
+            return info(key, metadata)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    public func get(_ key: ObjectKey, range: ObjectRange?) async throws -> ObjectDownload {
+        guard let info = try await head(key) else { throw StorageError.notFound(key) }
+        var served: ObjectRange?
+        if let range {
+            guard range.lower < info.size, range.lower >= 0, range.upper >= range.lower else {
+                throw StorageError.rangeNotSatisfiable(key, size: info.size)
+            }
+            served = ObjectRange(range.lower, min(range.upper, info.size - 1))
+        }
+        let handle = try FileHandle(forReadingFrom: objectURL(key))
+        let start = served?.lower ?? 0
+        let length = served?.length ?? info.size
+        let chunk = chunkSize
+        let stream = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+            let task = Task {
+                defer { try? handle.close() }
+                do {
+                    try handle.seek(toOffset: UInt64(start))
+                    var remaining = length
+                    while remaining > 0 {
+                        try Task.checkCancellation()
+                        guard let data = try handle.read(upToCount: min(chunk, remaining)), !data.isEmpty else { break }
+                        remaining -= data.count
+                        continuation.yield(ByteBuffer(bytes: data))
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+        return ObjectDownload(info: info, range: served, body: ObjectBody(stream))
+    }
+
+    public func head(_ key: ObjectKey) async throws -> ObjectInfo? {
+        guard FileManager.default.fileExists(atPath: objectURL(key).path),
+            let data = FileManager.default.contents(atPath: metadataURL(key).path)
+        else { return nil }
+        return info(key, try Self.decoder.decode(Metadata.self, from: data))
+    }
+
+    public func delete(_ key: ObjectKey) async throws {
+        try? FileManager.default.removeItem(at: objectURL(key))
+        try? FileManager.default.removeItem(at: metadataURL(key))
+    }
+
+    public func list(prefix: String, token: String?, limit: Int) async throws -> ObjectPage {
+        let objects = root.appendingPathComponent("objects")
+        var keys: [ObjectKey] = []
+        if let enumerator = FileManager.default.enumerator(atPath: objects.path) {
+            while let path = enumerator.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                guard
+                    FileManager.default.fileExists(
+                        atPath: objects.appendingPathComponent(path).path,
+                        isDirectory: &isDirectory
+                    ),
+                    !isDirectory.boolValue, path.hasPrefix(prefix), let key = try? ObjectKey(path)
+                else { continue }
+                if let token, !(ObjectKey.byteOrder(token, key.rawValue)) { continue }
+                keys.append(key)
+            }
+        }
+        keys.sort()
+        let page = Array(keys.prefix(max(limit, 1)))
+        var infos: [ObjectInfo] = []
+        for key in page {
+            if let info = try await head(key) { infos.append(info) }
+        }
+        return ObjectPage(objects: infos, nextToken: keys.count > page.count ? page.last?.rawValue : nil)
+    }
+
+    public func copy(_ source: ObjectKey, to destination: ObjectKey) async throws -> ObjectInfo {
+        let download = try await get(source)
+        return try await put(
+            destination,
+            body: download.body,
+            options: PutOptions(contentType: download.info.contentType, metadata: download.info.metadata)
+        )
+    }
+
+    func writeMetadata(_ metadata: Metadata, for key: ObjectKey) throws {
+        let url = metadataURL(key)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Self.encoder.encode(metadata).write(to: url, options: .atomic)
+    }
+
+    func info(_ key: ObjectKey, _ metadata: Metadata) -> ObjectInfo {
+        ObjectInfo(
+            key: key,
+            size: metadata.size,
+            etag: metadata.sha256,
+            contentType: metadata.contentType,
+            lastModified: metadata.lastModified,
+            metadata: metadata.metadata
+        )
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
+
+extension ObjectKey {
+    /// Whether `lhs` sorts before `rhs` in byte order.
+    static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    }
+}

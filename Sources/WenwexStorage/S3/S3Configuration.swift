@@ -1,0 +1,72 @@
+public import Foundation
+
+/// Where an S3-compatible bucket is and how to reach it.
+public struct S3Configuration: Sendable {
+    /// How the bucket appears in URLs.
+    public enum Addressing: Sendable {
+        /// `https://endpoint/bucket/key`: MinIO, Ceph, moto, Supabase Storage's S3 endpoint.
+        case path
+        /// `https://bucket.endpoint/key`: AWS S3's default, Cloudflare R2.
+        case virtualHost
+    }
+
+    /// The service's base URL (`https://s3.eu-central-1.amazonaws.com`,
+    /// `http://127.0.0.1:9000`).
+    public var endpoint: URL
+    public var region: String
+    public var bucket: String
+    public var accessKeyID: String
+    public var secretAccessKey: String
+    public var sessionToken: String?
+    public var addressing: Addressing
+    /// Objects larger than this go up in parts of this size (S3's minimum part is 5 MiB).
+    public var partSize: Int
+    /// Parts uploaded at once; memory is about `partSize × partsInFlight`.
+    public var partsInFlight: Int
+    /// Attempts for a request that failed with a 5xx, throttling or a dropped connection.
+    public var maxAttempts: Int
+
+    public init(
+        endpoint: URL,
+        region: String,
+        bucket: String,
+        accessKeyID: String,
+        secretAccessKey: String,
+        sessionToken: String? = nil,
+        addressing: Addressing = .path,
+        partSize: Int = 8 << 20,
+        partsInFlight: Int = 2,
+        maxAttempts: Int = 4
+    ) {
+        self.endpoint = endpoint
+        self.region = region
+        self.bucket = bucket
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.addressing = addressing
+        self.partSize = max(partSize, 5 << 20)
+        self.partsInFlight = max(partsInFlight, 1)
+        self.maxAttempts = max(maxAttempts, 1)
+    }
+
+    /// The URL of `key` (or of the bucket itself for `nil`), encoded once as S3 signs it.
+    func url(key: String?, query: [(name: String, value: String)] = []) -> (url: String, host: String, path: String) {
+        var host = endpoint.host ?? "localhost"
+        if let port = endpoint.port { host += ":\(port)" }
+        let base = endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path
+        let keyPath = key.map { "/" + SigV4Signer.encodeKeyPath($0) } ?? (addressing == .path ? "" : "/")
+        let path: String
+        switch addressing {
+        case .path:
+            path = base + "/" + SigV4Signer.uriEncode(bucket) + keyPath
+        case .virtualHost:
+            host = bucket + "." + host
+            path = base + keyPath
+        }
+        let queryText = query.map { "\(SigV4Signer.uriEncode($0.name))=\(SigV4Signer.uriEncode($0.value))" }
+            .joined(separator: "&")
+        let scheme = endpoint.scheme ?? "https"
+        return ("\(scheme)://\(host)\(path)\(queryText.isEmpty ? "" : "?" + queryText)", host, path)
+    }
+}

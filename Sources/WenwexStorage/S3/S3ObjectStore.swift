@@ -1,0 +1,377 @@
+public import AsyncHTTPClient
+import Crypto
+public import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// An ``ObjectStore`` over the S3 API: AWS S3 or any service that speaks it (Cloudflare R2,
+/// MinIO, Ceph, Supabase Storage's S3 endpoint, moto in tests).
+///
+/// Requests are signed with ``SigV4Signer`` over AsyncHTTPClient. Every body that is sent is a
+/// bounded buffer (a small object, or one part of a multipart upload) whose SHA-256 is signed,
+/// so S3 rejects a corrupted part and a retry can resend it. Objects larger than
+/// ``S3Configuration/partSize`` go up as a multipart upload with at most
+/// ``S3Configuration/partsInFlight`` parts at once; any failure aborts the upload, so no parts
+/// are left behind to be billed.
+public struct S3ObjectStore: ObjectStore {
+    public let configuration: S3Configuration
+    let client: HTTPClient
+    let signer: SigV4Signer
+
+    public init(_ configuration: S3Configuration, client: HTTPClient = .shared) {
+        self.configuration = configuration
+        self.client = client
+        self.signer = SigV4Signer(
+            accessKeyID: configuration.accessKeyID,
+            secretAccessKey: configuration.secretAccessKey,
+            sessionToken: configuration.sessionToken,
+            region: configuration.region
+        )
+    }
+
+    // MARK: ObjectStore
+
+    public func put(_ key: ObjectKey, body: ObjectBody, options: PutOptions) async throws -> ObjectInfo {
+        let partSize = configuration.partSize
+        var iterator = body.makeAsyncIterator()
+        var first: [UInt8] = []
+        first.reserveCapacity(min(partSize, 1 << 20))
+        var leftover: ByteBuffer?
+        while first.count < partSize, let buffer = try await iterator.next() {
+            var buffer = buffer
+            let take = min(buffer.readableBytes, partSize - first.count)
+            first += buffer.readBytes(length: take) ?? []
+            if buffer.readableBytes > 0 { leftover = buffer }
+        }
+        if leftover == nil, first.count < partSize {
+            // One request: the whole body fits in one part.
+            let response = try await send(
+                "PUT",
+                key: key.rawValue,
+                headers: Self.objectHeaders(options),
+                body: first
+            )
+            try await expect(response, [200], key: key)
+            return ObjectInfo(
+                key: key,
+                size: first.count,
+                etag: Self.unquoted(response.headers.first(name: "ETag") ?? ""),
+                contentType: options.contentType,
+                lastModified: Date(),
+                metadata: options.metadata
+            )
+        }
+        return try await multipartPut(key, first: first, leftover: leftover, rest: &iterator, options: options)
+    }
+
+    public func get(_ key: ObjectKey, range: ObjectRange?) async throws -> ObjectDownload {
+        var headers: [(String, String)] = []
+        if let range { headers.append(("Range", "bytes=\(range.lower)-\(range.upper)")) }
+        let response = try await send("GET", key: key.rawValue, headers: headers)
+        if response.status == .notFound { throw StorageError.notFound(key) }
+        if response.status == .rangeNotSatisfiable {
+            let total = response.headers.first(name: "Content-Range").flatMap {
+                Int($0.split(separator: "/").last ?? "")
+            }
+            throw StorageError.rangeNotSatisfiable(key, size: total ?? 0)
+        }
+        try await expect(response, [200, 206], key: key)
+        var info = Self.info(key, response.headers)
+        var served: ObjectRange?
+        if response.status == .partialContent, let contentRange = response.headers.first(name: "Content-Range") {
+            // bytes 0-9/1234
+            let parts = contentRange.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "/" })
+            if parts.count == 4, let lower = Int(parts[1]), let upper = Int(parts[2]) {
+                served = ObjectRange(lower, upper)
+                info.size = Int(parts[3]) ?? info.size
+            }
+        }
+        return ObjectDownload(info: info, range: served, body: ObjectBody(response.body))
+    }
+
+    public func head(_ key: ObjectKey) async throws -> ObjectInfo? {
+        let response = try await send("HEAD", key: key.rawValue)
+        if response.status == .notFound { return nil }
+        try await expect(response, [200], key: key)
+        return Self.info(key, response.headers)
+    }
+
+    public func delete(_ key: ObjectKey) async throws {
+        let response = try await send("DELETE", key: key.rawValue)
+        try await expect(response, [200, 204, 404], key: key)
+    }
+
+    public func list(prefix: String, token: String?, limit: Int) async throws -> ObjectPage {
+        var query = [("list-type", "2"), ("max-keys", String(max(1, min(limit, 1000)))), ("prefix", prefix)]
+        if let token { query.append(("continuation-token", token)) }
+        let response = try await send("GET", key: nil, query: query)
+        try await expect(response, [200], key: nil)
+        let xml = S3XML(Data(try await Self.collect(response, limit: 16 << 20)), group: "Contents")
+        let objects = xml.groups.compactMap { entry -> ObjectInfo? in
+            guard let text = entry["Key"], let key = try? ObjectKey(text) else { return nil }
+            return ObjectInfo(
+                key: key,
+                size: Int(entry["Size"] ?? "") ?? 0,
+                etag: Self.unquoted(entry["ETag"] ?? ""),
+                lastModified: entry["LastModified"].flatMap(Self.iso8601)
+            )
+        }
+        let truncated = xml.values["IsTruncated"] == "true"
+        return ObjectPage(objects: objects, nextToken: truncated ? xml.values["NextContinuationToken"] : nil)
+    }
+
+    public func copy(_ source: ObjectKey, to destination: ObjectKey) async throws -> ObjectInfo {
+        let response = try await send(
+            "PUT",
+            key: destination.rawValue,
+            headers: [("x-amz-copy-source", "/\(configuration.bucket)/\(SigV4Signer.encodeKeyPath(source.rawValue))")]
+        )
+        if response.status == .notFound { throw StorageError.notFound(source) }
+        try await expect(response, [200], key: source)
+        _ = try await Self.collect(response, limit: 1 << 20)
+        guard let info = try await head(destination) else { throw StorageError.notFound(destination) }
+        return info
+    }
+
+    // MARK: Multipart
+
+    /// Multipart uploads in progress in the bucket, for clean-up and for tests that check an
+    /// aborted upload left nothing.
+    public func multipartUploadsInProgress() async throws -> [(key: String, uploadID: String)] {
+        let response = try await send("GET", key: nil, query: [("uploads", "")])
+        try await expect(response, [200], key: nil)
+        let xml = S3XML(Data(try await Self.collect(response, limit: 16 << 20)), group: "Upload")
+        return xml.groups.compactMap { entry in
+            guard let key = entry["Key"], let id = entry["UploadId"] else { return nil }
+            return (key, id)
+        }
+    }
+
+    func multipartPut(
+        _ key: ObjectKey,
+        first: [UInt8],
+        leftover: ByteBuffer?,
+        rest iterator: inout AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator,
+        options: PutOptions
+    ) async throws -> ObjectInfo {
+        let created = try await send(
+            "POST",
+            key: key.rawValue,
+            query: [("uploads", "")],
+            headers: Self.objectHeaders(options)
+        )
+        try await expect(created, [200], key: key)
+        let createdXML = S3XML(Data(try await Self.collect(created, limit: 1 << 20)))
+        guard let uploadID = createdXML.values["UploadId"] else {
+            throw StorageError.refused("S3 did not return an UploadId for the multipart upload of '\(key)'")
+        }
+        do {
+            var etags: [Int: String] = [:]
+            var size = first.count
+            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                var number = 1
+                var inFlight = 0
+                group.addTask { (1, try await uploadPart(key, uploadID: uploadID, number: 1, bytes: first)) }
+                inFlight += 1
+                var part: [UInt8] = []
+                var pending = leftover
+                while true {
+                    part.removeAll(keepingCapacity: true)
+                    while part.count < configuration.partSize {
+                        if pending == nil { pending = try await iterator.next() }
+                        guard var buffer = pending else { break }
+                        let take = min(buffer.readableBytes, configuration.partSize - part.count)
+                        part += buffer.readBytes(length: take) ?? []
+                        pending = buffer.readableBytes > 0 ? buffer : nil
+                    }
+                    guard !part.isEmpty else { break }
+                    number += 1
+                    size += part.count
+                    if inFlight >= configuration.partsInFlight, let (done, etag) = try await group.next() {
+                        etags[done] = etag
+                        inFlight -= 1
+                    }
+                    let bytes = part
+                    let partNumber = number
+                    group.addTask {
+                        (partNumber, try await uploadPart(key, uploadID: uploadID, number: partNumber, bytes: bytes))
+                    }
+                    inFlight += 1
+                }
+                for try await (done, etag) in group { etags[done] = etag }
+            }
+            let parts = etags.keys.sorted().map {
+                "<Part><PartNumber>\($0)</PartNumber><ETag>\"\(etags[$0]!)\"</ETag></Part>"
+            }.joined()
+            let body = Array("<CompleteMultipartUpload>\(parts)</CompleteMultipartUpload>".utf8)
+            let completed = try await send("POST", key: key.rawValue, query: [("uploadId", uploadID)], body: body)
+            try await expect(completed, [200], key: key)
+            let completedBody = try await Self.collect(completed, limit: 1 << 20)
+            let xml = S3XML(Data(completedBody))
+            // S3 can answer 200 with an error document when completing fails late.
+            if let code = xml.values["Code"] {
+                throw StorageError.refused(
+                    "completing the upload of '\(key)' failed: \(code) \(xml.values["Message"] ?? "")"
+                )
+            }
+            return ObjectInfo(
+                key: key,
+                size: size,
+                etag: Self.unquoted(xml.values["ETag"] ?? ""),
+                contentType: options.contentType,
+                lastModified: Date(),
+                metadata: options.metadata
+            )
+        } catch {
+            // Nothing left behind: parts of an unfinished upload are stored (and billed) until aborted.
+            if let aborted = try? await send("DELETE", key: key.rawValue, query: [("uploadId", uploadID)]) {
+                _ = try? await Self.collect(aborted, limit: 1 << 20)
+            }
+            throw error
+        }
+    }
+
+    func uploadPart(_ key: ObjectKey, uploadID: String, number: Int, bytes: [UInt8]) async throws -> String {
+        let response = try await send(
+            "PUT",
+            key: key.rawValue,
+            query: [("partNumber", String(number)), ("uploadId", uploadID)],
+            body: bytes
+        )
+        try await expect(response, [200], key: key)
+        _ = try await Self.collect(response, limit: 1 << 20)
+        guard let etag = response.headers.first(name: "ETag") else {
+            throw StorageError.refused("S3 returned no ETag for part \(number) of '\(key)'")
+        }
+        return Self.unquoted(etag)
+    }
+
+    // MARK: Requests
+
+    /// Signs and sends one request, retrying 5xx answers, throttling and dropped connections
+    /// with exponential backoff and jitter. `body` is small enough to resend.
+    func send(
+        _ method: String,
+        key: String?,
+        query: [(String, String)] = [],
+        headers extra: [(String, String)] = [],
+        body: [UInt8] = []
+    ) async throws -> HTTPClientResponse {
+        let location = configuration.url(key: key, query: query.map { (name: $0.0, value: $0.1) })
+        let payloadHash = SigV4Signer.hex(SHA256.hash(data: body))
+        var attempt = 0
+        while true {
+            attempt += 1
+            var signed: [(name: String, value: String)] = [
+                ("host", location.host), ("x-amz-content-sha256", payloadHash),
+            ]
+            signed += extra.map { (name: $0.0, value: $0.1) }
+            let signature = signer.sign(
+                .init(
+                    method: method,
+                    path: location.path,
+                    query: query.map { (name: $0.0, value: $0.1) },
+                    headers: signed,
+                    payloadHash: payloadHash
+                ),
+                date: Date()
+            )
+            var request = HTTPClientRequest(url: location.url)
+            request.method = HTTPMethod(rawValue: method)
+            for (name, value) in signed where name != "host" { request.headers.add(name: name, value: value) }
+            request.headers.add(name: "x-amz-date", value: signature.amzDate)
+            if let token = configuration.sessionToken {
+                request.headers.add(name: "x-amz-security-token", value: token)
+            }
+            request.headers.add(name: "Authorization", value: signature.authorization)
+            if !body.isEmpty || method == "PUT" || method == "POST" {
+                request.body = .bytes(ByteBuffer(bytes: body))
+            }
+            do {
+                let response = try await client.execute(request, timeout: .seconds(120))
+                let retryable = response.status.code >= 500 || response.status == .tooManyRequests
+                guard retryable, attempt < configuration.maxAttempts else { return response }
+                _ = try? await Self.collect(response, limit: 1 << 20)
+            } catch let error as HTTPClientError where attempt < configuration.maxAttempts && Self.isTransient(error) {
+                _ = error
+            } catch {
+                throw StorageError.unavailable(
+                    "cannot reach S3 at \(configuration.endpoint.absoluteString): \(error)"
+                )
+            }
+            // 100 ms, 200 ms, 400 ms … with up to 50 % jitter, so retrying clients spread out.
+            let base = 100 * (1 << (attempt - 1))
+            try await Task.sleep(for: .milliseconds(base + Int.random(in: 0...(base / 2))))
+        }
+    }
+
+    static func isTransient(_ error: HTTPClientError) -> Bool {
+        [.remoteConnectionClosed, .connectTimeout, .readTimeout, .deadlineExceeded].contains(error)
+    }
+
+    /// Throws the S3 error the response carries unless its status is one of `accepted`.
+    func expect(_ response: HTTPClientResponse, _ accepted: Set<UInt>, key: ObjectKey?) async throws {
+        guard !accepted.contains(response.status.code) else { return }
+        let body = (try? await Self.collect(response, limit: 64 << 10)) ?? []
+        let xml = S3XML(Data(body))
+        throw S3ErrorExplanation.error(
+            status: Int(response.status.code),
+            code: xml.values["Code"],
+            message: xml.values["Message"],
+            bucketRegion: response.headers.first(name: "x-amz-bucket-region") ?? xml.values["Region"],
+            configuration: configuration,
+            key: key
+        )
+    }
+
+    static func collect(_ response: HTTPClientResponse, limit: Int) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await buffer in response.body {
+            guard bytes.count + buffer.readableBytes <= limit else { break }
+            bytes += buffer.readableBytesView
+        }
+        return bytes
+    }
+
+    static func objectHeaders(_ options: PutOptions) -> [(String, String)] {
+        var headers: [(String, String)] = []
+        if let contentType = options.contentType { headers.append(("Content-Type", contentType)) }
+        for (name, value) in options.metadata.sorted(by: { $0.key < $1.key }) {
+            headers.append(("x-amz-meta-\(name.lowercased())", value))
+        }
+        return headers
+    }
+
+    static func info(_ key: ObjectKey, _ headers: HTTPHeaders) -> ObjectInfo {
+        var metadata: [String: String] = [:]
+        for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
+            metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
+        }
+        return ObjectInfo(
+            key: key,
+            size: headers.first(name: "Content-Length").flatMap { Int($0) } ?? 0,
+            etag: unquoted(headers.first(name: "ETag") ?? ""),
+            contentType: headers.first(name: "Content-Type"),
+            lastModified: headers.first(name: "Last-Modified").flatMap(httpDate),
+            metadata: metadata
+        )
+    }
+
+    static func unquoted(_ etag: String) -> String {
+        etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
+    static func iso8601(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+}

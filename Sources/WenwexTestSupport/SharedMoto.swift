@@ -1,0 +1,88 @@
+public import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Whether the S3 tests run: moto's server (`moto[server]` from PyPI) is installed, or `CI` /
+/// `WENWEX_REQUIRE_S3` is set, so there a missing moto fails the tests instead of skipping them.
+public enum MotoAvailability {
+    public static let executable: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/moto_server"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    public static let shouldRun: Bool = {
+        let environment = ProcessInfo.processInfo.environment
+        let required = [environment["CI"], environment["WENWEX_REQUIRE_S3"]].contains { value in
+            !["", "0", "false", "no"].contains((value ?? "").lowercased())
+        }
+        return executable != nil || required
+    }()
+}
+
+/// One moto S3 server on loopback for the whole test process, stopped when the process exits
+/// (a watchdog shell kills it when this process is gone, even after a crash).
+public enum SharedMoto {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private static let started: Result<URL, Failure> = {
+        guard let executable = MotoAvailability.executable else {
+            return .failure(
+                Failure(
+                    description:
+                        "moto_server is not installed: `python3 -m pip install 'moto[server]'` (scripts/test installs it)"
+                )
+            )
+        }
+        let port = 20000 + Int.random(in: 0..<10000)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-moto-\(port).log")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c",
+            "\"$0\" -H 127.0.0.1 -p \(port) >\"$1\" 2>&1 & m=$!; while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill $m",
+            executable, log.path,
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch {
+            return .failure(Failure(description: "cannot start moto_server: \(error)"))
+        }
+        let url = URL(string: "http://127.0.0.1:\(port)")!
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if canConnect(port: port) { return .success(url) }
+            usleep(100_000)
+        }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return .failure(Failure(description: "moto_server did not start on port \(port) in 60 s:\n\(text)"))
+    }()
+
+    /// The server's endpoint, starting it on first use.
+    public static func endpoint() throws -> URL {
+        try started.get()
+    }
+
+    static func canConnect(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
