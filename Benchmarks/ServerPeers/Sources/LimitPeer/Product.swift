@@ -91,7 +91,7 @@ func cents(decimalText text: String) -> Int64? {
 /// The JSON writer: keys in sorted order, optional keys left out when nil, strings escaped as
 /// Wenwex's `JSONBuffer` escapes them, so the bytes are the same.
 struct JSON {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
     init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)

@@ -31,12 +31,12 @@ func serve() async throws {
 
     let port = Int(environment["PORT"] ?? "") ?? 8081
     let store: any ProductSource
-    var services: [any Service] = []
+    var postgres: PostgresProducts?
     switch environment["DB"] ?? "sqlite" {
     case "postgres":
         guard let url = environment["DATABASE_URL"] else { fatalError("DATABASE_URL is required for DB=postgres") }
         let source = try PostgresProducts(url: url, poolSize: Int(environment["POOL_SIZE"] ?? "") ?? 16, logger: logger)
-        services.append(source.client)
+        postgres = source
         store = source
     default:
         guard let path = environment["SQLITE_PATH"] else { fatalError("SQLITE_PATH is required for DB=sqlite") }
@@ -64,7 +64,7 @@ func serve() async throws {
     let application = Application(
         router: router,
         configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "limit-peer"),
-        services: services,
+        services: postgres.map { [$0.client] } ?? [],
         logger: logger
     )
     try await application.runService()
