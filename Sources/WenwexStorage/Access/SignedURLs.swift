@@ -58,7 +58,8 @@ public struct URLSigner: Sendable {
     /// The query string to append to `path` (`expires=…&kid=…&sig=…`).
     public func query(method: String = "GET", path: String, expires: Int) -> String {
         let key = keys[0]
-        return "expires=\(expires)&kid=\(key.id)&sig=\(signature(method: method, path: path, expires: expires, key: key))"
+        return
+            "expires=\(expires)&kid=\(key.id)&sig=\(signature(method: method, path: path, expires: expires, key: key))"
     }
 
     /// `path` with its signature.

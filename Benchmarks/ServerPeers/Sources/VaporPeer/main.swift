@@ -37,7 +37,7 @@ case "postgres":
     var configuration = try SQLPostgresConfiguration(url: url)
     configuration.coreConfiguration.tls = .disable
     app.databases.use(
-        .postgres(configuration: configuration, maxConnectionsPerEventLoop: max(1, total / loops), sqlLogLevel: nil),
+        .postgres(configuration: configuration, maxConnectionsPerEventLoop: max(1, total / loops), sqlLogLevel: .debug),
         as: .psql
     )
 default:
