@@ -145,6 +145,7 @@ let package = Package(
                 "WenwexOps",
                 "WenwexRouting",
                 "WenwexHummingbird",
+                "WenwexStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -169,6 +170,7 @@ let package = Package(
                 "WenwexSQL",
                 "WenwexRouting",
                 "WenwexHummingbird",
+                "WenwexStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -266,7 +268,7 @@ let package = Package(
         .testTarget(
             name: "WenwexServerTests",
             dependencies: [
-                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexHummingbird",
+                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexHummingbird", "WenwexStorage",
                 "WenwexTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -52,7 +52,7 @@ public enum MarketplaceServer {
         let store = MarketplaceStore(database: database)
         let sessions = await SessionTokens(secret: settings.jwtSecret, lifetime: settings.sessionLifetime)
         let passwords = PasswordHasher(cost: settings.bcryptCost)
-        let images = ImageStore(directory: settings.storageDirectory)
+        let images = ImageStore(objects: try settings.imageObjects())
         let router = MarketplaceRouter(context: MarketplaceRequestContext.self)
         // Middleware wraps every route, unmatched ones included, outermost first: the request
         // id and log line see the final status, metrics see problems as their status codes.

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import WenwexConfig
+public import WenwexStorage
 
 /// What the marketplace server reads from the environment's configuration, once, at start-up.
 ///
@@ -18,6 +19,9 @@ public struct ServerSettings: Sendable {
     public var maxUploadBytes: Int
     public var maxJSONBytes: Int
     public var storageDirectory: URL
+    /// Where images live: the environment's store (`STORAGE_BACKEND`), else a filesystem store
+    /// under ``storageDirectory``.
+    public var objectStore: (any ObjectStore)?
     public var signupsOpen: Bool
 
     public init(
@@ -29,6 +33,7 @@ public struct ServerSettings: Sendable {
         maxUploadBytes: Int = 10 << 20,
         maxJSONBytes: Int = 64 << 10,
         storageDirectory: URL,
+        objectStore: (any ObjectStore)? = nil,
         signupsOpen: Bool = true
     ) {
         self.host = host
@@ -39,14 +44,16 @@ public struct ServerSettings: Sendable {
         self.maxUploadBytes = maxUploadBytes
         self.maxJSONBytes = maxJSONBytes
         self.storageDirectory = storageDirectory
+        self.objectStore = objectStore
         self.signupsOpen = signupsOpen
     }
 
     /// The shortest `JWT_SECRET` accepted outside dev: 256 bits of base64 or hex are longer.
     public static let minimumSecretLength = 32
 
-    /// Reads `PORT`, `JWT_SECRET`, `BCRYPT_COST`, `MAX_UPLOAD_MB`, `STORAGE_DIR` and
-    /// `SIGNUPS_OPEN`; `port` (from `--port`) wins over `PORT`.
+    /// Reads `PORT`, `JWT_SECRET`, `BCRYPT_COST`, `MAX_UPLOAD_MB`, `STORAGE_DIR`, the object
+    /// store's variables (see `StorageFactory`) and `SIGNUPS_OPEN`; `port` (from `--port`) wins
+    /// over `PORT`.
     ///
     /// Outside dev a missing or short `JWT_SECRET` is a configuration error even when the
     /// project's schema does not declare it: a random per-process secret would sign out every
@@ -80,8 +87,14 @@ public struct ServerSettings: Sendable {
             bcryptCost: number("BCRYPT_COST") ?? 12,
             maxUploadBytes: (number("MAX_UPLOAD_MB") ?? 10) << 20,
             storageDirectory: URL(fileURLWithPath: storage, relativeTo: project).standardizedFileURL,
+            objectStore: try StorageFactory.make(for: configuration),
             signupsOpen: configuration.bool("SIGNUPS_OPEN") ?? true
         )
+    }
+
+    /// The store images go to.
+    public func imageObjects() throws -> any ObjectStore {
+        try objectStore ?? FilesystemObjectStore(root: storageDirectory)
     }
 
     static func randomSecret() -> String {

@@ -1,9 +1,12 @@
+import AsyncHTTPClient
 import Foundation
 import Testing
 import WenwexConfig
 import WenwexMigrate
 import WenwexRouting
 import WenwexSQL
+import WenwexStorage
+import WenwexTestSupport
 
 @Suite struct SQLiteServerTests {
     @Test func theMarketplaceWorksEndToEndOnTheEmbeddedDefault() async throws {
@@ -14,6 +17,38 @@ import WenwexSQL
                 let scenarios = MarketplaceScenarios(baseURL: client.baseURL, promoteToAdmin: adminPromoter(router))
                 try await scenarios.runAll()
             }
+        }
+    }
+
+    /// The image scenarios with images in S3 (moto on loopback) instead of the filesystem.
+    @Test(.enabled(if: MotoAvailability.shouldRun))
+    func imagesWorkTheSameOnS3() async throws {
+        try await withTemporaryDirectory { directory in
+            let (router, migrations) = try await migratedSQLite(in: directory)
+            let endpoint = try SharedMoto.endpoint()
+            let bucket = "wenwex-images-\(UUID().uuidString.lowercased().prefix(8))"
+            var create = HTTPClientRequest(url: endpoint.absoluteString + "/" + bucket)
+            create.method = .PUT
+            #expect(try await HTTPClient.shared.execute(create, timeout: .seconds(30)).status.code == 200)
+            let s3 = S3ObjectStore(
+                S3Configuration(
+                    endpoint: endpoint,
+                    region: "us-east-1",
+                    bucket: bucket,
+                    accessKeyID: "AKIDEXAMPLE",
+                    secretAccessKey: "secret"
+                )
+            )
+            var settings = testSettings(storage: directory.appendingPathComponent("unused"))
+            settings.objectStore = s3
+            try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
+                let scenarios = MarketplaceScenarios(baseURL: client.baseURL, promoteToAdmin: adminPromoter(router))
+                try await scenarios.images()
+            }
+            let stored = try await s3.listAll(prefix: "")
+            #expect(stored.count == 1)
+            #expect(stored.first?.key.rawValue.hasPrefix("images/") == true)
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("unused/objects").path))
         }
     }
 

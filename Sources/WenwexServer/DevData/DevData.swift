@@ -21,7 +21,7 @@ public enum DevData {
     public static func prepareSeededRows(_ session: any SQLSession, settings: ServerSettings) async throws -> Report {
         let hash = try await PasswordHasher(cost: settings.bcryptCost).hash(password)
         let accounts = try await session.query("UPDATE users SET password_hash = $1 RETURNING id", [.text(hash)]).count
-        let store = ImageStore(directory: settings.storageDirectory)
+        let store = ImageStore(objects: try settings.imageObjects())
         let rows = try await session.query("SELECT id FROM product_images ORDER BY id")
         for row in rows {
             guard let id = row["id"].integer else { continue }
@@ -30,7 +30,7 @@ public enum DevData {
                 green: UInt8(truncatingIfNeeded: id &* 151),
                 blue: UInt8(truncatingIfNeeded: id &* 223)
             )
-            let key = try store.put(png, fileExtension: "png")
+            let key = try await store.put(png, fileExtension: "png")
             try await session.execute(
                 "UPDATE product_images SET key = $1, content_type = 'image/png', size = $2 WHERE id = $3",
                 [.text(key), .integer(png.count), .integer(id)]

@@ -4,12 +4,14 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 import WenwexHummingbird
+import WenwexStorage
 
 /// Product image upload, and the immutable, content-addressed image URLs.
 ///
 /// `GET /images/<sha256>.<ext>` never changes, so it is served with
 /// `Cache-Control: public, max-age=31536000, immutable` and the hash as its `ETag`: a CDN or
-/// browser keeps it forever, revalidation is a 304, and `Range` serves parts (206).
+/// browser keeps it forever, revalidation is a 304, and `Range` serves parts (206). Bodies
+/// stream from the object store both ways; `HEAD` answers with the headers alone.
 struct ImageRoutes: Sendable {
     let store: MarketplaceStore
     let images: ImageStore
@@ -20,6 +22,7 @@ struct ImageRoutes: Sendable {
     func register(on router: MarketplaceRouter) {
         router.post("products/:id/images") { request, context in try await upload(request, context) }
         router.get("images/:key") { request, context in try await serve(request, context) }
+        router.head("images/:key") { request, context in try await serve(request, context) }
     }
 
     func upload(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<ImageView> {
@@ -38,23 +41,18 @@ struct ImageRoutes: Sendable {
                 detail: "Send the image bytes as the body with Content-Type " + accepted.joined(separator: ", ") + "."
             )
         }
-        let buffer: ByteBuffer
+        let stored: (key: String, size: Int)
         do {
-            buffer = try await request.body.collect(upTo: settings.maxUploadBytes)
-        } catch {
+            stored = try await images.put(body: request.body, declared: declared, limit: settings.maxUploadBytes)
+        } catch ImageStore.UploadRefusal.tooLarge {
             throw Problem.tooLarge(limit: settings.maxUploadBytes)
-        }
-        let bytes = Array(buffer.readableBytesView)
-        guard let sniffed = ImageStore.sniff(bytes), sniffed.contentType == declared else {
+        } catch ImageStore.UploadRefusal.notDeclaredType {
             throw Problem.validation([
                 .init(field: "body", message: "is not a \(declared) image (its first bytes do not match the type)")
             ])
         }
-        let imageStore = images
-        let key = try await NIOThreadPool.singleton.runIfActive {
-            try imageStore.put(bytes, fileExtension: sniffed.fileExtension)
-        }
-        let written = try await store.addImage(productID: id, key: key, contentType: declared, size: bytes.count)
+        let key = stored.key
+        let written = try await store.addImage(productID: id, key: key, contentType: declared, size: stored.size)
         var response = JSONResponse.written(written, status: .created, context: context)
         response.headers[.location] = written.value.url
         return response
@@ -64,39 +62,45 @@ struct ImageRoutes: Sendable {
         guard let key = context.parameters.get("key"), ImageStore.isValidKey(key),
             let contentType = ImageStore.contentType(ofKey: key)
         else { throw Problem.notFound("Image \(context.parameters.get("key") ?? "")") }
-        let imageStore = images
-        guard let data = try await NIOThreadPool.singleton.runIfActive({ try imageStore.get(key) }) else {
-            throw Problem.notFound("Image \(key)")
-        }
-        let etag = "\"\(key.prefix(64))\""
+        let objectKey = try ImageStore.objectKey(key)
+        guard let info = try await images.objects.head(objectKey) else { throw Problem.notFound("Image \(key)") }
+        let hash = String(key.prefix(64))
+        let etag = "\"\(hash)\""
         var headers: HTTPFields = [
             .eTag: etag,
             .cacheControl: Self.cacheControl,
             .acceptRanges: "bytes",
             .contentType: contentType,
+            // Tags for purging: Fastly and Varnish read Surrogate-Key (space-separated),
+            // Cloudflare Cache-Tag (comma-separated).
+            .surrogateKey: "images image-\(hash)",
+            .cacheTag: "images,image-\(hash)",
         ]
         if let condition = request.headers[.ifNoneMatch], Self.matches(condition, etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
         // `If-Range` with another validator asks for the whole body instead of a stale range.
         let rangeHeader = request.headers[.ifRange].map { $0 == etag } ?? true ? request.headers[.range] : nil
-        switch ByteRange(header: rangeHeader, length: data.count) {
+        let isHead = request.method == .head
+        switch ByteRange(header: rangeHeader, length: info.size) {
         case .whole:
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            headers[.contentLength] = String(info.size)
+            if isHead { return Response(status: .ok, headers: headers) }
+            let download = try await images.objects.get(objectKey, range: nil)
+            return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: download.body))
         case .partial(let lower, let upper):
-            headers[.contentRange] = "bytes \(lower)-\(upper)/\(data.count)"
-            return Response(
-                status: .partialContent,
-                headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data[lower...upper]))
-            )
+            headers[.contentRange] = "bytes \(lower)-\(upper)/\(info.size)"
+            headers[.contentLength] = String(upper - lower + 1)
+            if isHead { return Response(status: .partialContent, headers: headers) }
+            let download = try await images.objects.get(objectKey, range: ObjectRange(lower, upper))
+            return Response(status: .partialContent, headers: headers, body: ResponseBody(asyncSequence: download.body))
         case .unsatisfiable:
             throw Problem(
                 .rangeNotSatisfiable,
                 slug: "range-not-satisfiable",
                 title: "Range not satisfiable",
-                detail: "The image is \(data.count) bytes long.",
-                headers: [.contentRange: "bytes */\(data.count)"]
+                detail: "The image is \(info.size) bytes long.",
+                headers: [.contentRange: "bytes */\(info.size)"]
             )
         }
     }
@@ -108,4 +112,9 @@ struct ImageRoutes: Sendable {
             return tag == "*" || tag == etag || tag == "W/" + etag
         }
     }
+}
+
+extension HTTPField.Name {
+    static let surrogateKey = Self("Surrogate-Key")!
+    static let cacheTag = Self("Cache-Tag")!
 }

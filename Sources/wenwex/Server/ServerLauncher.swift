@@ -10,6 +10,7 @@ import WenwexMigrate
 import WenwexRouting
 import WenwexSQL
 import WenwexServer
+import WenwexStorage
 
 /// What `wenwex serve` and `wenwex up` share: the server's options and its start-up order.
 ///
@@ -74,6 +75,15 @@ enum ServerLauncher {
         onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let registry = Self.registry
+        // The guard covers storage as it covers databases: a prod server refuses a bucket
+        // stamped for another environment, or an unstamped one.
+        let store = try settings.imageObjects()
+        let label = "object storage (\(StorageFactory.describe(store)))"
+        switch try await StorageIdentity.check(store, owner: configuration.owner, label: label) {
+        case .owned: break
+        case .unstamped(let warning): logger.warning("\(warning.description)")
+        case .refused(let problem): throw ConfigurationError([problem])
+        }
         let router = try await RouterFactory.make(
             for: configuration,
             logger: WenwexPlatform.databaseLogger(logger, configuration)

@@ -6,6 +6,7 @@ import WenwexMigrate
 import WenwexOps
 import WenwexSQL
 import WenwexServer
+import WenwexStorage
 
 /// `wenwex up`: from a fresh clone to a running dev platform in one command.
 struct UpCommand: AsyncParsableCommand {
@@ -75,6 +76,14 @@ struct UpCommand: AsyncParsableCommand {
             output.line(
                 "Database \(primary.url.masked): \(files.count) migration(s), \(outcome.applied.count) applied now."
             )
+            let images = try settings.imageObjects()
+            if case .stamped = try await StorageIdentity.stamp(
+                images,
+                owner: configuration.owner,
+                label: "object storage (\(StorageFactory.describe(images)))"
+            ) {
+                output.line("Stamped the object storage (\(StorageFactory.describe(images))) for dev.")
+            }
             if let report = outcome.seeded {
                 output.line("Seeded \(report.totalRows) fake rows (seed \(seed)).")
                 if let accounts = usable.value {
