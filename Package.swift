@@ -172,6 +172,7 @@ let package = Package(
                 "WenwexHummingbird",
                 "WenwexStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -283,6 +284,7 @@ let package = Package(
             dependencies: [
                 "wenwex", "NotesExample", "WenwexConfig", "WenwexSQL", "WenwexTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

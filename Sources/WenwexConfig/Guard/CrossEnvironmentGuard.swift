@@ -23,16 +23,25 @@ public enum CrossEnvironmentGuard {
     }
 
     /// Judges `stamp`, read from the database `label` (a masked URL or variable name).
-    public static func verify(stamp: IdentityStamp?, owner: DatabaseOwner, database label: String) -> Verdict {
+    ///
+    /// `noun` and `stampCommand` name what is guarded (a database, a bucket) and how to claim
+    /// it, so the same rules read right for every kind of store.
+    public static func verify(
+        stamp: IdentityStamp?,
+        owner: DatabaseOwner,
+        database label: String,
+        noun: String = "database",
+        stampCommand: String = "wenwex db stamp"
+    ) -> Verdict {
         guard let stamp else {
             let problem = ConfigurationProblem(
                 severity: owner.tier == .prod ? .error : .warning,
                 subject: label,
                 location: nil,
                 message: owner.tier == .prod
-                    ? "has no Wenwex identity stamp; a prod process refuses an unstamped database, because it cannot tell it is prod's"
+                    ? "has no Wenwex identity stamp; a prod process refuses an unstamped \(noun), because it cannot tell it is prod's"
                     : "has no Wenwex identity stamp yet",
-                hint: "claim it for '\(owner.environment)' with `WENWEX_ENV=\(owner.environment) wenwex db stamp`"
+                hint: "claim it for '\(owner.environment)' with `WENWEX_ENV=\(owner.environment) \(stampCommand)`"
                     + (owner.tier == .prod ? " (asks for confirmation on prod)" : "")
             )
             return owner.tier == .prod ? .refused(problem) : .unstamped(warning: problem)
@@ -44,7 +53,7 @@ public enum CrossEnvironmentGuard {
                     location: nil,
                     message:
                         "belongs to project '\(stamp.project)' (environment '\(stamp.environment)'), but this is project '\(owner.project)' running as '\(owner.environment)'; refusing before any write",
-                    hint: "point the URL at \(owner.project)'s own \(owner.environment) database"
+                    hint: "point the configuration at \(owner.project)'s own \(owner.environment) \(noun)"
                 )
             )
         }
@@ -54,9 +63,9 @@ public enum CrossEnvironmentGuard {
                     subject: label,
                     location: nil,
                     message:
-                        "is the '\(stamp.environment)' (\(stamp.tier.rawValue)) database, but this process runs as '\(owner.environment)' (\(owner.tier.rawValue)); refusing before any write",
+                        "is the '\(stamp.environment)' (\(stamp.tier.rawValue)) \(noun), but this process runs as '\(owner.environment)' (\(owner.tier.rawValue)); refusing before any write",
                     hint:
-                        "point the URL at the \(owner.environment) database, or run with WENWEX_ENV=\(stamp.environment)"
+                        "point the configuration at the \(owner.environment) \(noun), or run with WENWEX_ENV=\(stamp.environment)"
                 )
             )
         }

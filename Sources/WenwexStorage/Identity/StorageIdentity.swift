@@ -26,8 +26,13 @@ public enum StorageIdentity {
     /// Claims the bucket for `owner`; refuses one stamped for another project or environment.
     public static func stamp(_ store: some ObjectStore, owner: DatabaseOwner, label: String) async throws -> Outcome {
         if let existing = try await read(store) {
-            if case .refused(let problem) = CrossEnvironmentGuard.verify(stamp: existing, owner: owner, database: label)
-            {
+            if case .refused(let problem) = CrossEnvironmentGuard.verify(
+                stamp: existing,
+                owner: owner,
+                database: label,
+                noun: "bucket",
+                stampCommand: "wenwex storage stamp"
+            ) {
                 throw ConfigurationError([problem])
             }
             return .alreadyStamped(existing)
@@ -51,6 +56,12 @@ public enum StorageIdentity {
     public static func check(_ store: some ObjectStore, owner: DatabaseOwner, label: String) async throws
         -> CrossEnvironmentGuard.Verdict
     {
-        CrossEnvironmentGuard.verify(stamp: try await read(store), owner: owner, database: label)
+        CrossEnvironmentGuard.verify(
+            stamp: try await read(store),
+            owner: owner,
+            database: label,
+            noun: "bucket",
+            stampCommand: "wenwex storage stamp"
+        )
     }
 }

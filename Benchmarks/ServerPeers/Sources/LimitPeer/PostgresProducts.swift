@@ -95,30 +95,14 @@ struct PostgresProducts: ProductSource {
         )
     }
 
-    /// A binary `timestamp` (microseconds since 2000-01-01 UTC) as `YYYY-MM-DDTHH:MM:SS.mmmZ`,
-    /// straight from the integer: no `Date`, no format style.
+    /// A `timestamp` as Wenwex's PostgreSQL session prints it: decoded to a `Date`, formatted
+    /// with milliseconds, `Z` added. The style truncates, and a `Date` holds `.517` a hair below
+    /// it, so this prints `.516` for a stored `.517`, exactly as Wenwex does (the same row on
+    /// SQLite prints `.517`). Formatting the integer microseconds instead would be faster and
+    /// right, but would not be Wenwex's bytes.
     static func timestamp(_ cell: PostgresCell) throws -> String {
-        guard var bytes = cell.bytes, cell.format == .binary, let micros = bytes.readInteger(as: Int64.self) else {
-            throw PeerError("\(cell.columnName) is not a binary timestamp")
-        }
-        let unixMicros = micros + 946_684_800_000_000
-        var seconds = time_t(unixMicros >= 0 ? unixMicros / 1_000_000 : (unixMicros - 999_999) / 1_000_000)
-        let millis = Int((unixMicros - Int64(seconds) * 1_000_000) / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return iso8601(
-            year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
-            hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec), millisecond: millis
-        )
+        try cell.decode(Date.self).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) + "Z"
     }
-}
-
-func iso8601(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) -> String {
-    func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millisecond, 3))Z"
 }
 
 struct PeerError: Error, CustomStringConvertible {
