@@ -110,7 +110,23 @@ public final class PostgresSession: SQLSession {
         case .float4, .float8: return .double(try cell.decode(Double.self))
         case .bool: return .bool(try cell.decode(Bool.self))
         case .bytea: return .bytes(Array(buffer: try cell.decode(ByteBuffer.self)))
-        case .timestamp, .timestamptz, .date:
+        case .timestamp, .timestamptz:
+            if cell.format == .binary, var bytes = cell.bytes, bytes.readableBytes == 8,
+                let micros = bytes.readInteger(as: Int64.self)
+            {
+                return .text(PostgresTimestampText.iso8601(microsecondsSince2000: micros))
+            }
+            return .text(
+                try cell.decode(Date.self).formatted(
+                    .iso8601.year().month().day().time(includingFractionalSeconds: true)
+                )
+            )
+        case .date:
+            if cell.format == .binary, var bytes = cell.bytes, bytes.readableBytes == 4,
+                let days = bytes.readInteger(as: Int32.self)
+            {
+                return .text(PostgresTimestampText.iso8601(daysSince2000: days))
+            }
             return .text(
                 try cell.decode(Date.self).formatted(
                     .iso8601.year().month().day().time(includingFractionalSeconds: true)

@@ -95,13 +95,12 @@ struct PostgresProducts: ProductSource {
         )
     }
 
-    /// A `timestamp` as Wenwex's PostgreSQL session prints it: decoded to a `Date`, formatted
-    /// with milliseconds, `Z` added. The style truncates, and a `Date` holds `.517` a hair below
-    /// it, so this prints `.516` for a stored `.517`, exactly as Wenwex does (the same row on
-    /// SQLite prints `.517`). Formatting the integer microseconds instead would be faster and
-    /// right, but would not be Wenwex's bytes.
+    /// A `timestamp` with milliseconds and `Z`, as Wenwex prints it. A `Date` holds `.517` a
+    /// hair below it and the style truncates, so the instant is nudged half a millisecond
+    /// first (Wenwex formats PostgreSQL's integer microseconds, which is exact).
     static func timestamp(_ cell: PostgresCell) throws -> String {
-        try cell.decode(Date.self).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) + "Z"
+        try cell.decode(Date.self).addingTimeInterval(0.0005)
+            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) + "Z"
     }
 }
 

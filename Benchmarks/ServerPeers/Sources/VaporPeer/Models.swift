@@ -81,12 +81,10 @@ struct PageResponse: Content {
     var nextCursor: String?
 }
 
-/// Half a millisecond when the timestamps came from SQLite text, else nothing.
-///
-/// The format style truncates to the millisecond. Wenwex copies SQLite's text (`…56.517`) but
-/// formats PostgreSQL's `Date` with this same style; SQLiteNIO parses `.517` into a `Date` a
-/// hair below it, so on SQLite the instant is rounded (nudged half a millisecond) first.
-nonisolated(unsafe) var timestampNudge: TimeInterval = 0
+/// Half a millisecond: the format style truncates to the millisecond and a `Date` holds `.517`
+/// a hair below it, so the instant is rounded first; Wenwex prints the stored milliseconds
+/// exactly on both databases.
+nonisolated(unsafe) var timestampNudge: TimeInterval = 0.0005
 
 /// ISO 8601 UTC with milliseconds, as Wenwex prints both dialects' timestamps.
 func timestamp(_ date: Date) -> String {

@@ -43,7 +43,6 @@ case "postgres":
 default:
     guard let path = environment["SQLITE_PATH"] else { fatalError("SQLITE_PATH is required for DB=sqlite") }
     let total = Int(environment["POOL_SIZE"] ?? "") ?? 4
-    timestampNudge = 0.0005
     app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: max(1, total / loops), sqlLogLevel: nil), as: .sqlite)
 }
 
