@@ -126,6 +126,7 @@ let package = Package(
                 "WenwexSQL",
                 "WenwexMigrate",
                 "WenwexRouting",
+                "WenwexStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

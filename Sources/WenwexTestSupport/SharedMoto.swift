@@ -86,3 +86,27 @@ public enum SharedMoto {
         }
     }
 }
+
+/// Whether the tuspy test runs: Python's `tusclient` (the `tuspy` package) imports, or `CI` /
+/// `WENWEX_REQUIRE_S3` is set (`scripts/test` installs it beside moto).
+public enum TuspyAvailability {
+    public static let shouldRun: Bool = {
+        let environment = ProcessInfo.processInfo.environment
+        let required = [environment["CI"], environment["WENWEX_REQUIRE_S3"]].contains { value in
+            !["", "0", "false", "no"].contains((value ?? "").lowercased())
+        }
+        if required { return true }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import tusclient"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        } catch {
+            return false
+        }
+    }()
+}

@@ -25,7 +25,8 @@ enum PostgresTimestampText {
         let hours = millis / 3_600_000
         let minutes = millis / 60000 % 60
         let seconds = millis / 1000 % 60
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(seconds, 2)).\(pad(millis % 1000, 3))"
+        return
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hours, 2)):\(pad(minutes, 2)):\(pad(seconds, 2)).\(pad(millis % 1000, 3))"
     }
 
     /// A `date` as the same text at midnight, which is how it read before.

@@ -1,0 +1,266 @@
+public import Foundation
+import NIOCore
+
+/// Resumable uploads (the tus protocol's model) kept in an object store, so any instance of a
+/// server can take the next `PATCH` of an upload another instance started, and a client on a
+/// bad connection resumes from the last byte the server kept instead of starting over.
+///
+/// Each accepted `PATCH` body becomes one chunk object (`tus/<id>/<offset>`), and the upload's
+/// state (`tus/<id>/info.json`) advances only once the chunk is stored: a `PATCH` cut off in the
+/// middle keeps nothing, and the client's `HEAD` then says where to resume. When the last byte
+/// arrives the chunks are streamed into the final object in order and removed. Uploads not
+/// finished before they expire are removed by ``sweepExpired(now:)``.
+public struct ResumableUploads: Sendable {
+    /// One upload's state, as `info.json` keeps it.
+    public struct Upload: Codable, Sendable, Equatable {
+        public var id: String
+        /// The declared total size.
+        public var length: Int
+        /// Bytes stored so far: where the next `PATCH` must start.
+        public var offset: Int
+        /// `Upload-Metadata`, decoded (`filename`, `filetype`, …).
+        public var metadata: [String: String]
+        public var expires: Date
+        /// The object the bytes become.
+        public var destination: String
+        /// The chunks stored so far, by starting offset.
+        public var chunks: [Int]
+
+        public var isComplete: Bool { offset == length }
+    }
+
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case notFound
+        /// The `PATCH` starts elsewhere than the stored offset (tus answers 409).
+        case offsetMismatch(expected: Int)
+        /// More bytes than the declared length (413), or a declared length over the limit.
+        case tooLarge(limit: Int)
+        case expired
+
+        public var description: String {
+            switch self {
+            case .notFound: "no such upload"
+            case .offsetMismatch(let expected): "the upload continues at offset \(expected)"
+            case .tooLarge(let limit): "the upload is larger than \(limit) bytes"
+            case .expired: "the upload has expired"
+            }
+        }
+    }
+
+    public let store: any ObjectStore
+    /// The largest upload accepted (`Tus-Max-Size`).
+    public var maxSize: Int
+    /// How long an unfinished upload is kept.
+    public var lifetime: Duration
+
+    public init(store: any ObjectStore, maxSize: Int = 5 << 30, lifetime: Duration = .seconds(24 * 3600)) {
+        self.store = store
+        self.maxSize = maxSize
+        self.lifetime = lifetime
+    }
+
+    /// Starts an upload of `length` bytes that will become `destination`; `id` (a UUID) is
+    /// made when not given.
+    public func create(
+        id: String = UUID().uuidString.lowercased(),
+        length: Int,
+        metadata: [String: String],
+        destination: ObjectKey,
+        now: Date = Date()
+    ) async throws -> Upload {
+        _ = try Self.infoKey(id)
+        guard length >= 0, length <= maxSize else { throw Failure.tooLarge(limit: maxSize) }
+        let upload = Upload(
+            id: id,
+            length: length,
+            offset: 0,
+            metadata: metadata,
+            expires: now.addingTimeInterval(TimeInterval(lifetime.components.seconds)),
+            destination: destination.rawValue,
+            chunks: []
+        )
+        try await save(upload)
+        if length == 0 { try await finish(upload) }
+        return upload
+    }
+
+    /// The upload's state; throws ``Failure/notFound`` or ``Failure/expired``.
+    public func upload(_ id: String, now: Date = Date()) async throws -> Upload {
+        guard let key = try? Self.infoKey(id), try await store.head(key) != nil else { throw Failure.notFound }
+        let bytes = try await store.get(key).body.collect(upTo: 1 << 20)
+        let upload = try Self.decoder.decode(Upload.self, from: Data(bytes))
+        if upload.expires < now, !upload.isComplete { throw Failure.expired }
+        return upload
+    }
+
+    /// Appends `body` at `offset`; returns the new state. The bytes count only once all of
+    /// them are stored.
+    public func append(_ id: String, offset: Int, body: ObjectBody, now: Date = Date()) async throws -> Upload {
+        var upload = try await upload(id, now: now)
+        guard offset == upload.offset, !upload.isComplete else { throw Failure.offsetMismatch(expected: upload.offset) }
+        let remaining = upload.length - upload.offset
+        let counter = ByteCounter(limit: remaining)
+        let limited = ObjectBody(
+            AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+                let task = Task {
+                    do {
+                        for try await buffer in body {
+                            try counter.add(buffer.readableBytes)
+                            continuation.yield(buffer)
+                        }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        )
+        let chunk = try Self.chunkKey(id, offset: offset)
+        do {
+            _ = try await store.put(chunk, body: limited, options: .init())
+        } catch let error as ByteCounter.Exceeded {
+            _ = error
+            try? await store.delete(chunk)
+            throw Failure.tooLarge(limit: upload.length)
+        } catch {
+            try? await store.delete(chunk)
+            throw error
+        }
+        let received = counter.count
+        if received == 0 {
+            try await store.delete(chunk)
+            return upload
+        }
+        upload.chunks.append(offset)
+        upload.offset += received
+        try await save(upload)
+        if upload.isComplete { try await finish(upload) }
+        return upload
+    }
+
+    /// Removes an upload and everything it stored (tus's termination).
+    public func terminate(_ id: String) async throws {
+        let upload = try await upload(id, now: .distantPast)
+        for offset in upload.chunks { try await store.delete(try Self.chunkKey(id, offset: offset)) }
+        try await store.delete(try Self.infoKey(id))
+    }
+
+    /// Removes every unfinished upload whose expiry has passed; returns how many.
+    @discardableResult
+    public func sweepExpired(now: Date = Date()) async throws -> Int {
+        var removed = 0
+        for object in try await store.listAll(prefix: "tus/") where object.key.rawValue.hasSuffix("/info.json") {
+            let id = String(object.key.segments[1])
+            guard let upload = try? await upload(id, now: .distantPast), !upload.isComplete, upload.expires < now else {
+                continue
+            }
+            try await terminate(id)
+            removed += 1
+        }
+        return removed
+    }
+
+    /// Streams the chunks, in order, into the destination object, then removes them.
+    func finish(_ upload: Upload) async throws {
+        let store = self.store
+        let keys = try upload.chunks.sorted().map { try Self.chunkKey(upload.id, offset: $0) }
+        let joined = ObjectBody(
+            AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+                let task = Task {
+                    do {
+                        for key in keys {
+                            for try await buffer in try await store.get(key).body { continuation.yield(buffer) }
+                        }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        )
+        _ = try await store.put(
+            try ObjectKey(upload.destination),
+            body: joined,
+            options: PutOptions(contentType: upload.metadata["filetype"], metadata: [:])
+        )
+        for key in keys { try await store.delete(key) }
+    }
+
+    func save(_ upload: Upload) async throws {
+        _ = try await store.put(
+            try Self.infoKey(upload.id),
+            bytes: try Self.encoder.encode(upload),
+            options: .init(contentType: "application/json")
+        )
+    }
+
+    static func infoKey(_ id: String) throws -> ObjectKey {
+        guard id.allSatisfy({ $0.isHexDigit || $0 == "-" }), !id.isEmpty, id.count <= 64 else { throw Failure.notFound }
+        return try ObjectKey("tus/\(id)/info.json")
+    }
+
+    static func chunkKey(_ id: String, offset: Int) throws -> ObjectKey {
+        _ = try infoKey(id)
+        return try ObjectKey("tus/\(id)/\(String(offset).leftPadded(to: 16))")
+    }
+
+    /// Decodes tus's `Upload-Metadata`: comma-separated `key base64value` pairs.
+    public static func decodeMetadata(_ header: String?) -> [String: String] {
+        guard let header else { return [:] }
+        var result: [String: String] = [:]
+        for pair in header.split(separator: ",") {
+            let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1)
+            guard let name = parts.first else { continue }
+            let value =
+                parts.count > 1
+                ? Data(base64Encoded: String(parts[1])).flatMap { String(data: $0, encoding: .utf8) } : ""
+            result[String(name)] = value ?? ""
+        }
+        return result
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
+
+/// Counts a stream's bytes and stops it past a limit.
+final class ByteCounter: @unchecked Sendable {
+    struct Exceeded: Error {}
+    // Updated by the one task feeding the stream, read after it finished.
+    private let lock = NSLock()
+    private var total = 0
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func add(_ count: Int) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        total += count
+        if total > limit { throw Exceeded() }
+    }
+
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
