@@ -64,25 +64,12 @@ struct ImageStore: Sendable {
     ) where Body.Element == ByteBuffer {
         let check = UploadCheck(declared: declared, limit: limit)
         let temporary = try ObjectKey("uploads/\(UUID().uuidString.lowercased())")
-        let checked = ObjectBody(
-            AsyncThrowingStream<ByteBuffer, any Error> { continuation in
-                let task = Task {
-                    do {
-                        for try await buffer in body {
-                            try check.consume(buffer)
-                            continuation.yield(buffer)
-                        }
-                        try check.finish()
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
-        )
+        // Checked as the bytes pass, so a refused upload stops while it streams; the end
+        // of the body is where a short upload's type is judged.
+        let checked = ObjectBody(body).inspecting { try check.consume($0) }
         _ = try await objects.put(temporary, body: checked, options: PutOptions(contentType: declared))
         do {
+            try check.finish()
             let (digest, size, fileExtension) = try check.result()
             let key = "\(digest).\(fileExtension)"
             let destination = try Self.objectKey(key)

@@ -106,30 +106,16 @@ public struct FilesystemObjectStore: ObjectStore {
             }
             served = ObjectRange(range.lower, min(range.upper, info.size - 1))
         }
-        let handle = try FileHandle(forReadingFrom: objectURL(key))
+        let url = objectURL(key)
         let start = served?.lower ?? 0
         let length = served?.length ?? info.size
         let chunk = chunkSize
-        let stream = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
-            let task = Task {
-                defer { try? handle.close() }
-                do {
-                    try handle.seek(toOffset: UInt64(start))
-                    var remaining = length
-                    while remaining > 0 {
-                        try Task.checkCancellation()
-                        guard let data = try handle.read(upToCount: min(chunk, remaining)), !data.isEmpty else { break }
-                        remaining -= data.count
-                        continuation.yield(ByteBuffer(bytes: data))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        // Opened when the body is read, read a chunk per pull, closed at the end.
+        let body = ObjectBody {
+            let reader = FileChunkReader(url: url, start: start, length: length, chunk: chunk)
+            return { try reader.next() }
         }
-        return ObjectDownload(info: info, range: served, body: ObjectBody(stream))
+        return ObjectDownload(info: info, range: served, body: body)
     }
 
     public func head(_ key: ObjectKey) async throws -> ObjectInfo? {
@@ -215,4 +201,46 @@ extension ObjectKey {
     static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
+}
+
+/// Reads a byte range of a file in chunks, on demand.
+final class FileChunkReader: @unchecked Sendable {
+    // Used by one body iteration at a time.
+    private var handle: FileHandle?
+    private var remaining: Int
+    private let url: URL
+    private let start: Int
+    private let chunk: Int
+
+    init(url: URL, start: Int, length: Int, chunk: Int) {
+        self.url = url
+        self.start = start
+        self.remaining = length
+        self.chunk = chunk
+    }
+
+    func next() throws -> ByteBuffer? {
+        guard remaining > 0 else {
+            close()
+            return nil
+        }
+        if handle == nil {
+            let opened = try FileHandle(forReadingFrom: url)
+            try opened.seek(toOffset: UInt64(start))
+            handle = opened
+        }
+        guard let data = try handle?.read(upToCount: min(chunk, remaining)), !data.isEmpty else {
+            close()
+            return nil
+        }
+        remaining -= data.count
+        return ByteBuffer(bytes: data)
+    }
+
+    func close() {
+        try? handle?.close()
+        handle = nil
+    }
+
+    deinit { try? handle?.close() }
 }

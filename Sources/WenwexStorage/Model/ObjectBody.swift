@@ -2,43 +2,84 @@ public import NIOCore
 
 /// An object's bytes as a stream of buffers, so neither an upload nor a download ever holds a
 /// whole object in memory.
+///
+/// Pull-based: a buffer is read from the source only when the consumer asks for the next one,
+/// so a slow store slows the reading of an upload (HTTP backpressure) instead of the bytes
+/// piling up in memory. Single pass: iterate it once.
 public struct ObjectBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
 
-    let stream: AsyncThrowingStream<ByteBuffer, any Error>
+    /// Pulls the next buffer; `nil` at the end.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let pull: () async throws -> ByteBuffer?
 
-    public init(_ stream: AsyncThrowingStream<ByteBuffer, any Error>) {
-        self.stream = stream
+        public mutating func next() async throws -> ByteBuffer? {
+            try await pull()
+        }
+    }
+
+    private let make: @Sendable () -> AsyncIterator
+
+    /// A body whose buffers come from `makePull()`'s function, called once per iteration.
+    public init(pull makePull: @escaping @Sendable () -> (() async throws -> ByteBuffer?)) {
+        self.make = { AsyncIterator(pull: makePull()) }
     }
 
     /// Any sequence of buffers (an HTTP request body, a client's response body).
     public init<Source: AsyncSequence & Sendable>(_ source: Source) where Source.Element == ByteBuffer {
-        self.stream = AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await buffer in source { continuation.yield(buffer) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        self.init {
+            let box = IteratorBox(source.makeAsyncIterator())
+            return { try await box.next() }
         }
     }
 
     /// Bytes already in memory (tests, small metadata objects).
     public static func bytes(_ bytes: some Sequence<UInt8>) -> ObjectBody {
         let buffer = ByteBuffer(bytes: Array(bytes))
-        return ObjectBody(
-            AsyncThrowingStream { continuation in
-                if buffer.readableBytes > 0 { continuation.yield(buffer) }
-                continuation.finish()
+        return ObjectBody {
+            var sent = buffer.readableBytes == 0
+            return {
+                defer { sent = true }
+                return sent ? nil : buffer
             }
-        )
+        }
     }
 
-    public func makeAsyncIterator() -> AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator {
-        stream.makeAsyncIterator()
+    /// The bodies one after another, each made only when the previous one ended (chunks of a
+    /// resumable upload, parts fetched on demand).
+    public static func concatenating(_ parts: [@Sendable () async throws -> ObjectBody]) -> ObjectBody {
+        ObjectBody {
+            var remaining = parts[...]
+            var current: AsyncIterator?
+            return {
+                while true {
+                    if current == nil {
+                        guard let makePart = remaining.popFirst() else { return nil }
+                        current = try await makePart().makeAsyncIterator()
+                    }
+                    if let buffer = try await current?.next() { return buffer }
+                    current = nil
+                }
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        make()
+    }
+
+    /// The same bytes with `inspect` run on each buffer as it passes (hashing, counting,
+    /// limits); a throw from it ends the body with that error.
+    public func inspecting(_ inspect: @escaping @Sendable (ByteBuffer) throws -> Void) -> ObjectBody {
+        let base = self
+        return ObjectBody {
+            var iterator = base.makeAsyncIterator()
+            return {
+                guard let buffer = try await iterator.next() else { return nil }
+                try inspect(buffer)
+                return buffer
+            }
+        }
     }
 
     /// Reads everything, refusing more than `limit` bytes; for small objects only.
@@ -51,6 +92,20 @@ public struct ObjectBody: AsyncSequence, Sendable {
             bytes += buffer.readableBytesView
         }
         return bytes
+    }
+}
+
+/// Holds a source's iterator for the pull function of one iteration.
+final class IteratorBox<Base: AsyncIteratorProtocol>: @unchecked Sendable where Base.Element == ByteBuffer {
+    // Used by one iteration at a time, as every AsyncIterator is.
+    private var base: Base
+
+    init(_ base: Base) {
+        self.base = base
+    }
+
+    func next() async throws -> ByteBuffer? {
+        try await base.next()
     }
 }
 

@@ -100,22 +100,7 @@ public struct ResumableUploads: Sendable {
         guard offset == upload.offset, !upload.isComplete else { throw Failure.offsetMismatch(expected: upload.offset) }
         let remaining = upload.length - upload.offset
         let counter = ByteCounter(limit: remaining)
-        let limited = ObjectBody(
-            AsyncThrowingStream<ByteBuffer, any Error> { continuation in
-                let task = Task {
-                    do {
-                        for try await buffer in body {
-                            try counter.add(buffer.readableBytes)
-                            continuation.yield(buffer)
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
-        )
+        let limited = body.inspecting { try counter.add($0.readableBytes) }
         let chunk = try Self.chunkKey(id, offset: offset)
         do {
             _ = try await store.put(chunk, body: limited, options: .init())
@@ -165,20 +150,8 @@ public struct ResumableUploads: Sendable {
     func finish(_ upload: Upload) async throws {
         let store = self.store
         let keys = try upload.chunks.sorted().map { try Self.chunkKey(upload.id, offset: $0) }
-        let joined = ObjectBody(
-            AsyncThrowingStream<ByteBuffer, any Error> { continuation in
-                let task = Task {
-                    do {
-                        for key in keys {
-                            for try await buffer in try await store.get(key).body { continuation.yield(buffer) }
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
+        let joined = ObjectBody.concatenating(
+            keys.map { key in { try await store.get(key).body } }
         )
         _ = try await store.put(
             try ObjectKey(upload.destination),

@@ -151,7 +151,7 @@ public struct S3ObjectStore: ObjectStore {
         _ key: ObjectKey,
         first: [UInt8],
         leftover: ByteBuffer?,
-        rest iterator: inout AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator,
+        rest iterator: inout ObjectBody.AsyncIterator,
         options: PutOptions
     ) async throws -> ObjectInfo {
         let created = try await send(

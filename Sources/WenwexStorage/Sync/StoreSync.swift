@@ -74,22 +74,7 @@ public struct StoreSync: Sendable {
         }
         let download = try await source.get(object.key)
         let sent = StreamHasher()
-        let hashed = ObjectBody(
-            AsyncThrowingStream<ByteBuffer, any Error> { continuation in
-                let task = Task {
-                    do {
-                        for try await buffer in download.body {
-                            sent.update(buffer)
-                            continuation.yield(buffer)
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
-        )
+        let hashed = download.body.inspecting { sent.update($0) }
         var metadata = download.info.metadata
         metadata["sha256"] = checksum
         _ = try await destination.put(

@@ -49,21 +49,19 @@ enum StorageAccess {
         do { handle = try FileHandle(forReadingFrom: url) } catch {
             throw CLIFailure("cannot read \(url.path): \(error.localizedDescription)", code: .usage)
         }
-        return ObjectBody(
-            AsyncThrowingStream { continuation in
-                let task = Task {
-                    defer { try? handle.close() }
-                    do {
-                        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
-                            continuation.yield(ByteBuffer(bytes: data))
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
+        // One MiB per pull: the upload reads the file only as fast as the store takes it.
+        return ObjectBody {
+            var finished = false
+            return { () throws -> ByteBuffer? in
+                // After the end, nil again: an iterator may be asked once more.
+                guard !finished else { return nil }
+                guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else {
+                    finished = true
+                    try? handle.close()
+                    return nil
                 }
-                continuation.onTermination = { _ in task.cancel() }
+                return ByteBuffer(bytes: data)
             }
-        )
+        }
     }
 }

@@ -30,6 +30,8 @@ struct StorageStampCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             output.problems(error.problems)
             throw CLIFailure.reported(.usage)
+        } catch let error as StorageError {
+            throw CLIFailure(error.description, code: .problem)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WenwexStorage
 
 /// The exit statuses `wenwex --help` documents.
 enum ExitStatus: Int32, Sendable {
@@ -55,6 +56,10 @@ extension Wenwex {
                 FileHandle.standardError.write(Data((failure.description + "\n").utf8))
             }
             Foundation.exit(failure.code.rawValue)
+        } catch let error as StorageError {
+            // A store that failed mid-command (after the guard): the store's own sentence.
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Foundation.exit(ExitStatus.problem.rawValue)
         } catch {
             let status = exitStatus(for: error)
             let text = fullMessage(for: error)
