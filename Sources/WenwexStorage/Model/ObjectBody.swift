@@ -45,25 +45,6 @@ public struct ObjectBody: AsyncSequence, Sendable {
         }
     }
 
-    /// The bodies one after another, each made only when the previous one ended (chunks of a
-    /// resumable upload, parts fetched on demand).
-    public static func concatenating(_ parts: [@Sendable () async throws -> ObjectBody]) -> ObjectBody {
-        ObjectBody {
-            var remaining = parts[...]
-            var current: AsyncIterator?
-            return {
-                while true {
-                    if current == nil {
-                        guard let makePart = remaining.popFirst() else { return nil }
-                        current = try await makePart().makeAsyncIterator()
-                    }
-                    if let buffer = try await current?.next() { return buffer }
-                    current = nil
-                }
-            }
-        }
-    }
-
     public func makeAsyncIterator() -> AsyncIterator {
         make()
     }

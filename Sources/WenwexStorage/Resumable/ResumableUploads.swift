@@ -127,8 +127,11 @@ public struct ResumableUploads: Sendable {
     /// Removes an upload and everything it stored (tus's termination).
     public func terminate(_ id: String) async throws {
         let upload = try await upload(id, now: .distantPast)
-        for offset in upload.chunks { try await store.delete(try Self.chunkKey(id, offset: offset)) }
-        try await store.delete(try Self.infoKey(id))
+        // Keys first, deletes after: see `finishingKeys` (an optimizer crash in release builds).
+        var keys: [ObjectKey] = []
+        for offset in upload.chunks { keys.append(try Self.chunkKey(id, offset: offset)) }
+        keys.append(try Self.infoKey(id))
+        for key in keys { try await store.delete(key) }
     }
 
     /// Removes every unfinished upload whose expiry has passed; returns how many.
@@ -149,16 +152,25 @@ public struct ResumableUploads: Sendable {
     /// Streams the chunks, in order, into the destination object, then removes them.
     func finish(_ upload: Upload) async throws {
         let store = self.store
-        let keys = try upload.chunks.sorted().map { try Self.chunkKey(upload.id, offset: $0) }
-        let joined = ObjectBody.concatenating(
-            keys.map { key in { try await store.get(key).body } }
-        )
-        _ = try await store.put(
-            try ObjectKey(upload.destination),
-            body: joined,
-            options: PutOptions(contentType: upload.metadata["filetype"], metadata: [:])
-        )
+        let (destination, keys) = try Self.finishingKeys(upload)
+        let joined = ObjectBody {
+            let joiner = ChunkJoiner(store: store, keys: keys)
+            return { try await joiner.next() }
+        }
+        let options = PutOptions(contentType: upload.metadata["filetype"], metadata: [:])
+        _ = try await store.put(destination, body: joined, options: options)
         for key in keys { try await store.delete(key) }
+    }
+
+    /// The destination and the chunks in order, worked out outside the async function: typed
+    /// throws and a throwing `map` inside it crashed Swift 6.3.1's optimizer (coroutine
+    /// splitting) in release builds.
+    static func finishingKeys(_ upload: Upload) throws -> (destination: ObjectKey, chunks: [ObjectKey]) {
+        var chunks: [ObjectKey] = []
+        for offset in upload.chunks.sorted() { chunks.append(try chunkKey(upload.id, offset: offset)) }
+        let destination: ObjectKey
+        do { destination = try ObjectKey(upload.destination) } catch { throw error as any Error }
+        return (destination, chunks)
     }
 
     func save(_ upload: Upload) async throws {
@@ -206,6 +218,33 @@ public struct ResumableUploads: Sendable {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
+}
+
+/// The chunk objects' bytes one after another, each chunk opened only when the previous ended.
+///
+/// A class with an async `next()` rather than a closure over a list of async closures: the
+/// latter crashed Swift 6.3.1's optimizer (coroutine splitting) in release builds.
+final class ChunkJoiner: @unchecked Sendable {
+    // Used by one body iteration at a time.
+    private let store: any ObjectStore
+    private var keys: ArraySlice<ObjectKey>
+    private var current: ObjectBody.AsyncIterator?
+
+    init(store: any ObjectStore, keys: [ObjectKey]) {
+        self.store = store
+        self.keys = keys[...]
+    }
+
+    func next() async throws -> ByteBuffer? {
+        while true {
+            if current == nil {
+                guard let key = keys.popFirst() else { return nil }
+                current = try await store.get(key).body.makeAsyncIterator()
+            }
+            if let buffer = try await current?.next() { return buffer }
+            current = nil
+        }
+    }
 }
 
 /// Counts a stream's bytes and stops it past a limit.
