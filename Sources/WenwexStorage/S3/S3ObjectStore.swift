@@ -34,16 +34,16 @@ public struct S3ObjectStore: ObjectStore {
     public func put(_ key: ObjectKey, body: ObjectBody, options: PutOptions) async throws -> ObjectInfo {
         let partSize = configuration.partSize
         var iterator = body.makeAsyncIterator()
-        var first: [UInt8] = []
-        first.reserveCapacity(min(partSize, 1 << 20))
+        // Parts are ByteBuffers filled in place and sent as they are: no copy per part.
+        var first = ByteBuffer()
         var leftover: ByteBuffer?
-        while first.count < partSize, let buffer = try await iterator.next() {
+        while first.readableBytes < partSize, let buffer = try await iterator.next() {
             var buffer = buffer
-            let take = min(buffer.readableBytes, partSize - first.count)
-            first += buffer.readBytes(length: take) ?? []
+            let take = min(buffer.readableBytes, partSize - first.readableBytes)
+            if let slice = buffer.readSlice(length: take) { first.writeImmutableBuffer(slice) }
             if buffer.readableBytes > 0 { leftover = buffer }
         }
-        if leftover == nil, first.count < partSize {
+        if leftover == nil, first.readableBytes < partSize {
             // One request: the whole body fits in one part.
             let response = try await send(
                 "PUT",
@@ -54,7 +54,7 @@ public struct S3ObjectStore: ObjectStore {
             try await expect(response, [200], key: key)
             return ObjectInfo(
                 key: key,
-                size: first.count,
+                size: first.readableBytes,
                 etag: Self.unquoted(response.headers.first(name: "ETag") ?? ""),
                 contentType: options.contentType,
                 lastModified: Date(),
@@ -149,7 +149,7 @@ public struct S3ObjectStore: ObjectStore {
 
     func multipartPut(
         _ key: ObjectKey,
-        first: [UInt8],
+        first: ByteBuffer,
         leftover: ByteBuffer?,
         rest iterator: inout ObjectBody.AsyncIterator,
         options: PutOptions
@@ -167,26 +167,26 @@ public struct S3ObjectStore: ObjectStore {
         }
         do {
             var etags: [Int: String] = [:]
-            var size = first.count
+            var size = first.readableBytes
             try await withThrowingTaskGroup(of: (Int, String).self) { group in
                 var number = 1
                 var inFlight = 0
                 group.addTask { (1, try await uploadPart(key, uploadID: uploadID, number: 1, bytes: first)) }
                 inFlight += 1
-                var part: [UInt8] = []
                 var pending = leftover
                 while true {
-                    part.removeAll(keepingCapacity: true)
-                    while part.count < configuration.partSize {
+                    var part = ByteBuffer()
+                    part.reserveCapacity(configuration.partSize)
+                    while part.readableBytes < configuration.partSize {
                         if pending == nil { pending = try await iterator.next() }
                         guard var buffer = pending else { break }
-                        let take = min(buffer.readableBytes, configuration.partSize - part.count)
-                        part += buffer.readBytes(length: take) ?? []
+                        let take = min(buffer.readableBytes, configuration.partSize - part.readableBytes)
+                        if let slice = buffer.readSlice(length: take) { part.writeImmutableBuffer(slice) }
                         pending = buffer.readableBytes > 0 ? buffer : nil
                     }
-                    guard !part.isEmpty else { break }
+                    guard part.readableBytes > 0 else { break }
                     number += 1
-                    size += part.count
+                    size += part.readableBytes
                     if inFlight >= configuration.partsInFlight, let (done, etag) = try await group.next() {
                         etags[done] = etag
                         inFlight -= 1
@@ -203,7 +203,7 @@ public struct S3ObjectStore: ObjectStore {
             let parts = etags.keys.sorted().map {
                 "<Part><PartNumber>\($0)</PartNumber><ETag>\"\(etags[$0]!)\"</ETag></Part>"
             }.joined()
-            let body = Array("<CompleteMultipartUpload>\(parts)</CompleteMultipartUpload>".utf8)
+            let body = ByteBuffer(string: "<CompleteMultipartUpload>\(parts)</CompleteMultipartUpload>")
             let completed = try await send("POST", key: key.rawValue, query: [("uploadId", uploadID)], body: body)
             try await expect(completed, [200], key: key)
             let completedBody = try await Self.collect(completed, limit: 1 << 20)
@@ -231,7 +231,7 @@ public struct S3ObjectStore: ObjectStore {
         }
     }
 
-    func uploadPart(_ key: ObjectKey, uploadID: String, number: Int, bytes: [UInt8]) async throws -> String {
+    func uploadPart(_ key: ObjectKey, uploadID: String, number: Int, bytes: ByteBuffer) async throws -> String {
         let response = try await send(
             "PUT",
             key: key.rawValue,
@@ -255,10 +255,10 @@ public struct S3ObjectStore: ObjectStore {
         key: String?,
         query: [(String, String)] = [],
         headers extra: [(String, String)] = [],
-        body: [UInt8] = []
+        body: ByteBuffer = ByteBuffer()
     ) async throws -> HTTPClientResponse {
         let location = configuration.url(key: key, query: query.map { (name: $0.0, value: $0.1) })
-        let payloadHash = SigV4Signer.hex(SHA256.hash(data: body))
+        let payloadHash = SigV4Signer.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
         var attempt = 0
         while true {
             attempt += 1
@@ -284,8 +284,8 @@ public struct S3ObjectStore: ObjectStore {
                 request.headers.add(name: "x-amz-security-token", value: token)
             }
             request.headers.add(name: "Authorization", value: signature.authorization)
-            if !body.isEmpty || method == "PUT" || method == "POST" {
-                request.body = .bytes(ByteBuffer(bytes: body))
+            if body.readableBytes > 0 || method == "PUT" || method == "POST" {
+                request.body = .bytes(body)
             }
             do {
                 let response = try await client.execute(request, timeout: .seconds(120))
