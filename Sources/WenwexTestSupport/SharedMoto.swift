@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -32,13 +33,25 @@ public enum SharedMoto {
         public var description: String
     }
 
-    private static let started: Result<URL, Failure> = {
+    private static let startTask = Mutex<Task<URL, any Error>?>(nil)
+
+    /// The server's endpoint, starting it on first use. Concurrent first callers wait for the
+    /// same start, without holding a thread: tests share two cooperative threads on 2 cores.
+    public static func endpoint() async throws -> URL {
+        let task = startTask.withLock { task in
+            if let task { return task }
+            let started = Task { try await start() }
+            task = started
+            return started
+        }
+        return try await task.value
+    }
+
+    private static func start() async throws -> URL {
         guard let executable = MotoAvailability.executable else {
-            return .failure(
-                Failure(
-                    description:
-                        "moto_server is not installed: `python3 -m pip install 'moto[server]'` (scripts/test installs it)"
-                )
+            throw Failure(
+                description:
+                    "moto_server is not installed: `python3 -m pip install 'moto[server]'` (scripts/test installs it)"
             )
         }
         let port = 20000 + Int.random(in: 0..<10000)
@@ -53,22 +66,14 @@ public enum SharedMoto {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
-            return .failure(Failure(description: "cannot start moto_server: \(error)"))
-        }
-        let url = URL(string: "http://127.0.0.1:\(port)")!
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if canConnect(port: port) { return .success(url) }
-            usleep(100_000)
+        do { try process.run() } catch { throw Failure(description: "cannot start moto_server: \(error)") }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if canConnect(port: port) { return URL(string: "http://127.0.0.1:\(port)")! }
+            try await Task.sleep(for: .milliseconds(100))
         }
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return .failure(Failure(description: "moto_server did not start on port \(port) in 60 s:\n\(text)"))
-    }()
-
-    /// The server's endpoint, starting it on first use.
-    public static func endpoint() throws -> URL {
-        try started.get()
+        throw Failure(description: "moto_server did not start on port \(port) in 60 s:\n\(text)")
     }
 
     static func canConnect(port: Int) -> Bool {

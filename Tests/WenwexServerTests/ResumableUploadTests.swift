@@ -12,12 +12,11 @@ import WenwexTestSupport
 /// tus uploads cut in the middle and resumed, driven by our own requests and by a real tus
 /// client (tuspy), over the filesystem store and S3.
 @Suite struct ResumableUploadTests {
+    /// Random bytes from the kernel: fast, off any long Swift loop (tests share two threads).
     static func bytes(_ count: Int) -> [UInt8] {
-        var state: UInt32 = 12345
-        return (0..<count).map { _ in
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return UInt8(truncatingIfNeeded: state >> 24)
-        }
+        let handle = FileHandle(forReadingAtPath: "/dev/urandom")!
+        defer { try? handle.close() }
+        return Array(handle.readData(ofLength: count))
     }
 
     /// A Hummingbird app with only the tus routes, on a free loopback port.
@@ -178,7 +177,7 @@ import WenwexTestSupport
     }
 
     static func s3Store() async throws -> S3ObjectStore {
-        let endpoint = try SharedMoto.endpoint()
+        let endpoint = try await SharedMoto.endpoint()
         let bucket = "wenwex-tus-\(UUID().uuidString.lowercased().prefix(8))"
         var create = HTTPClientRequest(url: endpoint.absoluteString + "/" + bucket)
         create.method = .PUT

@@ -25,7 +25,7 @@ import WenwexTestSupport
     func imagesWorkTheSameOnS3() async throws {
         try await withTemporaryDirectory { directory in
             let (router, migrations) = try await migratedSQLite(in: directory)
-            let endpoint = try SharedMoto.endpoint()
+            let endpoint = try await SharedMoto.endpoint()
             let bucket = "wenwex-images-\(UUID().uuidString.lowercased().prefix(8))"
             var create = HTTPClientRequest(url: endpoint.absoluteString + "/" + bucket)
             create.method = .PUT

@@ -9,13 +9,23 @@ enum ObjectStoreScenarios {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Deterministic bytes, so a failure names an offset that can be inspected.
+    /// Deterministic bytes, so a failure names an offset that can be inspected. Eight bytes a
+    /// step: tests share two cooperative threads, and a byte-at-a-time loop over megabytes in a
+    /// debug build held them long enough to starve timing tests.
     static func bytes(_ count: Int, seed: UInt8 = 7) -> [UInt8] {
-        var state = UInt32(seed) &* 2_654_435_761
-        return (0..<count).map { _ in
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return UInt8(truncatingIfNeeded: state >> 24)
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15
+        var result = [UInt8](repeating: 0, count: count)
+        result.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < count {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                var word = state
+                let take = min(8, count - offset)
+                withUnsafeBytes(of: &word) { raw.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: take) }
+                offset += take
+            }
         }
+        return result
     }
 
     static func roundTripsRangesHeadDeleteAndCopy(_ store: some ObjectStore) async throws {

@@ -12,7 +12,7 @@ struct S3ObjectStoreTests {
     static func store(partSize: Int = 5 << 20, secret: String = "secret", region: String = "us-east-1") async throws
         -> S3ObjectStore
     {
-        let endpoint = try SharedMoto.endpoint()
+        let endpoint = try await SharedMoto.endpoint()
         let bucket = "wenwex-\(UUID().uuidString.lowercased().prefix(12))"
         var request = HTTPClientRequest(url: endpoint.absoluteString + "/" + bucket)
         request.method = .PUT
@@ -79,7 +79,7 @@ struct S3ObjectStoreTests {
     }
 
     @Test func aMissingBucketIsNamedWithItsFix() async throws {
-        let endpoint = try SharedMoto.endpoint()
+        let endpoint = try await SharedMoto.endpoint()
         let store = S3ObjectStore(
             S3Configuration(
                 endpoint: endpoint,

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 import NIOCore
+import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -65,8 +66,11 @@ public struct FilesystemObjectStore: ObjectStore {
                     try handle.write(contentsOf: Data(buffer.readableBytesView))
                     size += buffer.readableBytes
                 }
-                try handle.synchronize()
-                try handle.close()
+                // fsync can take long on a busy disk: not on a cooperative thread.
+                try await NIOThreadPool.singleton.runIfActive {
+                    try handle.synchronize()
+                    try handle.close()
+                }
             } catch {
                 try? handle.close()
                 throw error
