@@ -60,9 +60,9 @@ public enum ChildProcess {
         let stderrData = CollectedData()
         let stderrHandle = stderr.fileHandleForReading
         Thread.detachNewThread {
-            stderrData.finish(stderrHandle.readDataToEndOfFile())
+            stderrData.finish(readCapped(stderrHandle))
         }
-        let stdoutData = stdout.fileHandleForReading.readDataToEndOfFile()
+        let stdoutData = readCapped(stdout.fileHandleForReading)
         let (status, killedBySignal) = waitForExit(process)
         return Outcome(
             status: status,
@@ -70,6 +70,26 @@ public enum ChildProcess {
             stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData.wait(), as: UTF8.self)
         )
+    }
+
+    /// The most of a child's output a test keeps per stream.
+    public static let outputLimit = 16 << 20
+
+    /// Reads to the end, keeping at most ``outputLimit`` bytes (and a note that the rest was
+    /// dropped): a child printing without end must fail its test, not exhaust the memory of the
+    /// whole test process (the kernel then kills every test at once, silently).
+    private static func readCapped(_ handle: FileHandle) -> Data {
+        var kept = Data()
+        var dropped = 0
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            let room = max(0, outputLimit - kept.count)
+            kept.append(chunk.prefix(room))
+            dropped += max(0, chunk.count - room)
+        }
+        if dropped > 0 { kept.append(Data("\n[ChildProcess: \(dropped) more bytes dropped]\n".utf8)) }
+        return kept
     }
 
     /// Waits for `process` to end without `Process.waitUntilExit()`.
