@@ -18,10 +18,7 @@ public enum MotoAvailability {
     }()
 
     public static let shouldRun: Bool = {
-        let environment = ProcessInfo.processInfo.environment
-        let required = [environment["CI"], environment["WENWEX_REQUIRE_S3"]].contains { value in
-            !["", "0", "false", "no"].contains((value ?? "").lowercased())
-        }
+        let required = TestRequirement.isRequired("WENWEX_REQUIRE_S3")
         return executable != nil || required
     }()
 }
@@ -96,10 +93,7 @@ public enum SharedMoto {
 /// `WENWEX_REQUIRE_S3` is set (`scripts/test` installs it beside moto).
 public enum TuspyAvailability {
     public static let shouldRun: Bool = {
-        let environment = ProcessInfo.processInfo.environment
-        let required = [environment["CI"], environment["WENWEX_REQUIRE_S3"]].contains { value in
-            !["", "0", "false", "no"].contains((value ?? "").lowercased())
-        }
+        let required = TestRequirement.isRequired("WENWEX_REQUIRE_S3")
         if required { return true }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -114,4 +108,15 @@ public enum TuspyAvailability {
             return false
         }
     }()
+}
+
+/// Whether a suite that needs an installed service must run (and fail when the service is
+/// missing) instead of skipping: `CI` or the suite's own variable is set to something true.
+public enum TestRequirement {
+    public static func isRequired(_ variable: String) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return [environment["CI"], environment[variable]].contains { value in
+            !["", "0", "false", "no"].contains((value ?? "").lowercased())
+        }
+    }
 }

@@ -21,11 +21,7 @@ public enum PostgresAvailability {
     /// the latter), so that there a missing PostgreSQL fails the tests (with the script's
     /// "install postgresql" message) instead of silently skipping them.
     public static let shouldRun: Bool = {
-        let environment = ProcessInfo.processInfo.environment
-        let required = [environment["CI"], environment["WENWEX_REQUIRE_POSTGRES"]].contains { value in
-            !["", "0", "false", "no"].contains((value ?? "").lowercased())
-        }
-        return isInstalled || required
+        isInstalled || TestRequirement.isRequired("WENWEX_REQUIRE_POSTGRES")
     }()
 }
 

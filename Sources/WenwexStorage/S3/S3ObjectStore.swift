@@ -37,12 +37,7 @@ public struct S3ObjectStore: ObjectStore {
         // Parts are ByteBuffers filled in place and sent as they are: no copy per part.
         var first = ByteBuffer()
         var leftover: ByteBuffer?
-        while first.readableBytes < partSize, let buffer = try await iterator.next() {
-            var buffer = buffer
-            let take = min(buffer.readableBytes, partSize - first.readableBytes)
-            if let slice = buffer.readSlice(length: take) { first.writeImmutableBuffer(slice) }
-            if buffer.readableBytes > 0 { leftover = buffer }
-        }
+        try await Self.fill(&first, upTo: partSize, pending: &leftover, from: &iterator)
         if leftover == nil, first.readableBytes < partSize {
             // One request: the whole body fits in one part.
             let response = try await send(
@@ -177,13 +172,7 @@ public struct S3ObjectStore: ObjectStore {
                 while true {
                     var part = ByteBuffer()
                     part.reserveCapacity(configuration.partSize)
-                    while part.readableBytes < configuration.partSize {
-                        if pending == nil { pending = try await iterator.next() }
-                        guard var buffer = pending else { break }
-                        let take = min(buffer.readableBytes, configuration.partSize - part.readableBytes)
-                        if let slice = buffer.readSlice(length: take) { part.writeImmutableBuffer(slice) }
-                        pending = buffer.readableBytes > 0 ? buffer : nil
-                    }
+                    try await Self.fill(&part, upTo: configuration.partSize, pending: &pending, from: &iterator)
                     guard part.readableBytes > 0 else { break }
                     number += 1
                     size += part.readableBytes
@@ -228,6 +217,23 @@ public struct S3ObjectStore: ObjectStore {
                 _ = try? await Self.collect(aborted, limit: 1 << 20)
             }
             throw error
+        }
+    }
+
+    /// Moves bytes into `part` until it holds `size` or the body ends: first what is `pending`
+    /// from the last fill, then from `iterator`; what does not fit stays `pending`.
+    static func fill(
+        _ part: inout ByteBuffer,
+        upTo size: Int,
+        pending: inout ByteBuffer?,
+        from iterator: inout ObjectBody.AsyncIterator
+    ) async throws {
+        while part.readableBytes < size {
+            if pending == nil { pending = try await iterator.next() }
+            guard var buffer = pending else { return }
+            let take = min(buffer.readableBytes, size - part.readableBytes)
+            if let slice = buffer.readSlice(length: take) { part.writeImmutableBuffer(slice) }
+            pending = buffer.readableBytes > 0 ? buffer : nil
         }
     }
 
