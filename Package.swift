@@ -6,7 +6,7 @@
 // comes before WenwexSchema, and WenwexMigrate follows both. A module depends only on modules
 // listed before it. WenwexHummingbird holds what any Hummingbird app reuses; WenwexServer (the
 // marketplace) and examples/notes are apps built on it. Modules arrive with the issue that gives them real behaviour: WenwexOps has
-// the schema-derived seeder so far (backups, clones and the rest follow); WenwexAccess, … are
+// the seeder, the dev database and backups (clones and the rest follow); WenwexAccess, … are
 // still to come.
 
 import PackageDescription
@@ -90,8 +90,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WenwexStorage",
+            dependencies: [
+                "WenwexConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WenwexOps",
-            dependencies: ["WenwexConfig", "WenwexSQL", "WenwexSchema", "WenwexMigrate"],
+            dependencies: [
+                "WenwexConfig", "WenwexSQL", "WenwexSchema", "WenwexMigrate", "WenwexStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -105,18 +124,6 @@ let package = Package(
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "WenwexStorage",
-            dependencies: [
-                "WenwexConfig",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -242,7 +249,13 @@ let package = Package(
         ),
         .testTarget(
             name: "WenwexOpsTests",
-            dependencies: ["WenwexOps", "WenwexSQL", "WenwexSchema", "WenwexMigrate", "WenwexTestSupport"],
+            dependencies: [
+                "WenwexOps", "WenwexConfig", "WenwexSQL", "WenwexSchema", "WenwexMigrate", "WenwexStorage",
+                "WenwexTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -164,6 +164,19 @@ final class LoadState: Sendable {
     var completed: Int { count.load(ordering: .relaxed) }
     func complete() { count.add(1, ordering: .relaxed) }
     var latestToken: ConsistencyToken? { token.withLock { $0 } }
+
+    /// The text kept for a failure: the first 20 in full, then only that there were more. A
+    /// router that is gone fails every call at once, and keeping each one grew a test process
+    /// to 20 GB before the kernel killed it.
+    static func keepFailure(_ error: any Error, count: Int) -> String {
+        count < 20 ? String(reflecting: error) : "(more failures)"
+    }
+
+    /// A failing call can throw without suspending; a short sleep keeps a loop of them from
+    /// holding one of the two cooperative threads.
+    static func backOffAfterFailure() async {
+        try? await Task.sleep(for: .milliseconds(5))
+    }
     func wrote(_ written: ConsistencyToken) { token.withLock { $0 = max($0 ?? written, written) } }
 }
 
@@ -179,7 +192,7 @@ final class WriteLoad: Sendable {
                 for writer in 0..<writers {
                     group.addTask {
                         var failures: [String] = []
-                        while !state.isStopped {
+                        while !state.isStopped, !Task.isCancelled {
                             do {
                                 let written = try await router.write {
                                     try await $0.execute("INSERT INTO events (writer) VALUES ($1)", [.integer(writer)])
@@ -187,7 +200,8 @@ final class WriteLoad: Sendable {
                                 state.wrote(written.token)
                                 state.complete()
                             } catch {
-                                failures.append(String(reflecting: error))
+                                failures.append(LoadState.keepFailure(error, count: failures.count))
+                                await LoadState.backOffAfterFailure()
                             }
                         }
                         return failures
@@ -203,6 +217,13 @@ final class WriteLoad: Sendable {
 
     /// Writes acknowledged so far.
     var writes: Int { state.completed }
+
+    /// A test that throws before `stop()` releases the load: it must not run on against a
+    /// router that is gone.
+    deinit {
+        state.stop()
+        task.cancel()
+    }
 
     func stop() async -> (writes: Int, failures: [String]) {
         state.stop()
@@ -225,14 +246,15 @@ final class ReadLoad: Sendable {
                 for _ in 0..<readers {
                     group.addTask {
                         var failures: [String] = []
-                        while !state.isStopped {
+                        while !state.isStopped, !Task.isCancelled {
                             do {
                                 _ = try await router.read(after: writes?.latestToken) {
                                     try await $0.query("SELECT count(*) FROM \(unsafeRaw: table)")
                                 }
                                 state.complete()
                             } catch {
-                                failures.append(String(reflecting: error))
+                                failures.append(LoadState.keepFailure(error, count: failures.count))
+                                await LoadState.backOffAfterFailure()
                             }
                         }
                         return failures
@@ -245,6 +267,11 @@ final class ReadLoad: Sendable {
 
     /// Reads completed so far.
     var reads: Int { state.completed }
+
+    deinit {
+        state.stop()
+        task.cancel()
+    }
 
     func stop() async -> (reads: Int, failures: [String]) {
         state.stop()

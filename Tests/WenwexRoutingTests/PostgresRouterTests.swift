@@ -137,11 +137,15 @@ struct PostgresRouterTests {
                         } catch is CancellationError where Task.isCancelled {
                             break  // the load itself was stopped
                         } catch {
-                            failures.append(String(reflecting: error))
+                            failures.append(LoadState.keepFailure(error, count: failures.count))
+                            await LoadState.backOffAfterFailure()
                         }
                     }
                     return (reads, failures)
                 }
+                // Stopped however the test leaves this scope: a load left running against a
+                // router that is gone spins and keeps every failure.
+                defer { load.cancel() }
                 try await Task.sleep(for: .milliseconds(300))
                 try await cluster.stop(cluster.replicas[0], mode: .immediate)
                 try await waitForStatus(router, "replica1 ejected") { $0[node: "replica1"]?.isAvailable == false }

@@ -234,6 +234,9 @@ final class FileChunkReader: @unchecked Sendable {
             handle = opened
         }
         guard let data = try handle?.read(upToCount: min(chunk, remaining)), !data.isEmpty else {
+            // A file shorter than its recorded size ends here for good: asked again, the reader
+            // must not reopen it and send its first bytes a second time.
+            remaining = 0
             close()
             return nil
         }

@@ -1,3 +1,4 @@
+public import Foundation
 public import NIOCore
 
 /// An object's bytes as a stream of buffers, so neither an upload nor a download ever holds a
@@ -101,5 +102,17 @@ public struct ObjectDownload: Sendable {
         self.info = info
         self.range = range
         self.body = body
+    }
+}
+
+extension ObjectBody {
+    /// A file's bytes, `chunk` bytes per pull, opened when the body is first read and closed
+    /// at its end: an upload reads the file only as fast as the store takes it.
+    public static func file(_ url: URL, chunk: Int = 1 << 20) throws -> ObjectBody {
+        let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
+        return ObjectBody {
+            let reader = FileChunkReader(url: url, start: 0, length: size, chunk: chunk)
+            return { try reader.next() }
+        }
     }
 }

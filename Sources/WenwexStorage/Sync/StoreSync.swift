@@ -68,13 +68,13 @@ public struct StoreSync: Sendable {
     func copy(_ object: ObjectInfo, known: String?) async throws {
         var checksum = known
         if checksum == nil {
-            let first = StreamHasher()
-            for try await buffer in try await source.get(object.key).body { first.update(buffer) }
+            let first = StreamDigest()
+            for try await buffer in try await source.get(object.key).body { first.add(buffer) }
             checksum = first.hex()
         }
         let download = try await source.get(object.key)
-        let sent = StreamHasher()
-        let hashed = download.body.inspecting { sent.update($0) }
+        let sent = StreamDigest()
+        let hashed = download.body.inspecting { sent.add($0) }
         var metadata = download.info.metadata
         metadata["sha256"] = checksum
         _ = try await destination.put(
@@ -82,31 +82,12 @@ public struct StoreSync: Sendable {
             body: hashed,
             options: PutOptions(contentType: download.info.contentType, metadata: metadata)
         )
-        let readBack = StreamHasher()
-        for try await buffer in try await destination.get(object.key).body { readBack.update(buffer) }
+        let readBack = StreamDigest()
+        for try await buffer in try await destination.get(object.key).body { readBack.add(buffer) }
         // The bytes sent must be the source's (it did not change mid-copy) and arrive intact.
         guard sent.hex() == checksum, readBack.hex() == checksum else {
             try? await destination.delete(object.key)
             throw Mismatch(key: object.key)
         }
-    }
-}
-
-/// A SHA-256 fed from a stream's buffers.
-final class StreamHasher: @unchecked Sendable {
-    // Fed from one task at a time (the copy loop), then read once it finished.
-    private var hash = SHA256()
-    private let lock = NSLock()
-
-    func update(_ buffer: ByteBuffer) {
-        lock.lock()
-        defer { lock.unlock() }
-        buffer.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-    }
-
-    func hex() -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -45,23 +45,8 @@ enum StorageAccess {
 
     /// A file's bytes as a stream of 1 MiB buffers.
     static func fileBody(_ url: URL) throws -> ObjectBody {
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: url) } catch {
+        do { return try ObjectBody.file(url) } catch {
             throw CLIFailure("cannot read \(url.path): \(error.localizedDescription)", code: .usage)
-        }
-        // One MiB per pull: the upload reads the file only as fast as the store takes it.
-        return ObjectBody {
-            var finished = false
-            return { () throws -> ByteBuffer? in
-                // After the end, nil again: an iterator may be asked once more.
-                guard !finished else { return nil }
-                guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else {
-                    finished = true
-                    try? handle.close()
-                    return nil
-                }
-                return ByteBuffer(bytes: data)
-            }
         }
     }
 }
