@@ -40,7 +40,7 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
     public var fix: String? {
         switch self {
         case .keyUnavailable:
-            "add the key it names to BACKUP_RETIRED_KEYS (keys are never stored with backups)"
+            "add the key it names to BACKUP_RETIRED_ENCRYPTION_KEY (keys are never stored with backups)"
         case .encryptionRequired:
             "set BACKUP_ENCRYPTION_KEY to 32 random bytes as base64 (`openssl rand -base64 32`)"
         case .refused(_, let fix): fix

@@ -37,7 +37,7 @@ public struct BackupKeyRing: Sendable {
         self.current = try parse(current, variable)
         var keys = [self.current]
         for text in retired where !text.isEmpty {
-            keys.append(try parse(text, "BACKUP_RETIRED_KEYS"))
+            keys.append(try parse(text, "BACKUP_RETIRED_ENCRYPTION_KEY"))
         }
         self.all = keys
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import WenwexStorage
 
 /// Where one environment's backups live: `<prefix><environment>/<id>/payload` and, written

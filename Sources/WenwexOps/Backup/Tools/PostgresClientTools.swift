@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import WenwexConfig
 
 /// `pg_dump` and `pg_restore` of a major version that can read the server: the same major as the

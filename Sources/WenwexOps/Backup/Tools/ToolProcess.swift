@@ -94,13 +94,14 @@ final class ToolProcess: Sendable {
             throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
         }
         pid = child
+        let spawnedPID = child
         stdinDescriptor = readsInput ? input[1] : nil
         stdoutDescriptor = writesOutput ? output[0] : nil
         exit = Task.detached {
             await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
                     var status: Int32 = 0
-                    while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                    while waitpid(spawnedPID, &status, 0) == -1 && errno == EINTR {}
                     // WIFEXITED / WEXITSTATUS, spelled out: Swift does not import the macros.
                     let exited = (status & 0x7f) == 0
                     continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))

@@ -1,0 +1,105 @@
+public import Foundation
+public import WenwexConfig
+import WenwexStorage
+
+/// An environment's backup configuration, read from its variables.
+///
+/// - `BACKUP_STORE`: `filesystem` (default: the directory `BACKUP_DIR`, `.wenwex/backups`) or
+///   `storage` (the environment's object store, `STORAGE_BACKEND` and `S3_*`, under `backups/`,
+///   after its cross-environment guard).
+/// - `BACKUP_ENCRYPTION_KEY`: 32 random bytes as base64; new backups are sealed with it.
+///   `BACKUP_RETIRED_ENCRYPTION_KEY`: earlier keys, comma-separated, to open older backups.
+/// - `BACKUP_ENCRYPTION`: `required` refuses to write any backup without a key; `optional`
+///   (the default) encrypts when a key is set.
+/// - `BACKUP_VERIFY_DATABASE_URL`: the PostgreSQL server verifications restore into (default:
+///   the environment's primary server, in a scratch database created and dropped each time).
+public struct BackupSettings: Sendable {
+    public var repository: BackupRepository
+    public var keys: BackupKeyRing?
+    public var requireEncryption: Bool
+    public var verifyServer: DatabaseURL?
+
+    public init(repository: BackupRepository, keys: BackupKeyRing?, requireEncryption: Bool, verifyServer: DatabaseURL?) {
+        self.repository = repository
+        self.keys = keys
+        self.requireEncryption = requireEncryption
+        self.verifyServer = verifyServer
+    }
+
+    /// The settings of `configuration`'s environment; throws ``ConfigurationError`` naming each
+    /// wrong value.
+    public static func load(_ configuration: WenwexConfiguration) async throws -> BackupSettings {
+        func text(_ name: String) -> String? {
+            let value = configuration.string(name) ?? configuration.rawValue(name)?.value
+            return value?.isEmpty == true ? nil : value
+        }
+        func problem(_ name: String, _ message: String, _ hint: String) -> ConfigurationError {
+            ConfigurationError([
+                ConfigurationProblem(
+                    subject: name,
+                    location: configuration.rawValue(name).map { "\($0.source)" },
+                    message: message,
+                    hint: hint
+                )
+            ])
+        }
+        let environment = configuration.environment.name
+        let repository: BackupRepository
+        switch text("BACKUP_STORE") ?? "filesystem" {
+        case "filesystem":
+            let directory = URL(
+                fileURLWithPath: text("BACKUP_DIR") ?? ".wenwex/backups",
+                relativeTo: configuration.projectDirectory
+            ).standardizedFileURL
+            do {
+                repository = BackupRepository(store: try FilesystemObjectStore(root: directory), environment: environment)
+            } catch {
+                throw problem(
+                    "BACKUP_DIR",
+                    "cannot keep backups in \(directory.path): \(error.localizedDescription)",
+                    "point BACKUP_DIR at a writable directory"
+                )
+            }
+        case "storage":
+            let store = try await StorageFactory.makeGuarded(for: configuration).store
+            repository = BackupRepository(store: store, environment: environment, prefix: "backups/")
+        case let other:
+            throw problem("BACKUP_STORE", "'\(other)' is not a backup store", "use filesystem or storage")
+        }
+
+        var keys: BackupKeyRing?
+        if let current = text("BACKUP_ENCRYPTION_KEY") {
+            let retired = (text("BACKUP_RETIRED_ENCRYPTION_KEY") ?? "").split(separator: ",").map(String.init)
+            do {
+                keys = try BackupKeyRing(current: current, retired: retired)
+            } catch {
+                throw problem(error.variable, "is not a backup key", "use 32 random bytes as base64: openssl rand -base64 32")
+            }
+        }
+        let mode = text("BACKUP_ENCRYPTION") ?? "optional"
+        guard ["required", "optional"].contains(mode) else {
+            throw problem("BACKUP_ENCRYPTION", "'\(mode)' is not an encryption mode", "use required or optional")
+        }
+
+        var verifyServer = configuration.databases.primary.url
+        if let text = text("BACKUP_VERIFY_DATABASE_URL") {
+            do { verifyServer = try DatabaseURL(text) } catch {
+                throw problem("BACKUP_VERIFY_DATABASE_URL", error.reason, "write postgresql://user:password@host:5432/postgres")
+            }
+        }
+        return BackupSettings(
+            repository: repository,
+            keys: keys,
+            requireEncryption: mode == "required",
+            verifyServer: verifyServer
+        )
+    }
+
+    public var creator: BackupCreator {
+        BackupCreator(repository: repository, keys: keys, requireEncryption: requireEncryption)
+    }
+
+    public var verifier: BackupVerifier {
+        BackupVerifier(repository: repository, keys: keys)
+    }
+}

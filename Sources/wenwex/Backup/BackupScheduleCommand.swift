@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import WenwexConfig
+import WenwexOps
+
+struct BackupScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Run backups on a schedule: create, verify, prune, every interval, until stopped.",
+        discussion: """
+            Runs never overlap (a slot that passes during a run is skipped), a missed run is \
+            caught up at start-up when the newest backup is older than the interval, and each \
+            run starts up to --jitter after its slot. Stops cleanly on SIGTERM or SIGINT.
+            """
+    )
+
+    @OptionGroup var options: MigrateOptions
+
+    @Option(help: "How often (30m, 1h, 1d).")
+    var every: String = "1h"
+
+    @Option(help: "The retention policy applied after each backup.")
+    var keep: String = "24 hourly, 7 daily, 4 weekly, 12 monthly"
+
+    @Option(help: "Start each run up to this long after its slot.")
+    var jitter: String = "0s"
+
+    @Flag(help: "Do not verify each backup (verification restores it into a scratch database).")
+    var noVerify = false
+
+    func run() async throws {
+        guard let interval = DurationFormat.parse(every), interval > .zero else {
+            throw CLIFailure("--every '\(every)' is not a duration", fix: "write e.g. 1h or 30m", code: .usage)
+        }
+        guard let spread = DurationFormat.parse(jitter) else {
+            throw CLIFailure("--jitter '\(jitter)' is not a duration", fix: "write e.g. 5m", code: .usage)
+        }
+        let context = try await BackupContext.load(options)
+        let policy = try await context.run { try RetentionPolicy(parsing: keep) }
+        let settings = context.settings
+        let primary = context.primary
+        let owner = context.owner
+        let verify = !noVerify
+        let migrations = try? context.migrationsFolder.migrations()
+        var logger = Logger(label: "wenwex.backup")
+        logger.logLevel = .info
+        let runLogger = logger
+        let scheduler = BackupScheduler(
+            every: interval,
+            jitter: spread,
+            clock: ContinuousClock(),
+            logger: logger,
+            lastRunAge: {
+                guard let newest = try await settings.repository.manifests().first else { return nil }
+                return .seconds(Date().timeIntervalSince(newest.startedAt))
+            },
+            job: {
+                let manifest = try await settings.creator.create(source: primary, owner: owner, reason: "scheduled")
+                if verify {
+                    let result = try await settings.verifier.verify(
+                        manifest,
+                        server: settings.verifyServer,
+                        migrations: migrations
+                    )
+                    if !result.passed {
+                        runLogger.error("backup failed verification", metadata: ["id": "\(manifest.id)"])
+                    }
+                }
+                _ = try await BackupPruner(repository: settings.repository, policy: policy).prune()
+            }
+        )
+        context.output.line(
+            "Backing up \(primary.label) every \(every) (keep \(policy)); stop with Ctrl-C."
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: scheduler)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
