@@ -254,6 +254,7 @@ let package = Package(
                 "WenwexOps", "WenwexConfig", "WenwexSQL", "WenwexSchema", "WenwexMigrate", "WenwexStorage",
                 "WenwexTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

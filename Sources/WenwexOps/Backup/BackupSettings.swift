@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import WenwexConfig
 import WenwexStorage
 
@@ -18,6 +19,9 @@ public struct BackupSettings: Sendable {
     public var keys: BackupKeyRing?
     public var requireEncryption: Bool
     public var verifyServer: DatabaseURL?
+    /// Where creation, verification and scheduling log; the CLI keeps it at warning, a
+    /// scheduler at info.
+    public var logger = Logger(label: "wenwex.backup")
 
     public init(repository: BackupRepository, keys: BackupKeyRing?, requireEncryption: Bool, verifyServer: DatabaseURL?) {
         self.repository = repository
@@ -96,10 +100,10 @@ public struct BackupSettings: Sendable {
     }
 
     public var creator: BackupCreator {
-        BackupCreator(repository: repository, keys: keys, requireEncryption: requireEncryption)
+        BackupCreator(repository: repository, keys: keys, requireEncryption: requireEncryption, logger: logger)
     }
 
     public var verifier: BackupVerifier {
-        BackupVerifier(repository: repository, keys: keys)
+        BackupVerifier(repository: repository, keys: keys, logger: logger)
     }
 }

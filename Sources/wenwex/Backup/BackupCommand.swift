@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WenwexConfig
 import WenwexMigrate
 import WenwexOps
@@ -38,7 +39,9 @@ struct BackupContext {
     static func load(_ options: MigrateOptions, json: Bool = false) async throws -> BackupContext {
         let output = Output(json: json)
         let configuration = try options.loadConfiguration(output: output)
-        let settings = try await run(output) { try await BackupSettings.load(configuration) }
+        var settings = try await run(output) { try await BackupSettings.load(configuration) }
+        // The commands print their own results; the library's progress lines are for schedules.
+        settings.logger.logLevel = .warning
         return BackupContext(
             configuration: configuration,
             settings: settings,
@@ -93,6 +96,6 @@ struct BackupContext {
         let size = ByteCountFormatter.string(fromByteCount: Int64(manifest.payloadSize), countStyle: .file)
         let encrypted = manifest.encryption == nil ? "" : ", encrypted"
         return
-            "\(manifest.id)  \(size), \(manifest.tables.count) tables, \(manifest.totalRows) rows\(encrypted), \(verified) (\(manifest.reason))"
+            "\(manifest.id)  \(size), \(manifest.tableCount) tables, \(manifest.totalRows) rows\(encrypted), \(verified) (\(manifest.reason))"
     }
 }

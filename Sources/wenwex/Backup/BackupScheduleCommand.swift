@@ -39,7 +39,8 @@ struct BackupScheduleCommand: AsyncParsableCommand {
         }
         let context = try await BackupContext.load(options)
         let policy = try await context.run { try RetentionPolicy(parsing: keep) }
-        let settings = context.settings
+        var settings = context.settings
+        settings.logger.logLevel = .info
         let primary = context.primary
         let owner = context.owner
         let verify = !noVerify
@@ -47,28 +48,29 @@ struct BackupScheduleCommand: AsyncParsableCommand {
         var logger = Logger(label: "wenwex.backup")
         logger.logLevel = .info
         let runLogger = logger
+        let runSettings = settings
         let scheduler = BackupScheduler(
             every: interval,
             jitter: spread,
             clock: ContinuousClock(),
             logger: logger,
             lastRunAge: {
-                guard let newest = try await settings.repository.manifests().first else { return nil }
+                guard let newest = try await runSettings.repository.manifests().first else { return nil }
                 return .seconds(Date().timeIntervalSince(newest.startedAt))
             },
             job: {
-                let manifest = try await settings.creator.create(source: primary, owner: owner, reason: "scheduled")
+                let manifest = try await runSettings.creator.create(source: primary, owner: owner, reason: "scheduled")
                 if verify {
-                    let result = try await settings.verifier.verify(
+                    let result = try await runSettings.verifier.verify(
                         manifest,
-                        server: settings.verifyServer,
+                        server: runSettings.verifyServer,
                         migrations: migrations
                     )
                     if !result.passed {
                         runLogger.error("backup failed verification", metadata: ["id": "\(manifest.id)"])
                     }
                 }
-                _ = try await BackupPruner(repository: settings.repository, policy: policy).prune()
+                _ = try await BackupPruner(repository: runSettings.repository, policy: policy).prune()
             }
         )
         context.output.line(

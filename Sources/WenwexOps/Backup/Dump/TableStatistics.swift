@@ -67,6 +67,20 @@ enum TableStatistics {
                 )
             )
         }
+        // Sequences, so a restore that lost their positions (and would hand out ids again)
+        // fails verification: the position stands in for the checksum.
+        let sequences = try await session.queryText(
+            """
+            SELECT schemaname, sequencename, coalesce(last_value::text, 'unused')
+            FROM pg_sequences
+            WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+            ORDER BY 1, 2
+            """
+        )
+        for row in sequences {
+            guard let schema = row[0], let sequence = row[1] else { continue }
+            summaries.append(.init(name: "sequence \(schema).\(sequence)", rows: 0, checksum: row[2] ?? "unused"))
+        }
         return summaries
     }
 
@@ -74,7 +88,7 @@ enum TableStatistics {
 
     private static func sqlite(_ session: any SQLSession) async throws -> [BackupManifest.TableSummary] {
         let tables = try await session.queryText(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND (name NOT LIKE 'sqlite\\_%' ESCAPE '\\' OR name = 'sqlite_sequence') ORDER BY name"
         ).compactMap { $0.first ?? nil }
         var summaries: [BackupManifest.TableSummary] = []
         for table in tables {
@@ -104,7 +118,9 @@ enum TableStatistics {
                     rows += 1
                 }
             }
-            summaries.append(.init(name: table, rows: rows, checksum: String(sum)))
+            // AUTOINCREMENT's positions, listed as PostgreSQL's sequences are.
+            let name = table == "sqlite_sequence" ? "sequence sqlite_sequence" : table
+            summaries.append(.init(name: name, rows: rows, checksum: String(sum)))
         }
         return summaries
     }

@@ -72,6 +72,9 @@ public struct BackupManifest: Sendable, Codable, Hashable {
     public var isVerified: Bool { verification?.passed == true }
 
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
+
+    /// Tables proper, without the sequences listed beside them.
+    public var tableCount: Int { tables.filter { !$0.name.hasPrefix("sequence ") }.count }
 }
 
 /// Backup ids sort by time: `20261202T071947Z-3f9a`.

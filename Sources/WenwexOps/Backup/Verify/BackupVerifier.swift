@@ -49,7 +49,7 @@ public struct BackupVerifier: Sendable {
             }
             details.append("payload: \(manifest.payloadSize) bytes, SHA-256 matches")
             problems += TableStatistics.differences(expected: manifest.tables, actual: restored.tables)
-            details.append("\(manifest.tables.count) tables, \(manifest.totalRows) rows: counts and checksums compared")
+            details.append("\(manifest.tableCount) tables, \(manifest.totalRows) rows: counts and checksums compared")
             problems += restored.problems(against: manifest)
             details += restored.notes
         } catch let error as BackupError {
