@@ -3,7 +3,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 public import Prometheus
-import ServiceLifecycle
+public import ServiceLifecycle
 public import WenwexHummingbird
 public import WenwexMigrate
 public import WenwexRouting
@@ -23,6 +23,7 @@ public enum MarketplaceServer {
         migrations: [MigrationFile],
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger,
+        services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let router = try await makeRouter(
@@ -37,7 +38,7 @@ public enum MarketplaceServer {
                 address: .hostname(settings.host, port: settings.port),
                 serverName: "wenwex"
             ),
-            services: [database],
+            services: [database] + services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger
         )

@@ -41,46 +41,23 @@ struct BackupScheduleCommand: AsyncParsableCommand {
         let policy = try await context.run { try RetentionPolicy(parsing: keep) }
         var settings = context.settings
         settings.logger.logLevel = .info
-        let primary = context.primary
-        let owner = context.owner
-        let verify = !noVerify
-        let migrations = try? context.migrationsFolder.migrations()
-        var logger = Logger(label: "wenwex.backup")
-        logger.logLevel = .info
-        let runLogger = logger
-        let runSettings = settings
-        let scheduler = BackupScheduler(
+        let scheduler = settings.scheduler(
             every: interval,
             jitter: spread,
-            clock: ContinuousClock(),
-            logger: logger,
-            lastRunAge: {
-                guard let newest = try await runSettings.repository.manifests().first else { return nil }
-                return .seconds(Date().timeIntervalSince(newest.startedAt))
-            },
-            job: {
-                let manifest = try await runSettings.creator.create(source: primary, owner: owner, reason: "scheduled")
-                if verify {
-                    let result = try await runSettings.verifier.verify(
-                        manifest,
-                        server: runSettings.verifyServer,
-                        migrations: migrations
-                    )
-                    if !result.passed {
-                        runLogger.error("backup failed verification", metadata: ["id": "\(manifest.id)"])
-                    }
-                }
-                _ = try await BackupPruner(repository: runSettings.repository, policy: policy).prune()
-            }
+            policy: policy,
+            source: context.primary,
+            owner: context.owner,
+            verify: !noVerify,
+            migrations: try? context.migrationsFolder.migrations()
         )
         context.output.line(
-            "Backing up \(primary.label) every \(every) (keep \(policy)); stop with Ctrl-C."
+            "Backing up \(context.primary.label) every \(every) (keep \(policy)); stop with Ctrl-C."
         )
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: scheduler)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
+                logger: settings.logger
             )
         )
         try await group.run()

@@ -7,6 +7,7 @@ import Prometheus
 import WenwexConfig
 import WenwexHummingbird
 import WenwexMigrate
+import WenwexOps
 import WenwexRouting
 import WenwexSQL
 import WenwexServer
@@ -88,12 +89,16 @@ enum ServerLauncher {
             for: configuration,
             logger: WenwexPlatform.databaseLogger(logger, configuration)
         )
+        // BACKUP_SCHEDULE runs the backup schedule in this process, beside the HTTP server.
+        let backups = try await BackupSettings.configuredSchedule(configuration, migrations: files)
+        if backups != nil { logger.info("backups scheduled", metadata: ["every": "\(configuration.rawValue("BACKUP_SCHEDULE")?.value ?? "")"]) }
         let application = try await MarketplaceServer.makeApplication(
             settings: settings,
             database: router,
             migrations: files,
             registry: registry,
             logger: logger,
+            services: backups.map { [$0] } ?? [],
             onServerRunning: onRunning
         )
         try await application.runService()

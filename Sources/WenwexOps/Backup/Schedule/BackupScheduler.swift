@@ -57,9 +57,15 @@ public struct BackupScheduler<C: Clock>: Service where C.Duration == Duration {
         self.job = job
     }
 
+    /// Runs until the service group shuts down gracefully (a run in progress is cancelled: its
+    /// backup leaves no manifest) or the task is cancelled; both end it without an error.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await loop()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await loop()
+            }
+        } catch is CancellationError {
+            logger.info("backup schedule stopped")
         }
     }
 
