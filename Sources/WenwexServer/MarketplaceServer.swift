@@ -7,6 +7,7 @@ public import ServiceLifecycle
 public import WenwexHummingbird
 public import WenwexMigrate
 public import WenwexRouting
+import WenwexStorage
 
 /// The WENWEX reference server: the marketplace API over a `DatabaseRouter`.
 ///
@@ -54,6 +55,11 @@ public enum MarketplaceServer {
         let sessions = await SessionTokens(secret: settings.jwtSecret, lifetime: settings.sessionLifetime)
         let passwords = PasswordHasher(cost: settings.bcryptCost)
         let images = ImageStore(objects: try settings.imageObjects())
+        let release = ImageRelease(
+            images: images,
+            purges: PurgePublisher(sinks: settings.purgeSinks),
+            logger: Logger(label: "wenwex.images")
+        )
         let router = MarketplaceRouter(context: MarketplaceRequestContext.self)
         // Middleware wraps every route, unmatched ones included, outermost first: the request
         // id and log line see the final status, metrics see problems as their status codes.
@@ -62,10 +68,11 @@ public enum MarketplaceServer {
         router.addOperationsRoutes(database: database, migrations: migrations, registry: registry)
         AuthRoutes(store: store, passwords: passwords, sessions: sessions, settings: settings).register(on: router)
         UserRoutes(store: store, passwords: passwords, settings: settings).register(on: router)
-        ProductRoutes(store: store, settings: settings).register(on: router)
+        ProductRoutes(store: store, settings: settings, release: release).register(on: router)
         CommentRoutes(store: store, settings: settings).register(on: router)
-        ImageRoutes(store: store, images: images, settings: settings).register(on: router)
+        ImageRoutes(store: store, images: images, settings: settings, release: release).register(on: router)
         OrderRoutes(store: store, settings: settings).register(on: router)
+        FileRoutes(objects: images.objects, signer: settings.urlSigner, settings: settings).register(on: router)
         return router
     }
 }

@@ -23,6 +23,14 @@ public struct ServerSettings: Sendable {
     /// under ``storageDirectory``.
     public var objectStore: (any ObjectStore)?
     public var signupsOpen: Bool
+    /// Where purge events go when an image is deleted or replaced: an ``HTTPPurgeSink`` per
+    /// URL of `EDGE_PURGE_URLS` (comma-separated edge nodes' purge APIs), authenticated with
+    /// `EDGE_PURGE_TOKEN`.
+    public var purgeSinks: [any PurgeSink] = []
+    /// Signs and checks the URLs of private files: `URL_SIGNING_SECRETS` as `kid:secret`
+    /// pairs, comma-separated, the first signing and all verifying (two during a rotation);
+    /// unset, one key derived from `JWT_SECRET`.
+    public var urlSigner: URLSigner
 
     public init(
         host: String,
@@ -46,6 +54,8 @@ public struct ServerSettings: Sendable {
         self.storageDirectory = storageDirectory
         self.objectStore = objectStore
         self.signupsOpen = signupsOpen
+        let derived = HMAC<SHA256>.authenticationCode(for: Data("wenwex url signing".utf8), using: SymmetricKey(data: Data(jwtSecret.utf8)))
+        self.urlSigner = URLSigner(keys: [URLSigner.Key(id: "k0", secret: Data(derived))])
     }
 
     /// The shortest `JWT_SECRET` accepted outside dev: 256 bits of base64 or hex are longer.
@@ -90,6 +100,41 @@ public struct ServerSettings: Sendable {
             objectStore: try StorageFactory.make(for: configuration),
             signupsOpen: configuration.bool("SIGNUPS_OPEN") ?? true
         )
+        var purgeURLs: [URL] = []
+        for item in (text("EDGE_PURGE_URLS") ?? "").split(separator: ",") {
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let url = URL(string: trimmed), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ConfigurationError([
+                    ConfigurationProblem(
+                        subject: "EDGE_PURGE_URLS",
+                        location: configuration.rawValue("EDGE_PURGE_URLS").map { "\($0.source)" },
+                        message: "'\(trimmed)' is not an http(s) URL",
+                        hint: "list the edge nodes' purge endpoints, e.g. https://edge-1.example.com/_wenwex/purge"
+                    )
+                ])
+            }
+            purgeURLs.append(url)
+        }
+        if let secrets = text("URL_SIGNING_SECRETS") {
+            var keys: [URLSigner.Key] = []
+            for pair in secrets.split(separator: ",") {
+                let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count >= 32 else {
+                    throw ConfigurationError([
+                        ConfigurationProblem(
+                            subject: "URL_SIGNING_SECRETS",
+                            location: configuration.rawValue("URL_SIGNING_SECRETS").map { "\($0.source)" },
+                            message: "is not a list of key-id:secret pairs with secrets of at least 32 characters",
+                            hint: "write e.g. k2:<openssl rand -base64 32>,k1:<the previous secret>"
+                        )
+                    ])
+                }
+                keys.append(URLSigner.Key(id: parts[0], secret: Data(parts[1].utf8)))
+            }
+            if !keys.isEmpty { urlSigner = URLSigner(keys: keys) }
+        }
+        let token = text("EDGE_PURGE_TOKEN")
+        purgeSinks = purgeURLs.map { HTTPPurgeSink(endpoint: $0, token: token) }
     }
 
     /// The store images go to.

@@ -166,6 +166,40 @@ struct FingerprintTests {
         #expect(found.allSatisfy { !$0.description.contains("sk_test_123") && !$0.description.contains(":pw@") })
     }
 
+    @Test func bucketsAndStorageEndpointsAreFingerprintsToo() {
+        let environments = [
+            EnvironmentDefinition(
+                name: "dev",
+                tier: .dev,
+                fingerprint: .init(storageBuckets: ["shop-dev"], storageEndpoints: ["127.0.0.1", "localhost"])
+            ),
+            EnvironmentDefinition(
+                name: "prod",
+                tier: .prod,
+                fingerprint: .init(storageBuckets: ["shop-prod-*"], storageEndpoints: ["s3.eu-central-1.amazonaws.com"])
+            ),
+        ]
+        func check(_ current: Int, bucket: String, endpoint: String) -> [ConfigurationProblem] {
+            FingerprintCheck.problems(
+                current: environments[current],
+                all: environments,
+                databases: [],
+                variables: [
+                    "S3_BUCKET": ResolvedVariable(name: "S3_BUCKET", value: bucket, source: .processEnvironment),
+                    "S3_ENDPOINT": ResolvedVariable(name: "S3_ENDPOINT", value: endpoint, source: .processEnvironment),
+                ]
+            )
+        }
+        #expect(check(1, bucket: "shop-prod-images", endpoint: "https://s3.eu-central-1.amazonaws.com").isEmpty)
+        #expect(check(0, bucket: "shop-dev", endpoint: "http://127.0.0.1:9000").isEmpty)
+        let crossed = check(1, bucket: "shop-dev", endpoint: "http://127.0.0.1:9000")
+        #expect(crossed.contains { $0.subject == "S3_BUCKET" && $0.message.contains("of environment 'dev'") })
+        #expect(crossed.contains { $0.subject == "S3_BUCKET" && $0.message.contains("not one of prod's") })
+        #expect(crossed.contains { $0.subject == "S3_ENDPOINT" && $0.message.contains("'127.0.0.1' of environment 'dev'") })
+        let devOnProd = check(0, bucket: "shop-prod-images", endpoint: "http://127.0.0.1:9000")
+        #expect(devOnProd.map(\.subject) == ["S3_BUCKET", "S3_BUCKET"], "\(devOnProd)")
+    }
+
     @Test func prodWithStagingProjectRefIsRefused() throws {
         let found = try problems(2, url: "postgresql://postgres.stagingref@db.prod.internal/app")
         #expect(found.contains { $0.message.contains("environment 'staging'") })

@@ -139,6 +139,9 @@ final class TestClient: Sendable {
 
     /// Carries `token` from now on, as if this client had made that write (or waited for it
     /// to replicate).
+    /// Another client of the same server, with no session of its own.
+    func fresh() -> TestClient { TestClient(baseURL: baseURL) }
+
     func adoptConsistency(_ token: String) {
         state.withLock { $0.cookie = "wenwex_consistency=\(token)" }
     }

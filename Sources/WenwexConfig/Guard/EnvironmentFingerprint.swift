@@ -11,18 +11,31 @@ public struct EnvironmentFingerprint: Sendable, Hashable {
     public var projectRefs: [String]
     /// Variable name → the prefix its value has in this environment (`STRIPE_SECRET_KEY = "sk_live_"`).
     public var keyPrefixes: [String: String]
+    /// Object-storage buckets of this environment (`S3_BUCKET`); `*` as in ``databaseHosts``.
+    public var storageBuckets: [String]
+    /// Object-storage endpoint hosts of this environment (the host of `S3_ENDPOINT`).
+    public var storageEndpoints: [String]
 
     /// Creates a fingerprint; the empty default declares no marks (see ``isEmpty``).
-    public init(databaseHosts: [String] = [], projectRefs: [String] = [], keyPrefixes: [String: String] = [:]) {
+    public init(
+        databaseHosts: [String] = [],
+        projectRefs: [String] = [],
+        keyPrefixes: [String: String] = [:],
+        storageBuckets: [String] = [],
+        storageEndpoints: [String] = []
+    ) {
         self.databaseHosts = databaseHosts
         self.projectRefs = projectRefs
         self.keyPrefixes = keyPrefixes
+        self.storageBuckets = storageBuckets
+        self.storageEndpoints = storageEndpoints
     }
 
     /// Whether nothing is declared: the environment's own credentials then need no marks, and no
     /// credential can be recognised as belonging to it.
     public var isEmpty: Bool {
-        databaseHosts.isEmpty && projectRefs.isEmpty && keyPrefixes.isEmpty
+        databaseHosts.isEmpty && projectRefs.isEmpty && keyPrefixes.isEmpty && storageBuckets.isEmpty
+            && storageEndpoints.isEmpty
     }
 
     func matchesHost(_ host: String) -> Bool {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks a process's credentials against the fingerprints of every environment of the project.
 ///
 /// Two kinds of finding, both errors: a credential that does not carry the current
@@ -81,6 +83,7 @@ public enum FingerprintCheck {
                 }
             }
         }
+        problems += storageProblems(current: current, others: others, variables: variables)
         for (name, prefix) in current.fingerprint.keyPrefixes.sorted(by: { $0.key < $1.key }) {
             guard let variable = variables[name], !variable.value.isEmpty, !variable.value.hasPrefix(prefix) else {
                 continue
@@ -112,6 +115,54 @@ public enum FingerprintCheck {
                         message:
                             "starts with '\(prefix)', the key prefix of environment '\(other.name)' (\(other.tier.rawValue)), but this process runs as '\(current.name)'",
                         hint: "use \(current.name)'s key for \(name)"
+                    )
+                )
+            }
+        }
+        return problems
+    }
+
+    /// The object store's bucket (`S3_BUCKET`) and endpoint host (`S3_ENDPOINT`) against
+    /// ``EnvironmentFingerprint/storageBuckets`` and ``EnvironmentFingerprint/storageEndpoints``,
+    /// the same two ways as a database host: not one of ours, or one of another environment's.
+    static func storageProblems(
+        current: EnvironmentDefinition,
+        others: [EnvironmentDefinition],
+        variables: [String: ResolvedVariable]
+    ) -> [ConfigurationProblem] {
+        let marks: [(variable: String, noun: String, key: String, list: (EnvironmentFingerprint) -> [String], value: (String) -> String?)] = [
+            ("S3_BUCKET", "bucket", "storage_buckets", \.storageBuckets, { $0.lowercased() }),
+            (
+                "S3_ENDPOINT", "storage endpoint", "storage_endpoints", \.storageEndpoints,
+                { URLComponents(string: $0)?.host?.lowercased() }
+            ),
+        ]
+        var problems: [ConfigurationProblem] = []
+        for mark in marks {
+            guard let variable = variables[mark.variable], let value = mark.value(variable.value), !value.isEmpty else {
+                continue
+            }
+            let ours = mark.list(current.fingerprint)
+            let isOurs = ours.contains { EnvironmentFingerprint.glob($0, matches: value) }
+            if !ours.isEmpty, !isOurs {
+                problems.append(
+                    ConfigurationProblem(
+                        subject: mark.variable,
+                        source: variable.source,
+                        message: "names \(mark.noun) '\(value)', which is not one of \(current.name)'s (\(ours.joined(separator: ", ")))",
+                        hint: "use \(current.name)'s \(mark.noun), or add it to [environments.\(current.name).fingerprint] \(mark.key)"
+                    )
+                )
+            }
+            guard !isOurs else { continue }
+            for other in others where mark.list(other.fingerprint).contains(where: { EnvironmentFingerprint.glob($0, matches: value) }) {
+                problems.append(
+                    ConfigurationProblem(
+                        subject: mark.variable,
+                        source: variable.source,
+                        message:
+                            "names \(mark.noun) '\(value)' of environment '\(other.name)' (\(other.tier.rawValue)), but this process runs as '\(current.name)' (\(current.tier.rawValue))",
+                        hint: "point \(mark.variable) at \(current.name)'s \(mark.noun); never share buckets between environments"
                     )
                 )
             }

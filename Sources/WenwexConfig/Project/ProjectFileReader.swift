@@ -135,9 +135,16 @@ private struct TableReader {
         }
         if let fingerprint = self.table(table, "fingerprint", path: path) {
             let fingerprintPath = path + ["fingerprint"]
-            checkKeys(fingerprint, path: fingerprintPath, allowed: ["database_hosts", "project_refs", "key_prefixes"])
+            checkKeys(
+                fingerprint,
+                path: fingerprintPath,
+                allowed: ["database_hosts", "project_refs", "key_prefixes", "storage_buckets", "storage_endpoints"]
+            )
             definition.fingerprint.databaseHosts = strings(fingerprint, "database_hosts", path: fingerprintPath) ?? []
             definition.fingerprint.projectRefs = strings(fingerprint, "project_refs", path: fingerprintPath) ?? []
+            definition.fingerprint.storageBuckets = strings(fingerprint, "storage_buckets", path: fingerprintPath) ?? []
+            definition.fingerprint.storageEndpoints =
+                strings(fingerprint, "storage_endpoints", path: fingerprintPath) ?? []
             if let prefixes = self.table(fingerprint, "key_prefixes", path: fingerprintPath) {
                 for key in prefixes.keys.sorted() {
                     definition.fingerprint.keyPrefixes[key] = string(

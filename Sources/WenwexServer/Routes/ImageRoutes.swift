@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 import WenwexHummingbird
+import WenwexRouting
 import WenwexStorage
 
 /// Product image upload, and the immutable, content-addressed image URLs.
@@ -16,11 +17,14 @@ struct ImageRoutes: Sendable {
     let store: MarketplaceStore
     let images: ImageStore
     let settings: ServerSettings
+    let release: ImageRelease
 
     static let cacheControl = "public, max-age=31536000, immutable"
 
     func register(on router: MarketplaceRouter) {
         router.post("products/:id/images") { request, context in try await upload(request, context) }
+        router.put("products/:id/images/:imageID") { request, context in try await replace(request, context) }
+        router.delete("products/:id/images/:imageID") { _, context in try await delete(context) }
         router.get("images/:key") { request, context in try await serve(request, context) }
         router.head("images/:key") { request, context in try await serve(request, context) }
     }
@@ -29,6 +33,49 @@ struct ImageRoutes: Sendable {
         let identity = try context.requireIdentity()
         let id = try context.id(of: "Product")
         try await store.requireProduct(id, modifiableBy: identity, after: context.consistency, to: "add images to")
+        let stored = try await receive(request)
+        let written = try await store.addImage(productID: id, key: stored.key, contentType: stored.contentType, size: stored.size)
+        var response = JSONResponse.written(written, status: .created, context: context)
+        response.headers[.location] = written.value.url
+        return response
+    }
+
+    /// `PUT /products/:id/images/:imageID`: new bytes for an image, same id and position; the old
+    /// URL is purged from every cache.
+    func replace(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<ImageView> {
+        let identity = try context.requireIdentity()
+        let id = try context.id(of: "Product")
+        let imageID = try context.id("imageID", of: "Image")
+        try await store.requireProduct(id, modifiableBy: identity, after: context.consistency, to: "change images of")
+        let stored = try await receive(request)
+        let written = try await store.replaceImage(
+            productID: id,
+            imageID: imageID,
+            key: stored.key,
+            contentType: stored.contentType,
+            size: stored.size
+        )
+        guard let replaced = written.value else { throw Problem.notFound("Image \(imageID) of product \(id)") }
+        await release.release(replaced.released, reason: "image replaced")
+        return JSONResponse.written(Written(value: replaced.image, token: written.token), context: context)
+    }
+
+    /// `DELETE /products/:id/images/:imageID`: the row, the object when nothing else uses it,
+    /// and a purge event.
+    func delete(_ context: MarketplaceRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.id(of: "Product")
+        let imageID = try context.id("imageID", of: "Image")
+        try await store.requireProduct(id, modifiableBy: identity, after: context.consistency, to: "remove images of")
+        let written = try await store.removeImage(productID: id, imageID: imageID)
+        guard let released = written.value else { throw Problem.notFound("Image \(imageID) of product \(id)") }
+        context.recordWrite(written.token)
+        await release.release(released, reason: "image deleted")
+        return Response(status: .noContent)
+    }
+
+    /// Streams an upload into the store after checking its declared type, size and first bytes.
+    func receive(_ request: Request) async throws -> (key: String, size: Int, contentType: String) {
         let declared = request.headers[.contentType]?.split(separator: ";").first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
@@ -51,11 +98,7 @@ struct ImageRoutes: Sendable {
                 .init(field: "body", message: "is not a \(declared) image (its first bytes do not match the type)")
             ])
         }
-        let key = stored.key
-        let written = try await store.addImage(productID: id, key: key, contentType: declared, size: stored.size)
-        var response = JSONResponse.written(written, status: .created, context: context)
-        response.headers[.location] = written.value.url
-        return response
+        return (stored.key, stored.size, declared)
     }
 
     func serve(_ request: Request, _ context: MarketplaceRequestContext) async throws -> Response {
@@ -73,8 +116,8 @@ struct ImageRoutes: Sendable {
             .contentType: contentType,
             // Tags for purging: Fastly and Varnish read Surrogate-Key (space-separated),
             // Cloudflare Cache-Tag (comma-separated).
-            .surrogateKey: "images image-\(hash)",
-            .cacheTag: "images,image-\(hash)",
+            .surrogateKey: "images \(ImageRelease.tag(key))",
+            .cacheTag: "images,\(ImageRelease.tag(key))",
         ]
         if let condition = request.headers[.ifNoneMatch], Self.matches(condition, etag: etag) {
             return Response(status: .notModified, headers: headers)

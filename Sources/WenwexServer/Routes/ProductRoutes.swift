@@ -8,6 +8,7 @@ import WenwexHummingbird
 struct ProductRoutes: Sendable {
     let store: MarketplaceStore
     let settings: ServerSettings
+    let release: ImageRelease
 
     func register(on router: MarketplaceRouter) {
         router.get("products") { request, context in try await list(request, context) }
@@ -130,8 +131,9 @@ struct ProductRoutes: Sendable {
         let id = try context.id(of: "Product")
         try await store.requireProduct(id, modifiableBy: identity, after: context.consistency, to: "delete")
         let written = try await store.deleteProduct(id: id)
-        guard written.value else { throw Problem.notFound("Product \(id)") }
+        guard let released = written.value else { throw Problem.notFound("Product \(id)") }
         context.recordWrite(written.token)
+        await release.release(released, reason: "product deleted")
         return Response(status: .noContent)
     }
 

@@ -129,10 +129,61 @@ extension MarketplaceStore {
     }
 
     /// `false` when there was no such product.
-    func deleteProduct(id: Int) async throws -> Written<Bool> {
-        try await database.write { session in
-            try await !session.query("DELETE FROM products WHERE id = $1 RETURNING id", [.integer(id)]).isEmpty
+    /// Deletes the product (its images' rows go with it); returns the image keys no product
+    /// uses any more, whose objects the caller removes and purges, or `nil` when there was no
+    /// such product.
+    func deleteProduct(id: Int) async throws -> Written<[ReleasedImage]?> {
+        try await database.transaction { session in
+            let keys = try await session.query("SELECT key FROM product_images WHERE product_id = \(id)").compactMap {
+                $0["key"].text
+            }
+            guard try await !session.query("DELETE FROM products WHERE id = \(id) RETURNING id").isEmpty else {
+                return nil
+            }
+            return try await Self.released(keys, session)
         }
+    }
+
+    /// Removes one image of a product; `nil` when the product has no such image.
+    func removeImage(productID: Int, imageID: Int) async throws -> Written<[ReleasedImage]?> {
+        try await database.transaction { session in
+            let rows = try await session.query(
+                "DELETE FROM product_images WHERE id = \(imageID) AND product_id = \(productID) RETURNING key"
+            )
+            guard let key = rows.first?["key"].text else { return nil }
+            return try await Self.released([key], session)
+        }
+    }
+
+    /// Points an image at new bytes, keeping its id and position; `nil` when the product has
+    /// no such image.
+    func replaceImage(productID: Int, imageID: Int, key: String, contentType: String, size: Int) async throws
+        -> Written<(image: ImageView, released: [ReleasedImage])?>
+    {
+        try await database.transaction { session in
+            let old = try await session.query(
+                "SELECT key FROM product_images WHERE id = \(imageID) AND product_id = \(productID)"
+            )
+            guard let oldKey = old.first?["key"].text else { return nil }
+            let rows = try await session.query(
+                """
+                UPDATE product_images SET key = \(key), content_type = \(contentType), size = \(size)
+                WHERE id = \(imageID) RETURNING id, product_id, key, content_type, size, position
+                """
+            )
+            let released = oldKey == key ? [] : try await Self.released([oldKey], session)
+            return (Self.image(rows[0]), released)
+        }
+    }
+
+    /// Each of `keys`, and whether another image row still uses its object.
+    static func released(_ keys: [String], _ session: any SQLSession) async throws -> [ReleasedImage] {
+        var released: [ReleasedImage] = []
+        for key in Set(keys).sorted() {
+            let users = try await session.query("SELECT count(*) AS n FROM product_images WHERE key = \(key)")
+            released.append(ReleasedImage(key: key, stillUsed: (users.first?["n"].integer ?? 0) > 0))
+        }
+        return released
     }
 
     /// The seller of a product, for ownership checks; `nil` when it does not exist.

@@ -34,6 +34,13 @@ struct ImageView: Codable, Sendable, Equatable {
     var position: Int
 }
 
+/// An image key a change stopped using: its object is removed unless another image row still
+/// points at it (images are stored once per content hash), and caches are told to forget it.
+struct ReleasedImage: Sendable, Equatable {
+    var key: String
+    var stillUsed: Bool
+}
+
 struct OrderView: Codable, Sendable, Equatable {
     var id: Int
     var buyerId: Int

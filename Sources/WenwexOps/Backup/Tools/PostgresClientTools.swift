@@ -60,10 +60,10 @@ public struct PostgresClientTools: Sendable {
         throw Unusable(serverMajor: serverMajor, found: found)
     }
 
-    /// `pg_dump (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)` → 15; `… 9.6.24` → 9.
+    /// `pg_dump (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)` → 15; `… 9.6.24` → 9; `… 17beta1` → 17.
     static func majorVersion(in line: String) -> Int? {
         guard let number = line.split(separator: " ").first(where: { $0.first?.isNumber == true }) else { return nil }
-        return Int(number.split(separator: ".").first ?? "")
+        return Int(number.prefix(while: \.isNumber))
     }
 
     private static func versionLine(of program: String) -> String? {

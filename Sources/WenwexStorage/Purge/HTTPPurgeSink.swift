@@ -1,0 +1,45 @@
+public import AsyncHTTPClient
+public import Foundation
+public import NIOCore
+import NIOHTTP1
+
+/// Posts each event as JSON to an edge node's purge API (`POST <endpoint>` with
+/// `{"tags": [...], "paths": [...], "reason": ..., "at": ...}`), authenticated with a bearer
+/// token the edge nodes share with the origin.
+public struct HTTPPurgeSink: PurgeSink {
+    public let endpoint: URL
+    private let token: String?
+    private let client: HTTPClient
+    private let timeout: TimeAmount
+
+    /// The purge API refused or failed the request.
+    public struct Refused: Error, Sendable, CustomStringConvertible {
+        public var endpoint: String
+        public var status: UInt
+        public var description: String { "the purge endpoint \(endpoint) answered \(status)" }
+    }
+
+    public init(endpoint: URL, token: String?, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
+        self.endpoint = endpoint
+        self.token = token
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public func deliver(_ event: PurgeEvent) async throws {
+        var request = HTTPClientRequest(url: endpoint.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        request.body = .bytes(ByteBuffer(bytes: try encoder.encode(event)))
+        let response = try await client.execute(request, timeout: timeout)
+        // Drain the body so the connection goes back to the pool.
+        _ = try await response.body.collect(upTo: 64 << 10)
+        guard (200..<300).contains(response.status.code) else {
+            throw Refused(endpoint: endpoint.absoluteString, status: response.status.code)
+        }
+    }
+}
