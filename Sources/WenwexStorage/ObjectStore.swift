@@ -27,12 +27,15 @@ public protocol ObjectStore: Sendable {
 }
 
 extension ObjectStore {
+    /// Stores bytes already in memory (small objects, tests); stream anything large through
+    /// ``put(_:body:options:)``.
     public func put(_ key: ObjectKey, bytes: some Sequence<UInt8>, options: PutOptions = .init()) async throws
         -> ObjectInfo
     {
         try await put(key, body: .bytes(bytes), options: options)
     }
 
+    /// The whole object; throws ``StorageError/notFound(_:)`` when there is none.
     public func get(_ key: ObjectKey) async throws -> ObjectDownload {
         try await get(key, range: nil)
     }

@@ -46,6 +46,9 @@ public struct ProjectFile: Sendable {
     /// The `[variables.<NAME>]` entries; ``WenwexConfiguration`` merges the application's in-code schema
     /// over them.
     public var schema: VariableSchema
+    /// `[sanitize.<table>] <column> = "<rule>"`: how `wenwex db clone` rewrites each column of a
+    /// production copy (table → column → rule text; rules are parsed by the clone).
+    public var sanitize: [String: [String: String]] = [:]
 
     /// Creates a project in memory, as a missing file reads; ``schemaSettings`` starts at Prisma's
     /// defaults and is set separately.

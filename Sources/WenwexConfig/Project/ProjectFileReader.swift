@@ -72,7 +72,7 @@ private struct TableReader {
     }
 
     mutating func readProject(_ root: TOMLTable, defaultName: String) -> ProjectFile {
-        checkKeys(root, path: [], allowed: ["project", "database", "schema", "environments", "variables"])
+        checkKeys(root, path: [], allowed: ["project", "database", "schema", "environments", "variables", "sanitize"])
         var project = ProjectFile(projectName: defaultName)
         if let table = self.table(root, "project", path: []) {
             checkKeys(table, path: ["project"], allowed: ["name"])
@@ -100,6 +100,16 @@ private struct TableReader {
                 self.table(table, name, path: ["environments"]).map { readEnvironment(name: name, $0) }
             }
             if !environments.isEmpty { project.environments = environments }
+        }
+        if let table = self.table(root, "sanitize", path: []) {
+            for name in table.keys.sorted() {
+                guard let columns = self.table(table, name, path: ["sanitize"]) else { continue }
+                for column in columns.keys.sorted() {
+                    if let rule = string(columns, column, path: ["sanitize", name]) {
+                        project.sanitize[name, default: [:]][column] = rule
+                    }
+                }
+            }
         }
         if let table = self.table(root, "variables", path: []) {
             for name in table.keys.sorted() {

@@ -12,7 +12,9 @@ public import Foundation
 public struct URLSigner: Sendable {
     /// One signing key, named so a URL says which key signed it.
     public struct Key: Sendable {
+        /// Sent as the URL's `kid`, not percent-encoded: use URL-safe characters.
         public var id: String
+        /// The HMAC-SHA256 key.
         public var secret: SymmetricKey
 
         /// `secret` should be at least 32 random bytes.
@@ -24,11 +26,16 @@ public struct URLSigner: Sendable {
 
     /// Why a URL was refused.
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        /// `expires`, `kid` or `sig` is missing, or `expires` or `sig` does not parse.
         case missingParameters
+        /// The signature is valid, but `expires` has passed.
         case expired
+        /// `kid` names no key in ``URLSigner/keys`` (removed after a rotation, or never configured).
         case unknownKey(String)
+        /// The HMAC does not match: the path, method or expiry was changed, or another secret signed it.
         case badSignature
 
+        /// A sentence for logs and problem documents; it names a key id at most, never a secret.
         public var description: String {
             switch self {
             case .missingParameters: "the URL is not signed (expires, kid and sig are required)"
@@ -42,6 +49,8 @@ public struct URLSigner: Sendable {
     /// The first key signs; every key verifies.
     public let keys: [Key]
 
+    /// Traps when `keys` is empty. The first key signs: make a new key first only once every
+    /// verifier (each edge node) already holds it.
     public init(keys: [Key]) {
         precondition(!keys.isEmpty, "a URLSigner needs at least one key")
         self.keys = keys

@@ -17,10 +17,12 @@ import NIOPosix
 /// crash leaves the old object or the new one, never half of either. Keys are ``ObjectKey``s,
 /// which cannot name a path outside the root.
 public struct FilesystemObjectStore: ObjectStore {
+    /// The directory holding `objects/`, `meta/` and `tmp/`, standardized.
     public let root: URL
     /// How much a download reads at a time.
     public var chunkSize = 64 << 10
 
+    /// Uses `root`, creating it and its three folders when missing; throws when they cannot be created.
     public init(root: URL) throws {
         self.root = root.standardizedFileURL
         for folder in ["objects", "meta", "tmp"] {
@@ -51,6 +53,8 @@ public struct FilesystemObjectStore: ObjectStore {
         return folder.appendingPathComponent(String(segments.last!) + ".json")
     }
 
+    /// Streams into `tmp/`, fsyncs, writes the metadata, then renames the bytes into place; the etag is
+    /// the SHA-256 of the bytes.
     public func put(_ key: ObjectKey, body: ObjectBody, options: PutOptions) async throws -> ObjectInfo {
         let temporary = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
@@ -101,6 +105,8 @@ public struct FilesystemObjectStore: ObjectStore {
         }
     }
 
+    /// Throws ``StorageError/rangeNotSatisfiable(_:size:)`` for a range that starts at or past the end
+    /// (or ends before it starts); the file is opened only when the body is first read.
     public func get(_ key: ObjectKey, range: ObjectRange?) async throws -> ObjectDownload {
         guard let info = try await head(key) else { throw StorageError.notFound(key) }
         var served: ObjectRange?
@@ -122,6 +128,7 @@ public struct FilesystemObjectStore: ObjectStore {
         return ObjectDownload(info: info, range: served, body: body)
     }
 
+    /// `nil` unless both the object's file and its metadata file exist.
     public func head(_ key: ObjectKey) async throws -> ObjectInfo? {
         guard FileManager.default.fileExists(atPath: objectURL(key).path),
             let data = FileManager.default.contents(atPath: metadataURL(key).path)
@@ -129,11 +136,15 @@ public struct FilesystemObjectStore: ObjectStore {
         return info(key, try Self.decoder.decode(Metadata.self, from: data))
     }
 
+    /// Removes the bytes and the metadata; it never throws, also when a removal fails for another
+    /// reason than the object being gone.
     public func delete(_ key: ObjectKey) async throws {
         try? FileManager.default.removeItem(at: objectURL(key))
         try? FileManager.default.removeItem(at: metadataURL(key))
     }
 
+    /// Walks and sorts every key under `objects/` on each call, so a page costs a scan of the whole
+    /// store (fine in dev); `nextToken` is the page's last key.
     public func list(prefix: String, token: String?, limit: Int) async throws -> ObjectPage {
         let objects = root.appendingPathComponent("objects")
         var keys: [ObjectKey] = []
@@ -160,6 +171,8 @@ public struct FilesystemObjectStore: ObjectStore {
         return ObjectPage(objects: infos, nextToken: keys.count > page.count ? page.last?.rawValue : nil)
     }
 
+    /// Streams the bytes through this process (a directory has no server-side copy), keeping the
+    /// content type and metadata.
     public func copy(_ source: ObjectKey, to destination: ObjectKey) async throws -> ObjectInfo {
         let download = try await get(source)
         return try await put(

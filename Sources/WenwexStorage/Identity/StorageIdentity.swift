@@ -8,9 +8,11 @@ public enum StorageIdentity {
     /// Where the stamp lives in every bucket.
     public static let stampKey = try! ObjectKey(".wenwex/identity.json")
 
-    /// The result of ``stamp(_:owner:)``.
+    /// The result of ``stamp(_:owner:label:)``.
     public enum Outcome: Sendable, Equatable {
+        /// The bucket had no stamp; it now carries this new one.
         case stamped(IdentityStamp)
+        /// The bucket was already stamped for the same project and environment; its stamp is unchanged.
         case alreadyStamped(IdentityStamp)
     }
 

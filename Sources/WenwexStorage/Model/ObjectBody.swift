@@ -8,12 +8,14 @@ public import NIOCore
 /// so a slow store slows the reading of an upload (HTTP backpressure) instead of the bytes
 /// piling up in memory. Single pass: iterate it once.
 public struct ObjectBody: AsyncSequence, Sendable {
+    /// One buffer of the object's bytes, as large as the source made it.
     public typealias Element = ByteBuffer
 
     /// Pulls the next buffer; `nil` at the end.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let pull: () async throws -> ByteBuffer?
 
+        /// The next buffer, or `nil` at the end; throws the source's error.
         public mutating func next() async throws -> ByteBuffer? {
             try await pull()
         }
@@ -46,6 +48,8 @@ public struct ObjectBody: AsyncSequence, Sendable {
         }
     }
 
+    /// Starts a pass over the bytes. A body over a one-shot source (a request body) supports one pass
+    /// only; ``bytes(_:)`` and ``file(_:chunk:)`` start afresh each time.
     public func makeAsyncIterator() -> AsyncIterator {
         make()
     }
@@ -93,11 +97,14 @@ final class IteratorBox<Base: AsyncIteratorProtocol>: @unchecked Sendable where 
 
 /// A download: what the object is, and its bytes (only the requested range).
 public struct ObjectDownload: Sendable {
+    /// The object's metadata; `size` is the whole object's, also when only a range was served.
     public var info: ObjectInfo
     /// The range served, when one was asked for.
     public var range: ObjectRange?
+    /// The bytes served (only ``range`` when it is set); single pass.
     public var body: ObjectBody
 
+    /// For stores written outside this module; the built-in stores make their downloads themselves.
     public init(info: ObjectInfo, range: ObjectRange?, body: ObjectBody) {
         self.info = info
         self.range = range

@@ -5,15 +5,20 @@
 /// (also not percent-encoded, `%2e%2e`), no leading `/`, no backslash, no control characters,
 /// at most 1,024 UTF-8 bytes (S3's limit).
 public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The key as validated: the S3 key verbatim, and (split at `/`) the path under a filesystem root.
     public let rawValue: String
 
     /// Why a key was refused, phrased for the person who sent it.
     public struct Invalid: Error, Sendable, CustomStringConvertible, Equatable {
+        /// The text that was refused, as sent.
         public var key: String
+        /// Why, as a clause (`it has a '.' or '..' segment`).
         public var reason: String
+        /// `invalid object key '<key>': <reason>`, fit for a 400 answer.
         public var description: String { "invalid object key '\(key)': \(reason)" }
     }
 
+    /// Validates `text` by the rules above; throws ``Invalid`` naming the first rule it breaks.
     public init(_ text: String) throws(Invalid) {
         func refuse(_ reason: String) -> Invalid { Invalid(key: text, reason: reason) }
         guard !text.isEmpty else { throw refuse("it is empty") }
@@ -37,8 +42,10 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The key's `/`-separated segments.
     public var segments: [Substring] { rawValue.split(separator: "/") }
 
+    /// The key itself.
     public var description: String { rawValue }
 
+    /// Byte order of the UTF-8 keys, as S3 lists them (not `String`'s Unicode order).
     public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
         // Byte order, as S3 lists keys.
         lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)

@@ -7,6 +7,7 @@ import Synchronization
 public final class StreamDigest: Sendable {
     private let state = Mutex((hash: SHA256(), count: 0))
 
+    /// No bytes seen yet. Its state is behind a lock, so one task may feed it while another reads it.
     public init() {}
 
     /// Adds one buffer's readable bytes.

@@ -7,6 +7,7 @@ import NIOHTTP1
 /// `{"tags": [...], "paths": [...], "reason": ..., "at": ...}`), authenticated with a bearer
 /// token the edge nodes share with the origin.
 public struct HTTPPurgeSink: PurgeSink {
+    /// The purge API's URL; each event is one `POST` to it.
     public let endpoint: URL
     private let token: String?
     private let client: HTTPClient
@@ -14,11 +15,16 @@ public struct HTTPPurgeSink: PurgeSink {
 
     /// The purge API refused or failed the request.
     public struct Refused: Error, Sendable, CustomStringConvertible {
+        /// The URL that answered.
         public var endpoint: String
+        /// The HTTP status it answered with, outside 200..<300.
         public var status: UInt
+        /// Names the endpoint and the status, never the token.
         public var description: String { "the purge endpoint \(endpoint) answered \(status)" }
     }
 
+    /// `token`, when set, is sent as `Authorization: Bearer`; `timeout` bounds each request
+    /// (default 5 seconds).
     public init(endpoint: URL, token: String?, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
         self.endpoint = endpoint
         self.token = token
@@ -26,6 +32,8 @@ public struct HTTPPurgeSink: PurgeSink {
         self.timeout = timeout
     }
 
+    /// Throws ``Refused`` for an answer outside 2xx, or the client's error when the endpoint cannot
+    /// be reached; ``PurgePublisher`` retries both.
     public func deliver(_ event: PurgeEvent) async throws {
         var request = HTTPClientRequest(url: endpoint.absoluteString)
         request.method = .POST

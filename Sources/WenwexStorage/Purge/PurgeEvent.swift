@@ -10,8 +10,10 @@ public struct PurgeEvent: Sendable, Codable, Hashable {
     public var paths: [String]
     /// Why, for logs (`image deleted`).
     public var reason: String
+    /// When the object changed; ISO 8601 in the JSON ``HTTPPurgeSink`` sends.
     public var at: Date
 
+    /// `paths` defaults to none (purge by tag only), `at` to now.
     public init(tags: [String], paths: [String] = [], reason: String, at: Date = Date()) {
         self.tags = tags
         self.paths = paths

@@ -7,12 +7,15 @@ import Synchronization
 /// A delivery that still fails is logged with the event's tags: the entry then lives until its
 /// cache lifetime ends, which is what a CDN without purge would do anyway.
 public final class PurgePublisher: Sendable {
+    /// Every event goes to each sink independently: a failing sink does not hold up the others.
     public let sinks: [any PurgeSink]
     private let logger: Logger
     private let attempts: Int
     private let inFlight = Mutex<[Int: Task<Void, Never>]>([:])
     private let counter = Atomic<Int>(0)
 
+    /// Each sink gets `attempts` tries per event (default 4; it must be at least 1), 200 ms, 400 ms,
+    /// 800 ms … apart; a delivery that still fails is logged on `logger`.
     public init(sinks: [any PurgeSink], attempts: Int = 4, logger: Logger = Logger(label: "wenwex.purge")) {
         self.sinks = sinks
         self.attempts = attempts

@@ -13,6 +13,8 @@ import NIOCore
 public struct ResumableUploads: Sendable {
     /// One upload's state, as `info.json` keeps it.
     public struct Upload: Codable, Sendable, Equatable {
+        /// Hex digits and `-` only, at most 64 characters (a lower-case UUID by default): it names the
+        /// upload's folder `tus/<id>/`.
         public var id: String
         /// The declared total size.
         public var length: Int
@@ -20,23 +22,30 @@ public struct ResumableUploads: Sendable {
         public var offset: Int
         /// `Upload-Metadata`, decoded (`filename`, `filetype`, …).
         public var metadata: [String: String]
+        /// Past it, an unfinished upload is refused (``Failure/expired``) and ``sweepExpired(now:)``
+        /// removes it.
         public var expires: Date
         /// The object the bytes become.
         public var destination: String
         /// The chunks stored so far, by starting offset.
         public var chunks: [Int]
 
+        /// Every declared byte is stored.
         public var isComplete: Bool { offset == length }
     }
 
+    /// The refusals a tus endpoint answers with a 4xx status.
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// No upload has the id, or the id is not hex digits and dashes (tus: 404).
         case notFound
         /// The `PATCH` starts elsewhere than the stored offset (tus answers 409).
         case offsetMismatch(expected: Int)
         /// More bytes than the declared length (413), or a declared length over the limit.
         case tooLarge(limit: Int)
+        /// The upload's ``Upload/expires`` passed before it completed (tus: 404 or 410).
         case expired
 
+        /// A sentence for the client.
         public var description: String {
             switch self {
             case .notFound: "no such upload"
@@ -47,12 +56,14 @@ public struct ResumableUploads: Sendable {
         }
     }
 
+    /// Holds the chunks and state under `tus/`, and the finished objects.
     public let store: any ObjectStore
     /// The largest upload accepted (`Tus-Max-Size`).
     public var maxSize: Int
     /// How long an unfinished upload is kept.
     public var lifetime: Duration
 
+    /// `maxSize` defaults to 5 GiB, `lifetime` to 24 hours.
     public init(store: any ObjectStore, maxSize: Int = 5 << 30, lifetime: Duration = .seconds(24 * 3600)) {
         self.store = store
         self.maxSize = maxSize

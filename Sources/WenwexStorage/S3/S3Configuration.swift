@@ -13,11 +13,19 @@ public struct S3Configuration: Sendable {
     /// The service's base URL (`https://s3.eu-central-1.amazonaws.com`,
     /// `http://127.0.0.1:9000`).
     public var endpoint: URL
+    /// The region requests are signed for; S3 refuses one that is not the bucket's, and the error
+    /// names the right one when S3 reports it.
     public var region: String
+    /// One bucket per environment, claimed by ``StorageIdentity``'s stamp.
     public var bucket: String
+    /// Sent with every request, and named in error messages (unlike the secret).
     public var accessKeyID: String
+    /// Only used to derive signing keys; never sent.
     public var secretAccessKey: String
+    /// Temporary credentials' token, sent as `x-amz-security-token`; `nil` for long-lived keys.
     public var sessionToken: String?
+    /// Path-style (the initializer's default) or virtual-hosted URLs; ``StorageFactory`` picks it
+    /// from `S3_FORCE_PATH_STYLE`.
     public var addressing: Addressing
     /// Objects larger than this go up in parts of this size (S3's minimum part is 5 MiB).
     public var partSize: Int
@@ -26,6 +34,8 @@ public struct S3Configuration: Sendable {
     /// Attempts for a request that failed with a 5xx, throttling or a dropped connection.
     public var maxAttempts: Int
 
+    /// Raises `partSize` to at least 5 MiB (default 8 MiB), and `partsInFlight` and `maxAttempts` to
+    /// at least 1.
     public init(
         endpoint: URL,
         region: String,

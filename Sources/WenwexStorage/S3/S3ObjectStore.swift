@@ -14,10 +14,13 @@ import NIOHTTP1
 /// ``S3Configuration/partsInFlight`` parts at once; any failure aborts the upload, so no parts
 /// are left behind to be billed.
 public struct S3ObjectStore: ObjectStore {
+    /// Where the bucket is and the credentials it is reached with.
     public let configuration: S3Configuration
     let client: HTTPClient
     let signer: SigV4Signer
 
+    /// Sends through `client` (AsyncHTTPClient's shared client by default); nothing is contacted
+    /// until the first request.
     public init(_ configuration: S3Configuration, client: HTTPClient = .shared) {
         self.configuration = configuration
         self.client = client
@@ -31,6 +34,9 @@ public struct S3ObjectStore: ObjectStore {
 
     // MARK: ObjectStore
 
+    /// A body smaller than ``S3Configuration/partSize`` goes up in one `PUT`, a larger one as a
+    /// multipart upload. The returned info is built from the request (its `lastModified` is this
+    /// machine's clock), not read back.
     public func put(_ key: ObjectKey, body: ObjectBody, options: PutOptions) async throws -> ObjectInfo {
         let partSize = configuration.partSize
         var iterator = body.makeAsyncIterator()
@@ -59,6 +65,8 @@ public struct S3ObjectStore: ObjectStore {
         return try await multipartPut(key, first: first, leftover: leftover, rest: &iterator, options: options)
     }
 
+    /// Throws ``StorageError/notFound(_:)`` or ``StorageError/rangeNotSatisfiable(_:size:)``; the body
+    /// streams straight from the HTTP response.
     public func get(_ key: ObjectKey, range: ObjectRange?) async throws -> ObjectDownload {
         var headers: [(String, String)] = []
         if let range { headers.append(("Range", "bytes=\(range.lower)-\(range.upper)")) }
@@ -84,6 +92,8 @@ public struct S3ObjectStore: ObjectStore {
         return ObjectDownload(info: info, range: served, body: ObjectBody(response.body))
     }
 
+    /// `nil` on 404. S3 answers a missing key with 403 when the credentials may not list the bucket,
+    /// and that throws.
     public func head(_ key: ObjectKey) async throws -> ObjectInfo? {
         let response = try await send("HEAD", key: key.rawValue)
         if response.status == .notFound { return nil }
@@ -91,11 +101,15 @@ public struct S3ObjectStore: ObjectStore {
         return Self.info(key, response.headers)
     }
 
+    /// Accepts 200, 204 and 404, so deleting a missing key succeeds on every S3-compatible service.
     public func delete(_ key: ObjectKey) async throws {
         let response = try await send("DELETE", key: key.rawValue)
         try await expect(response, [200, 204, 404], key: key)
     }
 
+    /// ListObjectsV2 with `limit` clamped to 1...1000 (S3's maximum); `nextToken` is S3's opaque
+    /// continuation token. Entries carry no content type or metadata (ask ``head(_:)``), and keys
+    /// that are not valid ``ObjectKey``s are left out.
     public func list(prefix: String, token: String?, limit: Int) async throws -> ObjectPage {
         var query = [("list-type", "2"), ("max-keys", String(max(1, min(limit, 1000)))), ("prefix", prefix)]
         if let token { query.append(("continuation-token", token)) }
@@ -115,6 +129,7 @@ public struct S3ObjectStore: ObjectStore {
         return ObjectPage(objects: objects, nextToken: truncated ? xml.values["NextContinuationToken"] : nil)
     }
 
+    /// A server-side `CopyObject`, then a `HEAD` of the destination for the info it returns.
     public func copy(_ source: ObjectKey, to destination: ObjectKey) async throws -> ObjectInfo {
         let response = try await send(
             "PUT",

@@ -7,16 +7,21 @@ public import Foundation
 /// published test suite. S3 differs from the other services in one place: the path is encoded
 /// once, not twice, which ``encodePathTwice`` selects.
 public struct SigV4Signer: Sendable {
+    /// Named in the `Credential=` part of the `Authorization` header.
     public var accessKeyID: String
+    /// Derives the day's signing key; never part of the output.
     public var secretAccessKey: String
     /// Temporary credentials' token (`x-amz-security-token`), when there is one.
     public var sessionToken: String?
+    /// The credential scope's region (`<day>/<region>/<service>/aws4_request`).
     public var region: String
+    /// The credential scope's service: `s3` by default.
     public var service: String
     /// False for S3 (its keys are encoded once); true for the other services and the generic
     /// test suite.
     public var encodePathTwice: Bool
 
+    /// A signer for one set of credentials; the defaults suit S3 (service `s3`, paths encoded once).
     public init(
         accessKeyID: String,
         secretAccessKey: String,
@@ -38,6 +43,7 @@ public struct SigV4Signer: Sendable {
 
     /// A request as it is signed.
     public struct Request: Sendable {
+        /// The HTTP method exactly as sent (`GET`, `PUT`): it is signed as given.
         public var method: String
         /// The path as sent, already percent-encoded (`/bucket/a%20b.png`).
         public var path: String
@@ -48,6 +54,7 @@ public struct SigV4Signer: Sendable {
         /// Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`.
         public var payloadHash: String
 
+        /// `query` defaults to none; `headers` must include `host`.
         public init(
             method: String,
             path: String,
@@ -65,9 +72,13 @@ public struct SigV4Signer: Sendable {
 
     /// The pieces of a signature, each checkable against AWS's suite.
     public struct Signature: Sendable {
+        /// The canonical request, as AWS's test suite lists it.
         public var canonicalRequest: String
+        /// What is signed: the algorithm, the date, the scope and the canonical request's hash.
         public var stringToSign: String
+        /// The HMAC-SHA256 signature, lower-case hex.
         public var signature: String
+        /// The complete `Authorization` header value.
         public var authorization: String
         /// `x-amz-date`'s value.
         public var amzDate: String

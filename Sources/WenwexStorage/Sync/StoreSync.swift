@@ -10,27 +10,41 @@ import NIOCore
 /// and hashed before the object counts as copied. Memory stays at a buffer or two, whatever
 /// the object's size.
 public struct StoreSync: Sendable {
+    /// What a run did.
     public struct Report: Sendable, Equatable {
+        /// Objects copied and read back with the source's SHA-256.
         public var copied: Int = 0
+        /// Objects the destination already held with the same size and SHA-256.
         public var skipped: Int = 0
+        /// Bytes of the copied objects (by the source listing's sizes); skipped ones are not counted.
         public var bytes: Int = 0
     }
 
+    /// An object whose bytes, as sent or as read back, do not have the source's SHA-256; the copy
+    /// was deleted from the destination.
     public struct Mismatch: Error, Sendable, CustomStringConvertible {
+        /// The object that failed.
         public var key: ObjectKey
+        /// What happened, and that running the sync again retries the object.
         public var description: String {
             "'\(key)' reads back with another checksum than was sent; it was removed from the destination, run the sync again"
         }
     }
 
+    /// Read from, never written.
     public let source: any ObjectStore
+    /// Written to; its identity stamp is never replaced by the source's.
     public let destination: any ObjectStore
 
+    /// Touches neither store; run each store's guard before syncing into it.
     public init(from source: any ObjectStore, to destination: any ObjectStore) {
         self.source = source
         self.destination = destination
     }
 
+    /// Copies every object under `prefix` but the identity stamp, listing 500 at a time; `progress`
+    /// hears each key with `true` when it was copied and `false` when skipped. Stops at the first
+    /// error (``Mismatch`` or the stores'); running it again resumes.
     public func run(prefix: String = "", progress: (ObjectKey, Bool) -> Void = { _, _ in }) async throws -> Report {
         var report = Report()
         var token: String?

@@ -1,0 +1,37 @@
+import WenwexSQL
+
+/// Recognises columns that probably hold personal data, by name and type, so a clone without a
+/// rule for them stops instead of copying them to staging.
+///
+/// Deliberately eager: a false alarm costs one `keep` in the configuration, a miss leaks a
+/// person's data into a less protected environment.
+enum PersonalData {
+    /// Name fragments (compared without `_` and case) that mark personal data.
+    static let fragments = [
+        "email", "mail", "phone", "mobile", "firstname", "lastname", "fullname", "surname", "displayname",
+        "address", "street", "zip", "postcode", "postalcode", "city", "birth", "dob", "ssn", "passport", "iban",
+        "card", "password", "passwd", "secret", "token", "apikey", "salt", "hash", "ip", "ipaddress", "lat", "lng",
+        "longitude", "latitude", "location", "bio", "note", "message",
+    ]
+
+    /// Why `column` looks personal (`name contains 'email'`), or `nil`.
+    static func reason(_ column: SQLColumn) -> String? {
+        let name = column.name.lowercased().replacingOccurrences(of: "_", with: "")
+        let type = column.type.text.uppercased()
+        if type.hasPrefix("INET") || type.hasPrefix("CIDR") { return "its type is \(column.type.text)" }
+        if name == "name" || name.hasSuffix("name") && !["filename", "tablename", "hostname"].contains(name) {
+            return "its name says name"
+        }
+        // `last_ip`, `signupIp`, `ip_address`; not `relationship` or `zip`.
+        let original = column.name
+        if name == "ip" || original.hasSuffix("_ip") || original.hasSuffix("Ip") || original.hasSuffix("IP")
+            || name.hasPrefix("ipaddr") || name.hasSuffix("ipaddress")
+        {
+            return "its name says IP address"
+        }
+        for fragment in fragments where fragment.count > 3 && name.contains(fragment) {
+            return "its name contains '\(fragment)'"
+        }
+        return nil
+    }
+}
