@@ -20,6 +20,7 @@ public enum BackupError: Error, Sendable, CustomStringConvertible {
     /// A verification found differences; each line names one.
     case verificationFailed([String])
 
+    /// What happened, for the operator; pair it with ``fix`` for the next step.
     public var description: String {
         switch self {
         case .payloadDamaged(let detail): "the backup's payload is damaged: \(detail)"

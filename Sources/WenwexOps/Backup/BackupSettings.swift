@@ -15,14 +15,21 @@ import WenwexStorage
 /// - `BACKUP_VERIFY_DATABASE_URL`: the PostgreSQL server verifications restore into (default:
 ///   the environment's primary server, in a scratch database created and dropped each time).
 public struct BackupSettings: Sendable {
+    /// Where backups are kept (`BACKUP_STORE`), in a folder per environment.
     public var repository: BackupRepository
+    /// From `BACKUP_ENCRYPTION_KEY` and `BACKUP_RETIRED_ENCRYPTION_KEY`; `nil` when no key is set, and
+    /// new backups are then stored in clear (or refused, with ``requireEncryption``).
     public var keys: BackupKeyRing?
+    /// `BACKUP_ENCRYPTION=required`: creating a backup without a key throws before anything is dumped.
     public var requireEncryption: Bool
+    /// The PostgreSQL server verifications create their scratch databases on; ``load(_:)`` defaults it
+    /// to the primary's URL. Not used for SQLite backups.
     public var verifyServer: DatabaseURL?
     /// Where creation, verification and scheduling log; the CLI keeps it at warning, a
     /// scheduler at info.
     public var logger = Logger(label: "wenwex.backup")
 
+    /// Settings made in code (tests, a team's own tool); ``load(_:)`` reads them from an environment.
     public init(repository: BackupRepository, keys: BackupKeyRing?, requireEncryption: Bool, verifyServer: DatabaseURL?) {
         self.repository = repository
         self.keys = keys
@@ -99,10 +106,12 @@ public struct BackupSettings: Sendable {
         )
     }
 
+    /// A ``BackupCreator`` with these settings' repository, current key, encryption rule and logger.
     public var creator: BackupCreator {
         BackupCreator(repository: repository, keys: keys, requireEncryption: requireEncryption, logger: logger)
     }
 
+    /// A ``BackupVerifier`` with these settings' repository, keys and logger; pass it ``verifyServer``.
     public var verifier: BackupVerifier {
         BackupVerifier(repository: repository, keys: keys, logger: logger)
     }

@@ -71,6 +71,14 @@ public enum SanitizeRule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the value is drawn from the key (and can be drawn again after a collision).
+    var isGenerated: Bool {
+        switch self {
+        case .keep, .null, .constant, .sql: false
+        default: true
+        }
+    }
+
     public var description: String {
         switch self {
         case .email: "email"

@@ -70,7 +70,7 @@ import Testing
         let policy = try RetentionPolicy(parsing: "24 hourly, 7 daily, 4 weekly, 12 monthly, 2 yearly")
         #expect(policy.counts == [.hourly: 24, .daily: 7, .weekly: 4, .monthly: 12, .yearly: 2])
         #expect(policy.description == "24 hourly, 7 daily, 4 weekly, 12 monthly, 2 yearly")
-        for bad in ["", "24", "hourly 24", "24 hourlies", "-1 daily", "1 daily, 2 daily"] {
+        for bad in ["", "24", "hourly 24", "24 hourlies", "-1 daily", "0 daily", "1 daily, 2 daily"] {
             #expect(throws: BackupError.self, "'\(bad)'") { try RetentionPolicy(parsing: bad) }
         }
     }

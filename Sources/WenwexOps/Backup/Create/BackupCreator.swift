@@ -13,11 +13,16 @@ import WenwexStorage
 /// and checksummed. Either way the manifest is written last, so a backup that dies part-way
 /// leaves no manifest claiming success.
 public struct BackupCreator: Sendable {
+    /// Receives the payload first and the manifest last.
     public var repository: BackupRepository
+    /// New payloads are sealed with its ``BackupKeyRing/current`` key; `nil` stores them in clear.
     public var keys: BackupKeyRing?
+    /// When true, ``create(source:owner:reason:)`` refuses to run without ``keys``.
     public var requireEncryption: Bool
+    /// Logs each backup's start and finish at info.
     public var logger: Logger
 
+    /// Defaults: no key, encryption not required, the `wenwex.backup` logger.
     public init(
         repository: BackupRepository,
         keys: BackupKeyRing? = nil,

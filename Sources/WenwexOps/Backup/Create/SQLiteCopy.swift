@@ -28,6 +28,8 @@ struct SQLiteCopy {
             try await session.execute("VACUUM INTO '\(copy.path.replacingOccurrences(of: "'", with: "''"))'", [])
             return try await session.queryText("SELECT sqlite_version()").first?.first ?? nil
         }
+        // The copy holds production data: readable by this user only, while it exists.
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copy.path)
         let copyURL = try DatabaseURL("file:" + copy.path)
         let facts = try await DatabaseConnector.withSession(copyURL, access: .readOnly) { session in
             try await SourceFacts.read(session, url: copyURL)

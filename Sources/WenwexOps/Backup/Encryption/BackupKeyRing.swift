@@ -8,7 +8,9 @@ import Foundation
 /// from it (`k-` and the first 16 hex digits of its SHA-256), so the manifest can name the key
 /// a backup needs without the id being configured, and without revealing the key.
 public struct BackupKeyRing: Sendable {
+    /// One key; only its derived id is visible, never its bytes.
     public struct Key: Sendable {
+        /// `k-` and 16 hex digits of the key's SHA-256, recorded in the manifest and the sealed header.
         public let id: String
         let key: SymmetricKey
     }
@@ -20,7 +22,9 @@ public struct BackupKeyRing: Sendable {
 
     /// A key that is not 32 bytes of base64.
     public struct InvalidKey: Error, Sendable, CustomStringConvertible {
+        /// The variable that held the bad key.
         public var variable: String
+        /// Names the variable and how to make a key; never the value.
         public var description: String {
             "\(variable) is not a backup key: it must be 32 random bytes written as base64 (generate one with `openssl rand -base64 32`)"
         }

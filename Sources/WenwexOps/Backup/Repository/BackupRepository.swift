@@ -7,11 +7,15 @@ public import WenwexStorage
 /// A payload without a manifest is a backup that never finished (killed, or failed before
 /// its manifest): ``manifests()`` ignores it and ``incomplete()`` lists it for `prune`.
 public struct BackupRepository: Sendable {
+    /// Any object store; a bucket shared with other data keeps backups under ``prefix``.
     public let store: any ObjectStore
+    /// Every key is under `<prefix><environment>/`: environments sharing a store never see each
+    /// other's backups.
     public let environment: String
     /// Keys start with it (`backups/` inside a shared bucket; empty in a directory of its own).
     public let prefix: String
 
+    /// A non-empty `prefix` should end with `/` (``BackupSettings`` uses `backups/`).
     public init(store: any ObjectStore, environment: String, prefix: String = "") {
         self.store = store
         self.environment = environment

@@ -15,12 +15,15 @@ import WenwexSQL
 ///   and never over a database stamped for another environment.
 /// - The restored database carries the backup's identity stamp (its environment and instance).
 public struct BackupRestorer: Sendable {
+    /// Its repository and keys load the backup; its creator takes the safety backup before a replace.
     public var settings: BackupSettings
 
+    /// Nothing is touched until ``restore(_:target:database:owner:)``.
     public init(settings: BackupSettings) {
         self.settings = settings
     }
 
+    /// Where a restore goes; ``newDatabase(_:)`` leaves the live database alone.
     public enum Target: Sendable {
         /// A new database (a PostgreSQL database name, or a SQLite file path); `nil` picks
         /// `<name>_restored_<time>`.
@@ -31,11 +34,14 @@ public struct BackupRestorer: Sendable {
 
     /// What a person must state to replace a database.
     public struct Replacement: Sendable {
+        /// Must equal the process's environment name, stated again on purpose.
         public var environment: String
+        /// Must equal the live database's name (a PostgreSQL database, or a SQLite file's name).
         public var database: String
         /// Asked on prod: the person types the database's name; true when it matched.
         public var typedConfirmation: @Sendable (_ database: String) -> Bool
 
+        /// `typedConfirmation` is asked only on prod, with the database's name, after the other checks.
         public init(environment: String, database: String, typedConfirmation: @escaping @Sendable (String) -> Bool) {
             self.environment = environment
             self.database = database
@@ -43,6 +49,7 @@ public struct BackupRestorer: Sendable {
         }
     }
 
+    /// What a restore did, for the command's report.
     public struct Outcome: Sendable {
         /// The restored database (masked when printed).
         public var restored: DatabaseURL
@@ -116,7 +123,9 @@ public struct BackupRestorer: Sendable {
         switch url.kind {
         case .postgres:
             let name = Self.databaseName(url)
-            guard let admin = url.replacingDatabase(with: "postgres") else { return }
+            guard let admin = url.replacingDatabase(with: "postgres") else {
+                throw BackupError.failed("cannot derive an administration URL from \(url.masked)")
+            }
             let quoted = SQLDialect.postgres.quoteIdentifier(name)
             try await DatabaseConnector.withSession(admin) { session in
                 do {
@@ -176,7 +185,7 @@ public struct BackupRestorer: Sendable {
     private func newDatabaseURL(beside database: DatabaseURL, name: String?, suffix: String) throws -> DatabaseURL {
         switch database.kind {
         case .postgres:
-            let base = String(Self.databaseName(database).utf8.prefix(30)) ?? "db"
+            let base = String(Self.databaseName(database).prefix(30))
             let chosen = name ?? "\(base)_\(suffix)"
             guard let url = database.replacingDatabase(with: chosen) else {
                 throw BackupError.failed("cannot derive a database URL for '\(chosen)'")

@@ -12,8 +12,10 @@ enum DatabaseSwap {
     {
         switch (live.kind, replacement.kind) {
         case (.postgres(let current), .postgres(let restored)):
-            let kept = String(current.database.utf8.prefix(30))! + "_" + oldSuffix
-            guard let admin = live.replacingDatabase(with: "postgres") else { return kept }
+            let kept = String(current.database.prefix(30)) + "_" + oldSuffix
+            guard let admin = live.replacingDatabase(with: "postgres") else {
+                throw BackupError.failed("cannot derive an administration URL from \(live.masked)")
+            }
             let quote = SQLDialect.postgres.quoteIdentifier
             try await DatabaseConnector.withSession(admin) { session in
                 // No new sessions, then end the open ones: a rename needs the database to itself.

@@ -3,20 +3,25 @@ public import Foundation
 /// `wenwex backup prune`: deletes what the retention policy does not keep, and payloads of
 /// backups that never finished.
 public struct BackupPruner: Sendable {
+    /// The environment's backups to prune.
     public var repository: BackupRepository
+    /// What to keep; the newest verified backup is kept whatever it says.
     public var policy: RetentionPolicy
     /// A payload without a manifest younger than this may belong to a backup writing its
     /// manifest right now; older ones are left-overs of killed backups.
     public var incompleteGrace: TimeInterval = 3600
 
+    /// ``incompleteGrace`` starts at one hour.
     public init(repository: BackupRepository, policy: RetentionPolicy) {
         self.repository = repository
         self.policy = policy
     }
 
+    /// What a prune keeps and removes: the whole answer of a dry run.
     public struct Plan: Sendable {
         /// Kept backups with why, newest first.
         public var kept: [(manifest: BackupManifest, reasons: [String])]
+        /// Backups no tier keeps; each loses its manifest, then its payload.
         public var deleted: [BackupManifest]
         /// Ids of payloads without a manifest that are removed.
         public var incomplete: [String]

@@ -8,22 +8,27 @@ public import Foundation
 /// backup kept by any tier is kept. The newest verified backup is always kept, whatever the
 /// policy says, so pruning can never leave an environment with nothing proven restorable.
 public struct RetentionPolicy: Sendable, Hashable, CustomStringConvertible {
+    /// The calendar periods a tier counts, in UTC; `weekly` counts ISO weeks.
     public enum Period: String, Sendable, Hashable, CaseIterable {
+        /// Hours, days, ISO weeks, months and years, also as written in a policy text.
         case hourly, daily, weekly, monthly, yearly
     }
 
+    /// How many periods each tier keeps; a missing or zero count keeps nothing by that tier.
     public var counts: [Period: Int]
 
+    /// A policy in code; unlike ``init(parsing:)`` it accepts an empty one.
     public init(_ counts: [Period: Int]) {
         self.counts = counts
     }
 
-    /// The policy a `--keep` text describes.
+    /// The policy a `--keep` text describes. Throws ``BackupError/refused(_:fix:)`` for a part that is
+    /// not `<count> <period>`, a period named twice, or an empty text.
     public init(parsing text: String) throws(BackupError) {
         var counts: [Period: Int] = [:]
         for part in text.split(separator: ",") {
             let words = part.split(separator: " ")
-            guard words.count == 2, let count = Int(words[0]), count >= 0,
+            guard words.count == 2, let count = Int(words[0]), count >= 1,
                 let period = Period(rawValue: words[1].lowercased())
             else {
                 throw BackupError.refused(
@@ -45,6 +50,7 @@ public struct RetentionPolicy: Sendable, Hashable, CustomStringConvertible {
         self.counts = counts
     }
 
+    /// The policy in `--keep` syntax, shortest period first (`24 hourly, 7 daily`).
     public var description: String {
         Period.allCases.compactMap { period in counts[period].map { "\($0) \(period.rawValue)" } }
             .joined(separator: ", ")
@@ -55,10 +61,14 @@ public struct RetentionPolicy: Sendable, Hashable, CustomStringConvertible {
 public enum RetentionPlanner {
     /// A backup as retention sees it.
     public struct Candidate: Sendable, Hashable {
+        /// The backup id; the key of ``RetentionPlanner/keep(_:policy:)``'s answer.
         public var id: String
+        /// When the backup was taken (its manifest's `startedAt`): it decides the periods it falls in.
         public var takenAt: Date
+        /// Whether its latest verification passed.
         public var verified: Bool
 
+        /// A candidate from a manifest's id, start time and verification.
         public init(id: String, takenAt: Date, verified: Bool) {
             self.id = id
             self.takenAt = takenAt
@@ -82,6 +92,10 @@ public enum RetentionPlanner {
                 reasons[candidate.id, default: []].append(period.rawValue)
                 if seen.count == count { break }
             }
+        }
+        // The newest backup too: before its first verification it is the best there is.
+        if let newest = newestFirst.first, reasons[newest.id] == nil {
+            reasons[newest.id, default: []].append("newest")
         }
         if let newestVerified = newestFirst.first(where: \.verified) {
             reasons[newestVerified.id, default: []].append("newest verified")

@@ -14,6 +14,7 @@ public import ServiceLifecycle
 ///
 /// Generic over its clock so tests drive it with a manual one.
 public struct BackupScheduler<C: Clock>: Service where C.Duration == Duration {
+    /// What the scheduler reports through ``onEvent``.
     public enum Event: Sendable, Hashable {
         /// The first run starts at once because the last backup is older than the interval.
         case catchingUp
@@ -25,18 +26,25 @@ public struct BackupScheduler<C: Clock>: Service where C.Duration == Duration {
         case skipped(Int)
     }
 
+    /// The time from one slot to the next; a run starts on its slot plus jitter.
     public var interval: Duration
+    /// The most a run starts after its slot; `.zero` runs on the slot.
     public var jitter: Duration
+    /// Sleeps and tells the time; a manual clock in tests.
     public var clock: C
+    /// Logs catch-ups, failed runs, skipped slots and the stop.
     public var logger: Logger
     /// How long ago the newest backup was taken; `nil` when there is none.
     public var lastRunAge: @Sendable () async throws -> Duration?
+    /// One run. A throw is logged and the run counted as failed, and the schedule goes on; a
+    /// cancellation ends the schedule.
     public var job: @Sendable () async throws -> Void
     /// Called for every event, for tests and metrics.
     public var onEvent: @Sendable (Event) -> Void
     /// A number in `0..<1` for the jitter; random by default.
     public var randomFraction: @Sendable () -> Double
 
+    /// Nothing runs until ``run()``; `onEvent` and `randomFraction` are there for tests.
     public init(
         every interval: Duration,
         jitter: Duration = .zero,

@@ -5,7 +5,9 @@ public import WenwexConfig
 /// server, or newer (an older `pg_dump` refuses a newer server, and an old `pg_restore` cannot
 /// read a newer dump's format).
 public struct PostgresClientTools: Sendable {
+    /// The full path of `pg_dump`.
     public let pgDump: String
+    /// The full path of `pg_restore`, from the same directory as ``pgDump``.
     public let pgRestore: String
     /// The tools' major version (`15`).
     public let majorVersion: Int
@@ -14,15 +16,19 @@ public struct PostgresClientTools: Sendable {
 
     /// No usable tools: missing, or older than the server.
     public struct Unusable: Error, Sendable, CustomStringConvertible {
+        /// The server's major version, which the tools must match or exceed.
         public var serverMajor: Int
+        /// Tools found but too old, as `path (major)`.
         public var found: [String]
 
+        /// What is needed and what was found.
         public var description: String {
             let seen = found.isEmpty ? "none was found" : "found only: " + found.joined(separator: ", ")
             return
                 "backing up a PostgreSQL \(serverMajor) server needs pg_dump and pg_restore of version \(serverMajor) or newer; \(seen)"
         }
 
+        /// How to install the right version, or point `PG_BIN` at it.
         public var fix: String {
             "install them (Debian/Ubuntu: apt-get install postgresql-client-\(serverMajor); macOS: brew install postgresql@\(serverMajor)) or set PG_BIN to the directory holding them"
         }

@@ -13,10 +13,15 @@ import WenwexSQL
 /// database is created for the purpose (never the source) and dropped afterwards, and the
 /// result is written into the manifest.
 public struct BackupVerifier: Sendable {
+    /// Holds the payload, and receives the manifest rewritten with its verification.
     public var repository: BackupRepository
+    /// Opens encrypted payloads; without the right key, verifying an encrypted backup fails (and the
+    /// failure is recorded in its manifest).
     public var keys: BackupKeyRing?
+    /// Logs each verification's id and outcome at info.
     public var logger: Logger
 
+    /// `logger` defaults to the `wenwex.backup` label.
     public init(repository: BackupRepository, keys: BackupKeyRing?, logger: Logger = Logger(label: "wenwex.backup")) {
         self.repository = repository
         self.keys = keys
@@ -27,6 +32,9 @@ public struct BackupVerifier: Sendable {
     /// the scratch database; ignored for SQLite, which restores into a temporary file).
     /// `migrations`, when given, is the code's migration folder, to report how far the backup
     /// is behind it.
+    ///
+    /// A failed check is returned (``BackupManifest/Verification/passed`` is false), not thrown;
+    /// it throws only when the manifest cannot be rewritten.
     public func verify(
         _ manifest: BackupManifest,
         server: DatabaseURL?,

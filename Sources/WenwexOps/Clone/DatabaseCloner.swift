@@ -1,0 +1,324 @@
+public import Foundation
+public import Logging
+import NIOCore
+import PostgresNIO
+public import WenwexConfig
+public import WenwexMigrate
+import WenwexSQL
+
+/// `wenwex db clone`: a sanitized copy of one environment's PostgreSQL database in another's.
+///
+/// The source is read in one `REPEATABLE READ, READ ONLY` transaction (one consistent
+/// snapshot), table by table in primary-key order, each column cast to text and rewritten by
+/// its ``SanitizeRule`` on the way. The target is brought up to the migration folder first
+/// (`migrate deploy`), then emptied and filled in **one transaction** with `COPY … FROM STDIN`:
+/// a clone that fails leaves the target as it was. Foreign-key triggers are held off during the
+/// load (`session_replication_role = replica`), so table order and cycles do not matter;
+/// sequences are moved past the copied keys afterwards. The target keeps its own identity stamp.
+public struct DatabaseCloner: Sendable {
+    public var source: DatabaseURL
+    public var target: DatabaseURL
+    public var sourceOwner: DatabaseOwner
+    public var targetOwner: DatabaseOwner
+    /// `[sanitize]` rules and `/// @sanitize` annotations: table → column → rule.
+    public var rules: [String: [String: SanitizeRule]]
+    public var secret: String
+    public var migrations: [MigrationFile]
+    public var logger: Logger
+
+    public init(
+        source: DatabaseURL,
+        target: DatabaseURL,
+        sourceOwner: DatabaseOwner,
+        targetOwner: DatabaseOwner,
+        rules: [String: [String: SanitizeRule]],
+        secret: String,
+        migrations: [MigrationFile],
+        logger: Logger = Logger(label: "wenwex.clone")
+    ) {
+        self.source = source
+        self.target = target
+        self.sourceOwner = sourceOwner
+        self.targetOwner = targetOwner
+        self.rules = rules
+        self.secret = secret
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// Rows copied per table, in plan order.
+    public struct Report: Sendable {
+        public var tables: [(name: String, rows: Int)]
+        public var seconds: Double
+        public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
+    }
+
+    /// The plan against the source: tables, row estimates, every column's rule. Throws when a
+    /// rule names a column the database does not have.
+    public func plan() async throws -> ClonePlan {
+        try checkEndpoints()
+        return try await DatabaseConnector.withSession(source, access: .readOnly) { session in
+            try await checkStamp(session, url: source, owner: sourceOwner, role: "source")
+            return try await Self.plan(session, rules: rules)
+        }
+    }
+
+    /// Runs the clone; `progress` hears about each table as it finishes.
+    public func run(progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
+        let started = Date()
+        try checkEndpoints()
+        guard case .postgres(let targetLocation) = target.kind, case .postgres = source.kind else {
+            throw CloneError.refused(
+                "cloning needs PostgreSQL on both sides",
+                fix: "point both environments' DATABASE_URL at PostgreSQL"
+            )
+        }
+        _ = targetLocation
+        let source = try await DatabaseConnector.open(self.source, access: .readOnly, logger: logger)
+        defer { Task { try? await source.close() } }
+        try await checkStamp(source, url: self.source, owner: sourceOwner, role: "source")
+        let plan = try await Self.plan(source, rules: rules)
+        guard plan.unsanitized.isEmpty else { throw CloneError.unsanitizedPersonalData(plan.unsanitized) }
+
+        let target = try await DatabaseConnector.open(self.target, logger: logger)
+        defer { Task { try? await target.close() } }
+        try await checkStamp(target, url: self.target, owner: targetOwner, role: "target")
+        _ = try await MigrationDeployer(session: target, files: migrations).deploy()
+        guard let sourceConnection = (source as? PostgresSession)?.connection,
+            let targetConnection = (target as? PostgresSession)?.connection
+        else { throw CloneError.failed("cloning needs PostgreSQL sessions") }
+
+        try await source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
+        for setting in TableStatistics.stableTextSettings { try await source.execute(setting) }
+        let anonymizer = Anonymizer(secret: secret)
+        var copied: [(String, Int)] = []
+        try await target.inTransaction {
+            // FK and user triggers stay quiet while the tables fill in any order; the data comes
+            // from a database where the constraints held, in one snapshot.
+            try await target.execute("SET LOCAL session_replication_role = replica", [])
+            let names = plan.tables.map(\.qualified).joined(separator: ", ")
+            if !plan.tables.isEmpty { try await target.execute("TRUNCATE \(names) RESTART IDENTITY", []) }
+            for table in plan.tables {
+                let rows = try await copy(table, from: sourceConnection, to: targetConnection, anonymizer: anonymizer)
+                copied.append((table.name, rows))
+                progress(table.name, rows)
+            }
+            try await Self.resetSequences(target, plan: plan)
+        }
+        try await source.execute("COMMIT", [])
+        return Report(tables: copied, seconds: Date().timeIntervalSince(started))
+    }
+
+    // MARK: Refusals
+
+    private func checkEndpoints() throws {
+        guard targetOwner.tier != .prod else {
+            throw CloneError.refused(
+                "refusing to clone into '\(targetOwner.environment)': its tier is prod, and a clone replaces all of its data",
+                fix: "clone into staging or dev"
+            )
+        }
+        guard targetOwner.environment != sourceOwner.environment else {
+            throw CloneError.refused(
+                "the source and the target are the same environment ('\(targetOwner.environment)')",
+                fix: "name two environments: --from prod --to staging"
+            )
+        }
+        if case .postgres(let a) = source.kind, case .postgres(let b) = target.kind, a.host == b.host, a.port == b.port,
+            a.database == b.database
+        {
+            throw CloneError.refused(
+                "the source and the target are the same database (\(target.label))",
+                fix: "point the target environment's DATABASE_URL at its own database"
+            )
+        }
+    }
+
+    /// The source must carry its environment's stamp; the target its own (an unstamped target
+    /// is refused too: a clone replaces everything in it).
+    private func checkStamp(_ session: any SQLSession, url: DatabaseURL, owner: DatabaseOwner, role: String)
+        async throws
+    {
+        let stamp = try await IdentityStampStore(session: session, url: url).read()
+        guard let stamp, stamp.environment == owner.environment, stamp.project == owner.project else {
+            let found = stamp.map { "is stamped for '\($0.project)' / '\($0.environment)'" } ?? "has no identity stamp"
+            throw CloneError.refused(
+                "the \(role), \(url.label), \(found); expected '\(owner.project)' / '\(owner.environment)'",
+                fix: stamp == nil
+                    ? "stamp it first: wenwex db stamp --env \(owner.environment)"
+                    : "check \(owner.environment)'s DATABASE_URL"
+            )
+        }
+    }
+
+    // MARK: Planning
+
+    static func plan(_ session: any SQLSession, rules: [String: [String: SanitizeRule]]) async throws -> ClonePlan {
+        let tableRows = try await session.queryText(
+            """
+            SELECT n.nspname, c.relname, c.oid::text, greatest(c.reltuples, 0)::bigint::text
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+              AND c.relname NOT IN ('_prisma_migrations', '_wenwex_identity')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+            ORDER BY 1, 2
+            """
+        )
+        var tables: [ClonePlan.Table] = []
+        var unknown: [String] = []
+        let known = Set(tableRows.compactMap { $0[1] })
+        for name in rules.keys.sorted() where !known.contains(name) {
+            unknown.append("the sanitize rules name table '\(name)', which the source does not have")
+        }
+        for row in tableRows {
+            guard let schema = row[0], let name = row[1], let oid = row[2] else { continue }
+            let columns = try await session.queryText(
+                """
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod),
+                  CASE WHEN a.atttypmod > 4 AND a.atttypid IN (1042, 1043) THEN (a.atttypmod - 4)::text END,
+                  EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique
+                    AND i.indnatts = 1 AND i.indkey[0] = a.attnum)::text
+                FROM pg_attribute a
+                WHERE a.attrelid = \(unsafeRaw: oid)::oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                ORDER BY a.attnum
+                """
+            )
+            let primaryKey = try await session.queryText(
+                """
+                SELECT a.attname FROM pg_index i
+                JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                WHERE i.indrelid = \(unsafeRaw: oid)::oid AND i.indisprimary ORDER BY k.position
+                """
+            ).compactMap { $0[0] }
+            let tableRules = rules[name] ?? [:]
+            let names = Set(columns.compactMap { $0[0] })
+            for column in tableRules.keys.sorted() where !names.contains(column) {
+                unknown.append("the sanitize rules name column '\(name).\(column)', which the source does not have")
+            }
+            tables.append(
+                ClonePlan.Table(
+                    schema: schema,
+                    name: name,
+                    columns: columns.compactMap { column in
+                        guard let columnName = column[0], let type = column[1] else { return nil }
+                        let probe = SQLColumn(name: columnName, type: SQLColumnType(type.uppercased(), family: .string))
+                        return ClonePlan.Column(
+                            name: columnName,
+                            type: type,
+                            rule: tableRules[columnName] ?? .keep,
+                            ruleWasGiven: tableRules[columnName] != nil,
+                            personal: PersonalData.reason(probe),
+                            isUnique: column[3] == "true",
+                            maxLength: column[2].flatMap { Int($0) }
+                        )
+                    },
+                    estimatedRows: Int(row[3] ?? "") ?? 0,
+                    orderBy: primaryKey.isEmpty ? columns.compactMap { $0[0] } : primaryKey
+                )
+            )
+        }
+        guard unknown.isEmpty else { throw CloneError.unknownColumn(unknown.joined(separator: "; ")) }
+        return ClonePlan(tables: tables)
+    }
+
+    // MARK: Copying
+
+    /// Streams one table: `SELECT` (cast to text, `sql(…)` rules evaluated there) on the
+    /// source, the rules applied here, `COPY FROM STDIN` on the target in 256 KiB writes.
+    private func copy(
+        _ table: ClonePlan.Table,
+        from source: PostgresConnection,
+        to target: PostgresConnection,
+        anonymizer: Anonymizer
+    ) async throws -> Int {
+        let quote = SQLDialect.postgres.quoteIdentifier
+        let selectList = table.columns.map { column -> String in
+            if case .sql(let expression) = column.rule { return "(\(expression))::text" }
+            return quote(column.name) + "::text"
+        }.joined(separator: ", ")
+        let order = table.orderBy.map(quote).joined(separator: ", ")
+        let query = PostgresQuery(unsafeSQL: "SELECT \(selectList) FROM \(table.qualified) ORDER BY \(order)")
+        let rows = try await source.query(query, logger: logger)
+        var used: [Int: Set<String>] = [:]
+        var count = 0
+        try await target.copyFrom(
+            table: table.qualified,
+            columns: table.columns.map { quote($0.name) },
+            logger: logger
+        ) { writer in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(300 << 10)
+            for try await row in rows {
+                var index = 0
+                for cell in row {
+                    let column = table.columns[index]
+                    let value = try cell.decode(String?.self)
+                    var fake = anonymizer.apply(column.rule, to: value, maxLength: column.maxLength)
+                    if column.isUnique, column.rule.isGenerated, let produced = fake {
+                        var attempt = 0
+                        var candidate = produced
+                        while used[index, default: []].contains(candidate), attempt < 1000 {
+                            attempt += 1
+                            candidate =
+                                anonymizer.apply(column.rule, to: value, maxLength: column.maxLength, attempt: attempt)
+                                ?? candidate
+                        }
+                        used[index, default: []].insert(candidate)
+                        fake = candidate
+                    }
+                    if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                    CopyText.write(fake, into: &buffer)
+                    index += 1
+                }
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                count += 1
+                if buffer.readableBytes >= 256 << 10 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        }
+        return count
+    }
+
+    /// Every sequence owned by a copied column moves past the largest copied value.
+    static func resetSequences(_ session: any SQLSession, plan: ClonePlan) async throws {
+        for table in plan.tables {
+            for column in table.columns {
+                let sequence = try await session.queryText(
+                    "SELECT pg_get_serial_sequence($1, $2)",
+                    [.text(table.qualified), .text(column.name)]
+                ).first?.first ?? nil
+                guard let sequence else { continue }
+                let quoted = SQLDialect.postgres.quoteIdentifier(column.name)
+                try await session.execute(
+                    "SELECT setval($1, coalesce((SELECT max(\(quoted)) FROM \(table.qualified)), 0) + 1, false)",
+                    [.text(sequence)]
+                )
+            }
+        }
+    }
+}
+
+/// PostgreSQL's `COPY` text format: tab-separated, `\N` for NULL, backslash escapes.
+enum CopyText {
+    static func write(_ value: String?, into buffer: inout ByteBuffer) {
+        guard let value else {
+            buffer.writeStaticString("\\N")
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+            case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+            case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+}
