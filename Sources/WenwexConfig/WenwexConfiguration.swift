@@ -147,6 +147,14 @@ public struct WenwexConfiguration: Sendable {
         }
     }
 
+    /// The value of `name` as text: typed when the project declares it, else the winning raw
+    /// text of the layers; `nil` when unset or empty. For settings any project may set without
+    /// declaring them (storage, backups).
+    public func text(_ name: String) -> String? {
+        let value = string(name) ?? rawValue(name)?.value
+        return value?.isEmpty == true ? nil : value
+    }
+
     /// The value of a declared `int` or `port` variable; `nil` when the variable is undeclared, unset
     /// without a default, or of another type.
     public func int(_ name: String) -> Int? {

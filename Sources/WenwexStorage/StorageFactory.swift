@@ -12,15 +12,11 @@ public import WenwexConfig
 public enum StorageFactory {
     /// The configured store. Throws `ConfigurationError` naming every missing or wrong value.
     public static func make(for configuration: WenwexConfiguration) throws(ConfigurationError) -> any ObjectStore {
-        func text(_ name: String) -> String? {
-            let value = configuration.string(name) ?? configuration.rawValue(name)?.value
-            return value?.isEmpty == true ? nil : value
-        }
-        let backend = text("STORAGE_BACKEND") ?? "filesystem"
+        let backend = configuration.text("STORAGE_BACKEND") ?? "filesystem"
         switch backend {
         case "filesystem":
             let directory = URL(
-                fileURLWithPath: text("STORAGE_DIR") ?? ".wenwex/storage",
+                fileURLWithPath: configuration.text("STORAGE_DIR") ?? ".wenwex/storage",
                 relativeTo: configuration.projectDirectory
             ).standardizedFileURL
             do {
@@ -38,7 +34,7 @@ public enum StorageFactory {
         case "s3":
             var problems: [ConfigurationProblem] = []
             func required(_ name: String, _ what: String) -> String {
-                if let value = text(name) { return value }
+                if let value = configuration.text(name) { return value }
                 problems.append(
                     ConfigurationProblem(
                         subject: name,
@@ -52,8 +48,8 @@ public enum StorageFactory {
             let bucket = required("S3_BUCKET", "this environment's bucket name")
             let accessKey = required("S3_ACCESS_KEY_ID", "the access key ID")
             let secret = required("S3_SECRET_ACCESS_KEY", "the secret access key")
-            let region = text("S3_REGION") ?? "us-east-1"
-            let endpointText = text("S3_ENDPOINT")
+            let region = configuration.text("S3_REGION") ?? "us-east-1"
+            let endpointText = configuration.text("S3_ENDPOINT")
             let endpoint = URL(string: endpointText ?? "https://s3.\(region).amazonaws.com")
             if endpoint?.host == nil {
                 problems.append(
@@ -69,7 +65,7 @@ public enum StorageFactory {
             guard problems.isEmpty, let endpoint else { throw ConfigurationError(problems) }
             let pathStyle =
                 configuration.bool("S3_FORCE_PATH_STYLE")
-                ?? text("S3_FORCE_PATH_STYLE").map { ["1", "true", "yes"].contains($0.lowercased()) }
+                ?? configuration.text("S3_FORCE_PATH_STYLE").map { ["1", "true", "yes"].contains($0.lowercased()) }
                 ?? (endpointText != nil)
             return S3ObjectStore(
                 S3Configuration(
@@ -78,7 +74,7 @@ public enum StorageFactory {
                     bucket: bucket,
                     accessKeyID: accessKey,
                     secretAccessKey: secret,
-                    sessionToken: text("S3_SESSION_TOKEN"),
+                    sessionToken: configuration.text("S3_SESSION_TOKEN"),
                     addressing: pathStyle ? .path : .virtualHost
                 )
             )

@@ -40,10 +40,6 @@ public struct BackupSettings: Sendable {
     /// The settings of `configuration`'s environment; throws ``ConfigurationError`` naming each
     /// wrong value.
     public static func load(_ configuration: WenwexConfiguration) async throws -> BackupSettings {
-        func text(_ name: String) -> String? {
-            let value = configuration.string(name) ?? configuration.rawValue(name)?.value
-            return value?.isEmpty == true ? nil : value
-        }
         func problem(_ name: String, _ message: String, _ hint: String) -> ConfigurationError {
             ConfigurationError([
                 ConfigurationProblem(
@@ -56,10 +52,10 @@ public struct BackupSettings: Sendable {
         }
         let environment = configuration.environment.name
         let repository: BackupRepository
-        switch text("BACKUP_STORE") ?? "filesystem" {
+        switch configuration.text("BACKUP_STORE") ?? "filesystem" {
         case "filesystem":
             let directory = URL(
-                fileURLWithPath: text("BACKUP_DIR") ?? ".wenwex/backups",
+                fileURLWithPath: configuration.text("BACKUP_DIR") ?? ".wenwex/backups",
                 relativeTo: configuration.projectDirectory
             ).standardizedFileURL
             do {
@@ -79,21 +75,21 @@ public struct BackupSettings: Sendable {
         }
 
         var keys: BackupKeyRing?
-        if let current = text("BACKUP_ENCRYPTION_KEY") {
-            let retired = (text("BACKUP_RETIRED_ENCRYPTION_KEY") ?? "").split(separator: ",").map(String.init)
+        if let current = configuration.text("BACKUP_ENCRYPTION_KEY") {
+            let retired = (configuration.text("BACKUP_RETIRED_ENCRYPTION_KEY") ?? "").split(separator: ",").map(String.init)
             do {
                 keys = try BackupKeyRing(current: current, retired: retired)
             } catch {
                 throw problem(error.variable, "is not a backup key", "use 32 random bytes as base64: openssl rand -base64 32")
             }
         }
-        let mode = text("BACKUP_ENCRYPTION") ?? "optional"
+        let mode = configuration.text("BACKUP_ENCRYPTION") ?? "optional"
         guard ["required", "optional"].contains(mode) else {
             throw problem("BACKUP_ENCRYPTION", "'\(mode)' is not an encryption mode", "use required or optional")
         }
 
         var verifyServer = configuration.databases.primary.url
-        if let text = text("BACKUP_VERIFY_DATABASE_URL") {
+        if let text = configuration.text("BACKUP_VERIFY_DATABASE_URL") {
             do { verifyServer = try DatabaseURL(text) } catch {
                 throw problem("BACKUP_VERIFY_DATABASE_URL", error.reason, "write postgresql://user:password@host:5432/postgres")
             }

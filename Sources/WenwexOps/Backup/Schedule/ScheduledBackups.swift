@@ -53,11 +53,7 @@ extension BackupSettings {
         _ configuration: WenwexConfiguration,
         migrations: [MigrationFile]?
     ) async throws -> BackupScheduler<ContinuousClock>? {
-        func text(_ name: String) -> String? {
-            let value = configuration.string(name) ?? configuration.rawValue(name)?.value
-            return value?.isEmpty == true ? nil : value
-        }
-        guard let every = text("BACKUP_SCHEDULE") else { return nil }
+        guard let every = configuration.text("BACKUP_SCHEDULE") else { return nil }
         func duration(_ name: String, _ value: String) throws -> Duration {
             guard let duration = configuration.duration(name) ?? DurationFormat.parse(value) else {
                 throw ConfigurationError([
@@ -72,8 +68,8 @@ extension BackupSettings {
             return duration
         }
         let interval = try duration("BACKUP_SCHEDULE", every)
-        let jitter = try text("BACKUP_JITTER").map { try duration("BACKUP_JITTER", $0) } ?? .zero
-        let policy = try RetentionPolicy(parsing: text("BACKUP_KEEP") ?? "24 hourly, 7 daily, 4 weekly, 12 monthly")
+        let jitter = try configuration.text("BACKUP_JITTER").map { try duration("BACKUP_JITTER", $0) } ?? .zero
+        let policy = try RetentionPolicy(parsing: configuration.text("BACKUP_KEEP") ?? "24 hourly, 7 daily, 4 weekly, 12 monthly")
         let settings = try await load(configuration)
         return settings.scheduler(
             every: interval,
