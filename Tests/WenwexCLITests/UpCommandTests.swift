@@ -183,6 +183,9 @@ final class RunningCommand: @unchecked Sendable {
         throw TestFailure("wenwex did not exit after signal \(signal):\n\(output)")
     }
 
+    /// Whether the command has ended (by itself or by a signal).
+    var hasExited: Bool { exitStatus() != nil }
+
     private func stopNow() -> Int32? {
         kill(process.processIdentifier, SIGKILL)
         return exitStatus()

@@ -45,6 +45,7 @@ struct Anonymizer: Sendable {
             fake =
                 "\(random.int(in: 1...9999)) \(random.pick(FakeWords.lastNames)) Street, \(random.pick(FakeWords.cities))"
         case .text:
+            if value.isEmpty { return value }
             fake = filler(length: value.count, &random)
         case .ip:
             fake =

@@ -24,6 +24,9 @@ public struct DatabaseCloner: Sendable {
     public var rules: [String: [String: SanitizeRule]]
     public var secret: String
     public var migrations: [MigrationFile]
+    /// `--subset`: copy only these rows and what their foreign keys need (``SubsetSelector``);
+    /// empty copies everything.
+    public var subset: [SubsetRule] = []
     public var logger: Logger
 
     public init(
@@ -63,8 +66,10 @@ public struct DatabaseCloner: Sendable {
         }
     }
 
-    /// Runs the clone; `progress` hears about each table as it finishes.
-    public func run(progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Report {
+    /// Runs the clone; `progress` hears about each table as it finishes: its name, rows copied
+    /// and the seconds it took.
+    @discardableResult
+    public func run(progress: @Sendable (String, Int, Double) -> Void = { _, _, _ in }) async throws -> Report {
         let started = Date()
         try checkEndpoints()
         guard case .postgres(let targetLocation) = target.kind, case .postgres = source.kind else {
@@ -90,6 +95,11 @@ public struct DatabaseCloner: Sendable {
 
         try await source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
         for setting in TableStatistics.stableTextSettings { try await source.execute(setting) }
+        var chosen: [String: Set<String>] = [:]
+        if !subset.isEmpty {
+            let graph = try await ForeignKeyGraph.read(source, tables: Set(plan.tables.map(\.qualified)))
+            chosen = try await SubsetSelector(session: source, graph: graph, plan: plan).select(subset)
+        }
         let anonymizer = Anonymizer(secret: secret)
         var copied: [(String, Int)] = []
         try await target.inTransaction {
@@ -99,9 +109,16 @@ public struct DatabaseCloner: Sendable {
             let names = plan.tables.map(\.qualified).joined(separator: ", ")
             if !plan.tables.isEmpty { try await target.execute("TRUNCATE \(names) RESTART IDENTITY", []) }
             for table in plan.tables {
-                let rows = try await copy(table, from: sourceConnection, to: targetConnection, anonymizer: anonymizer)
+                let tableStarted = Date()
+                let rows = try await copy(
+                    table,
+                    only: chosen[table.qualified],
+                    from: sourceConnection,
+                    to: targetConnection,
+                    anonymizer: anonymizer
+                )
                 copied.append((table.name, rows))
-                progress(table.name, rows)
+                progress(table.name, rows, Date().timeIntervalSince(tableStarted))
             }
             try await Self.resetSequences(target, plan: plan)
         }
@@ -228,8 +245,10 @@ public struct DatabaseCloner: Sendable {
 
     /// Streams one table: `SELECT` (cast to text, `sql(…)` rules evaluated there) on the
     /// source, the rules applied here, `COPY FROM STDIN` on the target in 256 KiB writes.
+    /// `only` restricts it to a subset's rows (by `ctid`, in the same snapshot).
     private func copy(
         _ table: ClonePlan.Table,
+        only chosen: Set<String>?,
         from source: PostgresConnection,
         to target: PostgresConnection,
         anonymizer: Anonymizer
@@ -240,7 +259,17 @@ public struct DatabaseCloner: Sendable {
             return quote(column.name) + "::text"
         }.joined(separator: ", ")
         let order = table.orderBy.map(quote).joined(separator: ", ")
-        let query = PostgresQuery(unsafeSQL: "SELECT \(selectList) FROM \(table.qualified) ORDER BY \(order)")
+        var binds = PostgresBindings()
+        var filter = ""
+        if let chosen {
+            if chosen.isEmpty { return 0 }
+            try binds.append("{" + chosen.map { "\"\($0)\"" }.joined(separator: ",") + "}")
+            filter = " WHERE ctid = ANY($1::tid[])"
+        }
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT \(selectList) FROM \(table.qualified)\(filter) ORDER BY \(order)",
+            binds: binds
+        )
         let rows = try await source.query(query, logger: logger)
         var used: [Int: Set<String>] = [:]
         var count = 0

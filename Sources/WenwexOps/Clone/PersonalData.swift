@@ -32,6 +32,35 @@ enum PersonalData {
         for fragment in fragments where fragment.count > 3 && name.contains(fragment) {
             return "its name contains '\(fragment)'"
         }
+        // Short fragments (`bio`, `dob`, `zip`, `ssn`) only as a whole word of the name, so
+        // `biography_id` and `bio` match but `zipper` and `lattice` do not.
+        let words = Set(Self.words(original))
+        for fragment in fragments where fragment.count <= 3 && words.contains(fragment) {
+            return "its name says '\(fragment)'"
+        }
         return nil
+    }
+
+    /// `shippingZip` → `shipping`, `zip`; `user_bio` → `user`, `bio`; lower-cased.
+    static func words(_ name: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousWasLower = false
+        for character in name {
+            if character == "_" || character == "-" || character == " " {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                previousWasLower = false
+                continue
+            }
+            if character.isUppercase, previousWasLower, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current += character.lowercased()
+            previousWasLower = character.isLowercase || character.isNumber
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
     }
 }

@@ -9,6 +9,12 @@ public enum SanitizeAnnotations {
         public var column: String
         /// The text inside the parentheses (`email`, `date_shift(30)`).
         public var rule: String
+
+        public init(table: String, column: String, rule: String) {
+            self.table = table
+            self.column = column
+            self.rule = rule
+        }
     }
 
     /// Every annotated field of every model.
