@@ -99,20 +99,21 @@ struct BackupCommandTests {
 
         let backup = try RunningCommand(cli, ["backup", "create"], environment: ["DATABASE_URL": url])
         let name = url.split(separator: "/").last.map(String.init) ?? ""
-        // Under a full parallel test run the process can take a while to start and connect,
-        // so the wait is generous; it ends early if the backup exits instead.
+        // Watched from its own session: inside the holder's transaction pg_stat_activity is one
+        // snapshot taken at its first read, so the holder would never see the backup arrive.
+        let observer = try await DatabaseConnector.open(database)
         let deadline = ContinuousClock.now + .seconds(120)
         var waiting = 0
         while waiting == 0, ContinuousClock.now < deadline, !backup.hasExited {
             try await Task.sleep(for: .milliseconds(100))
             waiting =
-                try await holder.query(
+                try await observer.query(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
                     [.text(name)]
                 ).first?[0].integer ?? 0
         }
         if waiting == 0 {
-            let sessions = try await holder.queryText(
+            let sessions = try await observer.queryText(
                 "SELECT coalesce(application_name, '') || ' ' || coalesce(state, '') || ' '"
                     + " || coalesce(wait_event_type, '') || ' ' || coalesce(left(query, 80), '')"
                     + " FROM pg_stat_activity WHERE datname = $1",
@@ -122,13 +123,17 @@ struct BackupCommandTests {
                 "the backup never waited on the lock (exited: \(backup.hasExited)); output: \(backup.output); sessions: \(sessions)"
             )
         }
+        try await observer.close()
         #expect(try await backup.stop(signal: SIGKILL) != 0)
         try await holder.execute("ROLLBACK", [])
         try await holder.close()
 
         let list = try await cli.run("backup", "list", "--json", environment: ["DATABASE_URL": url])
         #expect(list.status == 0, "\(list.stderr)")
-        #expect(list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || list.stdout.contains("[]"), "\(list.stdout)")
+        #expect(
+            list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || list.stdout.contains("[]"),
+            "\(list.stdout)"
+        )
         let check = try await cli.run("backup", "check", environment: ["DATABASE_URL": url])
         #expect(check.status == 1)
         // And the next backup, unhindered, succeeds.

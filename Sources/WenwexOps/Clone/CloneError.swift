@@ -32,7 +32,8 @@ public enum CloneError: Error, Sendable, CustomStringConvertible {
 
     public var fix: String? {
         switch self {
-        case .badRule, .badRules: "write one of the rules listed, in [sanitize.<table>] of wenwex.toml or as /// @sanitize(rule)"
+        case .badRule, .badRules:
+            "write one of the rules listed, in [sanitize.<table>] of wenwex.toml or as /// @sanitize(rule)"
         case .unsanitizedPersonalData:
             "give each a rule in wenwex.toml ([sanitize.<table>] <column> = \"email\") or /// @sanitize(…) on the field; write \"keep\" to copy one as it is"
         case .badSubset: "write --subset \"User:10%\" or --subset \"Order:created_at > now() - interval '30 days'\""

@@ -110,13 +110,22 @@ public struct DatabaseCloner: Sendable {
             if !plan.tables.isEmpty { try await target.execute("TRUNCATE \(names) RESTART IDENTITY", []) }
             for table in plan.tables {
                 let tableStarted = Date()
-                let rows = try await copy(
-                    table,
-                    only: chosen[table.qualified],
-                    from: sourceConnection,
-                    to: targetConnection,
-                    anonymizer: anonymizer
-                )
+                let rows: Int
+                do {
+                    rows = try await copy(
+                        table,
+                        only: chosen[table.qualified],
+                        from: sourceConnection,
+                        to: targetConnection,
+                        anonymizer: anonymizer
+                    )
+                } catch let error as CloneError {
+                    throw error
+                } catch {
+                    throw CloneError.failed(
+                        "copying \(table.name) failed, and the target was left as it was: \(DatabaseErrorText.describe(error))"
+                    )
+                }
                 copied.append((table.name, rows))
                 progress(table.name, rows, Date().timeIntervalSince(tableStarted))
             }
@@ -273,9 +282,21 @@ public struct DatabaseCloner: Sendable {
         let rows = try await source.query(query, logger: logger)
         var used: [Int: Set<String>] = [:]
         var count = 0
+        // PostgresNIO wraps the table and column names in double quotes as they are, without a
+        // schema: the schema goes on the search path, and a name with a quote in it is refused.
+        for name in [table.schema, table.name] + table.columns.map(\.name) where name.contains("\"") {
+            throw CloneError.refused(
+                "\(table.name) cannot be copied: the name '\(name)' contains a double quote",
+                fix: "rename it in a migration"
+            )
+        }
+        _ = try await target.query(
+            PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(quote(table.schema))"),
+            logger: logger
+        )
         try await target.copyFrom(
-            table: table.qualified,
-            columns: table.columns.map { quote($0.name) },
+            table: table.name,
+            columns: table.columns.map(\.name),
             logger: logger
         ) { writer in
             var buffer = ByteBuffer()
@@ -318,10 +339,11 @@ public struct DatabaseCloner: Sendable {
     static func resetSequences(_ session: any SQLSession, plan: ClonePlan) async throws {
         for table in plan.tables {
             for column in table.columns {
-                let sequence = try await session.queryText(
-                    "SELECT pg_get_serial_sequence($1, $2)",
-                    [.text(table.qualified), .text(column.name)]
-                ).first?.first ?? nil
+                let sequence =
+                    try await session.queryText(
+                        "SELECT pg_get_serial_sequence($1, $2)",
+                        [.text(table.qualified), .text(column.name)]
+                    ).first?.first ?? nil
                 guard let sequence else { continue }
                 let quoted = SQLDialect.postgres.quoteIdentifier(column.name)
                 try await session.execute(

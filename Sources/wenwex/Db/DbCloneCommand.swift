@@ -50,7 +50,9 @@ struct DbCloneCommand: AsyncParsableCommand {
 
     func validate() throws {
         if options.project.env != nil { throw ValidationError("name the environments with --from and --to, not --env") }
-        if !check, from == nil || to == nil { throw ValidationError("pass --from <environment> and --to <environment>") }
+        if !check, from == nil || to == nil {
+            throw ValidationError("pass --from <environment> and --to <environment>")
+        }
         if check, dryRun { throw ValidationError("--check reads only the schema; --dry-run reads the source") }
     }
 
@@ -79,15 +81,23 @@ struct DbCloneCommand: AsyncParsableCommand {
         if dryRun {
             let plan = try await CloneFailure.run { try await cloner.plan() }
             print(plan, output: output)
-            if !plan.unsanitized.isEmpty { throw CloneFailure.failure(CloneError.unsanitizedPersonalData(plan.unsanitized)) }
+            if !plan.unsanitized.isEmpty {
+                throw CloneFailure.failure(CloneError.unsanitizedPersonalData(plan.unsanitized))
+            }
             return
         }
         let question =
             "This replaces every row of \(to)'s database (\(target.databases.primary.url.masked)) with a sanitized copy of \(from)'s."
         guard TerminalConfirmation(assumeYes: yes).confirm(question) else {
-            throw CLIFailure("not confirmed; nothing was changed", fix: "answer yes, or pass --yes in scripts", code: .usage)
+            throw CLIFailure(
+                "not confirmed; nothing was changed",
+                fix: "answer yes, or pass --yes in scripts",
+                code: .usage
+            )
         }
-        output.line("Cloning \(from) (\(source.databases.primary.url.label)) into \(to) (\(target.databases.primary.url.label))")
+        output.line(
+            "Cloning \(from) (\(source.databases.primary.url.label)) into \(to) (\(target.databases.primary.url.label))"
+        )
         let report = try await CloneFailure.run {
             try await cloner.run { table, rows, seconds in
                 // Per-table lines on a terminal; a piped run prints only the summary.
@@ -115,7 +125,9 @@ struct DbCloneCommand: AsyncParsableCommand {
         }
         let result = CloneSchemaCheck(schema: SchemaLowering.lower(schema, dialect: .postgres), rules: rules)
         for problem in result.unknown { output.error("error: \(problem)") }
-        if !result.unsanitized.isEmpty { output.error("error: \(CloneError.unsanitizedPersonalData(result.unsanitized))") }
+        if !result.unsanitized.isEmpty {
+            output.error("error: \(CloneError.unsanitizedPersonalData(result.unsanitized))")
+        }
         guard result.passed else {
             output.error("  fix: \(CloneError.unsanitizedPersonalData([]).fix ?? "")")
             throw CLIFailure.reported(.problem)
@@ -165,7 +177,8 @@ struct DbCloneCommand: AsyncParsableCommand {
             if !required { return "" }
             throw CLIFailure(
                 "CLONE_SECRET is not set for \(configuration.environment.name): it keys the fake values, so the same source value gives the same fake one in every clone",
-                fix: "set CLONE_SECRET (at least 16 random characters) in .env.\(configuration.environment.name).local; keep it out of prod",
+                fix:
+                    "set CLONE_SECRET (at least 16 random characters) in .env.\(configuration.environment.name).local; keep it out of prod",
                 code: .usage
             )
         }
@@ -212,7 +225,8 @@ enum CloneFailure {
                 }
             return CLIFailure(error.description, fix: error.fix, code: code)
         case let error as CLIFailure: return error
-        default: return CLIFailure(SecretMasker.maskingCredentials(in: DatabaseErrorText.describe(error)), code: .problem)
+        default:
+            return CLIFailure(SecretMasker.maskingCredentials(in: DatabaseErrorText.describe(error)), code: .problem)
         }
     }
 }

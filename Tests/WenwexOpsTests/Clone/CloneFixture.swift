@@ -80,7 +80,9 @@ struct CloneFixture {
     ]
 
     /// Fragments of the source's personal data: none may appear anywhere in the target.
-    static let markers = ["real-mail.org", "Realname", "Surname", "+44 7700", "81.2.69.", "My private story", "Baker Lane", "pw$"]
+    static let markers = [
+        "real-mail.org", "Realname", "Surname", "+44 7700", "81.2.69.", "My private story", "Baker Lane", "pw$",
+    ]
 
     static func make() async throws -> CloneFixture {
         let source = try DatabaseURL(try await SharedPostgres.freshDatabase(prefix: "clone_prod"))
@@ -192,9 +194,10 @@ struct CloneFixture {
                 let parentColumns = to.split(separator: ",").map { "p." + $0 }
                 let matches = zip(childColumns, parentColumns).map { "\($0) = \($1)" }.joined(separator: " AND ")
                 let notNull = childColumns.map { "\($0) IS NOT NULL" }.joined(separator: " AND ")
-                let count = try await session.queryText(
-                    "SELECT count(*) FROM \(unsafeRaw: child) c WHERE \(unsafeRaw: notNull) AND NOT EXISTS (SELECT 1 FROM \(unsafeRaw: parent) p WHERE \(unsafeRaw: matches))"
-                ).first?.first ?? nil
+                let count =
+                    try await session.queryText(
+                        "SELECT count(*) FROM \(unsafeRaw: child) c WHERE \(unsafeRaw: notNull) AND NOT EXISTS (SELECT 1 FROM \(unsafeRaw: parent) p WHERE \(unsafeRaw: matches))"
+                    ).first?.first ?? nil
                 orphans[name] = Int(count ?? "") ?? -1
             }
             return orphans

@@ -66,7 +66,10 @@ struct DatabaseClonerTests {
                 #"INSERT INTO "User" (email, "passwordHash", "referralCode", "createdAt") VALUES ('new@example.com', 'x', 'zzzz', now())"#,
                 []
             )
-            let refunds = try await session.queryText(#"SELECT count(*) FILTER (WHERE reason IS NOT NULL)::text FROM "Refund""#, [])
+            let refunds = try await session.queryText(
+                #"SELECT count(*) FILTER (WHERE reason IS NOT NULL)::text FROM "Refund""#,
+                []
+            )
             #expect(refunds.first == ["0"], "the null rule")
         }
 
@@ -93,7 +96,8 @@ struct DatabaseClonerTests {
         let fixture = try await CloneFixture.make()
         // A prod target, whatever its stamp.
         await #expect(throws: CloneError.self) {
-            try await fixture.cloner(targetOwner: DatabaseOwner(project: "shop", environment: "live", tier: .prod)).run()
+            try await fixture.cloner(targetOwner: DatabaseOwner(project: "shop", environment: "live", tier: .prod))
+                .run()
         }
         // A personal-data column without a rule: every such column is named at once.
         var rules = CloneFixture.rules
@@ -110,14 +114,18 @@ struct DatabaseClonerTests {
             try await fixture.cloner(sourceOwner: DatabaseOwner(project: "shop", environment: "qa", tier: .prod)).run()
         }
         await #expect(throws: CloneError.self) {
-            try await fixture.cloner(targetOwner: DatabaseOwner(project: "shop", environment: "qa", tier: .staging)).run()
+            try await fixture.cloner(targetOwner: DatabaseOwner(project: "shop", environment: "qa", tier: .staging))
+                .run()
         }
         // A rule naming a column the source lacks.
         await #expect(throws: CloneError.self) {
             try await fixture.cloner(rules: ["User": ["emial": .email]]).run()
         }
         let tables = try await DatabaseConnector.withSession(fixture.target) { session in
-            try await session.queryText("SELECT count(*)::text FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_wenwex_identity'", [])
+            try await session.queryText(
+                "SELECT count(*)::text FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_wenwex_identity'",
+                []
+            )
         }
         #expect(tables.first == ["0"], "the target was not even migrated")
     }

@@ -45,11 +45,16 @@ struct SanitizeRuleTests {
         func reason(_ name: String, _ type: String = "TEXT") -> String? {
             PersonalData.reason(SQLColumn(name: name, type: SQLColumnType(type, family: .string)))
         }
-        for name in ["email", "contactEmail", "first_name", "name", "phone", "passwordHash", "lastIp", "signup_ip", "bio", "user_bio", "dob", "shippingZip", "birthDate", "apiToken"] {
+        for name in [
+            "email", "contactEmail", "first_name", "name", "phone", "passwordHash", "lastIp", "signup_ip", "bio",
+            "user_bio", "dob", "shippingZip", "birthDate", "apiToken",
+        ] {
             #expect(reason(name) != nil, "\(name)")
         }
         #expect(reason("origin", "INET") != nil)
-        for name in ["id", "title", "price", "createdAt", "zipper", "biography_id_count", "relationship", "filename", "quantity"] {
+        for name in [
+            "id", "title", "price", "createdAt", "zipper", "biography_id_count", "relationship", "filename", "quantity",
+        ] {
             #expect(reason(name) == nil, "\(name): \(reason(name) ?? "")")
         }
     }

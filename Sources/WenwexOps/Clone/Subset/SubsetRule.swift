@@ -28,7 +28,9 @@ public struct SubsetRule: Sendable, Hashable, CustomStringConvertible {
         }
         self.table = table
         if rest.hasSuffix("%"), let percent = Double(rest.dropLast().trimmingCharacters(in: .whitespaces)) {
-            guard percent > 0, percent <= 100 else { throw .badSubset(text, "the percentage must be above 0 and at most 100") }
+            guard percent > 0, percent <= 100 else {
+                throw .badSubset(text, "the percentage must be above 0 and at most 100")
+            }
             selection = .percent(percent)
         } else {
             selection = .condition(rest)

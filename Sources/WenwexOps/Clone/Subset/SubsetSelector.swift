@@ -54,7 +54,9 @@ struct SubsetSelector {
                 add(try await startRows(table, selection), to: table, downward: true)
             }
         }
-        while let table = pendingDown.first(where: { !$0.value.isEmpty })?.key ?? pendingUp.first(where: { !$0.value.isEmpty })?.key {
+        while let table = pendingDown.first(where: { !$0.value.isEmpty })?.key
+            ?? pendingUp.first(where: { !$0.value.isEmpty })?.key
+        {
             if let rows = pendingDown.removeValue(forKey: table), !rows.isEmpty {
                 for edge in downEdges where edge.parent == table {
                     let children = try await related(
@@ -101,11 +103,13 @@ struct SubsetSelector {
         case .percent(let percent):
             let key = plan.tables.first { $0.qualified == table }?.orderBy ?? []
             let keyText =
-                key.isEmpty ? "t::text" : "ROW(" + key.map(SQLDialect.postgres.quoteIdentifier).joined(separator: ", ") + ")::text"
+                key.isEmpty
+                ? "t::text" : "ROW(" + key.map(SQLDialect.postgres.quoteIdentifier).joined(separator: ", ") + ")::text"
             condition = "abs(hashtextextended(\(keyText), 0) % 1000000) < \(Int((percent * 10_000).rounded()))"
         }
         do {
-            return try await session.queryText("SELECT t.ctid::text FROM \(table) t WHERE \(condition)", []).compactMap { $0[0] }
+            return try await session.queryText("SELECT t.ctid::text FROM \(table) t WHERE \(condition)", []).compactMap
+            { $0[0] }
         } catch {
             throw CloneError.badSubset("\(table): \(condition)", DatabaseErrorText.describe(error))
         }
