@@ -137,7 +137,9 @@ public struct DatabaseCloner: Sendable {
 
     // MARK: Refusals
 
-    private func checkEndpoints() throws {
+    /// Refuses a prod-tier target, the same environment on both sides, and one database as both;
+    /// ``run(progress:)`` checks this first too. Needs no connection.
+    public func checkEndpoints() throws(CloneError) {
         guard targetOwner.tier != .prod else {
             throw CloneError.refused(
                 "refusing to clone into '\(targetOwner.environment)': its tier is prod, and a clone replaces all of its data",

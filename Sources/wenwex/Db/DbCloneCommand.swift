@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WenwexConfig
 import WenwexMigrate
 import WenwexOps
@@ -39,6 +40,14 @@ struct DbCloneCommand: AsyncParsableCommand {
     @Option(help: "The environment to replace (e.g. staging); never a prod-tier environment.")
     var to: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Copy only part of the data: 'User:10%' or 'Order:created_at > now() - interval '30 days''. Repeatable.",
+            discussion: "The rows it selects, their children, and every row they reference, so the copy has no orphans."
+        )
+    )
+    var subset: [String] = []
+
     @Flag(help: "Only check the schema for personal-data columns without a rule; needs no database.")
     var check = false
 
@@ -68,16 +77,19 @@ struct DbCloneCommand: AsyncParsableCommand {
         let migrations = try CloneFailure.run {
             try options.migrationDirectory(target).migrations(for: .postgres)
         }
-        let secret = try cloneSecret(target, required: !dryRun)
-        let cloner = DatabaseCloner(
+        var cloner = DatabaseCloner(
             source: source.databases.primary.url,
             target: target.databases.primary.url,
             sourceOwner: source.owner,
             targetOwner: target.owner,
             rules: rules,
-            secret: secret,
+            secret: "",
             migrations: migrations
         )
+        cloner.subset = try CloneFailure.run { try subset.map { try SubsetRule(parsing: $0) } }
+        cloner.logger.logLevel = .warning
+        try CloneFailure.run { try cloner.checkEndpoints() }
+        cloner.secret = try cloneSecret(target, required: !dryRun)
         if dryRun {
             let plan = try await CloneFailure.run { try await cloner.plan() }
             print(plan, output: output)
@@ -106,8 +118,9 @@ struct DbCloneCommand: AsyncParsableCommand {
             }
         }
         let rate = Int(Double(report.totalRows) / max(report.seconds, 0.001))
+        let tables = report.tables.count
         output.line(
-            "Cloned \(report.tables.count) tables, \(report.totalRows) rows in \(String(format: "%.1f", report.seconds)) s (\(rate) rows/s); \(to) keeps its own identity stamp."
+            "Cloned \(tables) table\(tables == 1 ? "" : "s"), \(report.totalRows) rows in \(String(format: "%.1f", report.seconds)) s (\(rate) rows/s); \(to) keeps its own identity stamp."
         )
     }
 
