@@ -6,7 +6,7 @@
 // comes before WenwexSchema, and WenwexMigrate follows both. A module depends only on modules
 // listed before it. WenwexHummingbird holds what any Hummingbird app reuses; WenwexServer (the
 // marketplace) and examples/notes are apps built on it. Modules arrive with the issue that gives them real behaviour: WenwexOps has
-// the seeder, the dev database and backups (clones and the rest follow); WenwexAccess, … are
+// the seeder, the dev database, backups and sanitized clones; WenwexAccess, … are
 // still to come.
 
 import PackageDescription
@@ -106,6 +106,7 @@ let package = Package(
             dependencies: [
                 "WenwexConfig", "WenwexSQL", "WenwexSchema", "WenwexMigrate", "WenwexStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -255,6 +256,7 @@ let package = Package(
                 "WenwexOps", "WenwexConfig", "WenwexSQL", "WenwexSchema", "WenwexMigrate", "WenwexStorage",
                 "WenwexTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

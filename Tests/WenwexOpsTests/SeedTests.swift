@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdBcrypt
 import Testing
 import WenwexOps
 import WenwexSQL
@@ -41,6 +42,35 @@ struct SeedTests {
                 #"SELECT MAX(LENGTH("email")), MAX(LENGTH("name")), MAX(LENGTH("code")), COUNT(DISTINCT "email") FROM "accounts""#
             )
             #expect(longest.first == ["12", "5", "3", "200"])
+        }
+    }
+
+    /// Seeded accounts sign in with the printed dev password, and nothing is updated before it
+    /// was created.
+    @Test func passwordsVerifyAndUpdatedAtNeverPrecedesCreatedAt() async throws {
+        let table = SQLTable(
+            name: "users",
+            columns: [
+                SQLColumn(name: "id", type: SQLColumnType("INTEGER", family: .int), isAutoIncrement: true),
+                SQLColumn(name: "password_hash", type: SQLColumnType("TEXT", family: .string)),
+                SQLColumn(name: "createdAt", type: SQLColumnType("DATETIME", family: .dateTime)),
+                SQLColumn(name: "updatedAt", type: SQLColumnType("DATETIME", family: .dateTime)),
+            ],
+            primaryKey: SQLPrimaryKey(name: nil, columns: ["id"])
+        )
+        let seeder = Seeder(sqlSchema: SQLSchema(tables: [table]), dialect: .sqlite)
+        #expect(seeder.seedsPasswords)
+        try await SeedDatabase.with(.sqlite, schema: seeder.schema) { session in
+            _ = try await seeder.seed(session, count: 300, seed: 5)
+            let rows = try await session.queryText(
+                #"SELECT "password_hash", "createdAt", "updatedAt" FROM "users""#
+            )
+            #expect(rows.count == 300)
+            let hashes = Set(rows.compactMap { $0[0] })
+            #expect(hashes.count == 1)
+            #expect(Bcrypt.verify(Seeder.devPassword, hash: hashes.first ?? ""))
+            let backwards = rows.filter { ($0[2] ?? "") < ($0[1] ?? "") }
+            #expect(backwards.isEmpty, "\(backwards.prefix(3))")
         }
     }
 

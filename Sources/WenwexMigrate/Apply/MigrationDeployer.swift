@@ -7,6 +7,8 @@ public enum MigrationDeployError: Error, Sendable, CustomStringConvertible {
     case edited([MigrationStatus.Edited])
     case missingFromDirectory([String])
     case migrationFailed(name: String, reason: String)
+    /// Every attempt's `lock_timeout` ran out: something held the table the whole time.
+    case lockUnavailable(name: String, attempts: Int, waited: Duration)
 
     public var description: String {
         switch self {
@@ -25,6 +27,13 @@ public enum MigrationDeployError: Error, Sendable, CustomStringConvertible {
             """
             the database has applied migrations that the migrations folder lacks: \(names.joined(separator: ", "))
               fix: deploy the code that contains them (this build is older than the database)
+            """
+        case .lockUnavailable(let name, let attempts, let waited):
+            """
+            migration \(name) could not get its table locks in \(attempts) attempts over \(waited) and was not applied; \
+            each attempt gave up after its lock_timeout so the traffic queued behind it could run
+              fix: find the long transaction holding the table (SELECT pid, xact_start, query FROM pg_stat_activity \
+            WHERE state <> 'idle' ORDER BY xact_start), let it finish or end it, then deploy again
             """
         case .migrationFailed(let name, let reason):
             """
@@ -55,6 +64,12 @@ public struct DeployResult: Sendable, Hashable {
 public struct MigrationDeployer: Sendable {
     public let session: any SQLSession
     public let files: [MigrationFile]
+    /// How a PostgreSQL migration waits for table locks: `lock_timeout` per attempt, retried
+    /// with backoff (``MigrationLockRetry``). Ignored on SQLite, which has one writer.
+    public var lockRetry: MigrationLockRetry = .default
+    /// Told before each retry: the migration, the attempt that timed out (from 1), the wait.
+    public var onLockRetry: @Sendable (_ migration: String, _ attempt: Int, _ backoff: Duration) -> Void = { _, _, _ in
+    }
 
     public init(session: any SQLSession, files: [MigrationFile]) {
         self.session = session
@@ -106,36 +121,60 @@ public struct MigrationDeployer: Sendable {
     private func apply(_ file: MigrationFile, _ history: MigrationHistory) async throws -> Bool {
         let statements = SQLScript.statements(in: file.sql)
         let transactional = MigrationScriptRunner.isTransactional(statements)
-        var startedID: String?
-        do {
-            if !transactional { startedID = try await history.recordStart(of: file) }
-            try await MigrationScriptRunner.run(
-                file.sql,
-                on: session,
-                before: {
-                    guard transactional, session.dialect == .sqlite else { return }
-                    let applied = try await history.records().contains { $0.name == file.name && $0.state == .applied }
-                    if applied { throw AlreadyApplied() }
-                },
-                after: { count in
-                    if let startedID {
-                        try await history.recordFinish(id: startedID, steps: count)
-                    } else {
-                        try await history.recordApplied(file, steps: count)
+        // Only a file that runs in one transaction can be retried whole: it left nothing behind.
+        let lockSetting =
+            session.dialect == .postgres && transactional
+                && !statements.contains(where: MigrationScriptRunner.addsEnumValue)
+            ? lockRetry.setting : nil
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            var startedID: String?
+            do {
+                if !transactional { startedID = try await history.recordStart(of: file) }
+                try await MigrationScriptRunner.run(
+                    file.sql,
+                    on: session,
+                    before: {
+                        if let lockSetting { try await session.execute(lockSetting, []) }
+                        guard transactional, session.dialect == .sqlite else { return }
+                        let applied = try await history.records().contains {
+                            $0.name == file.name && $0.state == .applied
+                        }
+                        if applied { throw AlreadyApplied() }
+                    },
+                    after: { count in
+                        if let startedID {
+                            try await history.recordFinish(id: startedID, steps: count)
+                        } else {
+                            try await history.recordApplied(file, steps: count)
+                        }
                     }
+                )
+                return true
+            } catch is AlreadyApplied {
+                return false
+            } catch let failed as MigrationStatementFailed
+                where lockSetting != nil && failed.sqlState == MigrationLockRetry.lockNotAvailable
+            {
+                // Rolled back whole: nothing to record. Let the queue drain, then try again.
+                let backoff = lockRetry.backoff(after: attempt)
+                let waited = ContinuousClock.now - started
+                guard waited + backoff <= lockRetry.maxWait else {
+                    throw MigrationDeployError.lockUnavailable(name: file.name, attempts: attempt, waited: waited)
                 }
-            )
-            return true
-        } catch is AlreadyApplied {
-            return false
-        } catch {
-            let reason = (error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error)
-            if let startedID {
-                try? await history.recordFailure(id: startedID, logs: reason)
-            } else {
-                try? await history.recordFailure(of: file, logs: reason)
+                onLockRetry(file.name, attempt, backoff)
+                try await Task.sleep(for: backoff)
+            } catch {
+                let reason = (error as? MigrationStatementFailed)?.description ?? DatabaseErrorText.describe(error)
+                if let startedID {
+                    try? await history.recordFailure(id: startedID, logs: reason)
+                } else {
+                    try? await history.recordFailure(of: file, logs: reason)
+                }
+                throw MigrationDeployError.migrationFailed(name: file.name, reason: reason)
             }
-            throw MigrationDeployError.migrationFailed(name: file.name, reason: reason)
         }
     }
 

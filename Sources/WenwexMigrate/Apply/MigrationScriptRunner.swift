@@ -7,6 +7,8 @@ public struct MigrationStatementFailed: Error, Sendable, CustomStringConvertible
     public var statement: String
     /// The database's message (no secrets).
     public var reason: String
+    /// The server's SQLSTATE, when it sent one (`55P03`: the statement's lock timed out).
+    public var sqlState: String? = nil
 
     public var description: String {
         "statement \(statementNumber) failed: \(reason)\n    \(statement.split(separator: "\n").joined(separator: "\n    "))"
@@ -117,7 +119,8 @@ public enum MigrationScriptRunner {
                 throw MigrationStatementFailed(
                     statementNumber: offset + index + 1,
                     statement: statement,
-                    reason: DatabaseErrorText.describe(error)
+                    reason: DatabaseErrorText.describe(error),
+                    sqlState: DatabaseErrorText.sqlState(error)
                 )
             }
         }

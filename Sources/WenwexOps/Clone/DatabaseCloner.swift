@@ -108,6 +108,7 @@ public struct DatabaseCloner: Sendable {
             try await target.execute("SET LOCAL session_replication_role = replica", [])
             let names = plan.tables.map(\.qualified).joined(separator: ", ")
             if !plan.tables.isEmpty { try await target.execute("TRUNCATE \(names) RESTART IDENTITY", []) }
+            let deferred = try await DeferredIndexes.drop(target, tables: plan.tables.map(\.qualified))
             for table in plan.tables {
                 let tableStarted = Date()
                 let rows: Int
@@ -129,6 +130,7 @@ public struct DatabaseCloner: Sendable {
                 copied.append((table.name, rows))
                 progress(table.name, rows, Date().timeIntervalSince(tableStarted))
             }
+            try await DeferredIndexes.rebuild(target, deferred)
             try await Self.resetSequences(target, plan: plan)
         }
         try await source.execute("COMMIT", [])
@@ -281,8 +283,6 @@ public struct DatabaseCloner: Sendable {
             unsafeSQL: "SELECT \(selectList) FROM \(table.qualified)\(filter) ORDER BY \(order)",
             binds: binds
         )
-        let rows = try await source.query(query, logger: logger)
-        var used: [Int: Set<String>] = [:]
         var count = 0
         // PostgresNIO wraps the table and column names in double quotes as they are, without a
         // schema: the schema goes on the search path, and a name with a quote in it is refused.
@@ -296,43 +296,26 @@ public struct DatabaseCloner: Sendable {
             PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(quote(table.schema))"),
             logger: logger
         )
+        let rows = try await source.query(query, logger: logger)
         try await target.copyFrom(
             table: table.name,
             columns: table.columns.map(\.name),
             logger: logger
         ) { writer in
+            var rewriter = CloneRowWriter(columns: table.columns, anonymizer: anonymizer)
             var buffer = ByteBuffer()
             buffer.reserveCapacity(300 << 10)
+            var rowsWritten = 0
             for try await row in rows {
-                var index = 0
-                for cell in row {
-                    let column = table.columns[index]
-                    let value = try cell.decode(String?.self)
-                    var fake = anonymizer.apply(column.rule, to: value, maxLength: column.maxLength)
-                    if column.isUnique, column.rule.isGenerated, let produced = fake {
-                        var attempt = 0
-                        var candidate = produced
-                        while used[index, default: []].contains(candidate), attempt < 1000 {
-                            attempt += 1
-                            candidate =
-                                anonymizer.apply(column.rule, to: value, maxLength: column.maxLength, attempt: attempt)
-                                ?? candidate
-                        }
-                        used[index, default: []].insert(candidate)
-                        fake = candidate
-                    }
-                    if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-                    CopyText.write(fake, into: &buffer)
-                    index += 1
-                }
-                buffer.writeInteger(UInt8(ascii: "\n"))
-                count += 1
+                rewriter.write(row, into: &buffer)
+                rowsWritten += 1
                 if buffer.readableBytes >= 256 << 10 {
                     try await writer.write(buffer)
                     buffer.clear()
                 }
             }
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            count = rowsWritten
         }
         return count
     }
@@ -352,25 +335,6 @@ public struct DatabaseCloner: Sendable {
                     "SELECT setval($1, coalesce((SELECT max(\(quoted)) FROM \(table.qualified)), 0) + 1, false)",
                     [.text(sequence)]
                 )
-            }
-        }
-    }
-}
-
-/// PostgreSQL's `COPY` text format: tab-separated, `\N` for NULL, backslash escapes.
-enum CopyText {
-    static func write(_ value: String?, into buffer: inout ByteBuffer) {
-        guard let value else {
-            buffer.writeStaticString("\\N")
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-            case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-            case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
-            default: buffer.writeInteger(byte)
             }
         }
     }

@@ -6,6 +6,8 @@ import WenwexSQL
 /// `"lorem ipsum"` is what makes seeded data useless for trying an app out; the type decides
 /// the rest, so any schema gets valid values even when no name is recognised.
 indirect enum ColumnKind: Equatable {
+    /// A bcrypt hash of ``Seeder/devPassword``, so seeded accounts can sign in.
+    case passwordHash
     case email, fullName, firstName, lastName, username, phone, url, imageURL
     case title, paragraph, city, country, code, slug, word
     case uuid, cuid, nanoid, ulid
@@ -70,6 +72,8 @@ indirect enum ColumnKind: Equatable {
     }
 
     private static func stringKind(_ name: String) -> ColumnKind? {
+        // `password`, `passwordHash`, `hashed_password`, `encryptedPassword`, `passwd`.
+        if name.contains("password") || name.contains("passwd") { return .passwordHash }
         let rules: [(ColumnKind, [String])] = [
             (.email, ["email", "mail"]),
             (.firstName, ["firstname", "givenname"]),

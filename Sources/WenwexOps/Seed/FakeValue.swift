@@ -8,6 +8,10 @@ import WenwexSQL
 enum FakeValue {
     static func make(_ kind: ColumnKind, maxLength: Int?, attempt: Int, _ random: inout SeedRandom) -> SQLValue {
         switch kind {
+        case .passwordHash:
+            let hash = Seeder.devPasswordHash
+            guard let maxLength, maxLength < hash.count else { return .text(hash) }
+            return make(.code, maxLength: maxLength, attempt: attempt, &random)
         case .array(let element):
             let values = (0..<random.below(4)).compactMap { _ in
                 make(element, maxLength: maxLength, attempt: attempt, &random).text

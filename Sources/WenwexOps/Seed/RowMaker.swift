@@ -70,9 +70,27 @@ struct RowMaker {
                 }
                 for (position, value) in zip(plan.foreignKeys[index].positions, referenced) { row[position] = value }
             }
+            keepTimesInOrder(&row)
             rows.append(row)
         }
         return rows
+    }
+
+    /// `updatedAt` never before `createdAt`: both are drawn independently, then the later wins.
+    private func keepTimesInOrder(_ row: inout [SQLValue]) {
+        guard let created = timeColumn(["createdat", "created", "insertedat"]),
+            let updated = timeColumn(["updatedat", "modifiedat", "updated"]),
+            case .text(let createdText) = row[created], case .text(let updatedText) = row[updated],
+            updatedText < createdText
+        else { return }
+        row[updated] = row[created]
+    }
+
+    private func timeColumn(_ names: [String]) -> Int? {
+        plan.columns.indices.first { index in
+            let name = plan.columns[index].name.lowercased().replacingOccurrences(of: "_", with: "")
+            return names.contains(name) && [.dateTime, .date].contains(plan.kinds[index])
+        }
     }
 
     private mutating func value(_ position: Int, attempt: Int) -> SQLValue {

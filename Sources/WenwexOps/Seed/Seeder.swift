@@ -1,3 +1,4 @@
+import HummingbirdBcrypt
 public import WenwexSQL
 public import WenwexSchema
 
@@ -37,6 +38,20 @@ public struct Seeder: Sendable {
     ///
     /// `progress` hears each table before it is filled (its name, its position, the table
     /// count), for a terminal's progress line.
+    /// The password every seeded account signs in with: columns named like a password get
+    /// its bcrypt hash (cost 10, `$2b$`, what bcrypt and bcryptjs verify).
+    public static let devPassword = "wenwex-dev-password"
+
+    /// Computed once per process: bcrypt is slow by design.
+    static let devPasswordHash = Bcrypt.hash(devPassword, cost: 10)
+
+    /// Whether seeding this schema writes password hashes (then ``devPassword`` signs in).
+    public var seedsPasswords: Bool {
+        schema.tables.contains { table in
+            table.columns.contains { ColumnKind.of($0, enumValues: nil) == .passwordHash }
+        }
+    }
+
     public func seed(
         _ session: any SQLSession,
         count: Int,

@@ -91,6 +91,11 @@ public struct DatabaseUnavailable: Error, Sendable, CustomStringConvertible {
 /// PostgresNIO's `PSQLError.description` is deliberately generic; the server's message and the
 /// underlying network error are what a person needs.
 public enum DatabaseErrorText {
+    /// The server's SQLSTATE for `error` (`55P03` for a lock timeout), when the server sent one.
+    public static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
     /// One line for `error`, safe to log or show: the server's message and SQLSTATE, the
     /// network error, or the driver's error code; credentials masked.
     public static func describe(_ error: any Error) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import WenwexOps
 public import WenwexSQL
 
 /// Makes freshly seeded marketplace rows usable by a person trying the dev server.
@@ -9,7 +10,7 @@ public import WenwexSQL
 /// a real (tiny, single-colour) PNG in the image store.
 public enum DevData {
     /// The password of every seeded account.
-    public static let password = "wenwex-dev-password"
+    public static let password = Seeder.devPassword
 
     public struct Report: Sendable, Equatable {
         public var accounts: Int

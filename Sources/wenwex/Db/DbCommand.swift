@@ -8,7 +8,9 @@ struct DbCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Work with the environment's databases.",
-        subcommands: [DbStampCommand.self, DbPullCommand.self, DbSeedCommand.self, DbCloneCommand.self]
+        subcommands: [
+            DbStampCommand.self, DbPullCommand.self, DbSeedCommand.self, DbCloneCommand.self, DbResetCommand.self,
+        ]
     )
 }
 

@@ -80,6 +80,9 @@ struct DbSeedCommand: AsyncParsableCommand {
             output.line(
                 "Wrote \(report.0.totalRows) rows in \(String(format: "%.2f", seconds)) s. Repeat with --seed \(seed)."
             )
+            if seeder.seedsPasswords {
+                output.line("Seeded accounts sign in with the password '\(Seeder.devPassword)'.")
+            }
         }
     }
 }

@@ -20,17 +20,49 @@ struct MigrateDeployCommand: AsyncParsableCommand {
     @Option(help: "How long to wait for another deploy holding the migration lock, in seconds.")
     var lockTimeout = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL: how long each attempt waits for a table lock before it gives up and retries (0 waits forever).",
+            discussion:
+                "A migration queued behind a long transaction holds up every query on the table; giving up lets them run."
+        )
+    )
+    var tableLockTimeout = "5s"
+
+    @Option(help: "PostgreSQL: how long to keep retrying a migration whose table locks time out.")
+    var lockRetryFor = "5m"
+
     func run() async throws {
         let output = Output(json: false)
         let configuration = try options.loadConfiguration(output: output)
         let primary = configuration.databases.primary
         let directory = options.migrationDirectory(configuration)
+        guard let perAttempt = DurationFormat.parse(tableLockTimeout),
+            let retryFor = DurationFormat.parse(lockRetryFor)
+        else {
+            throw CLIFailure(
+                "--table-lock-timeout and --lock-retry-for take durations",
+                fix: "write e.g. --table-lock-timeout 5s --lock-retry-for 5m",
+                code: .usage
+            )
+        }
         try await MigrateFailure.run(output: output) {
             let files = try directory.migrations(for: primary.url.dialect)
             output.line("\(files.count) migration\(files.count == 1 ? "" : "s") found in \(directory.url.path)")
             let result = try await withGuardedPrimary(configuration) { session in
-                try await MigrationDeployer(session: session, files: files)
-                    .deploy(lockTimeout: .seconds(lockTimeout)) { name in output.line("Applying migration \(name)") }
+                var deployer = MigrationDeployer(session: session, files: files)
+                deployer.lockRetry = MigrationLockRetry(
+                    lockTimeout: perAttempt > .zero ? perAttempt : nil,
+                    maxWait: retryFor
+                )
+                deployer.onLockRetry = { name, attempt, backoff in
+                    output.line(
+                        "Migration \(name) timed out waiting for a table lock (attempt \(attempt)); the traffic behind it ran on. Retrying in \(backoff)."
+                    )
+                }
+                return try await deployer.deploy(lockTimeout: .seconds(lockTimeout)) { name in
+                    output.line("Applying migration \(name)")
+                }
             }
             for name in result.appliedElsewhere {
                 output.line("Migration \(name) was applied by another deploy while this one waited.")

@@ -27,47 +27,16 @@ struct MigrateResetCommand: AsyncParsableCommand {
     func run() async throws {
         let output = Output(json: false)
         let configuration = try options.loadConfiguration(output: output)
-        let primary = configuration.databases.primary
-        let directory = options.migrationDirectory(configuration)
+        let reset = DevReset(
+            options: options,
+            configuration: configuration,
+            output: output,
+            builtInSeedCount: nil,
+            skipSeed: skipSeed
+        )
         try await MigrateFailure.run(output: output) {
-            try TierGuard.requireTier([.dev], for: "wenwex migrate reset", in: configuration.environment)
-            try TierGuard.authorizeDestructive(
-                "wenwex migrate reset",
-                database: primary.url.label,
-                in: configuration.environment,
-                confirmation: TerminalConfirmation(assumeYes: yes)
-            )
-            let files = try directory.migrations(for: primary.url.dialect)
-            try await withGuardedPrimary(configuration) { session in
-                try await DatabaseReset.dropEverything(session, url: primary.url)
-                output.line("Dropped everything in \(primary.url.label).")
-                try await MigrationDeployer(session: session, files: files).deploy { name in
-                    output.line("Applying migration \(name)")
-                }
-            }
-            guard !skipSeed, let seed = configuration.project.schemaSettings.seed else { return }
-            output.line("Running the seed command: \(seed)")
-            let status = try runSeed(seed, configuration: configuration)
-            guard status == 0 else {
-                throw CLIFailure(
-                    "the seed command exited with status \(status); the migrations are applied",
-                    code: .problem
-                )
-            }
+            try reset.authorize("wenwex migrate reset", yes: yes)
+            try await reset.run()
         }
-    }
-
-    private func runSeed(_ command: String, configuration: WenwexConfiguration) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = configuration.projectDirectory
-        var environment = ProcessInfo.processInfo.environment
-        environment[configuration.project.database.urlVariable] = configuration.databases.primary.url.rawValue
-        environment["WENWEX_ENV"] = configuration.environment.name
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

@@ -1,0 +1,140 @@
+import Foundation
+import Synchronization
+import Testing
+import WenwexConfig
+import WenwexMigrate
+import WenwexSQL
+import WenwexTestSupport
+
+/// A deploy behind a long transaction: with `lock_timeout` it gives up its lock attempt, so the
+/// traffic queued behind it runs on, and retries until the transaction ends.
+@Suite("migrate deploy behind a long transaction", .enabled(if: PostgresAvailability.shouldRun))
+struct DeployLockTimeoutTests {
+    static let migration = MigrationFile(
+        name: "20260201000000_add_note",
+        url: URL(fileURLWithPath: "/dev/null"),
+        sql: #"ALTER TABLE "item" ADD COLUMN "note" TEXT;"#,
+        checksum: MigrationChecksum.of(#"ALTER TABLE "item" ADD COLUMN "note" TEXT;"#)
+    )
+
+    /// Reads and writes on `item` from their own connection, recording the longest gap
+    /// between two finished queries.
+    final class SteadyLoad: Sendable {
+        let longest = Mutex<Duration>(.zero)
+        let queries = Mutex(0)
+        let stop = Atomic(false)
+
+        func run(_ url: DatabaseURL) async throws {
+            let session = try await DatabaseConnector.open(url)
+            var last = ContinuousClock.now
+            var index = 0
+            while !stop.load(ordering: .relaxed) {
+                index += 1
+                if index % 2 == 0 {
+                    _ = try await session.query(#"SELECT count(*) FROM "item" WHERE id < 50"#, [])
+                } else {
+                    try await session.execute(
+                        #"UPDATE "item" SET n = n + 1 WHERE id = $1"#,
+                        [.integer(index % 100 + 1)]
+                    )
+                }
+                let now = ContinuousClock.now
+                longest.withLock { $0 = max($0, now - last) }
+                queries.withLock { $0 += 1 }
+                last = now
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await session.close()
+        }
+    }
+
+    /// Deploys the migration while another session holds `item` in a transaction for `hold`;
+    /// returns the deploy's retries, how long it took, and the load's longest stall.
+    func deployBehindALongTransaction(policy: MigrationLockRetry, hold: Duration) async throws
+        -> (retries: Int, took: Duration, stall: Duration, queries: Int)
+    {
+        let url = try await MigrationTestDatabase.url(.postgres, prefix: "deploy_lock_timeout")
+        let holder = try await DatabaseConnector.open(url)
+        try await holder.execute(#"CREATE TABLE "item" (id INT PRIMARY KEY, n INT NOT NULL)"#, [])
+        try await holder.execute(#"INSERT INTO "item" SELECT g, 0 FROM generate_series(1, 100) g"#, [])
+        let load = SteadyLoad()
+        let loading = Task { try await load.run(url) }
+        try await Task.sleep(for: .milliseconds(300))
+        load.longest.withLock { $0 = .zero }
+
+        // A report or a forgotten psql session: a transaction that read the table and stays open.
+        try await holder.execute("BEGIN", [])
+        _ = try await holder.query(#"SELECT * FROM "item" LIMIT 1"#, [])
+        let releasing = Task {
+            try await Task.sleep(for: hold)
+            try await holder.execute("COMMIT", [])
+        }
+        let retries = Mutex(0)
+        let started = ContinuousClock.now
+        try await DatabaseConnector.withSession(url) { session in
+            var deployer = MigrationDeployer(session: session, files: [Self.migration])
+            deployer.lockRetry = policy
+            deployer.onLockRetry = { _, _, _ in retries.withLock { $0 += 1 } }
+            try await deployer.deploy()
+        }
+        let took = ContinuousClock.now - started
+        try await releasing.value
+        try await Task.sleep(for: .milliseconds(200))
+        load.stop.store(true, ordering: .relaxed)
+        try await loading.value
+        let columns = try await holder.queryText(
+            "SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'item' AND column_name = 'note'",
+            []
+        )
+        try await holder.close()
+        #expect(columns.first == ["1"], "the migration was applied in the end")
+        return (retries.withLock { $0 }, took, load.longest.withLock { $0 }, load.queries.withLock { $0 })
+    }
+
+    @Test func aLockTimeoutLetsTrafficPassAndTheDeployRetriesUntilTheTransactionEnds() async throws {
+        let hold = Duration.seconds(3)
+        let safe = try await deployBehindALongTransaction(
+            policy: MigrationLockRetry(
+                lockTimeout: .milliseconds(200),
+                maxWait: .seconds(60),
+                initialBackoff: .milliseconds(100)
+            ),
+            hold: hold
+        )
+        #expect(safe.retries >= 2, "it gave up and tried again: \(safe.retries)")
+        #expect(safe.took >= hold - .milliseconds(200), "it finished only after the transaction ended: \(safe.took)")
+        #expect(safe.stall < .seconds(1), "the load kept running: longest stall \(safe.stall)")
+
+        // Without a lock timeout the ALTER queues behind the transaction and everything queues behind it.
+        let plain = try await deployBehindALongTransaction(policy: .disabled, hold: hold)
+        #expect(plain.retries == 0)
+        #expect(plain.stall >= hold - .seconds(1), "the plain deploy stalls the load: \(plain.stall)")
+    }
+
+    @Test func aDeployThatNeverGetsItsLockGivesUpWithoutAFailureRecord() async throws {
+        let url = try await MigrationTestDatabase.url(.postgres, prefix: "deploy_lock_gives_up")
+        let holder = try await DatabaseConnector.open(url)
+        try await holder.execute(#"CREATE TABLE "item" (id INT PRIMARY KEY, n INT NOT NULL)"#, [])
+        try await holder.execute("BEGIN", [])
+        _ = try await holder.query(#"SELECT * FROM "item""#, [])
+        let error = await #expect(throws: MigrationDeployError.self) {
+            try await DatabaseConnector.withSession(url) { session in
+                var deployer = MigrationDeployer(session: session, files: [Self.migration])
+                deployer.lockRetry = MigrationLockRetry(
+                    lockTimeout: .milliseconds(100),
+                    maxWait: .seconds(1),
+                    initialBackoff: .milliseconds(100)
+                )
+                try await deployer.deploy()
+            }
+        }
+        #expect(String(describing: error).contains("lock"), "\(String(describing: error))")
+        try await holder.execute("ROLLBACK", [])
+        // Nothing was applied and nothing needs resolving: the next deploy simply runs it.
+        let next = try await DatabaseConnector.withSession(url) { session in
+            try await MigrationDeployer(session: session, files: [Self.migration]).deploy()
+        }
+        #expect(next.applied == [Self.migration.name])
+        try await holder.close()
+    }
+}
