@@ -24,8 +24,8 @@ public struct ClonePlan: Sendable {
         public var columns: [Column]
         /// `pg_class.reltuples`: the planner's estimate, for the dry run.
         public var estimatedRows: Int
-        /// The primary key's columns, the order rows are read in (a clone reads them the same
-        /// way every time, so unique-collision handling is deterministic too).
+        /// The primary key's columns: the order rows are read in when a unique column gets fake
+        /// values, so collisions are settled the same way in every clone.
         public var orderBy: [String]
 
         var qualified: String {

@@ -105,10 +105,19 @@ public struct DatabaseCloner: Sendable {
         try await target.inTransaction {
             // FK and user triggers stay quiet while the tables fill in any order; the data comes
             // from a database where the constraints held, in one snapshot.
-            try await target.execute("SET LOCAL session_replication_role = replica", [])
+            do {
+                try await target.execute("SET LOCAL session_replication_role = replica", [])
+            } catch {
+                throw CloneError.refused(
+                    "the target's user may not hold off foreign-key checks during the load (SET session_replication_role: \(DatabaseErrorText.describe(error)))",
+                    fix:
+                        "clone as a superuser, or let the user set it: GRANT SET ON PARAMETER session_replication_role TO <user> (PostgreSQL 15+)"
+                )
+            }
             let names = plan.tables.map(\.qualified).joined(separator: ", ")
             if !plan.tables.isEmpty { try await target.execute("TRUNCATE \(names) RESTART IDENTITY", []) }
             let deferred = try await DeferredIndexes.drop(target, tables: plan.tables.map(\.qualified))
+            logger.info("target emptied", metadata: ["deferredIndexes": "\(deferred.count)"])
             for table in plan.tables {
                 let tableStarted = Date()
                 let rows: Int
@@ -128,9 +137,18 @@ public struct DatabaseCloner: Sendable {
                     )
                 }
                 copied.append((table.name, rows))
+                logger.info(
+                    "table copied",
+                    metadata: [
+                        "table": "\(table.name)", "rows": "\(rows)",
+                        "seconds": "\(Date().timeIntervalSince(tableStarted))",
+                    ]
+                )
                 progress(table.name, rows, Date().timeIntervalSince(tableStarted))
             }
+            let rebuilding = Date()
             try await DeferredIndexes.rebuild(target, deferred)
+            logger.info("indexes rebuilt", metadata: ["seconds": "\(Date().timeIntervalSince(rebuilding))"])
             try await Self.resetSequences(target, plan: plan)
         }
         try await source.execute("COMMIT", [])
@@ -271,7 +289,10 @@ public struct DatabaseCloner: Sendable {
             if case .sql(let expression) = column.rule { return "(\(expression))::text" }
             return quote(column.name) + "::text"
         }.joined(separator: ", ")
-        let order = table.orderBy.map(quote).joined(separator: ", ")
+        // Row order matters only where a unique column's collisions are settled in it; elsewhere
+        // each target row depends on its source row alone, and a sequential scan is faster.
+        let needsOrder = table.columns.contains { $0.isUnique && $0.rule.isGenerated }
+        let order = needsOrder ? " ORDER BY " + table.orderBy.map(quote).joined(separator: ", ") : ""
         var binds = PostgresBindings()
         var filter = ""
         if let chosen {
@@ -280,7 +301,7 @@ public struct DatabaseCloner: Sendable {
             filter = " WHERE ctid = ANY($1::tid[])"
         }
         let query = PostgresQuery(
-            unsafeSQL: "SELECT \(selectList) FROM \(table.qualified)\(filter) ORDER BY \(order)",
+            unsafeSQL: "SELECT \(selectList) FROM \(table.qualified)\(filter)\(order)",
             binds: binds
         )
         var count = 0

@@ -87,7 +87,8 @@ struct DbCloneCommand: AsyncParsableCommand {
             migrations: migrations
         )
         cloner.subset = try CloneFailure.run { try subset.map { try SubsetRule(parsing: $0) } }
-        cloner.logger.logLevel = .warning
+        // LOG_LEVEL=info shows each phase's time (the per-table lines are on a terminal anyway).
+        cloner.logger.logLevel = target.text("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .warning
         try CloneFailure.run { try cloner.checkEndpoints() }
         cloner.secret = try cloneSecret(target, required: !dryRun)
         if dryRun {

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Testing
 import WenwexSQL
 import WenwexSchema
@@ -56,6 +58,21 @@ struct SanitizeRuleTests {
             "id", "title", "price", "createdAt", "zipper", "biography_id_count", "relationship", "filename", "quantity",
         ] {
             #expect(reason(name) == nil, "\(name): \(reason(name) ?? "")")
+        }
+    }
+
+    @Test func fastHMACMatchesCryptoKit() {
+        let anonymizer = Anonymizer(secret: "first-secret-0123456789")
+        for (rule, value, attempt) in [
+            (SanitizeRule.email, "ada@real-mail.org", 0), (.text, "", 3), (.dateShift(days: 9), "2026-01-01", 12),
+        ] {
+            var message = Data(rule.description.utf8)
+            message.append(0)
+            message.append(contentsOf: value.utf8)
+            message.append(0)
+            message.append(contentsOf: String(attempt).utf8)
+            let expected = HMAC<SHA256>.authenticationCode(for: message, using: anonymizer.key)
+            #expect(Data(anonymizer.authenticationCode(rule, value, attempt: attempt)) == Data(expected))
         }
     }
 
