@@ -17,6 +17,10 @@ struct DeployLockTimeoutTests {
         checksum: MigrationChecksum.of(#"ALTER TABLE "item" ADD COLUMN "note" TEXT;"#)
     )
 
+    final class Counter: Sendable {
+        let value = Mutex(0)
+    }
+
     /// Reads and writes on `item` from their own connection, recording the longest gap
     /// between two finished queries.
     final class SteadyLoad: Sendable {
@@ -48,10 +52,13 @@ struct DeployLockTimeoutTests {
         }
     }
 
-    /// Deploys the migration while another session holds `item` in a transaction for `hold`;
-    /// returns the deploy's retries, how long it took, and the load's longest stall.
-    func deployBehindALongTransaction(policy: MigrationLockRetry, hold: Duration) async throws
-        -> (retries: Int, took: Duration, stall: Duration, queries: Int)
+    /// Deploys the migration while another session holds `item` in a transaction; the
+    /// holder commits after `releaseAfterRetries` retries (the safe deploy) or after `hold`
+    /// (the plain one, which never retries). Returns the deploy's retries, how long it took,
+    /// the load's longest stall while it ran, and the same load's longest stall beforehand.
+    func deployBehindALongTransaction(policy: MigrationLockRetry, releaseAfterRetries: Int?, hold: Duration)
+        async throws
+        -> (retries: Int, took: Duration, stall: Duration, baseline: Duration)
     {
         let url = try await MigrationTestDatabase.url(.postgres, prefix: "deploy_lock_timeout")
         let holder = try await DatabaseConnector.open(url)
@@ -59,27 +66,38 @@ struct DeployLockTimeoutTests {
         try await holder.execute(#"INSERT INTO "item" SELECT g, 0 FROM generate_series(1, 100) g"#, [])
         let load = SteadyLoad()
         let loading = Task { try await load.run(url) }
-        try await Task.sleep(for: .milliseconds(300))
-        load.longest.withLock { $0 = .zero }
+        // The machine's own noise: the same load with no migration running.
+        try await Task.sleep(for: .seconds(1))
+        let baseline = load.longest.withLock { value in
+            defer { value = .zero }
+            return value
+        }
 
         // A report or a forgotten psql session: a transaction that read the table and stays open.
         try await holder.execute("BEGIN", [])
         _ = try await holder.query(#"SELECT * FROM "item" LIMIT 1"#, [])
+        let retries = Counter()
         let releasing = Task {
-            try await Task.sleep(for: hold)
+            let deadline = ContinuousClock.now + .seconds(60)
+            if let releaseAfterRetries {
+                while retries.value.withLock({ $0 }) < releaseAfterRetries, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            } else {
+                try await Task.sleep(for: hold)
+            }
             try await holder.execute("COMMIT", [])
         }
-        let retries = Mutex(0)
         let started = ContinuousClock.now
         try await DatabaseConnector.withSession(url) { session in
             var deployer = MigrationDeployer(session: session, files: [Self.migration])
             deployer.lockRetry = policy
-            deployer.onLockRetry = { _, _, _ in retries.withLock { $0 += 1 } }
+            deployer.onLockRetry = { _, _, _ in retries.value.withLock { $0 += 1 } }
             try await deployer.deploy()
         }
         let took = ContinuousClock.now - started
         try await releasing.value
-        try await Task.sleep(for: .milliseconds(200))
+        let stall = load.longest.withLock { $0 }
         load.stop.store(true, ordering: .relaxed)
         try await loading.value
         let columns = try await holder.queryText(
@@ -88,26 +106,30 @@ struct DeployLockTimeoutTests {
         )
         try await holder.close()
         #expect(columns.first == ["1"], "the migration was applied in the end")
-        return (retries.withLock { $0 }, took, load.longest.withLock { $0 }, load.queries.withLock { $0 })
+        return (retries.value.withLock { $0 }, took, stall, baseline)
     }
 
     @Test func aLockTimeoutLetsTrafficPassAndTheDeployRetriesUntilTheTransactionEnds() async throws {
-        let hold = Duration.seconds(3)
+        let lockTimeout = Duration.milliseconds(200)
         let safe = try await deployBehindALongTransaction(
             policy: MigrationLockRetry(
-                lockTimeout: .milliseconds(200),
+                lockTimeout: lockTimeout,
                 maxWait: .seconds(60),
                 initialBackoff: .milliseconds(100)
             ),
-            hold: hold
+            releaseAfterRetries: 3,
+            hold: .zero
         )
-        #expect(safe.retries >= 2, "it gave up and tried again: \(safe.retries)")
-        #expect(safe.took >= hold - .milliseconds(200), "it finished only after the transaction ended: \(safe.took)")
-        #expect(safe.stall < .seconds(1), "the load kept running: longest stall \(safe.stall)")
+        #expect(safe.retries >= 3, "it gave up and tried again until the transaction ended: \(safe.retries)")
+        // Queries queue behind each attempt for at most its lock_timeout; beyond that, only noise.
+        let bound = max(.seconds(1), safe.baseline * 2 + lockTimeout)
+        #expect(safe.stall < bound, "the load kept running: longest stall \(safe.stall), baseline \(safe.baseline)")
 
         // Without a lock timeout the ALTER queues behind the transaction and everything queues behind it.
-        let plain = try await deployBehindALongTransaction(policy: .disabled, hold: hold)
+        let hold = Duration.seconds(3)
+        let plain = try await deployBehindALongTransaction(policy: .disabled, releaseAfterRetries: nil, hold: hold)
         #expect(plain.retries == 0)
+        #expect(plain.took >= hold - .milliseconds(500), "\(plain.took)")
         #expect(plain.stall >= hold - .seconds(1), "the plain deploy stalls the load: \(plain.stall)")
     }
 

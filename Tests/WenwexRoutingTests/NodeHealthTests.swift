@@ -264,7 +264,8 @@ struct ChangeSignalTests {
         let signal = ChangeSignal()
         let elapsed = await ContinuousClock().measure { await signal.wait(atMost: .milliseconds(30)) }
         #expect(elapsed >= .milliseconds(30))
-        #expect(elapsed < .seconds(5))
+        // Only "it ends": a full parallel run on two cores has delayed a 30 ms wake-up by 6 s.
+        #expect(elapsed < .seconds(30))
     }
 }
 

@@ -19,6 +19,27 @@ public enum LintRule: String, Sendable, CaseIterable, CustomStringConvertible {
     /// PostgreSQL builds an index on a large table without `CONCURRENTLY`, blocking writes
     /// to it for as long as the build takes.
     case indexWithoutConcurrently = "index-without-concurrently"
+    /// PostgreSQL adds a foreign key or check constraint to a large table without `NOT VALID`,
+    /// checking every row under a lock that blocks writes (or everything, for a check).
+    case constraintWithoutNotValid = "constraint-without-not-valid"
+    /// PostgreSQL adds a unique constraint or primary key to a large table and builds its
+    /// index under an `ACCESS EXCLUSIVE` lock, instead of `USING INDEX` of one built
+    /// concurrently.
+    case constraintWithoutIndex = "constraint-without-index"
+    /// PostgreSQL makes a column of a large table `NOT NULL`, scanning it under `ACCESS
+    /// EXCLUSIVE`, without a validated check constraint to rely on.
+    case setNotNull = "set-not-null"
+    /// PostgreSQL changes a column's type in a way that rewrites a large table under `ACCESS
+    /// EXCLUSIVE`.
+    case rewritingTypeChange = "rewriting-type-change"
+    /// PostgreSQL adds a column whose default differs per row (`gen_random_uuid()`,
+    /// `clock_timestamp()`, a sequence) to a large table, rewriting it under `ACCESS EXCLUSIVE`.
+    case volatileDefault = "volatile-default"
+    /// PostgreSQL drops an index of a large table without `CONCURRENTLY`.
+    case dropIndexWithoutConcurrently = "drop-index-without-concurrently"
+    /// A table or column is renamed while the previous release, still serving during a rolling
+    /// deploy, reads it by its old name.
+    case renameInUse = "rename-in-use"
     /// A `-- wenwex:allow` comment names no rule, or one that does not exist: a typo there
     /// would silently leave a finding blocking, so the linter says so. It cannot be allowed.
     case unknownAllowRule = "unknown-allow-rule"

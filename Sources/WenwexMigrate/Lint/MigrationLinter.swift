@@ -51,6 +51,7 @@ public struct MigrationLinter: Sendable {
         for change in changes {
             findings += try await check(change, context)
         }
+        findings += try await lockFindings(sql: sql, context)
         let allowed = LintAllowComments(sql: sql)
         return findings.map(allowed.apply) + allowed.findings
     }
