@@ -27,8 +27,9 @@ public struct MigrationLockRetry: Sendable, Hashable {
         self.maxBackoff = maxBackoff
     }
 
-    /// 5 s per attempt, retried for up to 5 minutes: strong_migrations' and squawk's advice.
-    public static let `default` = MigrationLockRetry(lockTimeout: .seconds(5))
+    /// 500 ms per attempt (pgroll's default: the longest the traffic behind a waiting
+    /// migration queues), retried for up to 5 minutes.
+    public static let `default` = MigrationLockRetry(lockTimeout: .milliseconds(500))
     /// PostgreSQL's own behaviour: wait for the lock however long it takes.
     public static let disabled = MigrationLockRetry(lockTimeout: nil)
 

@@ -27,7 +27,7 @@ struct MigrateDeployCommand: AsyncParsableCommand {
                 "A migration queued behind a long transaction holds up every query on the table; giving up lets them run."
         )
     )
-    var tableLockTimeout = "5s"
+    var tableLockTimeout = "500ms"
 
     @Option(help: "PostgreSQL: how long to keep retrying a migration whose table locks time out.")
     var lockRetryFor = "5m"
@@ -42,7 +42,7 @@ struct MigrateDeployCommand: AsyncParsableCommand {
         else {
             throw CLIFailure(
                 "--table-lock-timeout and --lock-retry-for take durations",
-                fix: "write e.g. --table-lock-timeout 5s --lock-retry-for 5m",
+                fix: "write e.g. --table-lock-timeout 500ms --lock-retry-for 5m",
                 code: .usage
             )
         }
