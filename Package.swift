@@ -6,8 +6,8 @@
 // comes before WenwexSchema, and WenwexMigrate follows both. A module depends only on modules
 // listed before it. WenwexHummingbird holds what any Hummingbird app reuses; WenwexServer (the
 // marketplace) and examples/notes are apps built on it. Modules arrive with the issue that gives them real behaviour: WenwexOps has
-// the seeder, the dev database, backups and sanitized clones; WenwexAccess, … are
-// still to come.
+// the seeder, the dev database, backups and sanitized clones; WenwexAccess has the roles and
+// grants (credentials and the audit log follow); the edge is still to come.
 
 import PackageDescription
 
@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "WenwexSchema", targets: ["WenwexSchema"]),
         .library(name: "WenwexMigrate", targets: ["WenwexMigrate"]),
         .library(name: "WenwexOps", targets: ["WenwexOps"]),
+        .library(name: "WenwexAccess", targets: ["WenwexAccess"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
         .library(name: "WenwexStorage", targets: ["WenwexStorage"]),
         .library(name: "WenwexHummingbird", targets: ["WenwexHummingbird"]),
@@ -116,6 +117,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WenwexAccess",
+            dependencies: ["WenwexConfig", "WenwexSQL"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WenwexRouting",
             dependencies: [
                 "WenwexConfig",
@@ -173,6 +179,7 @@ let package = Package(
         .executableTarget(
             name: "wenwex",
             dependencies: [
+                "WenwexAccess",
                 "WenwexConfig",
                 "WenwexMigrate",
                 "WenwexOps",
@@ -248,6 +255,11 @@ let package = Package(
             name: "WenwexMigrateTests",
             dependencies: ["WenwexConfig", "WenwexMigrate", "WenwexSQL", "WenwexSchema", "WenwexTestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexAccessTests",
+            dependencies: ["WenwexAccess", "WenwexConfig", "WenwexSQL", "WenwexTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,28 @@
+public import WenwexSQL
+
+/// Describes, plans and applies in one transaction, as the environment's admin.
+public struct AccessApplier: Sendable {
+    public var roles: AccessRoles
+    public var schema: String
+
+    public init(roles: AccessRoles, schema: String = "public") {
+        self.roles = roles
+        self.schema = schema
+    }
+
+    /// The plan for the database `session` is connected to.
+    public func plan(_ session: any SQLSession) async throws -> AccessPlan {
+        try await AccessPlan(roles: roles, state: AccessDescriber(roles: roles, schema: schema).describe(session))
+    }
+
+    /// Applies the plan in one transaction (all of it or none) and returns what it changed.
+    /// Creating roles and handing objects over needs a superuser or `CREATEROLE` owner.
+    @discardableResult
+    public func apply(_ session: any SQLSession) async throws -> AccessPlan {
+        try await session.inTransaction {
+            let plan = try await plan(session)
+            for change in plan.changes { try await session.execute(change.sql, []) }
+            return plan
+        }
+    }
+}

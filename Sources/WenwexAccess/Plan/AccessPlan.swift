@@ -1,0 +1,200 @@
+import WenwexSQL
+
+/// What `wenwex access apply` changes to make a database match the least-privilege layout of
+/// ``AccessRoles``: one line per change, each with its SQL. Empty when the database already
+/// matches, which is how `access status` reports no drift and a second `apply` changes nothing.
+public struct AccessPlan: Sendable, Hashable {
+    public struct Change: Sendable, Hashable, CustomStringConvertible {
+        /// What and why, for people: `revoke INSERT on "Order" from shop_prod_read (granted by hand)`.
+        public var summary: String
+        public var sql: String
+        /// A grant or privilege that is there but should not be: something changed by hand.
+        public var isDrift: Bool
+
+        public var description: String { summary }
+    }
+
+    public var changes: [Change]
+    public var isEmpty: Bool { changes.isEmpty }
+    /// Changes that undo something done by hand (as opposed to setting up what is missing).
+    public var drift: [Change] { changes.filter(\.isDrift) }
+
+    /// Tables whose rows are Wenwex's bookkeeping: only the migrator changes them.
+    static let bookkeepingTables: Set = ["_prisma_migrations", "_wenwex_identity"]
+
+    /// The plan from `state` (as ``AccessDescriber`` read it) to the layout.
+    public init(roles: AccessRoles, state: AccessState) {
+        var changes: [Change] = []
+        let quote = SQLDialect.postgres.quoteIdentifier
+        let schema = quote(state.schema)
+        func add(_ summary: String, _ sql: String, drift: Bool = false) {
+            changes.append(Change(summary: summary, sql: sql, isDrift: drift))
+        }
+
+        for role in roles.all {
+            if let existing = state.roles[role] {
+                if existing.canLogin {
+                    add("make \(role) a group role (it can log in)", "ALTER ROLE \(quote(role)) NOLOGIN", drift: true)
+                }
+            } else {
+                add("create group role \(role)", "CREATE ROLE \(quote(role)) NOLOGIN")
+            }
+        }
+
+        // The database: CONNECT for the four roles, nothing for PUBLIC.
+        let database = quote(state.database)
+        for role in roles.all where !(state.databasePrivileges[role] ?? []).contains("CONNECT") {
+            add("let \(role) connect to \(state.database)", "GRANT CONNECT ON DATABASE \(database) TO \(quote(role))")
+        }
+        for privilege in (state.databasePrivileges["PUBLIC"] ?? []).sorted() {
+            add(
+                "revoke \(privilege) on database \(state.database) from PUBLIC",
+                "REVOKE \(privilege) ON DATABASE \(database) FROM PUBLIC",
+                drift: privilege != "CONNECT" && privilege != "TEMPORARY"
+            )
+        }
+
+        // The schema: owned by the migrator, USAGE for the others, nothing for PUBLIC.
+        if state.schemaOwner != roles.migrator {
+            add(
+                "hand schema \(state.schema) to \(roles.migrator)",
+                "ALTER SCHEMA \(schema) OWNER TO \(quote(roles.migrator))"
+            )
+        }
+        for role in [roles.read, roles.write, roles.app] {
+            let has = state.schemaPrivileges[role] ?? []
+            if !has.contains("USAGE") {
+                add("let \(role) use schema \(state.schema)", "GRANT USAGE ON SCHEMA \(schema) TO \(quote(role))")
+            }
+            for extra in has.subtracting(["USAGE"]).sorted() {
+                add(
+                    "revoke \(extra) on schema \(state.schema) from \(role)",
+                    "REVOKE \(extra) ON SCHEMA \(schema) FROM \(quote(role))",
+                    drift: true
+                )
+            }
+        }
+        for privilege in (state.schemaPrivileges["PUBLIC"] ?? []).sorted() {
+            add(
+                "revoke \(privilege) on schema \(state.schema) from PUBLIC",
+                "REVOKE \(privilege) ON SCHEMA \(schema) FROM PUBLIC"
+            )
+        }
+
+        // Every table and view, and every sequence.
+        for table in state.tableOwners.keys.sorted() {
+            let name = schema + "." + quote(table)
+            if state.tableOwners[table] != roles.migrator {
+                add("hand \(table) to \(roles.migrator)", "ALTER TABLE \(name) OWNER TO \(quote(roles.migrator))")
+            }
+            let writes: Set =
+                Self.bookkeepingTables.contains(table) ? ["SELECT"] : ["SELECT", "INSERT", "UPDATE", "DELETE"]
+            let wanted: [String: Set<String>] = [roles.read: ["SELECT"], roles.write: writes, roles.app: writes]
+            changes += Self.privilegeChanges(
+                on: "TABLE \(name)",
+                label: table,
+                wanted: wanted,
+                have: state.tablePrivileges[table] ?? [:],
+                roles: roles
+            )
+        }
+        for sequence in state.sequenceOwners.keys.sorted() {
+            let name = schema + "." + quote(sequence)
+            let wanted: [String: Set<String>] = [
+                roles.read: ["SELECT"], roles.write: ["SELECT", "USAGE"], roles.app: ["SELECT", "USAGE"],
+            ]
+            changes += Self.privilegeChanges(
+                on: "SEQUENCE \(name)",
+                label: sequence,
+                wanted: wanted,
+                have: state.sequencePrivileges[sequence] ?? [:],
+                roles: roles
+            )
+        }
+
+        // Objects the migrator creates later get the same grants.
+        let defaults: [(kind: String, noun: String, wanted: [String: Set<String>])] = [
+            (
+                "r", "TABLES",
+                [
+                    roles.read: ["SELECT"], roles.write: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+                    roles.app: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+                ]
+            ),
+            (
+                "S", "SEQUENCES",
+                [roles.read: ["SELECT"], roles.write: ["SELECT", "USAGE"], roles.app: ["SELECT", "USAGE"]]
+            ),
+        ]
+        for (kind, noun, wanted) in defaults {
+            let have = state.defaultPrivileges[kind] ?? [:]
+            let prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE \(quote(roles.migrator)) IN SCHEMA \(schema)"
+            for role in [roles.read, roles.write, roles.app] {
+                let missing = (wanted[role] ?? []).subtracting(have[role] ?? [])
+                if !missing.isEmpty {
+                    add(
+                        "grant \(missing.sorted().joined(separator: ", ")) on future \(noun.lowercased()) to \(role)",
+                        "\(prefix) GRANT \(missing.sorted().joined(separator: ", ")) ON \(noun) TO \(quote(role))"
+                    )
+                }
+                let extra = (have[role] ?? []).subtracting(wanted[role] ?? [])
+                if !extra.isEmpty {
+                    add(
+                        "revoke \(extra.sorted().joined(separator: ", ")) on future \(noun.lowercased()) from \(role) (granted by hand)",
+                        "\(prefix) REVOKE \(extra.sorted().joined(separator: ", ")) ON \(noun) FROM \(quote(role))",
+                        drift: true
+                    )
+                }
+            }
+        }
+        self.changes = changes
+    }
+
+    /// GRANTs for what a role lacks, REVOKEs (drift) for what it holds beyond that, and
+    /// REVOKEs of everything `PUBLIC` holds.
+    private static func privilegeChanges(
+        on object: String,
+        label: String,
+        wanted: [String: Set<String>],
+        have: [String: Set<String>],
+        roles: AccessRoles
+    ) -> [Change] {
+        var changes: [Change] = []
+        let quote = SQLDialect.postgres.quoteIdentifier
+        for role in [roles.read, roles.write, roles.app] {
+            let missing = (wanted[role] ?? []).subtracting(have[role] ?? [])
+            if !missing.isEmpty {
+                let list = missing.sorted().joined(separator: ", ")
+                changes.append(
+                    .init(
+                        summary: "grant \(list) on \(label) to \(role)",
+                        sql: "GRANT \(list) ON \(object) TO \(quote(role))",
+                        isDrift: false
+                    )
+                )
+            }
+            let extra = (have[role] ?? []).subtracting(wanted[role] ?? [])
+            if !extra.isEmpty {
+                let list = extra.sorted().joined(separator: ", ")
+                changes.append(
+                    .init(
+                        summary: "revoke \(list) on \(label) from \(role) (granted by hand)",
+                        sql: "REVOKE \(list) ON \(object) FROM \(quote(role))",
+                        isDrift: true
+                    )
+                )
+            }
+        }
+        if let publicPrivileges = have["PUBLIC"], !publicPrivileges.isEmpty {
+            let list = publicPrivileges.sorted().joined(separator: ", ")
+            changes.append(
+                .init(
+                    summary: "revoke \(list) on \(label) from PUBLIC",
+                    sql: "REVOKE \(list) ON \(object) FROM PUBLIC",
+                    isDrift: true
+                )
+            )
+        }
+        return changes
+    }
+}

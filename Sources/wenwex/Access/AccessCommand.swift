@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import WenwexAccess
+import WenwexConfig
+import WenwexSQL
+
+/// `wenwex access …`: the environment's least-privilege PostgreSQL roles.
+struct AccessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "access",
+        abstract: "Set up and check the environment's PostgreSQL roles and grants.",
+        discussion: """
+            Four group roles per project and environment: <project>_<env>_read (SELECT only), \
+            _write and _app (reads and INSERT, UPDATE, DELETE; no TRUNCATE, no DDL), and \
+            _migrator, which owns the schema and its objects and runs migrations. Nothing is \
+            granted to PUBLIC, and default privileges cover tables the migrator creates later. \
+            Run with the environment's admin credentials in DATABASE_URL; logins are made \
+            members of the roles (GRANT <role> TO <user>).
+            """,
+        subcommands: [AccessPlanCommand.self, AccessApplyCommand.self, AccessStatusCommand.self]
+    )
+}
+
+/// What every access command starts from.
+struct AccessContext {
+    var configuration: WenwexConfiguration
+    var applier: AccessApplier
+
+    static func load(_ project: ProjectOptions, output: Output) throws -> AccessContext {
+        let configuration = try project.loadConfiguration(output: output)
+        guard case .postgres(let location) = configuration.databases.primary.url.kind else {
+            throw CLIFailure(
+                "access control needs PostgreSQL; \(configuration.environment.name)'s database is SQLite",
+                fix: "point DATABASE_URL at the environment's PostgreSQL database",
+                code: .usage
+            )
+        }
+        let roles = AccessRoles(project: configuration.project.projectName, environment: configuration.environment.name)
+        return AccessContext(
+            configuration: configuration,
+            applier: AccessApplier(roles: roles, schema: location.schema ?? "public")
+        )
+    }
+
+    func withAdmin<T: Sendable>(_ body: (any SQLSession) async throws -> T) async throws -> T {
+        do {
+            return try await withGuardedPrimary(configuration, body)
+        } catch let error as CLIFailure {
+            throw error
+        } catch {
+            throw CLIFailure(DatabaseErrorText.describe(error), code: .problem)
+        }
+    }
+}
+
+struct AccessPlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print what apply would change, with its SQL."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() async throws {
+        let output = Output(json: false)
+        let context = try AccessContext.load(project, output: output)
+        let plan = try await context.withAdmin { try await context.applier.plan($0) }
+        guard !plan.isEmpty else { return output.line("Nothing to change: the roles and grants match.") }
+        for change in plan.changes { output.line("\(change.summary)\n    \(change.sql);") }
+        output.line(
+            "\(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s"); run wenwex access apply to make them."
+        )
+    }
+}
+
+struct AccessApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Create the roles and set the grants, in one transaction; a second run changes nothing."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    @Flag(help: "Confirm without asking (needed on prod without a terminal).")
+    var yes = false
+
+    func run() async throws {
+        let output = Output(json: false)
+        let context = try AccessContext.load(project, output: output)
+        if context.configuration.environment.tier == .prod {
+            let question =
+                "This changes the roles and grants of prod's database \(context.configuration.databases.primary.url.label)."
+            guard TerminalConfirmation(assumeYes: yes).confirm(question) else {
+                throw CLIFailure("not confirmed; nothing was changed", fix: "answer yes, or pass --yes", code: .usage)
+            }
+        }
+        let applied = try await context.withAdmin { try await context.applier.apply($0) }
+        for change in applied.changes { output.line(change.summary) }
+        output.line(applied.isEmpty ? "Nothing to change." : "Applied \(applied.changes.count) changes.")
+    }
+}
+
+struct AccessStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Report roles and grants that differ from the layout; exit 1 when any do."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() async throws {
+        let output = Output(json: false)
+        let context = try AccessContext.load(project, output: output)
+        let plan = try await context.withAdmin { try await context.applier.plan($0) }
+        guard !plan.isEmpty else { return output.line("Roles and grants match the layout.") }
+        for change in plan.changes { output.line("\(change.isDrift ? "drift" : "missing"): \(change.summary)") }
+        throw CLIFailure.reported(.problem)
+    }
+}

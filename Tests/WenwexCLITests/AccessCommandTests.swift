@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import WenwexTestSupport
+
+/// `wenwex access` as an operator runs it with the environment's admin credentials.
+@Suite("wenwex access", .enabled(if: PostgresAvailability.shouldRun))
+struct AccessCommandTests {
+    @Test func statusReportsWhatIsMissingApplyFixesItAndTheSecondApplyChangesNothing() async throws {
+        let cli = try WenwexCLI(empty: ())
+        defer { cli.remove() }
+        let url = try await SharedPostgres.freshDatabase(prefix: "cli_access")
+        try cli.write(".env", "DATABASE_URL=\(url)\n")
+
+        let before = try await cli.run("access", "status")
+        #expect(before.status == 1)
+        #expect(before.stdout.contains("missing: create group role"), "\(before.stdout)")
+        let plan = try await cli.run("access", "plan")
+        #expect(plan.status == 0)
+        #expect(
+            plan.stdout.contains("ON SCHEMA \"public\" FROM PUBLIC"),
+            "nothing stays granted to PUBLIC: \(plan.stdout)"
+        )
+        let applied = try await cli.run("access", "apply")
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let after = try await cli.run("access", "status")
+        #expect(after.status == 0, "\(after.stdout)")
+        #expect(try await cli.run("access", "apply").stdout.contains("Nothing to change."))
+
+        let sqlite = try await cli.run("access", "plan", environment: ["DATABASE_URL": "file:./dev.db"])
+        #expect(sqlite.status == 2)
+        #expect(sqlite.stderr.contains("access control needs PostgreSQL"))
+    }
+}
