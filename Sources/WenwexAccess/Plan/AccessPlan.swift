@@ -19,9 +19,6 @@ public struct AccessPlan: Sendable, Hashable {
     /// Changes that undo something done by hand (as opposed to setting up what is missing).
     public var drift: [Change] { changes.filter(\.isDrift) }
 
-    /// Tables whose rows are Wenwex's bookkeeping: only the migrator changes them.
-    static let bookkeepingTables: Set = ["_prisma_migrations", "_wenwex_identity"]
-
     /// The plan from `state` (as ``AccessDescriber`` read it) to the layout.
     public init(roles: AccessRoles, state: AccessState) {
         var changes: [Change] = []
@@ -87,8 +84,7 @@ public struct AccessPlan: Sendable, Hashable {
             if state.tableOwners[table] != roles.migrator {
                 add("hand \(table) to \(roles.migrator)", "ALTER TABLE \(name) OWNER TO \(quote(roles.migrator))")
             }
-            let writes: Set =
-                Self.bookkeepingTables.contains(table) ? ["SELECT"] : ["SELECT", "INSERT", "UPDATE", "DELETE"]
+            let writes: Set = ["SELECT", "INSERT", "UPDATE", "DELETE"]
             let wanted: [String: Set<String>] = [roles.read: ["SELECT"], roles.write: writes, roles.app: writes]
             changes += Self.privilegeChanges(
                 on: "TABLE \(name)",

@@ -1,3 +1,5 @@
+public import WenwexSQL
+
 /// The PostgreSQL roles one environment's database is reached through.
 ///
 /// Four `NOLOGIN` group roles per project and environment (roles are cluster-wide, so the
@@ -30,5 +32,21 @@ public struct AccessRoles: Sendable, Hashable {
             character.isASCII && (character.isLetter || character.isNumber) ? character : "_"
         }
         return String(String(mapped).prefix(24))
+    }
+}
+
+extension AccessRoles {
+    /// `SET ROLE` to the migrator when it exists and the session's user may act as it, so
+    /// what a deploy creates is owned by the migrator like everything else (and covered by its
+    /// default privileges). `false` when the layout is not applied here, or on SQLite.
+    public func actAsMigrator(_ session: any SQLSession) async throws -> Bool {
+        guard session.dialect == .postgres else { return false }
+        let allowed = try await session.queryText(
+            "SELECT pg_has_role(current_user, oid, 'MEMBER')::text FROM pg_roles WHERE rolname = $1",
+            [.text(migrator)]
+        )
+        guard allowed.first?.first == "true" else { return false }
+        try await session.execute("SET ROLE \(unsafeRaw: SQLDialect.postgres.quoteIdentifier(migrator))")
+        return true
     }
 }

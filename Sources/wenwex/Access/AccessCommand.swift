@@ -17,7 +17,10 @@ struct AccessCommand: AsyncParsableCommand {
             Run with the environment's admin credentials in DATABASE_URL; logins are made \
             members of the roles (GRANT <role> TO <user>).
             """,
-        subcommands: [AccessPlanCommand.self, AccessApplyCommand.self, AccessStatusCommand.self]
+        subcommands: [
+            AccessPlanCommand.self, AccessApplyCommand.self, AccessStatusCommand.self, AccessGrantCommand.self,
+            AccessRevokeCommand.self, AccessSweepCommand.self,
+        ]
     )
 }
 
@@ -115,5 +118,92 @@ struct AccessStatusCommand: AsyncParsableCommand {
         guard !plan.isEmpty else { return output.line("Roles and grants match the layout.") }
         for change in plan.changes { output.line("\(change.isDrift ? "drift" : "missing"): \(change.summary)") }
         throw CLIFailure.reported(.problem)
+    }
+}
+
+struct AccessGrantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "Give a person a short-lived login, a member of one role; the password is shown once."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(help: "The person's email.")
+    var person: String
+
+    @Option(help: "read, write, app or migrator.")
+    var role: String
+
+    @Option(help: "How long the login works (1h, 30m, 1d).")
+    var ttl = "1h"
+
+    func run() async throws {
+        let output = Output(json: false)
+        let context = try AccessContext.load(project, output: output)
+        let roles = context.applier.roles
+        let groups = ["read": roles.read, "write": roles.write, "app": roles.app, "migrator": roles.migrator]
+        guard let group = groups[role] else {
+            throw CLIFailure("--role '\(role)' is not one of read, write, app, migrator", code: .usage)
+        }
+        guard let duration = DurationFormat.parse(ttl), duration >= .seconds(60), duration <= .seconds(7 * 86_400)
+        else {
+            throw CLIFailure(
+                "--ttl '\(ttl)' must be a duration from 1m to 7d",
+                fix: "write e.g. --ttl 1h",
+                code: .usage
+            )
+        }
+        let credential = try await context.withAdmin {
+            try await PersonalCredentials(roles: roles).grant(person: person, role: group, ttl: duration, on: $0)
+        }
+        output.line("Login for \(person): \(credential)")
+        output.line("Password (shown once, not stored by Wenwex): \(credential.password)")
+    }
+}
+
+struct AccessRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "End a person's login now: its open sessions are terminated and the role dropped."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(help: "The person's email.")
+    var person: String
+
+    func run() async throws {
+        let output = Output(json: false)
+        let context = try AccessContext.load(project, output: output)
+        let revoked = try await context.withAdmin {
+            try await PersonalCredentials(roles: context.applier.roles).revoke(person: person, on: $0)
+        }
+        output.line(
+            revoked
+                ? "Revoked \(person)'s login and ended its sessions." : "\(person) has no login here; nothing changed."
+        )
+    }
+}
+
+struct AccessSweepCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Revoke every personal login whose time ran out (run it from cron or a schedule)."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() async throws {
+        let output = Output(json: false)
+        let context = try AccessContext.load(project, output: output)
+        let swept = try await context.withAdmin {
+            try await PersonalCredentials(roles: context.applier.roles).sweep(on: $0)
+        }
+        output.line(
+            swept.isEmpty
+                ? "No expired logins."
+                : "Revoked \(swept.count) expired login\(swept.count == 1 ? "" : "s"): \(swept.joined(separator: ", "))"
+        )
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WenwexAccess
 import WenwexConfig
 import WenwexMigrate
 import WenwexSQL
@@ -50,6 +51,12 @@ struct MigrateDeployCommand: AsyncParsableCommand {
             let files = try directory.migrations(for: primary.url.dialect)
             output.line("\(files.count) migration\(files.count == 1 ? "" : "s") found in \(directory.url.path)")
             let result = try await withGuardedPrimary(configuration) { session in
+                // Once `access apply` made the roles, migrations run as the schema's owner.
+                let roles = AccessRoles(
+                    project: configuration.project.projectName,
+                    environment: configuration.environment.name
+                )
+                if try await roles.actAsMigrator(session) { output.line("Running as \(roles.migrator).") }
                 var deployer = MigrationDeployer(session: session, files: files)
                 deployer.lockRetry = MigrationLockRetry(
                     lockTimeout: perAttempt > .zero ? perAttempt : nil,
