@@ -61,4 +61,82 @@ struct AccessCommandTests {
         #expect(sqlite.status == 2)
         #expect(sqlite.stderr.contains("access control needs PostgreSQL"))
     }
+
+    @Test func thePolicyIsCheckedWithLinesAndDecidesWhoGetsWhichLogin() async throws {
+        let cli = try WenwexCLI(empty: ())
+        defer { cli.remove() }
+        let url = try await SharedPostgres.freshDatabase(prefix: "cli_access_policy")
+        try cli.write(".env", "DATABASE_URL=\(url)\n")
+        try cli.write(
+            "wenwex.toml",
+            """
+            [access.groups]
+            juniors = ["jo@example.com"]
+            leads = ["cto@example.com"]
+
+            [access.environments.dev]
+            juniors = ["connect", "read"]
+            leads = ["admin"]
+            """
+        )
+        let check = try await cli.run("access", "check")
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("juniors (1 member): connect, read"), "\(check.stdout)")
+        #expect(try await cli.run("access", "apply", environment: ["WENWEX_ACTOR": "cto@example.com"]).status == 0)
+
+        let byJunior = try await cli.run(
+            "access",
+            "grant",
+            "--person",
+            "jo@example.com",
+            "--role",
+            "read",
+            environment: ["WENWEX_ACTOR": "jo@example.com"]
+        )
+        #expect(byJunior.status == 2)
+        #expect(byJunior.stderr.contains("does not grant 'admin'"), "\(byJunior.stderr)")
+        let writer = try await cli.run(
+            "access",
+            "grant",
+            "--person",
+            "jo@example.com",
+            "--role",
+            "write",
+            environment: ["WENWEX_ACTOR": "cto@example.com"]
+        )
+        #expect(writer.status == 2, "a junior gets no write login")
+        #expect(writer.stderr.contains("does not give jo@example.com 'write'"), "\(writer.stderr)")
+        let reader = try await cli.run(
+            "access",
+            "grant",
+            "--person",
+            "jo@example.com",
+            "--role",
+            "read",
+            environment: ["WENWEX_ACTOR": "cto@example.com"]
+        )
+        #expect(reader.status == 0, "\(reader.stderr)")
+        #expect(
+            try await cli.run(
+                "access",
+                "revoke",
+                "--person",
+                "jo@example.com",
+                environment: ["WENWEX_ACTOR": "cto@example.com"]
+            )
+            .status == 0
+        )
+
+        try cli.write(
+            "wenwex.toml",
+            "[access.groups]\nleads = [\"cto\"]\n\n[access.environments.prod]\nleds = [\"sudo\"]\n"
+        )
+        let bad = try await cli.run("access", "check")
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("wenwex.toml:2") && bad.stderr.contains("'cto' is not an email"), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains("group 'leds' is not in [access.groups]")
+                && bad.stderr.contains("'sudo' is not a permission")
+        )
+    }
 }

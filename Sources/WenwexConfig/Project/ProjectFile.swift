@@ -49,6 +49,9 @@ public struct ProjectFile: Sendable {
     /// `[sanitize.<table>] <column> = "<rule>"`: how `wenwex db clone` rewrites each column of a
     /// production copy (table → column → rule text; rules are parsed by the clone).
     public var sanitize: [String: [String: String]] = [:]
+    /// `[access]`: people in groups, groups' permissions per environment; the guide's layout
+    /// (``AccessPolicySettings/guide``) when the file has none.
+    public var access: AccessPolicySettings = .guide
 
     /// Creates a project in memory, as a missing file reads; ``schemaSettings`` starts at Prisma's
     /// defaults and is set separately.

@@ -72,7 +72,11 @@ private struct TableReader {
     }
 
     mutating func readProject(_ root: TOMLTable, defaultName: String) -> ProjectFile {
-        checkKeys(root, path: [], allowed: ["project", "database", "schema", "environments", "variables", "sanitize"])
+        checkKeys(
+            root,
+            path: [],
+            allowed: ["project", "database", "schema", "environments", "variables", "sanitize", "access"]
+        )
         var project = ProjectFile(projectName: defaultName)
         if let table = self.table(root, "project", path: []) {
             checkKeys(table, path: ["project"], allowed: ["name"])
@@ -111,6 +115,9 @@ private struct TableReader {
                 }
             }
         }
+        if let table = self.table(root, "access", path: []) {
+            project.access = readAccess(table)
+        }
         if let table = self.table(root, "variables", path: []) {
             for name in table.keys.sorted() {
                 if let spec = self.table(table, name, path: ["variables"]).flatMap({ readVariable(name: name, $0) }) {
@@ -119,6 +126,53 @@ private struct TableReader {
             }
         }
         return project
+    }
+
+    // MARK: Access
+
+    private mutating func readAccess(_ table: TOMLTable) -> AccessPolicySettings {
+        checkKeys(table, path: ["access"], allowed: ["groups", "environments"])
+        var policy = AccessPolicySettings(groups: [:], environments: [:])
+        if let groups = self.table(table, "groups", path: ["access"]) {
+            for name in groups.keys.sorted() {
+                guard let members = strings(groups, name, path: ["access", "groups"]) else { continue }
+                for member in members where !member.contains("@") {
+                    report(
+                        ["access", "groups", name],
+                        "'\(member)' is not an email",
+                        hint: "list people by their email"
+                    )
+                }
+                policy.groups[name] = members
+            }
+        }
+        if let environments = self.table(table, "environments", path: ["access"]) {
+            for environment in environments.keys.sorted() {
+                let path = ["access", "environments", environment]
+                guard let grants = self.table(environments, environment, path: ["access", "environments"]) else {
+                    continue
+                }
+                for group in grants.keys.sorted() {
+                    guard let permissions = strings(grants, group, path: path) else { continue }
+                    if policy.groups[group] == nil {
+                        report(
+                            path + [group],
+                            "group '\(group)' is not in [access.groups]",
+                            hint: "declare it there, or fix the name"
+                        )
+                    }
+                    for permission in permissions where !AccessPolicySettings.permissions.contains(permission) {
+                        report(
+                            path + [group],
+                            "'\(permission)' is not a permission",
+                            hint: "use \(AccessPolicySettings.permissions.sorted().joined(separator: ", "))"
+                        )
+                    }
+                    policy.environments[environment, default: [:]][group] = permissions
+                }
+            }
+        }
+        return policy
     }
 
     // MARK: Environments

@@ -18,7 +18,8 @@ struct AccessCommand: AsyncParsableCommand {
             members of the roles (GRANT <role> TO <user>).
             """,
         subcommands: [
-            AccessPlanCommand.self, AccessApplyCommand.self, AccessStatusCommand.self, AccessGrantCommand.self,
+            AccessCheckCommand.self, AccessPlanCommand.self, AccessApplyCommand.self, AccessStatusCommand.self,
+            AccessGrantCommand.self,
             AccessRevokeCommand.self, AccessSweepCommand.self,
         ]
     )
@@ -90,6 +91,7 @@ struct AccessApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let output = Output(json: false)
         let context = try AccessContext.load(project, output: output)
+        try AccessActor.require("admin", for: "wenwex access apply", context.configuration)
         if context.configuration.environment.tier == .prod {
             let question =
                 "This changes the roles and grants of prod's database \(context.configuration.databases.primary.url.label)."
@@ -154,6 +156,17 @@ struct AccessGrantCommand: AsyncParsableCommand {
                 code: .usage
             )
         }
+        try AccessActor.require("admin", for: "wenwex access grant", context.configuration)
+        let policy = context.configuration.project.access
+        let needed = ["read": "read", "write": "write", "app": "write", "migrator": "migrate"][role] ?? "admin"
+        let environment = context.configuration.environment.name
+        if policy.isDeclared, !policy.permissions(of: person, in: environment).contains(needed) {
+            throw CLIFailure(
+                "[access] in wenwex.toml does not give \(person) '\(needed)' in '\(environment)', so no \(role) login is made",
+                fix: "add the person to a group that has it there, or grant a role the policy allows",
+                code: .usage
+            )
+        }
         let credential = try await context.withAdmin {
             try await PersonalCredentials(roles: roles).grant(person: person, role: group, ttl: duration, on: $0)
         }
@@ -176,6 +189,7 @@ struct AccessRevokeCommand: AsyncParsableCommand {
     func run() async throws {
         let output = Output(json: false)
         let context = try AccessContext.load(project, output: output)
+        try AccessActor.require("admin", for: "wenwex access revoke", context.configuration)
         let revoked = try await context.withAdmin {
             try await PersonalCredentials(roles: context.applier.roles).revoke(person: person, on: $0)
         }
@@ -205,5 +219,35 @@ struct AccessSweepCommand: AsyncParsableCommand {
                 ? "No expired logins."
                 : "Revoked \(swept.count) expired login\(swept.count == 1 ? "" : "s"): \(swept.joined(separator: ", "))"
         )
+    }
+}
+
+struct AccessCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate [access] in wenwex.toml and print who may do what in each environment."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() async throws {
+        let output = Output(json: false)
+        // Problems in [access] are reported by the loader, each with its file and line.
+        let configuration = try project.loadConfiguration(output: output)
+        let policy = configuration.project.access
+        if !policy.isDeclared {
+            output.line(
+                "No [access] in wenwex.toml: the guide's layout applies, with no members, and commands do not check the actor."
+            )
+        }
+        for environment in policy.environments.keys.sorted() {
+            output.line("\(environment):")
+            for (group, permissions) in (policy.environments[environment] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let members = policy.groups[group]?.count ?? 0
+                output.line(
+                    "  \(group) (\(members) member\(members == 1 ? "" : "s")): \(permissions.joined(separator: ", "))"
+                )
+            }
+        }
     }
 }

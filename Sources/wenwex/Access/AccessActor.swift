@@ -1,0 +1,46 @@
+import Foundation
+import WenwexConfig
+
+/// Who is running a privileged command: `WENWEX_ACTOR`, else git's `user.email`.
+///
+/// The policy is checked against it, but it is a courtesy, not the boundary: the boundary is that
+/// a person without a grant holds no credentials that work (`wenwex access grant`).
+enum AccessActor {
+    static func current(_ configuration: WenwexConfiguration) -> String? {
+        if let actor = configuration.text("WENWEX_ACTOR") { return actor }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "config", "user.email"]
+        process.currentDirectoryURL = configuration.projectDirectory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let email = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !email.isEmpty ? email : nil
+    }
+
+    /// Refuses unless the project's declared policy gives the actor `permission` in the
+    /// environment; a project without an `[access]` section is not checked.
+    static func require(_ permission: String, for command: String, _ configuration: WenwexConfiguration) throws {
+        let policy = configuration.project.access
+        guard policy.isDeclared else { return }
+        let environment = configuration.environment.name
+        guard let actor = current(configuration) else {
+            throw CLIFailure(
+                "\(command) needs to know who you are to check [access] in wenwex.toml",
+                fix: "set WENWEX_ACTOR to your email, or git config user.email",
+                code: .usage
+            )
+        }
+        guard policy.permissions(of: actor, in: environment).contains(permission) else {
+            throw CLIFailure(
+                "\(actor) may not \(command) in '\(environment)': [access] in wenwex.toml does not grant '\(permission)' there",
+                fix: "ask someone with admin on \(environment) to run it, or change the policy",
+                code: .usage
+            )
+        }
+    }
+}
