@@ -118,7 +118,7 @@ let package = Package(
         ),
         .target(
             name: "WenwexAccess",
-            dependencies: ["WenwexConfig", "WenwexSQL"],
+            dependencies: ["WenwexConfig", "WenwexSQL", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import WenwexConfig
+import WenwexSQL
 import WenwexTestSupport
 
 /// `wenwex access` as an operator runs it with the environment's admin credentials.
@@ -56,6 +58,20 @@ struct AccessCommandTests {
         #expect(try await cli.run("access", "grant", "--person", "x@y", "--role", "root").status == 2)
         #expect(try await cli.run("access", "sweep").stdout.contains("No expired logins."))
         #expect(try await cli.run("access", "revoke", "--person", "dana@example.com").stdout.contains("Revoked"))
+
+        let log = try await cli.run("audit", "log")
+        #expect(
+            log.stdout.contains("access grant  dana@example.com")
+                && log.stdout.contains("access revoke  dana@example.com"),
+            "\(log.stdout.replacingOccurrences(of: "\n", with: " | "))"
+        )
+        #expect(try await cli.run("audit", "verify").status == 0)
+        try await DatabaseConnector.withSession(try DatabaseURL(url)) { session in
+            try await session.execute(#"UPDATE "_wenwex_audit" SET actor = 'someone-else' WHERE sequence = 2"#, [])
+        }
+        let tampered = try await cli.run("audit", "verify")
+        #expect(tampered.status == 1)
+        #expect(tampered.stderr.contains("row 2 was edited"), "\(tampered.stderr)")
 
         let sqlite = try await cli.run("access", "plan", environment: ["DATABASE_URL": "file:./dev.db"])
         #expect(sqlite.status == 2)

@@ -20,6 +20,8 @@ public struct AccessApplier: Sendable {
     @discardableResult
     public func apply(_ session: any SQLSession) async throws -> AccessPlan {
         try await session.inTransaction {
+            // The audit log is part of the layout: its grants are planned with the rest.
+            try await AuditLog(session: session).prepare()
             let plan = try await plan(session)
             for change in plan.changes { try await session.execute(change.sql, []) }
             return plan

@@ -81,10 +81,12 @@ public struct AccessPlan: Sendable, Hashable {
         // Every table and view, and every sequence.
         for table in state.tableOwners.keys.sorted() {
             let name = schema + "." + quote(table)
-            if state.tableOwners[table] != roles.migrator {
+            // The audit log stays the admin's: its owner is the one role that could rewrite it.
+            let isAuditLog = table == AuditLog.tableName
+            if state.tableOwners[table] != roles.migrator, !isAuditLog {
                 add("hand \(table) to \(roles.migrator)", "ALTER TABLE \(name) OWNER TO \(quote(roles.migrator))")
             }
-            let writes: Set = ["SELECT", "INSERT", "UPDATE", "DELETE"]
+            let writes: Set = isAuditLog ? ["SELECT", "INSERT"] : ["SELECT", "INSERT", "UPDATE", "DELETE"]
             let wanted: [String: Set<String>] = [roles.read: ["SELECT"], roles.write: writes, roles.app: writes]
             changes += Self.privilegeChanges(
                 on: "TABLE \(name)",

@@ -100,6 +100,11 @@ struct AccessApplyCommand: AsyncParsableCommand {
             }
         }
         let applied = try await context.withAdmin { try await context.applier.apply($0) }
+        try await context.audit(
+            "access apply",
+            target: context.configuration.environment.name,
+            detail: "\(applied.changes.count) changes"
+        )
         for change in applied.changes { output.line(change.summary) }
         output.line(applied.isEmpty ? "Nothing to change." : "Applied \(applied.changes.count) changes.")
     }
@@ -170,6 +175,11 @@ struct AccessGrantCommand: AsyncParsableCommand {
         let credential = try await context.withAdmin {
             try await PersonalCredentials(roles: roles).grant(person: person, role: group, ttl: duration, on: $0)
         }
+        try await context.audit(
+            "access grant",
+            target: person,
+            detail: "\(role) until \(credential.validUntil.formatted(.iso8601))"
+        )
         output.line("Login for \(person): \(credential)")
         output.line("Password (shown once, not stored by Wenwex): \(credential.password)")
     }
@@ -193,6 +203,7 @@ struct AccessRevokeCommand: AsyncParsableCommand {
         let revoked = try await context.withAdmin {
             try await PersonalCredentials(roles: context.applier.roles).revoke(person: person, on: $0)
         }
+        try await context.audit("access revoke", target: person, outcome: revoked ? "ok" : "no login")
         output.line(
             revoked
                 ? "Revoked \(person)'s login and ended its sessions." : "\(person) has no login here; nothing changed."
@@ -213,6 +224,9 @@ struct AccessSweepCommand: AsyncParsableCommand {
         let context = try AccessContext.load(project, output: output)
         let swept = try await context.withAdmin {
             try await PersonalCredentials(roles: context.applier.roles).sweep(on: $0)
+        }
+        if !swept.isEmpty {
+            try await context.audit("access sweep", target: swept.joined(separator: ","), detail: "expired")
         }
         output.line(
             swept.isEmpty
