@@ -6,8 +6,8 @@
 // comes before WenwexSchema, and WenwexMigrate follows both. A module depends only on modules
 // listed before it. WenwexHummingbird holds what any Hummingbird app reuses; WenwexServer (the
 // marketplace) and examples/notes are apps built on it. Modules arrive with the issue that gives them real behaviour: WenwexOps has
-// the seeder, the dev database, backups and sanitized clones; WenwexAccess has the roles and
-// grants (credentials and the audit log follow); the edge is still to come.
+// the seeder, the dev database, backups and sanitized clones; WenwexAccess the roles and grants,
+// personal logins and the audit log; the edge is still to come.
 
 import PackageDescription
 
