@@ -82,7 +82,7 @@ public enum ChildProcess {
         var kept = Data()
         var dropped = 0
         while true {
-            let chunk = handle.availableData
+            let chunk = readChunk(handle.fileDescriptor)
             if chunk.isEmpty { break }
             let room = max(0, outputLimit - kept.count)
             kept.append(chunk.prefix(room))
@@ -90,6 +90,19 @@ public enum ChildProcess {
         }
         if dropped > 0 { kept.append(Data("\n[ChildProcess: \(dropped) more bytes dropped]\n".utf8)) }
         return kept
+    }
+
+    /// One `read(2)` of up to 64 KiB, retried when a signal interrupts it: Foundation's
+    /// `availableData` stops the whole process with a fatal error on `EINTR`, which SIGCHLD
+    /// from the many children of a parallel test run does cause. Empty at the end (or on error).
+    private static func readChunk(_ descriptor: Int32) -> Data {
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 { return Data(buffer[0..<count]) }
+            if count < 0, errno == EINTR { continue }
+            return Data()
+        }
     }
 
     /// Waits for `process` to end without `Process.waitUntilExit()`.

@@ -1,0 +1,25 @@
+public import Foundation
+
+/// Reading a child process's pipe to its end, safely.
+///
+/// Foundation's `readDataToEndOfFile()` and `availableData` stop the whole process with a
+/// fatal error when a signal interrupts the read (`EINTR`), and a child's exit (SIGCHLD) is
+/// such a signal. Here `read(2)` is simply retried.
+public enum PipeReading {
+    /// Everything `handle` yields until end of file (or an error other than `EINTR`).
+    public static func readToEnd(_ handle: FileHandle) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
+        let descriptor = handle.fileDescriptor
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count < 0, errno == EINTR {
+                continue
+            } else {
+                return data
+            }
+        }
+    }
+}
