@@ -10,7 +10,11 @@ import WenwexTestSupport
         // From the kernel: a byte-at-a-time Swift loop over 20 MiB held a test thread for seconds.
         let handle = FileHandle(forReadingAtPath: "/dev/urandom")!
         defer { try? handle.close() }
-        let bytes = Array(handle.readData(ofLength: count))
+        // The throwing read, retried: readData(ofLength:) stops the process if a signal interrupts it.
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            if let chunk = try? handle.read(upToCount: count - bytes.count) { bytes += chunk }
+        }
         try Data(bytes).write(to: cli.project.appendingPathComponent(name))
         return bytes
     }

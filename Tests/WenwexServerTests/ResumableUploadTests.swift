@@ -16,7 +16,12 @@ import WenwexTestSupport
     static func bytes(_ count: Int) -> [UInt8] {
         let handle = FileHandle(forReadingAtPath: "/dev/urandom")!
         defer { try? handle.close() }
-        return Array(handle.readData(ofLength: count))
+        // The throwing read, retried: readData(ofLength:) stops the process if a signal interrupts it.
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            if let chunk = try? handle.read(upToCount: count - bytes.count) { bytes += chunk }
+        }
+        return bytes
     }
 
     /// A Hummingbird app with only the tus routes, on a free loopback port.
