@@ -78,7 +78,15 @@ public struct AccessPlan: Sendable, Hashable {
             )
         }
 
-        // Every table and view, and every sequence.
+        // Every table and view, and every sequence; objects the migrator creates later get the
+        // same grants through its default privileges.
+        let tableGrants: [String: Set<String>] = [
+            roles.read: ["SELECT"], roles.write: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+            roles.app: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+        ]
+        let sequenceGrants: [String: Set<String>] = [
+            roles.read: ["SELECT"], roles.write: ["SELECT", "USAGE"], roles.app: ["SELECT", "USAGE"],
+        ]
         for table in state.tableOwners.keys.sorted() {
             let name = schema + "." + quote(table)
             // The audit log stays the admin's: its owner is the one role that could rewrite it.
@@ -86,8 +94,9 @@ public struct AccessPlan: Sendable, Hashable {
             if state.tableOwners[table] != roles.migrator, !isAuditLog {
                 add("hand \(table) to \(roles.migrator)", "ALTER TABLE \(name) OWNER TO \(quote(roles.migrator))")
             }
-            let writes: Set = isAuditLog ? ["SELECT", "INSERT"] : ["SELECT", "INSERT", "UPDATE", "DELETE"]
-            let wanted: [String: Set<String>] = [roles.read: ["SELECT"], roles.write: writes, roles.app: writes]
+            let appendOnly: Set = ["SELECT", "INSERT"]
+            let wanted: [String: Set<String>] =
+                isAuditLog ? [roles.read: ["SELECT"], roles.write: appendOnly, roles.app: appendOnly] : tableGrants
             changes += Self.privilegeChanges(
                 on: "TABLE \(name)",
                 label: table,
@@ -97,65 +106,40 @@ public struct AccessPlan: Sendable, Hashable {
             )
         }
         for sequence in state.sequenceOwners.keys.sorted() {
-            let name = schema + "." + quote(sequence)
-            let wanted: [String: Set<String>] = [
-                roles.read: ["SELECT"], roles.write: ["SELECT", "USAGE"], roles.app: ["SELECT", "USAGE"],
-            ]
             changes += Self.privilegeChanges(
-                on: "SEQUENCE \(name)",
+                on: "SEQUENCE \(schema).\(quote(sequence))",
                 label: sequence,
-                wanted: wanted,
+                wanted: sequenceGrants,
                 have: state.sequencePrivileges[sequence] ?? [:],
                 roles: roles
             )
         }
-
-        // Objects the migrator creates later get the same grants.
-        let defaults: [(kind: String, noun: String, wanted: [String: Set<String>])] = [
-            (
-                "r", "TABLES",
-                [
-                    roles.read: ["SELECT"], roles.write: ["SELECT", "INSERT", "UPDATE", "DELETE"],
-                    roles.app: ["SELECT", "INSERT", "UPDATE", "DELETE"],
-                ]
-            ),
-            (
-                "S", "SEQUENCES",
-                [roles.read: ["SELECT"], roles.write: ["SELECT", "USAGE"], roles.app: ["SELECT", "USAGE"]]
-            ),
-        ]
-        for (kind, noun, wanted) in defaults {
-            let have = state.defaultPrivileges[kind] ?? [:]
-            let prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE \(quote(roles.migrator)) IN SCHEMA \(schema)"
-            for role in [roles.read, roles.write, roles.app] {
-                let missing = (wanted[role] ?? []).subtracting(have[role] ?? [])
-                if !missing.isEmpty {
-                    add(
-                        "grant \(missing.sorted().joined(separator: ", ")) on future \(noun.lowercased()) to \(role)",
-                        "\(prefix) GRANT \(missing.sorted().joined(separator: ", ")) ON \(noun) TO \(quote(role))"
-                    )
-                }
-                let extra = (have[role] ?? []).subtracting(wanted[role] ?? [])
-                if !extra.isEmpty {
-                    add(
-                        "revoke \(extra.sorted().joined(separator: ", ")) on future \(noun.lowercased()) from \(role) (granted by hand)",
-                        "\(prefix) REVOKE \(extra.sorted().joined(separator: ", ")) ON \(noun) FROM \(quote(role))",
-                        drift: true
-                    )
-                }
-            }
+        let defaultsPrefix = "ALTER DEFAULT PRIVILEGES FOR ROLE \(quote(roles.migrator)) IN SCHEMA \(schema) "
+        for (kind, noun, wanted) in [("r", "TABLES", tableGrants), ("S", "SEQUENCES", sequenceGrants)] {
+            changes += Self.privilegeChanges(
+                on: noun,
+                label: "future \(noun.lowercased())",
+                wanted: wanted,
+                have: state.defaultPrivileges[kind] ?? [:],
+                roles: roles,
+                statementPrefix: defaultsPrefix,
+                revokesPublic: false
+            )
         }
         self.changes = changes
     }
 
-    /// GRANTs for what a role lacks, REVOKEs (drift) for what it holds beyond that, and
-    /// REVOKEs of everything `PUBLIC` holds.
+    /// GRANTs for what a role lacks, REVOKEs (drift) for what it holds beyond that, and (unless
+    /// `revokesPublic` is off) REVOKEs of everything `PUBLIC` holds. `statementPrefix` turns the
+    /// statements into `ALTER DEFAULT PRIVILEGES …` ones.
     private static func privilegeChanges(
         on object: String,
         label: String,
         wanted: [String: Set<String>],
         have: [String: Set<String>],
-        roles: AccessRoles
+        roles: AccessRoles,
+        statementPrefix: String = "",
+        revokesPublic: Bool = true
     ) -> [Change] {
         var changes: [Change] = []
         let quote = SQLDialect.postgres.quoteIdentifier
@@ -166,7 +150,7 @@ public struct AccessPlan: Sendable, Hashable {
                 changes.append(
                     .init(
                         summary: "grant \(list) on \(label) to \(role)",
-                        sql: "GRANT \(list) ON \(object) TO \(quote(role))",
+                        sql: "\(statementPrefix)GRANT \(list) ON \(object) TO \(quote(role))",
                         isDrift: false
                     )
                 )
@@ -177,13 +161,13 @@ public struct AccessPlan: Sendable, Hashable {
                 changes.append(
                     .init(
                         summary: "revoke \(list) on \(label) from \(role) (granted by hand)",
-                        sql: "REVOKE \(list) ON \(object) FROM \(quote(role))",
+                        sql: "\(statementPrefix)REVOKE \(list) ON \(object) FROM \(quote(role))",
                         isDrift: true
                     )
                 )
             }
         }
-        if let publicPrivileges = have["PUBLIC"], !publicPrivileges.isEmpty {
+        if revokesPublic, let publicPrivileges = have["PUBLIC"], !publicPrivileges.isEmpty {
             let list = publicPrivileges.sorted().joined(separator: ", ")
             changes.append(
                 .init(

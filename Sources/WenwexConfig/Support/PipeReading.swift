@@ -22,4 +22,24 @@ public enum PipeReading {
             }
         }
     }
+
+    /// Runs a short program to its end and returns its exit status and trimmed standard output
+    /// (standard input and error are `/dev/null`); `nil` when it cannot be started.
+    public static func output(of executable: String, _ arguments: [String], in directory: URL? = nil)
+        -> (status: Int32, text: String)?
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = readToEnd(pipe.fileHandleForReading)
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (process.terminationStatus, text)
+    }
 }

@@ -8,18 +8,13 @@ import WenwexConfig
 enum AccessActor {
     static func current(_ configuration: WenwexConfiguration) -> String? {
         if let actor = configuration.text("WENWEX_ACTOR") { return actor }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "config", "user.email"]
-        process.currentDirectoryURL = configuration.projectDirectory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = PipeReading.readToEnd(pipe.fileHandleForReading)
-        process.waitUntilExit()
-        let email = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !email.isEmpty ? email : nil
+        let git = PipeReading.output(
+            of: "/usr/bin/env",
+            ["git", "config", "user.email"],
+            in: configuration.projectDirectory
+        )
+        guard let git, git.status == 0, !git.text.isEmpty else { return nil }
+        return git.text
     }
 
     /// Refuses unless the project's declared policy gives the actor `permission` in the

@@ -46,6 +46,11 @@ struct AccessContext {
         )
     }
 
+    /// What `apply` would change in the environment's database now.
+    func plan() async throws -> AccessPlan {
+        try await withAdmin { try await applier.plan($0) }
+    }
+
     func withAdmin<T: Sendable>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         do {
             return try await withGuardedPrimary(configuration, body)
@@ -68,7 +73,7 @@ struct AccessPlanCommand: AsyncParsableCommand {
     func run() async throws {
         let output = Output(json: false)
         let context = try AccessContext.load(project, output: output)
-        let plan = try await context.withAdmin { try await context.applier.plan($0) }
+        let plan = try await context.plan()
         guard !plan.isEmpty else { return output.line("Nothing to change: the roles and grants match.") }
         for change in plan.changes { output.line("\(change.summary)\n    \(change.sql);") }
         output.line(
@@ -121,7 +126,7 @@ struct AccessStatusCommand: AsyncParsableCommand {
     func run() async throws {
         let output = Output(json: false)
         let context = try AccessContext.load(project, output: output)
-        let plan = try await context.withAdmin { try await context.applier.plan($0) }
+        let plan = try await context.plan()
         guard !plan.isEmpty else { return output.line("Roles and grants match the layout.") }
         for change in plan.changes { output.line("\(change.isDrift ? "drift" : "missing"): \(change.summary)") }
         throw CLIFailure.reported(.problem)

@@ -71,7 +71,7 @@ struct DbCloneCommand: AsyncParsableCommand {
         guard let from, let to else { return }
         let source = try configuration(from, output: output)
         let target = try configuration(to, output: output)
-        let rules = try sanitizeRules(target, output: output)
+        let (_, rules) = try sanitizeRules(target, output: output)
         var options = options
         options.project.env = to
         let migrations = try CloneFailure.run {
@@ -130,13 +130,7 @@ struct DbCloneCommand: AsyncParsableCommand {
         var options = options
         options.project.env = to ?? from
         let configuration = try options.loadConfiguration(output: output)
-        let schema = try options.validSchema(configuration, dialect: .postgres, output: output)
-        let rules = try CloneFailure.run {
-            try SanitizeRuleSet.merge(
-                projectFile: configuration.project.sanitize,
-                annotations: SanitizeAnnotations.read(schema)
-            )
-        }
+        let (schema, rules) = try sanitizeRules(configuration, output: output)
         let result = CloneSchemaCheck(schema: SchemaLowering.lower(schema, dialect: .postgres), rules: rules)
         for problem in result.unknown { output.error("error: \(problem)") }
         if !result.unsanitized.isEmpty {
@@ -173,16 +167,18 @@ struct DbCloneCommand: AsyncParsableCommand {
         return configuration
     }
 
+    /// The validated schema and the rules from `[sanitize]` and its `/// @sanitize` lines.
     private func sanitizeRules(_ configuration: WenwexConfiguration, output: Output) throws
-        -> [String: [String: SanitizeRule]]
+        -> (PrismaSchema, [String: [String: SanitizeRule]])
     {
         let schema = try options.validSchema(configuration, dialect: .postgres, output: output)
-        return try CloneFailure.run {
+        let rules = try CloneFailure.run {
             try SanitizeRuleSet.merge(
                 projectFile: configuration.project.sanitize,
                 annotations: SanitizeAnnotations.read(schema)
             )
         }
+        return (schema, rules)
     }
 
     /// The anonymizer's key: the target environment's `CLONE_SECRET`.

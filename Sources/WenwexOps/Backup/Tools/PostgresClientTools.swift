@@ -73,17 +73,7 @@ public struct PostgresClientTools: Sendable {
     }
 
     private static func versionLine(of program: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = ["--version"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = PipeReading.readToEnd(pipe.fileHandleForReading)
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        PipeReading.output(of: program, ["--version"])?.text
     }
 
     /// The libpq variables that point a tool at `location`: the password travels in the
