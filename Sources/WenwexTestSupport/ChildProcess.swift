@@ -55,7 +55,7 @@ public enum ChildProcess {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
+        try spawnLock.withLock { try process.run() }
         // Drain stderr on a second thread: a full pipe would block the program, and with it us.
         let stderrData = CollectedData()
         let stderrHandle = stderr.fileHandleForReading
@@ -71,6 +71,11 @@ public enum ChildProcess {
             stderr: String(decoding: stderrData.wait(), as: UTF8.self)
         )
     }
+
+    /// Held around every `Process.run()` of the test process. Two threads starting children at
+    /// once have crashed inside Foundation's `Process.run()` (a bad read in its `memcpy`) in a
+    /// full parallel run; starting them one at a time costs microseconds.
+    public static let spawnLock = NSLock()
 
     /// The most of a child's output a test keeps per stream.
     public static let outputLimit = 16 << 20

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Testing
+import WenwexTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -139,7 +140,7 @@ final class RunningCommand: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try ChildProcess.spawnLock.withLock { try process.run() }
     }
 
     var output: String {
