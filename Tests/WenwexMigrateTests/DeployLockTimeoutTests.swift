@@ -97,6 +97,13 @@ struct DeployLockTimeoutTests {
         }
         let took = ContinuousClock.now - started
         try await releasing.value
+        // A load query that queued behind the deploy may still be on its way back: wait for two
+        // more to finish, so its wait is counted.
+        let finished = load.queries.withLock { $0 }
+        let settle = ContinuousClock.now + .seconds(15)
+        while load.queries.withLock({ $0 }) < finished + 2, ContinuousClock.now < settle {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let stall = load.longest.withLock { $0 }
         load.stop.store(true, ordering: .relaxed)
         try await loading.value
@@ -134,7 +141,7 @@ struct DeployLockTimeoutTests {
         // form's stall is the yardstick too).
         let bound = max(.seconds(1), safe.baseline * 2 + lockTimeout)
         #expect(
-            safe.stall < bound || safe.stall < plain.stall / 3,
+            safe.stall < bound || safe.stall < plain.stall / 2,
             "the load kept running: longest stall \(safe.stall), baseline \(safe.baseline), plain \(plain.stall)"
         )
     }

@@ -39,8 +39,10 @@ struct PostgresRouterStallTests {
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
             }
-            // Longer than the probe timeout (1 s), so the probes see the stall.
-            try await waitForStatus(router, timeout: .seconds(10), "primary degraded") {
+            // Longer than the probe timeout, so the probes see the stall. The timeout adapts to
+            // four times the recent p99 probe latency, seconds on a fully loaded run, and stays
+            // below the 30 s unresponsive limit, which the wait must not reach.
+            try await waitForStatus(router, timeout: .seconds(25), "primary degraded") {
                 $0[node: "primary"]?.isDegraded == true
             }
             try await Task.sleep(for: .seconds(1))

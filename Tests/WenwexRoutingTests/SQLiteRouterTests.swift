@@ -113,7 +113,9 @@ struct SQLiteRouterTests {
             await group.triggerGracefulShutdown()
             try await running.value
         }
-        #expect(elapsed < .seconds(2))
+        // Closing takes microseconds; the bound leaves room for a fully loaded parallel run
+        // while still catching a shutdown that waits out a timeout.
+        #expect(elapsed < .seconds(5))
     }
 
     @Test func tokensRoundTripAsPostgresLSNText() throws {

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import NIOPosix
 public import SQLiteNIO
 
 /// A `SQLSession` over one SQLiteNIO connection.
@@ -27,7 +28,12 @@ public final class SQLiteSession: SQLSession {
         } else {
             storage = .file(path: path)
         }
-        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let connection = try await SQLiteConnection.open(
+            storage: storage,
+            threadPool: SQLiteThreadPool.shared,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        )
         let session = SQLiteSession(connection: connection)
         if !readOnly {
             _ = try await session.query("PRAGMA journal_mode = WAL")

@@ -122,12 +122,14 @@ final class ToolProcess: Sendable {
             var finished = descriptor < 0
             return {
                 guard !finished else { return nil }
-                let chunk = try await NIOThreadPool.singleton.runIfActive { () throws -> ByteBuffer? in
+                let chunk = try await PipeThreadPool.shared.runIfActive { () throws -> ByteBuffer? in
                     var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
                     var failure: Int32 = 0
                     let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1 << 20) { raw in
                         var count: Int
-                        repeat { count = read(descriptor, raw.baseAddress, raw.count) } while count < 0 && errno == EINTR
+                        repeat {
+                            count = read(descriptor, raw.baseAddress, raw.count)
+                        } while count < 0 && errno == EINTR
                         if count < 0 { failure = errno }
                         return max(count, 0)
                     }
@@ -146,7 +148,7 @@ final class ToolProcess: Sendable {
         guard let descriptor = stdinDescriptor else { return }
         do {
             for try await buffer in body {
-                try await NIOThreadPool.singleton.runIfActive {
+                try await PipeThreadPool.shared.runIfActive {
                     try buffer.withUnsafeReadableBytes { raw in
                         var offset = 0
                         while offset < raw.count {
