@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "WenwexAccess", targets: ["WenwexAccess"]),
         .library(name: "WenwexRouting", targets: ["WenwexRouting"]),
         .library(name: "WenwexStorage", targets: ["WenwexStorage"]),
+        .library(name: "WenwexEdge", targets: ["WenwexEdge"]),
         .library(name: "WenwexHummingbird", targets: ["WenwexHummingbird"]),
         .library(name: "WenwexServer", targets: ["WenwexServer"]),
         .library(name: "WenwexTestSupport", targets: ["WenwexTestSupport"]),
@@ -50,6 +51,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // `swift package generate-documentation --target WenwexHummingbird` (DocC catalogs and
         // the compiled snippets in Snippets/).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -138,6 +140,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WenwexEdge",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WenwexHummingbird",
             dependencies: [
                 "WenwexConfig",
@@ -183,6 +200,7 @@ let package = Package(
             dependencies: [
                 "WenwexAccess",
                 "WenwexConfig",
+                "WenwexEdge",
                 "WenwexMigrate",
                 "WenwexOps",
                 "WenwexSchema",
@@ -297,6 +315,21 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WenwexEdgeTests",
+            dependencies: [
+                "WenwexEdge", "WenwexStorage", "WenwexTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

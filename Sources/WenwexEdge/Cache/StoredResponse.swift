@@ -1,0 +1,58 @@
+public import HTTPTypes
+public import Hummingbird
+public import NIOCore
+
+/// One response in the cache: the origin's status, headers and whole body, with the clock
+/// readings RFC 9111's age calculation needs and the request headers its `Vary` selected on.
+public struct StoredResponse: Sendable {
+    public var status: HTTPResponse.Status
+    /// The origin's headers, minus hop-by-hop fields; replayed as they are.
+    public var headers: HTTPFields
+    public var body: ByteBuffer
+    /// When the request that produced it was sent, and when its answer arrived (seconds since 1970).
+    public var requestTime: Double
+    public var responseTime: Double
+    /// The `Vary` field names (lower-cased) and the values the request had for them.
+    public var selectingHeaders: [SelectingHeader]
+    /// `Surrogate-Key` / `Cache-Tag` values, for purging by tag.
+    public var tags: [String]
+
+    public struct SelectingHeader: Sendable, Equatable {
+        public var name: String
+        public var value: String?
+    }
+
+    /// What the entry costs the memory tier: body plus headers plus a fixed overhead.
+    public var cost: Int {
+        body.readableBytes + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 256
+    }
+
+    /// The freshness rules this response's headers set.
+    public var policy: FreshnessPolicy { FreshnessPolicy(headers: headers, status: status) }
+
+    /// Age as RFC 9111 §4.2.3 computes it, in seconds at `now`.
+    public func currentAge(at now: Double) -> Double {
+        let date = headers[.date].flatMap(HTTPDate.parse)
+        let apparentAge = max(0, responseTime - (date ?? responseTime))
+        let responseDelay = max(0, responseTime - requestTime)
+        let ageValue = Double(FreshnessPolicy.ageValue(headers) ?? 0)
+        let correctedInitialAge = max(apparentAge, ageValue + responseDelay)
+        return correctedInitialAge + max(0, now - responseTime)
+    }
+
+    /// Whether `request`'s headers select this variant.
+    public func matches(_ request: HTTPFields) -> Bool {
+        selectingHeaders.allSatisfy { header in
+            Self.normalized(request, header.name) == header.value
+        }
+    }
+
+    /// The request's value for a `Vary` field, with whitespace around commas removed so
+    /// `a, b` and `a,b` select the same variant.
+    static func normalized(_ fields: HTTPFields, _ name: String) -> String? {
+        guard let fieldName = HTTPField.Name(name) else { return nil }
+        let values = fields[values: fieldName]
+        guard !values.isEmpty else { return nil }
+        return values.joined(separator: ",").split(separator: ",").map { $0.trimmingSpaces }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,28 @@
+public import Foundation
+
+/// How one edge node runs: its origin, its cache's size, and its purge API.
+public struct EdgeConfiguration: Sendable {
+    /// The origin every request goes to (`http://127.0.0.1:8080`).
+    public var origin: URL
+    /// The memory tier's bound in bytes (default 256 MiB).
+    public var cacheBytes: Int = 256 << 20
+    /// Responses larger than this stream through uncached (default an eighth of `cacheBytes`).
+    public var maximumObjectSize: Int?
+    /// The bearer token the purge API requires; without one, purging is refused.
+    public var purgeToken: String?
+    /// Where the purge API listens (`POST`).
+    public var purgePath = "/_wenwex/purge"
+    /// How long past its lifetime a response may be served while the origin cannot be reached
+    /// (RFC 9111 lets a disconnected cache serve stale unless the response forbids it).
+    public var staleIfUnreachableSeconds: Double = 86_400
+    /// Keep-alive connections to the origin.
+    public var originConnections = 64
+    /// One exchange with the origin, at most.
+    public var originTimeoutSeconds = 30
+    /// This node's name in `Via`.
+    public var nodeName = "wenwex-edge"
+
+    public init(origin: URL) {
+        self.origin = origin
+    }
+}

@@ -1,0 +1,357 @@
+public import HTTPTypes
+public import AsyncHTTPClient
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+import Synchronization
+
+/// The edge node's request handling: guards first, then the shared cache, then the origin.
+///
+/// GET and HEAD go through the cache (RFC 9111): fresh entries are answered from memory,
+/// stale ones revalidated with the stored validators, served stale while revalidating or when
+/// the origin fails where the response allows it, and a cold key is fetched once however many
+/// clients ask. Every other method is passed through with its body streamed, and a successful
+/// one invalidates what it changed.
+public final class EdgeProxy: HTTPResponder, Sendable {
+    public typealias Context = EdgeRequestContext
+
+    public let cache: MemoryCache
+    public let origin: OriginClient
+    let configuration: EdgeConfiguration
+    let guards: GuardPipeline
+    let purge: PurgeEndpoint
+    private let coalescer = FetchCoalescer()
+    private let refreshing = Mutex<Set<String>>([])
+    private let fetches = Atomic<Int>(0)
+    let logger: Logger
+
+    public init(configuration: EdgeConfiguration, guards: GuardPipeline, logger: Logger) {
+        self.configuration = configuration
+        self.guards = guards
+        self.logger = logger
+        cache = MemoryCache(capacity: configuration.cacheBytes, maximumObjectSize: configuration.maximumObjectSize)
+        origin = OriginClient(
+            origin: configuration.origin,
+            connections: configuration.originConnections,
+            timeout: .seconds(Int64(configuration.originTimeoutSeconds))
+        )
+        purge = PurgeEndpoint(token: configuration.purgeToken)
+    }
+
+    /// Requests sent to the origin so far (misses, revalidations and passes).
+    public var originRequests: Int { fetches.load(ordering: .relaxed) }
+
+    public func respond(to request: Request, context: EdgeRequestContext) async throws -> Response {
+        let target = request.head.path ?? "/"
+        if target == configuration.purgePath || target.hasPrefix(configuration.purgePath + "?") {
+            return await purge.handle(request, cache: cache)
+        }
+        var guarded = GuardedRequest(
+            method: request.method,
+            target: target,
+            headers: request.headers,
+            clientAddress: context.clientAddress
+        )
+        if let answer = await guards.run(&guarded) { return answer }
+        let forward = forwardedHeaders(guarded.headers, client: context.clientAddress, host: request.head.authority)
+        switch request.method {
+        case .get, .head:
+            return try await cached(request.method, target, client: guarded.headers, forward: forward)
+        default:
+            return try await pass(request, target, forward: forward, invalidating: true)
+        }
+    }
+
+    // MARK: The cache
+
+    private func cached(_ method: HTTPRequest.Method, _ target: String, client: HTTPFields, forward: HTTPFields)
+        async throws -> Response
+    {
+        let requestDirectives = CacheDirectives(client[values: .cacheControl])
+        let pragmaNoCache =
+            requestDirectives.isEmpty && client[values: .pragma].contains { $0.lowercased().contains("no-cache") }
+        let revalidateAnyway = requestDirectives.has("no-cache") || pragmaNoCache
+        let now = HTTPDate.now
+        guard let stored = cache.lookup(target, requestHeaders: client) else {
+            if requestDirectives.has("only-if-cached") {
+                return EdgeProblem.response(.gatewayTimeout, "Not in the cache, and the request said only-if-cached.")
+            }
+            return try await miss(method, target, client: client, forward: forward)
+        }
+        let policy = stored.policy
+        let age = stored.currentAge(at: now)
+        let lifetime = policy.lifetime
+        var fresh = age < lifetime && !policy.requiresRevalidation
+        if let maxAge = requestDirectives.seconds("max-age"), age > Double(maxAge) { fresh = false }
+        if let minFresh = requestDirectives.seconds("min-fresh"), lifetime - age < Double(minFresh) { fresh = false }
+        if fresh && !revalidateAnyway {
+            return StoredAnswer.response(stored, age: age, method: method, request: client)
+        }
+        if !revalidateAnyway && !policy.forbidsStale {
+            if let maxStale = requestDirectives.entries.first(where: { $0.name == "max-stale" }) {
+                let allowed = maxStale.value.flatMap { CacheDirectives.deltaSeconds($0) }.map(Double.init) ?? .infinity
+                if age - lifetime <= allowed {
+                    return StoredAnswer.response(stored, age: age, method: method, request: client)
+                }
+            }
+            if age < lifetime + policy.staleWhileRevalidate {
+                refreshInBackground(target, stored, forward: forward, client: client)
+                return StoredAnswer.response(stored, age: age, method: method, request: client)
+            }
+        }
+        if requestDirectives.has("only-if-cached") {
+            return EdgeProblem.response(.gatewayTimeout, "Only a stale copy is cached, and the request said only-if-cached.")
+        }
+        return try await revalidate(stored, method, target, client: client, forward: forward)
+    }
+
+    private func miss(_ method: HTTPRequest.Method, _ target: String, client: HTTPFields, forward: HTTPFields)
+        async throws -> Response
+    {
+        var fetchHeaders = Self.withoutConditionals(forward)
+        if method == .head {
+            // A HEAD has no body to store: ask as it was asked.
+            fetchHeaders = forward
+            return try await passThrough(.head, target, headers: fetchHeaders, body: nil)
+        }
+        if client[.authorization] == nil {
+            if let answer = try await coalescer.lead(target, {
+                try await fetchAndStore(target, fetchHeaders, client: client, method: method)
+            }) {
+                return answer
+            }
+            if let stored = cache.lookup(target, requestHeaders: client) {
+                return StoredAnswer.response(stored, age: stored.currentAge(at: HTTPDate.now), method: method, request: client)
+            }
+        }
+        return try await fetchAndStore(target, fetchHeaders, client: client, method: method)
+    }
+
+    private func fetchAndStore(_ target: String, _ headers: HTTPFields, client: HTTPFields, method: HTTPRequest.Method)
+        async throws -> Response
+    {
+        let response: OriginResponse
+        do {
+            response = try await send(.get, target, headers: headers, body: nil)
+        } catch {
+            return originUnreachable(error)
+        }
+        return try await storeOrStream(response, target, client: client, method: method)
+    }
+
+    /// Stores a storable response whole and answers from it; streams anything else through.
+    private func storeOrStream(_ response: OriginResponse, _ target: String, client: HTTPFields, method: HTTPRequest.Method)
+        async throws -> Response
+    {
+        let storable = Storability.mayStore(
+            method: .get,
+            requestHeaders: client,
+            status: response.status,
+            responseHeaders: response.headers
+        )
+        let declaredLength = response.headers[.contentLength].flatMap { Int($0) }
+        guard storable, (declaredLength ?? 0) <= cache.maximumObjectSize else {
+            if !storable { cache.remove(target: target) }
+            return streamed(response, method: method)
+        }
+        switch try await response.collect(upTo: cache.maximumObjectSize) {
+        case .complete(let body):
+            let stored = StoredResponse(
+                status: response.status,
+                headers: response.headers,
+                body: body,
+                requestTime: response.requestTime,
+                responseTime: response.responseTime,
+                selectingHeaders: Storability.varyNames(response.headers).map {
+                    .init(name: $0, value: StoredResponse.normalized(client, $0))
+                },
+                tags: Storability.tags(response.headers)
+            )
+            cache.store(stored, for: target)
+            return StoredAnswer.response(stored, age: stored.currentAge(at: HTTPDate.now), method: method, request: client)
+        case .tooLarge(let prefix, let rest):
+            var headers = response.headers
+            headers[.contentLength] = declaredLength.map(String.init)
+            return Response(
+                status: response.status,
+                headers: headers,
+                body: ResponseBody(contentLength: declaredLength) { writer in
+                    try await writer.write(prefix)
+                    while let chunk = try await rest.next() { try await writer.write(chunk) }
+                    try await writer.finish(nil)
+                }
+            )
+        }
+    }
+
+    private func revalidate(
+        _ stored: StoredResponse,
+        _ method: HTTPRequest.Method,
+        _ target: String,
+        client: HTTPFields,
+        forward: HTTPFields
+    ) async throws -> Response {
+        let now = HTTPDate.now
+        let age = stored.currentAge(at: now)
+        let policy = stored.policy
+        let staleForErrors = max(policy.staleIfError, Double(CacheDirectives(client[values: .cacheControl]).seconds("stale-if-error") ?? 0))
+        var headers = Self.withoutConditionals(forward)
+        if let etag = stored.headers[.eTag] { headers[.ifNoneMatch] = etag }
+        if let modified = stored.headers[.lastModified] { headers[.ifModifiedSince] = modified }
+        let response: OriginResponse
+        do {
+            response = try await send(.get, target, headers: headers, body: nil)
+        } catch {
+            // Disconnected from the origin: RFC 9111 §4.2.4 lets a cache serve stale unless the
+            // response forbids it.
+            if !policy.forbidsStale, age < policy.lifetime + max(staleForErrors, configuration.staleIfUnreachableSeconds) {
+                return StoredAnswer.response(stored, age: age, method: method, request: client)
+            }
+            return originUnreachable(error)
+        }
+        if response.status == .notModified {
+            _ = try? await response.collect(upTo: 1 << 16)
+            let updated = stored.refreshed(by: response)
+            cache.store(updated, for: target)
+            return StoredAnswer.response(updated, age: updated.currentAge(at: HTTPDate.now), method: method, request: client)
+        }
+        if [500, 502, 503, 504].contains(response.status.code), !policy.requiresRevalidation,
+            !policy.directives.has("must-revalidate"), age < policy.lifetime + staleForErrors
+        {
+            _ = try? await response.collect(upTo: 1 << 20)
+            return StoredAnswer.response(stored, age: age, method: method, request: client)
+        }
+        return try await storeOrStream(response, target, client: client, method: method)
+    }
+
+    /// Serves stale now and revalidates once per target in the background
+    /// (`stale-while-revalidate`).
+    private func refreshInBackground(_ target: String, _ stored: StoredResponse, forward: HTTPFields, client: HTTPFields) {
+        let started = refreshing.withLock { $0.insert(target).inserted }
+        guard started else { return }
+        Task {
+            defer { _ = refreshing.withLock { $0.remove(target) } }
+            let answer = try? await revalidate(stored, .get, target, client: client, forward: forward)
+            // Drain what a full response streams, so its connection returns to the pool.
+            if let answer { try? await answer.body.write(DiscardingWriter()) }
+        }
+    }
+
+    // MARK: Pass-through
+
+    private func pass(_ request: Request, _ target: String, forward: HTTPFields, invalidating: Bool)
+        async throws -> Response
+    {
+        let length = request.headers[.contentLength].flatMap { Int64($0) }
+        let body: HTTPClientRequest.Body = .stream(request.body, length: length.map { .known($0) } ?? .unknown)
+        var headers = forward
+        if let contentLength = request.headers[.contentLength] { headers[.contentLength] = contentLength }
+        let response = try await passThrough(request.method, target, headers: headers, body: body)
+        if invalidating, (200..<400).contains(response.status.code) {
+            invalidate(target, response.headers)
+        }
+        return response
+    }
+
+    private func passThrough(_ method: HTTPRequest.Method, _ target: String, headers: HTTPFields, body: HTTPClientRequest.Body?)
+        async throws -> Response
+    {
+        do {
+            let response = try await send(method, target, headers: headers, body: body)
+            return streamed(response, method: method)
+        } catch {
+            return originUnreachable(error)
+        }
+    }
+
+    /// RFC 9111 §4.4: an unsafe method that succeeded invalidates its target and the
+    /// same-origin `Location` and `Content-Location`.
+    private func invalidate(_ target: String, _ headers: HTTPFields) {
+        cache.remove(target: target)
+        for name: HTTPField.Name in [.location, .contentLocation] {
+            guard let value = headers[name] else { continue }
+            if value.hasPrefix("/") {
+                cache.remove(target: value)
+            } else if let url = URLComponents(string: value), url.host == configuration.origin.host,
+                url.port == configuration.origin.port, url.scheme == configuration.origin.scheme
+            {
+                cache.remove(target: url.percentEncodedPath + (url.percentEncodedQuery.map { "?" + $0 } ?? ""))
+            }
+        }
+    }
+
+    private func streamed(_ response: OriginResponse, method: HTTPRequest.Method) -> Response {
+        if method == .head || response.status == .notModified || response.status == .noContent {
+            return Response(status: response.status, headers: response.headers)
+        }
+        return Response(status: response.status, headers: response.headers, body: ResponseBody(asyncSequence: response.body))
+    }
+
+    private func send(_ method: HTTPRequest.Method, _ target: String, headers: HTTPFields, body: HTTPClientRequest.Body?)
+        async throws -> OriginResponse
+    {
+        fetches.add(1, ordering: .relaxed)
+        return try await origin.send(method: method, target: target, headers: headers, body: body)
+    }
+
+    private func originUnreachable(_ error: any Error) -> Response {
+        logger.warning("origin unreachable", metadata: ["error": "\(error)"])
+        return EdgeProblem.response(.badGateway, "The origin did not answer. Try again shortly.")
+    }
+
+    // MARK: Headers
+
+    /// The client's headers for the origin: no hop-by-hop fields, and `X-Forwarded-*`,
+    /// `Forwarded` and `Via` saying who asked and through what.
+    func forwardedHeaders(_ client: HTTPFields, client address: String, host: String?) -> HTTPFields {
+        var headers = HopByHop.removing(from: client)
+        let previous = headers[values: .xForwardedFor].nonEmptyJoined
+        headers[.xForwardedFor] = previous.map { "\($0), \(address)" } ?? address
+        if let host { headers[.xForwardedHost] = host }
+        headers[.xForwardedProto] = "http"
+        let forwardedFor = address.contains(":") ? "\"[\(address)]\"" : address
+        let element = "for=\(forwardedFor)" + (host.map { ";host=\"\($0)\"" } ?? "") + ";proto=http"
+        headers[.forwarded] = headers[values: .forwarded].nonEmptyJoined.map { "\($0), \(element)" } ?? element
+        headers[.via] = headers[values: .via].nonEmptyJoined.map { "\($0), 1.1 \(configuration.nodeName)" } ?? "1.1 \(configuration.nodeName)"
+        return headers
+    }
+
+    static func withoutConditionals(_ headers: HTTPFields) -> HTTPFields {
+        var headers = headers
+        headers[.ifNoneMatch] = nil
+        headers[.ifModifiedSince] = nil
+        headers[.range] = nil
+        headers[.ifRange] = nil
+        return headers
+    }
+}
+
+/// A body writer that throws the bytes away: a background refresh has no client.
+private struct DiscardingWriter: ResponseBodyWriter {
+    mutating func write(_ buffer: ByteBuffer) async throws {}
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension StoredResponse {
+    /// RFC 9111 §3.2: the 304's fields replace the stored ones of the same name, except
+    /// `Content-Length`; the clock readings become the 304's.
+    func refreshed(by response: OriginResponse) -> StoredResponse {
+        var updated = self
+        for name in Set(response.headers.map(\.name)) where name != .contentLength {
+            updated.headers[values: name] = response.headers[values: name]
+        }
+        updated.requestTime = response.requestTime
+        updated.responseTime = response.responseTime
+        updated.tags = Storability.tags(updated.headers)
+        return updated
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xForwardedHost = Self("X-Forwarded-Host")!
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
+    static let forwarded = Self("Forwarded")!
+    static let pragma = Self("Pragma")!
+}

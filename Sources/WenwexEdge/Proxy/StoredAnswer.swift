@@ -1,0 +1,91 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Answers a request from a stored response: `Age`, the client's own conditional request
+/// (`If-None-Match`, `If-Modified-Since`) and a single byte range, all without the origin.
+enum StoredAnswer {
+    static func response(
+        _ stored: StoredResponse,
+        age: Double,
+        method: HTTPRequest.Method,
+        request: HTTPFields
+    ) -> Response {
+        var headers = stored.headers
+        headers[.age] = String(Int(min(age, Double(Int32.max)).rounded(.down)))
+        let length = stored.body.readableBytes
+        if stored.status == .ok {
+            if notModified(stored.headers, request) {
+                headers[.contentLength] = nil
+                headers[.contentType] = nil
+                return Response(status: .notModified, headers: headers)
+            }
+            if rangeApplies(stored.headers, request) {
+                switch ByteRange(header: request[.range], length: length) {
+                case .satisfiable(let lower, let upper):
+                    headers[.contentRange] = "bytes \(lower)-\(upper)/\(length)"
+                    headers[.contentLength] = String(upper - lower + 1)
+                    let slice = stored.body.getSlice(at: stored.body.readerIndex + lower, length: upper - lower + 1)!
+                    return Response(
+                        status: .partialContent,
+                        headers: headers,
+                        body: method == .head ? ResponseBody() : ResponseBody(byteBuffer: slice)
+                    )
+                case .unsatisfiable:
+                    var problem = HTTPFields()
+                    problem[.contentRange] = "bytes */\(length)"
+                    problem[.contentLength] = "0"
+                    return Response(status: .rangeNotSatisfiable, headers: problem)
+                case .ignored:
+                    break
+                }
+            }
+        }
+        headers[.contentLength] = String(length)
+        return Response(
+            status: stored.status,
+            headers: headers,
+            body: method == .head ? ResponseBody() : ResponseBody(byteBuffer: stored.body)
+        )
+    }
+
+    /// RFC 9110 §13.1.2 and §13.1.3: `If-None-Match` by weak comparison, else
+    /// `If-Modified-Since` against `Last-Modified`.
+    static func notModified(_ stored: HTTPFields, _ request: HTTPFields) -> Bool {
+        if let ifNoneMatch = request[values: .ifNoneMatch].nonEmptyJoined {
+            if ifNoneMatch.trimmingSpaces == "*" { return true }
+            guard let etag = stored[.eTag] else { return false }
+            return entityTags(ifNoneMatch).contains(weakForm(etag))
+        }
+        guard let since = request[.ifModifiedSince].flatMap(HTTPDate.parse),
+            let modified = (stored[.lastModified] ?? stored[.date]).flatMap(HTTPDate.parse)
+        else { return false }
+        return modified <= since
+    }
+
+    /// `If-Range` (RFC 9110 §13.1.5): the range applies only while the validator still matches.
+    static func rangeApplies(_ stored: HTTPFields, _ request: HTTPFields) -> Bool {
+        guard request[.range] != nil else { return false }
+        guard let ifRange = request[.ifRange]?.trimmingSpaces else { return true }
+        if ifRange.hasPrefix("\"") || ifRange.hasPrefix("W/") {
+            guard let etag = stored[.eTag], !etag.hasPrefix("W/"), !ifRange.hasPrefix("W/") else { return false }
+            return etag == ifRange
+        }
+        guard let date = HTTPDate.parse(ifRange), let modified = stored[.lastModified].flatMap(HTTPDate.parse) else {
+            return false
+        }
+        return modified == date
+    }
+
+    static func entityTags(_ list: String) -> [String] {
+        list.split(separator: ",").map { weakForm($0.trimmingSpaces) }
+    }
+
+    static func weakForm(_ tag: String) -> String {
+        tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag
+    }
+}
+
+extension Array where Element == String {
+    var nonEmptyJoined: String? { isEmpty ? nil : joined(separator: ", ") }
+}
