@@ -15,6 +15,8 @@ public struct EdgeConfiguration: Sendable {
     /// How long past its lifetime a response may be served while the origin cannot be reached
     /// (RFC 9111 lets a disconnected cache serve stale unless the response forbids it).
     public var staleIfUnreachableSeconds: Double = 86_400
+    /// Request bodies are read whole before they are forwarded; larger ones get 413.
+    public var maximumRequestBodySize = 32 << 20
     /// Keep-alive connections to the origin.
     public var originConnections = 64
     /// One exchange with the origin, at most.

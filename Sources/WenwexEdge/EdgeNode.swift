@@ -1,46 +1,89 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
+import NIOCore
+import NIOPosix
 public import ServiceLifecycle
+import Synchronization
 
 /// One edge node: the HTTP server with its ``EdgeProxy``, run as a service so a
 /// `ServiceGroup` shuts it down gracefully (in-flight requests finish, the origin pool closes).
+///
+/// It runs on HummingbirdCore's HTTP/1 server rather than `Application`, which stamps every
+/// response with its own `Date`: a cache must replay the stored `Date` the origin sent.
 public struct EdgeNode: Service {
     public let proxy: EdgeProxy
     private let host: String
     private let port: Int
+    private let maximumConnections: Int
     private let logger: Logger
     private let onListening: @Sendable (Int) async -> Void
 
-    /// `port` 0 picks a free one, reported to `onListening`.
+    /// `port` 0 picks a free one, reported to `onListening`; `maximumConnections` bounds the
+    /// client connections open at once (more wait in the accept backlog).
     public init(
         configuration: EdgeConfiguration,
         guards: GuardPipeline = GuardPipeline([HeaderHygieneGuard()]),
         host: String = "127.0.0.1",
         port: Int,
+        maximumConnections: Int = 10_000,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         proxy = EdgeProxy(configuration: configuration, guards: guards, logger: logger)
         self.host = host
         self.port = port
+        self.maximumConnections = maximumConnections
         self.logger = logger
         self.onListening = onListening
     }
 
     public func run() async throws {
+        let proxy = proxy
+        let logger = logger
         let onListening = onListening
-        let application = Application(
-            responder: proxy,
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger
+        let dates = DateHeader()
+        let server = try HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(75))).buildServer(
+            configuration: .init(
+                address: .hostname(host, port: port),
+                availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)
+            ),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger,
+            responder: { request, responseWriter, channel in
+                let context = EdgeRequestContext(source: .init(channel: channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await proxy.respond(to: request, context: context)
+                } catch {
+                    logger.warning("edge request failed", metadata: ["error": "\(error)"])
+                    response = EdgeProblem.response(.badGateway, "The edge could not complete the request.")
+                }
+                if response.headers[.date] == nil { response.headers[.date] = dates.now() }
+                try await responseWriter.write(response: response.head, body: response.body)
+            },
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }
         )
         do {
-            try await application.runService()
+            try await server.run()
         } catch {
             try? await proxy.origin.shutdown()
             throw error
         }
         try await proxy.origin.shutdown()
+    }
+}
+
+/// `Date` for responses that lack one, formatted once per second.
+private final class DateHeader: Sendable {
+    private let cached = Mutex<(second: Int, text: String)>((0, ""))
+
+    func now() -> String {
+        let instant = HTTPDate.now
+        let second = Int(instant)
+        return cached.withLock { cached in
+            if cached.second != second { cached = (second, HTTPDate.format(instant)) }
+            return cached.text
+        }
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Testing
 
 @testable import WenwexEdge
@@ -22,7 +23,20 @@ struct CacheDirectivesTests {
         #expect(HTTPDate.parse("Sun Nov  6 08:49:37 1994") == imf)
         #expect(HTTPDate.format(imf) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.parse("yesterday") == nil)
+        #expect(HTTPDate.parse("Sun, 06 Nov 94 08:49:37 GMT") == nil, "a two-digit year in the IMF form is malformed")
+        #expect(HTTPDate.parse("Sun 06 Nov 1994 08:49:37 GMT") == nil, "no comma")
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 8:49:37 GMT") == nil, "a one-digit hour")
+        #expect(HTTPDate.parse("sun, 06 nov 1994 08:49:37 gmt") == imf, "names in any case")
         #expect(HTTPDate.parse("Sun, 32 Nov 1994 08:49:37 GMT") == nil)
+    }
+
+    @Test func aMalformedCDNCacheControlIsIgnoredForCacheControl() {
+        let valid = FreshnessPolicy(headers: [.cdnCacheControlForTests: "max-age=600", .cacheControl: "no-store"], status: .ok)
+        #expect(valid.lifetime == 600)
+        let unknownKey = FreshnessPolicy(headers: [.cdnCacheControlForTests: "max-age=10000, &&&&&", .cacheControl: "max-age=5"], status: .ok)
+        #expect(unknownKey.lifetime == 5)
+        let stringLifetime = FreshnessPolicy(headers: [.cdnCacheControlForTests: #"max-age="10000""#, .cacheControl: "max-age=5"], status: .ok)
+        #expect(stringLifetime.lifetime == 5)
     }
 
     @Test func rangesResolveAgainstTheLength() {
@@ -34,4 +48,8 @@ struct CacheDirectivesTests {
         #expect(ByteRange(header: "bytes=0-1,5-6", length: 100) == .ignored)
         #expect(ByteRange(header: "items=0-1", length: 100) == .ignored)
     }
+}
+
+extension HTTPField.Name {
+    static let cdnCacheControlForTests = Self("CDN-Cache-Control")!
 }

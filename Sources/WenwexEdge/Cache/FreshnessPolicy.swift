@@ -18,8 +18,11 @@ public struct FreshnessPolicy: Sendable {
         self.headers = headers
         self.status = status
         cacheControl = CacheDirectives(headers[values: .cacheControl])
-        let targeted = CacheDirectives(headers[values: .cdnCacheControl])
-        directives = targeted.isEmpty ? cacheControl : targeted
+        // RFC 9213 §2.1: the targeted field is a Structured Fields dictionary; one that does not
+        // parse, or gives a lifetime that is not an integer, is ignored as a whole.
+        let targetedLines = headers[values: .cdnCacheControl]
+        let targeted = CacheDirectives(targetedLines)
+        directives = targeted.isEmpty || !Self.isValidTargetedField(targetedLines) ? cacheControl : targeted
     }
 
     /// Whether the response carries its own lifetime (`s-maxage`, `max-age` or `Expires`).
@@ -56,6 +59,30 @@ public struct FreshnessPolicy: Sendable {
     public var staleWhileRevalidate: Double { Double(directives.seconds("stale-while-revalidate") ?? 0) }
     /// Seconds past its lifetime the response may be served when the origin fails.
     public var staleIfError: Double { Double(directives.seconds("stale-if-error") ?? 0) }
+
+    /// Whether `CDN-Cache-Control` parses as an RFC 8941 dictionary whose delta-seconds
+    /// members are integers.
+    static func isValidTargetedField(_ lines: [String]) -> Bool {
+        let keyStart = Set("abcdefghijklmnopqrstuvwxyz*")
+        let keyRest = keyStart.union("0123456789_-.")
+        let integerMembers: Set<String> = ["max-age", "s-maxage", "stale-while-revalidate", "stale-if-error"]
+        for member in lines.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = member.trimmingSpaces
+            guard !trimmed.isEmpty else { return false }
+            let parts = trimmed.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0].split(separator: ";", maxSplits: 1)[0])
+            guard let first = key.first, keyStart.contains(first), key.allSatisfy(keyRest.contains) else { return false }
+            guard parts.count == 2 else { continue }
+            let value = String(parts[1].split(separator: ";", maxSplits: 1).first ?? "")
+            if integerMembers.contains(key) {
+                guard CacheDirectives.deltaSeconds(value) != nil || (value.hasPrefix("-") && CacheDirectives.deltaSeconds(String(value.dropFirst())) != nil)
+                else { return false }
+            } else if value.isEmpty {
+                return false
+            }
+        }
+        return true
+    }
 
     /// The `Age` field's value when it is a valid delta-seconds (the first one, when repeated).
     static func ageValue(_ headers: HTTPFields) -> Int? {

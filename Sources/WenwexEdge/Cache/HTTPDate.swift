@@ -7,37 +7,79 @@
 /// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms a
 /// recipient must still accept. Seconds since 1970, UTC.
 public enum HTTPDate {
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
-    /// The instant `text` names, or `nil` when it is not an HTTP date.
+    /// The instant `text` names, or `nil` when it is not exactly one of the three forms: a
+    /// cache that guessed at a malformed `Expires` would keep content fresh that should not be.
     public static func parse(_ text: String) -> Double? {
-        let parts = text.trimmingSpaces.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" || $0 == ":" })
-            .map(String.init)
-        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT  → Sun 06 Nov 1994 08 49 37 GMT
-        // RFC 850:     Sunday, 06-Nov-94 08:49:37 GMT → Sunday 06 Nov 94 08 49 37 GMT
-        // asctime:     Sun Nov  6 08:49:37 1994       → Sun Nov 6 08 49 37 1994
-        guard parts.count >= 7 else { return nil }
-        var day: Int?
-        var month: Int?
-        var year: Int?
-        var clock: [Int] = []
-        if parts.count == 8, parts[7].uppercased() == "GMT" {
-            day = Int(parts[1])
-            month = months.firstIndex(of: parts[2].lowercased())
-            year = Int(parts[3])
-            clock = [parts[4], parts[5], parts[6]].compactMap { Int($0) }
-            if let short = year, parts[3].count == 2 { year = short < 70 ? 2000 + short : 1900 + short }
-        } else if parts.count == 7 {
-            month = months.firstIndex(of: parts[1].lowercased())
-            day = Int(parts[2])
-            clock = [parts[3], parts[4], parts[5]].compactMap { Int($0) }
-            year = Int(parts[6])
+        let bytes = Array(text.utf8)
+        // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+        if bytes.count == 29, bytes[3] == comma, bytes[4] == space, bytes[7] == space, bytes[11] == space,
+            bytes[16] == space, bytes[25] == space, ascii(bytes[26...]) == "Gmt", shortDays.contains(ascii(bytes[0..<3])),
+            let day = number(bytes[5..<7]), let month = month(bytes[8..<11]), let year = number(bytes[12..<16]),
+            let clock = clock(bytes[17..<25])
+        {
+            return instant(year: year, month: month, day: day, clock: clock)
         }
-        guard let day, let month, let year, clock.count == 3, (1...31).contains(day), clock[0] < 24,
-            clock[1] < 60, clock[2] < 61
+        // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
+        if let comma = bytes.firstIndex(of: comma), longDays.contains(ascii(bytes[..<comma])),
+            bytes.count == comma + 24, bytes[comma + 1] == space, bytes[comma + 4] == dash, bytes[comma + 8] == dash,
+            bytes[comma + 11] == space, bytes[comma + 20] == space, ascii(bytes[(comma + 21)...]) == "Gmt",
+            let day = number(bytes[(comma + 2)..<(comma + 4)]), let month = month(bytes[(comma + 5)..<(comma + 8)]),
+            let shortYear = number(bytes[(comma + 9)..<(comma + 11)]), let clock = clock(bytes[(comma + 12)..<(comma + 20)])
+        {
+            // RFC 9110 §5.6.7: a two-digit year more than 50 years ahead is in the past century.
+            let year = shortYear < 70 ? 2000 + shortYear : 1900 + shortYear
+            return instant(year: year, month: month, day: day, clock: clock)
+        }
+        // asctime: "Sun Nov  6 08:49:37 1994"
+        if bytes.count == 24, bytes[3] == space, bytes[7] == space, bytes[10] == space, bytes[19] == space,
+            shortDays.contains(ascii(bytes[0..<3])), let month = month(bytes[4..<7]),
+            let day = bytes[8] == space ? number(bytes[9..<10]) : number(bytes[8..<10]),
+            let clock = clock(bytes[11..<19]), let year = number(bytes[20..<24])
+        {
+            return instant(year: year, month: month, day: day, clock: clock)
+        }
+        return nil
+    }
+
+    private static let space = UInt8(ascii: " ")
+    private static let comma = UInt8(ascii: ",")
+    private static let dash = UInt8(ascii: "-")
+    private static let colon = UInt8(ascii: ":")
+    private static let shortDays: Set<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    private static let longDays: Set<String> = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+    /// Names compare case-insensitively: `sun`, `NOV` and `gmt` are read as meant.
+    private static func ascii(_ bytes: ArraySlice<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+
+    private static func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return bytes.reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
+
+    private static func month(_ bytes: ArraySlice<UInt8>) -> Int? {
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return names.firstIndex(of: ascii(bytes)).map { $0 + 1 }
+    }
+
+    /// "08:49:37"
+    private static func clock(_ bytes: ArraySlice<UInt8>) -> (Int, Int, Int)? {
+        let start = bytes.startIndex
+        guard bytes.count == 8, bytes[start + 2] == colon, bytes[start + 5] == colon,
+            let hour = number(bytes[start..<(start + 2)]), let minute = number(bytes[(start + 3)..<(start + 5)]),
+            let second = number(bytes[(start + 6)..<(start + 8)]), hour < 24, minute < 60, second < 61
         else { return nil }
-        return Double(daysFromCivil(year: year, month: month + 1, day: day) * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2])
+        return (hour, minute, second)
+    }
+
+    private static func instant(year: Int, month: Int, day: Int, clock: (Int, Int, Int)) -> Double? {
+        guard (1...31).contains(day) else { return nil }
+        return Double(daysFromCivil(year: year, month: month, day: day) * 86_400 + clock.0 * 3600 + clock.1 * 60 + clock.2)
     }
 
     /// `instant` as an IMF-fixdate.
@@ -48,7 +90,7 @@ public enum HTTPDate {
         let (year, month, day) = civilFromDays(dayNumber)
         let weekday = days[((dayNumber % 7) + 11) % 7]
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekday), \(two(day)) \(months[month - 1].capitalized) \(year) "
+        return "\(weekday), \(two(day)) \(monthNames[month - 1]) \(year) "
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)) GMT"
     }
 
@@ -80,8 +122,4 @@ public enum HTTPDate {
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
-}
-
-extension String {
-    fileprivate var capitalized: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -14,7 +14,10 @@ public enum Storability {
         let policy = FreshnessPolicy(headers: responseHeaders, status: status)
         let directives = policy.directives
         if CacheDirectives(requestHeaders[values: .cacheControl]).has("no-store") { return false }
-        if directives.has("no-store") || directives.has("private") { return false }
+        // must-understand (RFC 9111 §5.2.2.3): a cache that knows the status code may store
+        // despite no-store; every status this cache stores is one it implements.
+        let understood = directives.has("must-understand") && [200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501].contains(status.code)
+        if (directives.has("no-store") && !understood) || directives.has("private") { return false }
         if requestHeaders[.authorization] != nil,
             !(directives.has("must-revalidate") || directives.has("public") || directives.has("s-maxage"))
         {

@@ -243,11 +243,24 @@ public final class EdgeProxy: HTTPResponder, Sendable {
     private func pass(_ request: Request, _ target: String, forward: HTTPFields, invalidating: Bool)
         async throws -> Response
     {
-        let length = request.headers[.contentLength].flatMap { Int64($0) }
-        let body: HTTPClientRequest.Body = .stream(request.body, length: length.map { .known($0) } ?? .unknown)
-        var headers = forward
-        if let contentLength = request.headers[.contentLength] { headers[.contentLength] = contentLength }
-        let response = try await passThrough(request.method, target, headers: headers, body: body)
+        // Like nginx's request buffering: the body is read whole before the origin sees it. A
+        // streamed one could still be sending when the origin has answered, and the client
+        // connection's next request would then be read while the upload still read this one.
+        let length = request.headers[.contentLength].flatMap { Int($0) }
+        let chunked = request.headers[values: .transferEncoding].contains { $0.lowercased().contains("chunked") }
+        var body: HTTPClientRequest.Body?
+        if length != nil || chunked {
+            if let length, length > configuration.maximumRequestBodySize {
+                return EdgeProblem.response(.contentTooLarge, Self.tooLarge(configuration.maximumRequestBodySize))
+            }
+            var request = request
+            do {
+                body = .bytes(try await request.collectBody(upTo: configuration.maximumRequestBodySize))
+            } catch {
+                return EdgeProblem.response(.contentTooLarge, Self.tooLarge(configuration.maximumRequestBodySize))
+            }
+        }
+        let response = try await passThrough(request.method, target, headers: forward, body: body)
         if invalidating, (200..<400).contains(response.status.code) {
             invalidate(target, response.headers)
         }
@@ -315,6 +328,10 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         headers[.forwarded] = headers[values: .forwarded].nonEmptyJoined.map { "\($0), \(element)" } ?? element
         headers[.via] = headers[values: .via].nonEmptyJoined.map { "\($0), 1.1 \(configuration.nodeName)" } ?? "1.1 \(configuration.nodeName)"
         return headers
+    }
+
+    static func tooLarge(_ limit: Int) -> String {
+        "The request body is larger than the edge accepts (\(limit >> 20) MiB). Send large files through the resumable upload API."
     }
 
     static func withoutConditionals(_ headers: HTTPFields) -> HTTPFields {

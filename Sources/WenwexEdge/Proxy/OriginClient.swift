@@ -27,7 +27,9 @@ public final class OriginClient: Sendable {
             timeout: .init(connect: .seconds(5), read: timeout),
             decompression: .disabled
         )
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        // Idle connections close before a typical origin's keep-alive timeout (Node's is 5 s), so
+        // a request never races the origin closing the connection it was about to reuse.
+        configuration.connectionPool = .init(idleTimeout: .seconds(4), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -39,13 +41,22 @@ public final class OriginClient: Sendable {
         body: HTTPClientRequest.Body? = nil
     ) async throws -> OriginResponse {
         var request = HTTPClientRequest(url: base + (target.hasPrefix("/") ? target : "/" + target))
-        request.method = HTTPMethod(rawValue: method.rawValue)
+        // swift-nio-extras turns NIO's parsed `M-SEARCH` into an HTTPTypes method spelled
+        // `MSEARCH`; the origin must see the method the client sent.
+        request.method = HTTPMethod(rawValue: method.rawValue == "MSEARCH" ? "M-SEARCH" : method.rawValue)
         for field in headers where field.name.canonicalName != "host" && field.name != .contentLength {
             request.headers.add(name: field.name.rawName, value: field.value)
         }
         if let body { request.body = body }
         let sent = HTTPDate.now
-        let response = try await client.execute(request, timeout: timeout)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch let error as HTTPClientError where body == nil && Self.retriable(error) {
+            // A reused connection the origin had just closed: a request without a body is safe
+            // to send once more on a fresh one.
+            response = try await client.execute(request, timeout: timeout)
+        }
         var fields = HTTPFields()
         for (name, value) in response.headers {
             if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
@@ -57,6 +68,10 @@ public final class OriginClient: Sendable {
             requestTime: sent,
             responseTime: HTTPDate.now
         )
+    }
+
+    static func retriable(_ error: HTTPClientError) -> Bool {
+        error == .remoteConnectionClosed || error == .alreadyShutdown ? error == .remoteConnectionClosed : false
     }
 
     /// Closes the pool's connections.
