@@ -19,12 +19,19 @@ final class ScriptedOrigin: Sendable {
     }
 
     typealias Script = @Sendable (_ request: HTTPFields, _ count: Int) -> Answer
+    typealias Handler = @Sendable (_ request: Request) async -> Response
     private let scripts = Mutex<[String: Script]>([:])
+    private let handlers = Mutex<[String: Handler]>([:])
     private let counts = Mutex<[String: Int]>([:])
     let received = Mutex<[String: HTTPFields]>([:])
 
     func on(_ path: String, _ script: @escaping Script) {
         scripts.withLock { $0[path] = script }
+    }
+
+    /// Answers `path` with `handler` (not counted), for feeds and key sets.
+    func serve(_ path: String, _ handler: @escaping Handler) {
+        handlers.withLock { $0[path] = handler }
     }
 
     func count(_ path: String) -> Int { counts.withLock { $0[path] ?? 0 } }
@@ -33,6 +40,7 @@ final class ScriptedOrigin: Sendable {
 
     func respond(_ request: Request) async throws -> Response {
         let path = request.uri.path
+        if let handler = handlers.withLock({ $0[path] }) { return await handler(request) }
         let count = counts.withLock { counts in
             counts[path, default: 0] += 1
             return counts[path]!
@@ -61,7 +69,8 @@ let quietLogger: Logger = {
 func withEdges(
     _ edges: Int = 1,
     configure: @Sendable (inout EdgeConfiguration) -> Void = { _ in },
-    guards: @escaping @Sendable () -> GuardPipeline = { GuardPipeline([HeaderHygieneGuard()]) },
+    guards: @escaping @Sendable (_ node: Int, _ origin: URL) async -> GuardPipeline = { _, _ in GuardPipeline([HeaderHygieneGuard()]) },
+    services: @escaping @Sendable (_ node: Int, _ origin: URL) -> [any Service] = { _, _ in [] },
     _ body: (ScriptedOrigin, [EdgeHandle]) async throws -> Void
 ) async throws {
     let origin = ScriptedOrigin()
@@ -79,15 +88,20 @@ func withEdges(
         let port = await iterator.next()!
         var handles: [EdgeHandle] = []
         var groups: [ServiceGroup] = []
-        for _ in 0..<edges {
-            var configuration = EdgeConfiguration(origin: URL(string: "http://127.0.0.1:\(port)")!)
+        let originURL = URL(string: "http://127.0.0.1:\(port)")!
+        for index in 0..<edges {
+            var configuration = EdgeConfiguration(origin: originURL)
             configuration.purgeToken = "test-purge-token-0123456789"
             configure(&configuration)
             let (edgePorts, edgePort) = AsyncStream.makeStream(of: Int.self)
-            let node = EdgeNode(configuration: configuration, guards: guards(), port: 0, logger: quietLogger) {
+            let node = EdgeNode(configuration: configuration, guards: await guards(index, originURL), port: 0, logger: quietLogger) {
                 edgePort.yield($0)
             }
-            let edgeGroup = ServiceGroup(services: [node], gracefulShutdownSignals: [], logger: quietLogger)
+            let edgeGroup = ServiceGroup(
+                services: [node] + services(index, originURL),
+                gracefulShutdownSignals: [],
+                logger: quietLogger
+            )
             groups.append(edgeGroup)
             group.addTask { try await edgeGroup.run() }
             var edgeIterator = edgePorts.makeAsyncIterator()

@@ -1,0 +1,109 @@
+public import Logging
+import Synchronization
+
+/// The answer of one bucket to one request.
+public struct BucketDecision: Sendable, Equatable {
+    public var allowed: Bool
+    /// Whole tokens left after this request.
+    public var remaining: Int
+    /// Seconds until a token is back (for `Retry-After` and `RateLimit`'s `t`).
+    public var retryAfter: Int
+}
+
+/// Where token buckets live: on this node, or in Redis for limits shared by every node.
+public protocol TokenBuckets: Sendable {
+    /// Takes one token from `key`'s bucket (`capacity` tokens, refilled at `perSecond`).
+    func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision
+}
+
+/// Buckets in this process's memory: exact for one node, and free of network round trips.
+public final class LocalTokenBuckets: TokenBuckets {
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    private let buckets = Mutex<[String: Bucket]>([:])
+    private let maximumKeys: Int
+
+    /// `maximumKeys` bounds memory: past it, buckets that have refilled completely are dropped
+    /// (a full bucket and a missing one mean the same).
+    public init(maximumKeys: Int = 1_000_000) {
+        self.maximumKeys = maximumKeys
+    }
+
+    public func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision {
+        let now = ContinuousClock.now
+        return buckets.withLock { buckets in
+            if buckets.count >= maximumKeys { Self.dropRefilled(&buckets, now: now, capacity: capacity, perSecond: perSecond) }
+            var bucket = buckets[key] ?? Bucket(tokens: Double(capacity), updated: now)
+            let elapsed = Double((now - bucket.updated).components.attoseconds) / 1e18 + Double((now - bucket.updated).components.seconds)
+            bucket.tokens = min(Double(capacity), bucket.tokens + elapsed * perSecond)
+            bucket.updated = now
+            let allowed = bucket.tokens >= 1
+            if allowed { bucket.tokens -= 1 }
+            buckets[key] = bucket
+            let missing = max(0, 1 - bucket.tokens)
+            return BucketDecision(
+                allowed: allowed,
+                remaining: Int(bucket.tokens),
+                retryAfter: allowed ? 0 : Int((missing / perSecond).rounded(.up))
+            )
+        }
+    }
+
+    private static func dropRefilled(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant, capacity: Int, perSecond: Double) {
+        let full = Duration.seconds(Double(capacity) / perSecond)
+        buckets = buckets.filter { now - $0.value.updated < full }
+    }
+}
+
+/// Buckets in Redis, shared by every edge node: one atomic script per request, timed by
+/// Redis's own clock so the nodes' clocks never disagree about refills. When Redis cannot be
+/// reached the node falls back to its local buckets rather than refusing or admitting everyone.
+public final class RedisTokenBuckets: TokenBuckets {
+    private let redis: RedisClient
+    private let fallback = LocalTokenBuckets()
+    private let prefix: String
+    private let logger: Logger
+
+    static let script = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local capacity = tonumber(ARGV[1])
+        local per_ms = tonumber(ARGV[2]) / 1000
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local tokens = tonumber(state[1]) or capacity
+        local at = tonumber(state[2]) or now
+        tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
+        local allowed = 0
+        if tokens >= 1 then
+          tokens = tokens - 1
+          allowed = 1
+        end
+        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+        redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / per_ms) + 1000)
+        local wait = 0
+        if allowed == 0 then wait = math.ceil((1 - tokens) / per_ms / 1000) end
+        return {allowed, math.floor(tokens), wait}
+        """
+
+    public init(redis: RedisClient, prefix: String = "wenwex:ratelimit:", logger: Logger) {
+        self.redis = redis
+        self.prefix = prefix
+        self.logger = logger
+    }
+
+    public func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision {
+        do {
+            let reply = try await redis.send(["EVAL", Self.script, "1", prefix + key, String(capacity), String(perSecond)])
+            guard case .array(let items?) = reply, items.count == 3, case .integer(let allowed) = items[0],
+                case .integer(let remaining) = items[1], case .integer(let wait) = items[2]
+            else { throw RedisError.protocolViolation("\(reply)") }
+            return BucketDecision(allowed: allowed == 1, remaining: remaining, retryAfter: wait)
+        } catch {
+            logger.warning("Redis rate limit unavailable; using this node's buckets", metadata: ["error": "\(error)"])
+            return await fallback.take(key, capacity: capacity, perSecond: perSecond)
+        }
+    }
+}
