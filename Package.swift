@@ -184,6 +184,7 @@ let package = Package(
                 "WenwexRouting",
                 "WenwexHummingbird",
                 "WenwexStorage",
+                "WenwexEdge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -212,6 +213,7 @@ let package = Package(
                 "WenwexHummingbird",
                 "WenwexStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -339,6 +341,7 @@ let package = Package(
             name: "WenwexServerTests",
             dependencies: [
                 "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexHummingbird", "WenwexStorage",
+                "WenwexEdge",
                 "WenwexTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

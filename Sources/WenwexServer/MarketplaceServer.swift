@@ -7,6 +7,7 @@ public import ServiceLifecycle
 public import WenwexHummingbird
 public import WenwexMigrate
 public import WenwexRouting
+import WenwexEdge
 import WenwexStorage
 
 /// The WENWEX reference server: the marketplace API over a `DatabaseRouter`.
@@ -27,11 +28,13 @@ public enum MarketplaceServer {
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
+        let bans = BanFeed()
         let router = try await makeRouter(
             settings: settings,
             database: database,
             migrations: migrations,
-            registry: registry
+            registry: registry,
+            bans: bans
         )
         return Application(
             router: router,
@@ -39,7 +42,8 @@ public enum MarketplaceServer {
                 address: .hostname(settings.host, port: settings.port),
                 serverName: "wenwex"
             ),
-            services: [database] + services,
+            services: [database, BanFeedRefresh(feed: bans, store: MarketplaceStore(database: database), logger: logger)]
+                + services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger
         )
@@ -49,7 +53,8 @@ public enum MarketplaceServer {
         settings: ServerSettings,
         database: any DatabaseRouter,
         migrations: [MigrationFile],
-        registry: PrometheusCollectorRegistry
+        registry: PrometheusCollectorRegistry,
+        bans: BanFeed = BanFeed()
     ) async throws -> MarketplaceRouter {
         let store = MarketplaceStore(database: database)
         let sessions = await SessionTokens(secret: settings.jwtSecret, lifetime: settings.sessionLifetime)
@@ -67,7 +72,8 @@ public enum MarketplaceServer {
         router.add(middleware: AuthenticationMiddleware(sessions: sessions, store: store))
         router.addOperationsRoutes(database: database, migrations: migrations, registry: registry)
         AuthRoutes(store: store, passwords: passwords, sessions: sessions, settings: settings).register(on: router)
-        UserRoutes(store: store, passwords: passwords, settings: settings).register(on: router)
+        UserRoutes(store: store, passwords: passwords, settings: settings, bans: bans).register(on: router)
+        EdgeRoutes(feed: bans, token: settings.edgeToken, settings: settings).register(on: router)
         ProductRoutes(store: store, settings: settings, release: release).register(on: router)
         CommentRoutes(store: store, settings: settings).register(on: router)
         ImageRoutes(store: store, images: images, settings: settings, release: release).register(on: router)

@@ -27,6 +27,9 @@ public struct ServerSettings: Sendable {
     /// URL of `EDGE_PURGE_URLS` (comma-separated edge nodes' purge APIs), authenticated with
     /// `EDGE_PURGE_TOKEN`.
     public var purgeSinks: [any PurgeSink] = []
+    /// The token edge nodes present to poll the ban feed (`EDGE_PURGE_TOKEN`, the one they
+    /// also accept purges with); unset, the feed refuses every poll.
+    public var edgeToken: String?
     /// Signs and checks the URLs of private files: `URL_SIGNING_SECRETS` as `kid:secret`
     /// pairs, comma-separated, the first signing and all verifying (two during a rotation);
     /// unset, one key derived from `JWT_SECRET`.
@@ -134,6 +137,7 @@ public struct ServerSettings: Sendable {
             if !keys.isEmpty { urlSigner = URLSigner(keys: keys) }
         }
         let token = text("EDGE_PURGE_TOKEN")
+        edgeToken = token
         purgeSinks = purgeURLs.map { HTTPPurgeSink(endpoint: $0, token: token) }
     }
 

@@ -140,7 +140,7 @@ struct EdgeGuardTests {
                 for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
                 let (status, json) = await feed.respond(
                     query: query,
-                    authorization: request.headers[.authorization],
+                    presentedToken: request.headers[HTTPField.Name(BanFeed.tokenHeader)!],
                     token: "test-purge-token-0123456789"
                 )
                 return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
@@ -178,18 +178,18 @@ struct EdgeGuardTests {
     }
 
     @Test func aRateLimitAllowsExactlyItsBudgetOnOneNode() async throws {
-        let rule = RateLimitRule(name: "sign-in", method: .post, pathPrefix: "/api/auth/login", scope: .address, limit: 5, seconds: 60)
+        let rule = RateLimitRule(name: "sign-in", method: .post, pathPrefix: "/auth/signin", scope: .address, limit: 5, seconds: 60)
         try await withEdges(guards: { _, _ in GuardPipeline([RateLimitGuard(rules: [rule])]) }) { origin, edges in
-            origin.on("/api/auth/login") { _, _ in .init(status: .unauthorized, body: "wrong password") }
+            origin.on("/auth/signin") { _, _ in .init(status: .unauthorized, body: "wrong password") }
             var statuses: [UInt] = []
             var limited: EdgeHandle.Answer?
             for _ in 0..<8 {
-                let answer = try await edges[0].get("/api/auth/login", method: .POST)
+                let answer = try await edges[0].get("/auth/signin", method: .POST)
                 statuses.append(answer.status)
                 if answer.status == 429 { limited = answer }
             }
             #expect(statuses == [401, 401, 401, 401, 401, 429, 429, 429])
-            #expect(origin.count("/api/auth/login") == 5)
+            #expect(origin.count("/auth/signin") == 5)
             let retryAfter = try #require(limited?.headers["retry-after"].flatMap(Int.init))
             #expect((1...12).contains(retryAfter))
             #expect(limited?.headers["ratelimit-policy"] == #""sign-in";q=5;w=60"#)

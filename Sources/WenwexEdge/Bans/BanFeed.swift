@@ -190,13 +190,15 @@ public final class BanFeed: Sendable {
 }
 
 extension BanFeed {
-    /// Answers an edge node's poll: `GET …?epoch=E&since=V&wait=S` with the edge token as
-    /// `Authorization: Bearer`. Any Hummingbird origin can route its ban-feed path here.
-    public func respond(query: [String: String], authorization: String?, token: String?) async -> (status: Int, json: Data) {
-        guard let token, let authorization, authorization.hasPrefix("Bearer "),
-            PurgeEndpoint.constantTimeEqual(String(authorization.dropFirst(7)), token)
-        else {
-            return (401, Data(#"{"detail":"Send the edge token (EDGE_PURGE_TOKEN) as Authorization: Bearer."}"#.utf8))
+    /// The header an edge node presents its token in. Not `Authorization`, which the origin's
+    /// own authentication reads as a user's session.
+    public static let tokenHeader = "X-Wenwex-Edge-Token"
+
+    /// Answers an edge node's poll: `GET …?epoch=E&since=V&wait=S` with the edge token in
+    /// ``tokenHeader``. Any origin can route its ban-feed path here.
+    public func respond(query: [String: String], presentedToken: String?, token: String?) async -> (status: Int, json: Data) {
+        guard let token, let presentedToken, PurgeEndpoint.constantTimeEqual(presentedToken, token) else {
+            return (401, Data(#"{"detail":"Send the edge token (EDGE_PURGE_TOKEN) in X-Wenwex-Edge-Token."}"#.utf8))
         }
         let wait = min(max(Double(query["wait"] ?? "") ?? 25, 0), 60)
         let update = await update(epoch: query["epoch"], since: query["since"].flatMap { Int($0) }, wait: .milliseconds(Int(wait * 1000)))

@@ -75,7 +75,7 @@ public struct BanSync: Service {
         var url = feedURL + "?wait=\(seconds)"
         if let epoch, let version { url += "&epoch=\(epoch)&since=\(version)" }
         var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: BanFeed.tokenHeader, value: token)
         let response = try await client.execute(request, timeout: .seconds(Int64(seconds + 10)))
         let body = try await response.body.collect(upTo: 256 << 20)
         guard response.status == .ok else {

@@ -33,7 +33,7 @@ public struct RateLimitRule: Sendable {
     public static let signIn = RateLimitRule(
         name: "sign-in",
         method: .post,
-        pathPrefix: "/api/auth/login",
+        pathPrefix: "/auth/signin",
         scope: .address,
         limit: 10,
         seconds: 60

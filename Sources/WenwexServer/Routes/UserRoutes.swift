@@ -1,4 +1,5 @@
 import Hummingbird
+import WenwexEdge
 import WenwexHummingbird
 
 /// Profiles: your own (with email and referral code), anyone's public one, changes to your own
@@ -7,6 +8,8 @@ struct UserRoutes: Sendable {
     let store: MarketplaceStore
     let passwords: PasswordHasher
     let settings: ServerSettings
+    /// Told of every ban and un-ban, so the edge nodes enforce it within a second.
+    let bans: BanFeed
 
     func register(on router: MarketplaceRouter) {
         router.get("users/me") { _, context in
@@ -59,6 +62,7 @@ struct UserRoutes: Sendable {
         guard id != identity.userID else { throw Problem.forbidden("Admins cannot ban themselves.") }
         let written = try await store.setBanned(id: id, banned)
         guard written.value else { throw Problem.notFound("User \(id)") }
+        if banned { bans.ban(user: String(id)) } else { bans.unban(user: String(id)) }
         context.recordWrite(written.token)
         var after = context
         after.consistency = written.token

@@ -110,6 +110,13 @@ struct MarketplaceStore: Sendable {
         }
     }
 
+    /// The ids of every banned user, for the edge nodes' ban list.
+    func bannedUserIDs() async throws -> [Int] {
+        try await database.read(after: nil) { session in
+            try await session.query("SELECT id FROM users WHERE banned = $1", [.bool(true)]).compactMap { $0["id"].integer }
+        }
+    }
+
     /// Bans or un-bans a user; `false` when there is no such user.
     func setBanned(id: Int, _ banned: Bool) async throws -> Written<Bool> {
         try await database.write { session in

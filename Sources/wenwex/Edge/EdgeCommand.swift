@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPTypes
 import Logging
 import ServiceLifecycle
 import WenwexEdge
@@ -19,6 +20,13 @@ struct EdgeCommand: AsyncParsableCommand {
             "prefixes": [...]} and Authorization: Bearer $EDGE_PURGE_TOKEN; the origin sends it \
             when EDGE_PURGE_URLS lists this node. Without EDGE_PURGE_TOKEN purging is refused. \
             SIGTERM or SIGINT stops accepting connections and finishes requests in flight.
+
+            Guards run before the cache, in this order: header hygiene (client copies of \
+            X-Forwarded-*, X-Wenwex-* and x-middleware-subrequest are dropped), the ban list \
+            (long-polled from the origin's /_wenwex/edge/bans with EDGE_PURGE_TOKEN), JWT \
+            verification (HS256 with JWT_SECRET, ES256/RS256 with --jwks-url; the verified \
+            user goes to the origin signed with EDGE_IDENTITY_SECRET), rate limits (local, or \
+            shared through --redis), and maintenance mode (while --maintenance-file exists).
             """
     )
 
@@ -40,7 +48,32 @@ struct EdgeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a response may be served past its lifetime while the origin cannot be reached.")
     var staleIfUnreachable = 86_400
 
+    @Option(help: "The origin's JWKS, for ES256 / RS256 tokens (refetched when a token names an unknown key id).")
+    var jwksUrl: String?
+
+    @Flag(help: "Do not sync the ban list from the origin.")
+    var noBanSync = false
+
+    @Option(
+        help: ArgumentHelp(
+            "A rate limit: name,METHOD,/path-prefix,scope,limit/seconds (scope: address, user, user-or-address); repeatable.",
+            valueName: "rule"
+        )
+    )
+    var rateLimit: [String] = ["sign-in,POST,/auth/signin,address,10/60"]
+
+    @Option(help: "Share rate limits across edge nodes through this Redis (redis://host:port).")
+    var redis: String?
+
+    @Option(help: "Answer 503 to everything while this file exists.")
+    var maintenanceFile: String?
+
     func validate() throws {
+        _ = try rateLimit.map(Self.parseRule)
+        if let redis { _ = try Self.parseRedis(redis) }
+        if let jwksUrl, URL(string: jwksUrl)?.host == nil {
+            throw ValidationError("--jwks-url must be a URL such as http://127.0.0.1:8080/.well-known/jwks.json.")
+        }
         guard let url = URL(string: origin), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw ValidationError("--origin must be an http(s) URL such as http://127.0.0.1:8080, not '\(origin)'.")
         }
@@ -67,13 +100,78 @@ struct EdgeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "wenwex.edge")
         logger.logLevel = .info
+        let environment = ProcessInfo.processInfo.environment
+        let bans = BanStore()
+        var services: [any Service] = []
+        if !noBanSync, let token = configuration.purgeToken {
+            services.append(
+                BanSync(
+                    store: bans,
+                    feed: configuration.origin.appendingPathComponent("_wenwex/edge/bans"),
+                    token: token,
+                    logger: logger
+                )
+            )
+        }
+        var guards: [any EdgeGuard] = [HeaderHygieneGuard(), BanListGuard(store: bans)]
+        let secret = environment["JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if secret != nil || jwksUrl != nil {
+            let identity = environment["EDGE_IDENTITY_SECRET"].flatMap { $0.isEmpty ? nil : EdgeIdentity(secret: $0) }
+            guards.append(
+                await JWTGuard(secret: secret, jwksURL: jwksUrl.flatMap(URL.init(string:)), identity: identity, bans: bans, logger: logger)
+            )
+        }
+        let rules = try rateLimit.map(Self.parseRule)
+        if !rules.isEmpty {
+            let buckets: any TokenBuckets =
+                if let redis {
+                    RedisTokenBuckets(redis: try Self.parseRedis(redis), logger: logger)
+                } else {
+                    LocalTokenBuckets()
+                }
+            guards.append(RateLimitGuard(rules: rules, buckets: buckets))
+        }
+        if let maintenanceFile {
+            guards.append(MaintenanceGuard { FileManager.default.fileExists(atPath: maintenanceFile) })
+        }
         let output = Output(json: false)
         let origin = origin
         let host = host
-        let node = EdgeNode(configuration: configuration, host: host, port: port, logger: logger) { port in
-            output.line("Edge node on http://\(host):\(port), caching \(origin)")
+        let names = guards.map(\.name).joined(separator: " → ")
+        let node = EdgeNode(configuration: configuration, guards: GuardPipeline(guards), host: host, port: port, logger: logger) { port in
+            output.line("Edge node on http://\(host):\(port), caching \(origin); guards: \(names)")
         }
-        let group = ServiceGroup(services: [node], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(services: [node] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+    }
+}
+
+extension EdgeCommand {
+    /// `name,METHOD,/prefix,scope,limit/seconds`; METHOD may be `*`.
+    static func parseRule(_ text: String) throws -> RateLimitRule {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let budget = parts.count == 5 ? parts[4].split(separator: "/").compactMap { Int($0) } : []
+        guard parts.count == 5, !parts[0].isEmpty, parts[2].hasPrefix("/"), let scope = RateLimitRule.Scope(rawValue: parts[3]),
+            budget.count == 2, budget[0] > 0, budget[1] > 0
+        else {
+            throw ValidationError(
+                "--rate-limit '\(text)' is not name,METHOD,/path-prefix,scope,limit/seconds, e.g. sign-in,POST,/auth/signin,address,10/60 (scope: address, user or user-or-address)."
+            )
+        }
+        return RateLimitRule(
+            name: parts[0],
+            method: parts[1] == "*" ? nil : HTTPRequest.Method(parts[1].uppercased()),
+            pathPrefix: parts[2],
+            scope: scope,
+            limit: budget[0],
+            seconds: budget[1]
+        )
+    }
+
+    static func parseRedis(_ text: String) throws -> RedisClient {
+        guard let url = URL(string: text), url.scheme == "redis", let host = url.host else {
+            throw ValidationError("--redis must look like redis://127.0.0.1:6379, not '\(text)'.")
+        }
+        return RedisClient(host: host, port: url.port ?? 6379)
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+import WenwexEdge
+import WenwexTestSupport
+
+/// The reference server as the origin of two edge nodes: its ban API feeds their ban lists.
+@Suite struct EdgeInFrontTests {
+    static let edgeToken = "edge-token-for-the-tests-0123456789"
+
+    @Test func anAdminsBanStopsTheUserAtBothEdgeNodesWithinASecond() async throws {
+        try await withTemporaryDirectory { directory in
+            let (router, migrations) = try await migratedSQLite(in: directory)
+            var settings = testSettings(storage: directory.appendingPathComponent("storage"))
+            settings.edgeToken = Self.edgeToken
+            let jwtSecret = settings.jwtSecret
+            try await withRunningServer(database: router, migrations: migrations, settings: settings) { origin in
+                let originURL = URL(string: origin.baseURL)!
+                let stores = [BanStore(), BanStore()]
+                var nodes: [EdgeNode] = []
+                var services: [any Service] = []
+                let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+                for store in stores {
+                    let guards = GuardPipeline([
+                        HeaderHygieneGuard(), BanListGuard(store: store),
+                        await JWTGuard(secret: jwtSecret, bans: store, logger: quietLogger),
+                    ])
+                    let node = EdgeNode(
+                        configuration: EdgeConfiguration(origin: originURL),
+                        guards: guards,
+                        port: 0,
+                        logger: quietLogger
+                    ) { portSink.yield($0) }
+                    nodes.append(node)
+                    services.append(node)
+                    services.append(
+                        BanSync(
+                            store: store,
+                            feed: originURL.appendingPathComponent("_wenwex/edge/bans"),
+                            token: Self.edgeToken,
+                            logger: quietLogger
+                        )
+                    )
+                }
+                let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: quietLogger)
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    var edgeURLs: [String] = []
+                    for await port in ports {
+                        edgeURLs.append("http://127.0.0.1:\(port)")
+                        if edgeURLs.count == 2 { break }
+                    }
+                    let admin = TestClient(baseURL: edgeURLs[0])
+                    let adminID = try #require(try await admin.signUp("admin@example.com")["id"] as? Int)
+                    admin.adoptConsistency(try await adminPromoter(router)(adminID))
+                    let troll = TestClient(baseURL: edgeURLs[1])
+                    let trollID = try #require(try await troll.signUp("troll@example.com")["id"] as? Int)
+                    let trollAtEdge0 = TestClient(baseURL: edgeURLs[0])
+                    trollAtEdge0.token = troll.token
+                    #expect(try await troll.send(.GET, "/users/me").status == 200)
+                    try await waitForSync(stores)
+
+                    let clock = ContinuousClock()
+                    let banned = clock.now
+                    #expect(try await admin.send(.POST, "/users/\(trollID)/ban").status == 200)
+                    for client in [troll, trollAtEdge0] {
+                        var answer = try await client.send(.GET, "/users/me")
+                        while answer.json["type"] as? String != "about:blank" {
+                            try #require(banned.duration(to: clock.now) < .seconds(5), "the edge never refused: \(answer.text)")
+                            try await Task.sleep(for: .milliseconds(10))
+                            answer = try await client.send(.GET, "/users/me")
+                        }
+                        #expect(answer.status == 403)
+                        #expect(answer.json["detail"] as? String == "This account is banned.")
+                    }
+                    #expect(banned.duration(to: clock.now) < .seconds(1), "the ban held at both nodes within a second")
+
+                    // An address ban through the origin's admin API, and a malformed one refused.
+                    let bad = try await admin.send(.POST, "/admin/address-bans", json: #"{"address":"999.1.1.1"}"#)
+                    #expect(bad.status == 422 || bad.status == 400, "\(bad.status) \(bad.text)")
+                    #expect(try await admin.send(.DELETE, "/users/\(trollID)/ban").status == 200)
+                    var lifted = try await troll.send(.GET, "/users/me")
+                    while lifted.status != 200 && banned.duration(to: clock.now) < .seconds(10) {
+                        try await Task.sleep(for: .milliseconds(20))
+                        lifted = try await troll.send(.GET, "/users/me")
+                    }
+                    #expect(lifted.status == 200, "the un-ban reached the edge too")
+                    await group.triggerGracefulShutdown()
+                    try await tasks.waitForAll()
+                }
+                _ = nodes
+            }
+        }
+    }
+
+    private func waitForSync(_ stores: [BanStore]) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while stores.contains(where: { $0.applied.version == nil }) {
+            try #require(ContinuousClock.now < deadline, "the edge nodes never loaded the ban feed")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
