@@ -103,21 +103,11 @@ public struct ServerSettings: Sendable {
             objectStore: try StorageFactory.make(for: configuration),
             signupsOpen: configuration.bool("SIGNUPS_OPEN") ?? true
         )
-        var purgeURLs: [URL] = []
-        for item in (text("EDGE_PURGE_URLS") ?? "").split(separator: ",") {
-            let trimmed = item.trimmingCharacters(in: .whitespaces)
-            guard let url = URL(string: trimmed), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw ConfigurationError([
-                    ConfigurationProblem(
-                        subject: "EDGE_PURGE_URLS",
-                        location: configuration.rawValue("EDGE_PURGE_URLS").map { "\($0.source)" },
-                        message: "'\(trimmed)' is not an http(s) URL",
-                        hint: "list the edge nodes' purge endpoints, e.g. https://edge-1.example.com/_wenwex/purge"
-                    )
-                ])
-            }
-            purgeURLs.append(url)
-        }
+        let purgeURLs = try Self.urls(
+            "EDGE_PURGE_URLS",
+            configuration,
+            example: "https://edge-1.example.com/_wenwex/purge"
+        )
         if let secrets = text("URL_SIGNING_SECRETS") {
             var keys: [URLSigner.Key] = []
             for pair in secrets.split(separator: ",") {
@@ -139,6 +129,57 @@ public struct ServerSettings: Sendable {
         let token = text("EDGE_PURGE_TOKEN")
         edgeToken = token
         purgeSinks = purgeURLs.map { HTTPPurgeSink(endpoint: $0, token: token) }
+        purgeSinks += try Self.urls("VARNISH_BAN_URLS", configuration, example: "http://varnish-1:6081/").map {
+            VarnishBanSink(endpoint: $0)
+        }
+        if let zone = text("CLOUDFLARE_ZONE_ID") {
+            guard let apiToken = text("CLOUDFLARE_API_TOKEN"), let site = text("PUBLIC_SITE_URL").flatMap(URL.init(string:)) else {
+                throw ConfigurationError([
+                    ConfigurationProblem(
+                        subject: "CLOUDFLARE_ZONE_ID",
+                        location: configuration.rawValue("CLOUDFLARE_ZONE_ID").map { "\($0.source)" },
+                        message: "needs CLOUDFLARE_API_TOKEN and PUBLIC_SITE_URL beside it",
+                        hint: "set CLOUDFLARE_API_TOKEN (a token with Cache Purge permission) and PUBLIC_SITE_URL=https://your-site"
+                    )
+                ])
+            }
+            purgeSinks.append(CloudflarePurgeSink(zone: zone, token: apiToken, site: site))
+        }
+        if let service = text("FASTLY_SERVICE_ID") {
+            guard let apiToken = text("FASTLY_API_TOKEN"), let host = text("PUBLIC_SITE_URL").flatMap({ URL(string: $0)?.host }) else {
+                throw ConfigurationError([
+                    ConfigurationProblem(
+                        subject: "FASTLY_SERVICE_ID",
+                        location: configuration.rawValue("FASTLY_SERVICE_ID").map { "\($0.source)" },
+                        message: "needs FASTLY_API_TOKEN and PUBLIC_SITE_URL beside it",
+                        hint: "set FASTLY_API_TOKEN (a purge-scoped API token) and PUBLIC_SITE_URL=https://your-site"
+                    )
+                ])
+            }
+            purgeSinks.append(FastlyPurgeSink(service: service, token: apiToken, host: host))
+        }
+    }
+
+    /// The comma-separated http(s) URLs of `name`; a malformed one is a configuration error
+    /// naming where it was set.
+    static func urls(_ name: String, _ configuration: WenwexConfiguration, example: String) throws(ConfigurationError) -> [URL] {
+        let text = configuration.string(name) ?? configuration.rawValue(name)?.value ?? ""
+        var urls: [URL] = []
+        for item in text.split(separator: ",") {
+            let trimmed = item.trimmingCharacters(in: .whitespaces)
+            guard let url = URL(string: trimmed), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ConfigurationError([
+                    ConfigurationProblem(
+                        subject: name,
+                        location: configuration.rawValue(name).map { "\($0.source)" },
+                        message: "'\(trimmed)' is not an http(s) URL",
+                        hint: "list them comma-separated, e.g. \(example)"
+                    )
+                ])
+            }
+            urls.append(url)
+        }
+        return urls
     }
 
     /// The store images go to.

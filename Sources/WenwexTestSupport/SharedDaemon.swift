@@ -69,3 +69,60 @@ public enum SharedRedis {
         throw Failure(description: "redis-server did not start on port \(port) in 30 s:\n\(text)")
     }
 }
+
+/// A varnishd of the test's own, in front of `backendPort`, with the given VCL body (the
+/// `vcl 4.1;` line and the backend are added); stopped by ``stop()`` or when the test process
+/// exits.
+public final class VarnishPeer: Sendable {
+    public let port: Int
+    private let process: Process
+    private let directory: URL
+
+    public static func start(backendPort: Int, vcl: String) async throws -> VarnishPeer {
+        guard let executable = DaemonAvailability.varnish.executable else {
+            throw SharedRedis.Failure(description: "varnishd is not installed: `apt-get install varnish` (scripts/test installs it)")
+        }
+        let port = 40000 + Int.random(in: 0..<10000)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-varnish-\(port)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("test.vcl")
+        let text = "vcl 4.1;\nbackend default { .host = \"127.0.0.1\"; .port = \"\(backendPort)\"; }\n" + vcl
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c",
+            "\"$0\" -F -a 127.0.0.1:\(port) -f \"$1\" -n \"$2/work\" -s malloc,64m >\"$2/log\" 2>&1 & v=$!; "
+                + "while kill -0 \(getpid()) 2>/dev/null && kill -0 $v 2>/dev/null; do sleep 1; done; kill $v 2>/dev/null",
+            executable, file.path, directory.path,
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if SharedMoto.canConnect(port: port) { return VarnishPeer(port: port, process: process, directory: directory) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let log = (try? String(contentsOf: directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
+        throw SharedRedis.Failure(description: "varnishd did not start on port \(port) in 30 s:\n\(log)")
+    }
+
+    private init(port: Int, process: Process, directory: URL) {
+        self.port = port
+        self.process = process
+        self.directory = directory
+    }
+
+    /// Stops varnishd (the watchdog shell ends with it).
+    public func stop() {
+        let pattern = "\(directory.path)/work"
+        let killer = Process()
+        killer.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        killer.arguments = ["-f", pattern]
+        try? killer.run()
+        killer.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

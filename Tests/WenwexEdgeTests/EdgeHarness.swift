@@ -11,6 +11,10 @@ import WenwexEdge
 
 /// An origin whose answers each test scripts, counting the requests it receives per path.
 final class ScriptedOrigin: Sendable {
+    /// Where the origin listens, once it does.
+    let listening = Mutex<URL?>(nil)
+    var baseURL: URL? { listening.withLock { $0 } }
+
     struct Answer: Sendable {
         var status: HTTPResponse.Status = .ok
         var headers: HTTPFields = [:]
@@ -24,6 +28,8 @@ final class ScriptedOrigin: Sendable {
     private let handlers = Mutex<[String: Handler]>([:])
     private let counts = Mutex<[String: Int]>([:])
     let received = Mutex<[String: HTTPFields]>([:])
+    let bodies = Mutex<[String: [String]]>([:])
+    let targets = Mutex<[String: [String]]>([:])
 
     func on(_ path: String, _ script: @escaping Script) {
         scripts.withLock { $0[path] = script }
@@ -46,7 +52,10 @@ final class ScriptedOrigin: Sendable {
             return counts[path]!
         }
         received.withLock { $0[path] = request.headers }
-        _ = try await request.body.collect(upTo: 1 << 20)
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 20)
+        bodies.withLock { $0[path, default: []].append(String(buffer: body)) }
+        targets.withLock { $0[path, default: []].append("\(request.method.rawValue) \(request.head.path ?? path)") }
         let script = scripts.withLock { $0[path] }
         let answer = script?(request.headers, count) ?? Answer(status: .notFound, body: "no script")
         if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
@@ -89,6 +98,7 @@ func withEdges(
         var handles: [EdgeHandle] = []
         var groups: [ServiceGroup] = []
         let originURL = URL(string: "http://127.0.0.1:\(port)")!
+        origin.listening.withLock { $0 = originURL }
         for index in 0..<edges {
             var configuration = EdgeConfiguration(origin: originURL)
             configuration.purgeToken = "test-purge-token-0123456789"
