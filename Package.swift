@@ -248,6 +248,7 @@ let package = Package(
                 "WenwexRouting",
                 "WenwexOps",
                 "WenwexServer",
+                "WenwexEdge",
                 "WenwexTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,6 +7,7 @@ import WenwexSQL
 import WenwexTestSupport
 
 // `WenwexBench dotenv`: Wenwex's dotenv parser against swift-configuration's reader.
+// `WenwexBench edge-bans [--entries N]`: ban-list lookup time and memory at N entries.
 // `WenwexBench migrate`: diff + render of a 500-table schema, and deploying 200 migrations
 // against psql.
 // `WenwexBench schema [--models N] [--runs N]`: reading, parsing, validating and lowering a
@@ -21,6 +22,11 @@ import WenwexTestSupport
 let arguments = CommandLine.arguments
 if arguments.dropFirst().first == "dotenv" {
     try await DotenvBenchmark.run()
+    exit(0)
+}
+if arguments.dropFirst().first == "edge-bans" {
+    let entries = arguments.firstIndex(of: "--entries").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
+    EdgeBanBenchmark.run(entries: entries ?? 1_000_000)
     exit(0)
 }
 if arguments.dropFirst().first == "migrate" {

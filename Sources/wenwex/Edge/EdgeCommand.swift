@@ -65,6 +65,9 @@ struct EdgeCommand: AsyncParsableCommand {
     @Option(help: "Share rate limits across edge nodes through this Redis (redis://host:port).")
     var redis: String?
 
+    @Option(help: "Ban list entries to load at start, one per line: user:<id>, an IP address or a CIDR range.")
+    var bans: String?
+
     @Option(help: "Answer 503 to everything while this file exists.")
     var maintenanceFile: String?
 
@@ -101,7 +104,7 @@ struct EdgeCommand: AsyncParsableCommand {
         var logger = Logger(label: "wenwex.edge")
         logger.logLevel = .info
         let environment = ProcessInfo.processInfo.environment
-        let bans = BanStore()
+        let bans = BanStore(try loadBans())
         var services: [any Service] = []
         if !noBanSync, let token = configuration.purgeToken {
             services.append(
@@ -166,6 +169,30 @@ extension EdgeCommand {
             limit: budget[0],
             seconds: budget[1]
         )
+    }
+
+    /// The `--bans` file; a line that is neither a user nor an address stops start-up with its
+    /// line number.
+    func loadBans() throws -> BanList {
+        var list = BanList()
+        guard let bans else { return list }
+        guard let text = try? String(contentsOfFile: bans, encoding: .utf8) else {
+            throw CLIFailure("cannot read the ban list \(bans)", fix: "check the path given to --bans", code: .usage)
+        }
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("user:") {
+                list.ban(user: String(line.dropFirst(5)))
+            } else if !list.ban(address: line) {
+                throw CLIFailure(
+                    "\(bans):\(index + 1): '\(line)' is neither user:<id> nor an IP address or CIDR range",
+                    fix: "write one entry per line, e.g. user:42, 203.0.113.7 or 198.51.100.0/24",
+                    code: .usage
+                )
+            }
+        }
+        return list
     }
 
     static func parseRedis(_ text: String) throws -> RedisClient {
