@@ -8,6 +8,7 @@ import WenwexTestSupport
 
 // `WenwexBench dotenv`: Wenwex's dotenv parser against swift-configuration's reader.
 // `WenwexBench edge-bans [--entries N]`: ban-list lookup time and memory at N entries.
+// `WenwexBench edge-limit --port P --dir D`: D's files from memory on bare HummingbirdCore.
 // `WenwexBench migrate`: diff + render of a 500-table schema, and deploying 200 migrations
 // against psql.
 // `WenwexBench schema [--models N] [--runs N]`: reading, parsing, validating and lowering a
@@ -27,6 +28,12 @@ if arguments.dropFirst().first == "dotenv" {
 if arguments.dropFirst().first == "edge-bans" {
     let entries = arguments.firstIndex(of: "--entries").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
     EdgeBanBenchmark.run(entries: entries ?? 1_000_000)
+    exit(0)
+}
+if arguments.dropFirst().first == "edge-limit" {
+    let port = arguments.firstIndex(of: "--port").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 8090
+    let directory = arguments.firstIndex(of: "--dir").map { arguments[$0 + 1] } ?? "."
+    try await EdgeLimitPeer.run(port: port, directory: directory)
     exit(0)
 }
 if arguments.dropFirst().first == "migrate" {

@@ -6,59 +6,56 @@ public import Hummingbird
 public struct FreshnessPolicy: Sendable {
     /// The directives in force: `CDN-Cache-Control` when present and valid, else `Cache-Control`.
     public let directives: CacheDirectives
-    /// `Cache-Control` itself: `private`, `no-store` and `public` still apply from it.
-    public let cacheControl: CacheDirectives
-    private let headers: HTTPFields
-    private let status: HTTPResponse.Status
+    /// Whether the response carries its own lifetime (`s-maxage`, `max-age` or `Expires`).
+    public let hasExplicitLifetime: Bool
+    /// The freshness lifetime in seconds (RFC 9111 §4.2.1), heuristic (10 % of the time since
+    /// `Last-Modified`, at most a day) when the response has none of its own.
+    public let lifetime: Double
+    /// `no-cache` (with or without field names): stored, but revalidated before every use.
+    public let requiresRevalidation: Bool
+    /// `must-revalidate`, `proxy-revalidate`, `s-maxage` or `no-cache`: never served stale.
+    public let forbidsStale: Bool
+    /// Seconds past its lifetime the response may be served while it is refreshed.
+    public let staleWhileRevalidate: Double
+    /// Seconds past its lifetime the response may be served when the origin fails.
+    public let staleIfError: Double
 
     /// Status codes a cache may give a heuristic lifetime (RFC 9110 §15.1).
     static let heuristicallyCacheable: Set<Int> = [200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]
 
+    /// Reads everything once: a cache hit only compares numbers.
     public init(headers: HTTPFields, status: HTTPResponse.Status) {
-        self.headers = headers
-        self.status = status
-        cacheControl = CacheDirectives(headers[values: .cacheControl])
+        let cacheControl = CacheDirectives(headers[values: .cacheControl])
         // RFC 9213 §2.1: the targeted field is a Structured Fields dictionary; one that does not
         // parse, or gives a lifetime that is not an integer, is ignored as a whole.
         let targetedLines = headers[values: .cdnCacheControl]
         let targeted = CacheDirectives(targetedLines)
-        directives = targeted.isEmpty || !Self.isValidTargetedField(targetedLines) ? cacheControl : targeted
-    }
-
-    /// Whether the response carries its own lifetime (`s-maxage`, `max-age` or `Expires`).
-    public var hasExplicitLifetime: Bool {
-        directives.has("s-maxage") || directives.has("max-age") || (directives == cacheControl && headers[.expires] != nil)
-    }
-
-    /// The freshness lifetime in seconds (RFC 9111 §4.2.1), heuristic (10 % of the time since
-    /// `Last-Modified`, at most a day) when the response has none of its own.
-    public var lifetime: Double {
-        if let shared = directives.seconds("s-maxage") { return Double(shared) }
-        if let maxAge = directives.seconds("max-age") { return Double(maxAge) }
-        if directives == cacheControl, let expiresText = headers[.expires] {
-            guard let expires = HTTPDate.parse(expiresText) else { return 0 }
-            let date = headers[.date].flatMap(HTTPDate.parse) ?? HTTPDate.now
-            return max(0, expires - date)
-        }
-        guard Self.heuristicallyCacheable.contains(status.code) || directives.has("public") else { return 0 }
-        guard let modified = headers[.lastModified].flatMap(HTTPDate.parse) else { return 0 }
+        let usesTargeted = !targeted.isEmpty && Self.isValidTargetedField(targetedLines)
+        let directives = usesTargeted ? targeted : cacheControl
+        self.directives = directives
+        hasExplicitLifetime =
+            directives.has("s-maxage") || directives.has("max-age") || (!usesTargeted && headers[.expires] != nil)
         let date = headers[.date].flatMap(HTTPDate.parse) ?? HTTPDate.now
-        return min(max(0, (date - modified) / 10), 86_400)
-    }
-
-    /// `no-cache` (with or without field names): stored, but revalidated before every use.
-    public var requiresRevalidation: Bool { directives.has("no-cache") }
-
-    /// `must-revalidate`, `proxy-revalidate` or `s-maxage`: never served stale.
-    public var forbidsStale: Bool {
-        directives.has("must-revalidate") || directives.has("proxy-revalidate") || directives.has("s-maxage")
+        if let shared = directives.seconds("s-maxage") {
+            lifetime = Double(shared)
+        } else if let maxAge = directives.seconds("max-age") {
+            lifetime = Double(maxAge)
+        } else if !usesTargeted, let expiresText = headers[.expires] {
+            lifetime = HTTPDate.parse(expiresText).map { max(0, $0 - date) } ?? 0
+        } else if Self.heuristicallyCacheable.contains(status.code) || directives.has("public"),
+            let modified = headers[.lastModified].flatMap(HTTPDate.parse)
+        {
+            lifetime = min(max(0, (date - modified) / 10), 86_400)
+        } else {
+            lifetime = 0
+        }
+        requiresRevalidation = directives.has("no-cache")
+        forbidsStale =
+            directives.has("must-revalidate") || directives.has("proxy-revalidate") || directives.has("s-maxage")
             || requiresRevalidation
+        staleWhileRevalidate = Double(directives.seconds("stale-while-revalidate") ?? 0)
+        staleIfError = Double(directives.seconds("stale-if-error") ?? 0)
     }
-
-    /// Seconds past its lifetime the response may be served while it is refreshed.
-    public var staleWhileRevalidate: Double { Double(directives.seconds("stale-while-revalidate") ?? 0) }
-    /// Seconds past its lifetime the response may be served when the origin fails.
-    public var staleIfError: Double { Double(directives.seconds("stale-if-error") ?? 0) }
 
     /// Whether `CDN-Cache-Control` parses as an RFC 8941 dictionary whose delta-seconds
     /// members are integers.

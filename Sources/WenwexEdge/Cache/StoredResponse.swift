@@ -17,6 +17,45 @@ public struct StoredResponse: Sendable {
     /// `Surrogate-Key` / `Cache-Tag` values, for purging by tag.
     public var tags: [String]
 
+    /// The freshness rules this response's headers set, read when it was stored or refreshed.
+    public private(set) var policy: FreshnessPolicy
+    /// RFC 9111 §4.2.3's corrected initial age, in seconds.
+    public private(set) var correctedInitialAge: Double
+
+    public init(
+        status: HTTPResponse.Status,
+        headers: HTTPFields,
+        body: ByteBuffer,
+        requestTime: Double,
+        responseTime: Double,
+        selectingHeaders: [SelectingHeader],
+        tags: [String]
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.requestTime = requestTime
+        self.responseTime = responseTime
+        self.selectingHeaders = selectingHeaders
+        self.tags = tags
+        policy = FreshnessPolicy(headers: headers, status: status)
+        correctedInitialAge = Self.correctedInitialAge(headers, requestTime: requestTime, responseTime: responseTime)
+    }
+
+    /// Reads the headers again after they changed (a 304 refreshed them).
+    mutating func rederive() {
+        policy = FreshnessPolicy(headers: headers, status: status)
+        correctedInitialAge = Self.correctedInitialAge(headers, requestTime: requestTime, responseTime: responseTime)
+    }
+
+    static func correctedInitialAge(_ headers: HTTPFields, requestTime: Double, responseTime: Double) -> Double {
+        let date = headers[.date].flatMap(HTTPDate.parse)
+        let apparentAge = max(0, responseTime - (date ?? responseTime))
+        let responseDelay = max(0, responseTime - requestTime)
+        let ageValue = Double(FreshnessPolicy.ageValue(headers) ?? 0)
+        return max(apparentAge, ageValue + responseDelay)
+    }
+
     public struct SelectingHeader: Sendable, Equatable {
         public var name: String
         public var value: String?
@@ -27,17 +66,9 @@ public struct StoredResponse: Sendable {
         body.readableBytes + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 256
     }
 
-    /// The freshness rules this response's headers set.
-    public var policy: FreshnessPolicy { FreshnessPolicy(headers: headers, status: status) }
-
     /// Age as RFC 9111 §4.2.3 computes it, in seconds at `now`.
     public func currentAge(at now: Double) -> Double {
-        let date = headers[.date].flatMap(HTTPDate.parse)
-        let apparentAge = max(0, responseTime - (date ?? responseTime))
-        let responseDelay = max(0, responseTime - requestTime)
-        let ageValue = Double(FreshnessPolicy.ageValue(headers) ?? 0)
-        let correctedInitialAge = max(apparentAge, ageValue + responseDelay)
-        return correctedInitialAge + max(0, now - responseTime)
+        correctedInitialAge + max(0, now - responseTime)
     }
 
     /// Whether `request`'s headers select this variant.

@@ -14,13 +14,18 @@ public struct HeaderHygieneGuard: EdgeGuard {
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
+        // Most requests carry none of them: check before building a new field list.
+        guard request.headers.contains(where: { isStripped($0.name.canonicalName) }) else { return nil }
         var kept = HTTPFields()
         for field in request.headers {
-            let lowered = field.name.canonicalName
-            if stripped.contains(lowered) || lowered.hasPrefix("x-wenwex-") { continue }
+            if isStripped(field.name.canonicalName) { continue }
             kept.append(field)
         }
         request.headers = kept
         return nil
+    }
+
+    private func isStripped(_ name: String) -> Bool {
+        stripped.contains(name) || name.hasPrefix("x-wenwex-")
     }
 }

@@ -25,6 +25,11 @@ public final class JWTGuard: EdgeGuard, Sendable {
     private let refreshInterval: Duration
     private let logger: Logger
     private let keys: Mutex<(collection: JWTKeyCollection, kids: Set<String>, fetched: ContinuousClock.Instant?)>
+    /// Tokens already verified, with their expiry: a client sends the same token on every
+    /// request, and checking it again costs more than the rest of a cache hit. Cleared when the
+    /// keys change; bounded by `remembered`.
+    private let verified = Mutex<[String: (user: String, expires: Double, notBefore: Double?)]>([:])
+    private let remembered = 100_000
 
     public init(
         secret: String?,
@@ -81,13 +86,31 @@ public final class JWTGuard: EdgeGuard, Sendable {
 
     /// The token's claims when a known key signed it and it is in date.
     func verify(_ token: String) async -> Claims? {
+        let now = Date().timeIntervalSince1970
+        if let known = verified.withLock({ $0[token] }), now < known.expires, now >= (known.notBefore ?? 0) {
+            return Claims(sub: .init(value: known.user), exp: .init(value: Date(timeIntervalSince1970: known.expires)), nbf: nil)
+        }
         let collection = keys.withLock { $0.collection }
-        if let claims = try? await collection.verify(token, as: Claims.self) { return claims }
+        if let claims = try? await collection.verify(token, as: Claims.self) {
+            remember(token, claims)
+            return claims
+        }
         // A key id this node has not seen: the origin may have rotated its keys.
         guard jwksURL != nil, let kid = Self.keyID(of: token), !keys.withLock({ $0.kids.contains(kid) }) else { return nil }
         await refreshKeys(force: false)
         let refreshed = keys.withLock { $0.collection }
-        return try? await refreshed.verify(token, as: Claims.self)
+        guard let claims = try? await refreshed.verify(token, as: Claims.self) else { return nil }
+        remember(token, claims)
+        return claims
+    }
+
+    private func remember(_ token: String, _ claims: Claims) {
+        verified.withLock { verified in
+            if verified.count >= remembered { verified.removeAll(keepingCapacity: true) }
+            verified[token] = (
+                claims.sub.value, claims.exp.value.timeIntervalSince1970, claims.nbf?.value.timeIntervalSince1970
+            )
+        }
     }
 
     /// Fetches the JWKS again unless it was fetched within `refreshInterval`.
@@ -108,6 +131,7 @@ public final class JWTGuard: EdgeGuard, Sendable {
             let collection = await Self.collection(secret: secret, jwks: jwks)
             let kids = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
             keys.withLock { $0 = (collection, kids, now) }
+            verified.withLock { $0.removeAll() }
         } catch {
             logger.warning("JWKS fetch failed; keeping the keys already known", metadata: ["error": "\(error)", "url": "\(jwksURL)"])
         }

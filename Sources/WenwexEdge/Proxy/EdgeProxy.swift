@@ -54,7 +54,8 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             clientAddress: context.clientAddress
         )
         if let answer = await guards.run(&guarded) { return answer }
-        let forward = forwardedHeaders(guarded.headers, client: context.clientAddress, host: request.head.authority)
+        // Built only when the request goes to the origin: a hit never pays for it.
+        let forward = Forwarding(client: guarded.headers, address: context.clientAddress, host: request.head.authority, via: configuration.nodeName)
         switch request.method {
         case .get, .head:
             return try await cached(request.method, target, client: guarded.headers, forward: forward)
@@ -65,7 +66,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
 
     // MARK: The cache
 
-    private func cached(_ method: HTTPRequest.Method, _ target: String, client: HTTPFields, forward: HTTPFields)
+    private func cached(_ method: HTTPRequest.Method, _ target: String, client: HTTPFields, forward: Forwarding)
         async throws -> Response
     {
         let requestDirectives = CacheDirectives(client[values: .cacheControl])
@@ -106,13 +107,13 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         return try await revalidate(stored, method, target, client: client, forward: forward)
     }
 
-    private func miss(_ method: HTTPRequest.Method, _ target: String, client: HTTPFields, forward: HTTPFields)
+    private func miss(_ method: HTTPRequest.Method, _ target: String, client: HTTPFields, forward: Forwarding)
         async throws -> Response
     {
-        var fetchHeaders = Self.withoutConditionals(forward)
+        var fetchHeaders = Self.withoutConditionals(forward.headers)
         if method == .head {
             // A HEAD has no body to store: ask as it was asked.
-            fetchHeaders = forward
+            fetchHeaders = forward.headers
             return try await passThrough(.head, target, headers: fetchHeaders, body: nil)
         }
         if client[.authorization] == nil {
@@ -190,13 +191,13 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         _ method: HTTPRequest.Method,
         _ target: String,
         client: HTTPFields,
-        forward: HTTPFields
+        forward: Forwarding
     ) async throws -> Response {
         let now = HTTPDate.now
         let age = stored.currentAge(at: now)
         let policy = stored.policy
         let staleForErrors = max(policy.staleIfError, Double(CacheDirectives(client[values: .cacheControl]).seconds("stale-if-error") ?? 0))
-        var headers = Self.withoutConditionals(forward)
+        var headers = Self.withoutConditionals(forward.headers)
         if let etag = stored.headers[.eTag] { headers[.ifNoneMatch] = etag }
         if let modified = stored.headers[.lastModified] { headers[.ifModifiedSince] = modified }
         let response: OriginResponse
@@ -227,7 +228,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
 
     /// Serves stale now and revalidates once per target in the background
     /// (`stale-while-revalidate`).
-    private func refreshInBackground(_ target: String, _ stored: StoredResponse, forward: HTTPFields, client: HTTPFields) {
+    private func refreshInBackground(_ target: String, _ stored: StoredResponse, forward: Forwarding, client: HTTPFields) {
         let started = refreshing.withLock { $0.insert(target).inserted }
         guard started else { return }
         Task {
@@ -240,7 +241,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
 
     // MARK: Pass-through
 
-    private func pass(_ request: Request, _ target: String, forward: HTTPFields, invalidating: Bool)
+    private func pass(_ request: Request, _ target: String, forward: Forwarding, invalidating: Bool)
         async throws -> Response
     {
         // Like nginx's request buffering: the body is read whole before the origin sees it. A
@@ -260,7 +261,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
                 return EdgeProblem.response(.contentTooLarge, Self.tooLarge(configuration.maximumRequestBodySize))
             }
         }
-        let response = try await passThrough(request.method, target, headers: forward, body: body)
+        let response = try await passThrough(request.method, target, headers: forward.headers, body: body)
         if invalidating, (200..<400).contains(response.status.code) {
             invalidate(target, response.headers)
         }
@@ -315,21 +316,6 @@ public final class EdgeProxy: HTTPResponder, Sendable {
 
     // MARK: Headers
 
-    /// The client's headers for the origin: no hop-by-hop fields, and `X-Forwarded-*`,
-    /// `Forwarded` and `Via` saying who asked and through what.
-    func forwardedHeaders(_ client: HTTPFields, client address: String, host: String?) -> HTTPFields {
-        var headers = HopByHop.removing(from: client)
-        let previous = headers[values: .xForwardedFor].nonEmptyJoined
-        headers[.xForwardedFor] = previous.map { "\($0), \(address)" } ?? address
-        if let host { headers[.xForwardedHost] = host }
-        headers[.xForwardedProto] = "http"
-        let forwardedFor = address.contains(":") ? "\"[\(address)]\"" : address
-        let element = "for=\(forwardedFor)" + (host.map { ";host=\"\($0)\"" } ?? "") + ";proto=http"
-        headers[.forwarded] = headers[values: .forwarded].nonEmptyJoined.map { "\($0), \(element)" } ?? element
-        headers[.via] = headers[values: .via].nonEmptyJoined.map { "\($0), 1.1 \(configuration.nodeName)" } ?? "1.1 \(configuration.nodeName)"
-        return headers
-    }
-
     static func tooLarge(_ limit: Int) -> String {
         "The request body is larger than the edge accepts (\(limit >> 20) MiB). Send large files through the resumable upload API."
     }
@@ -340,6 +326,28 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         headers[.ifModifiedSince] = nil
         headers[.range] = nil
         headers[.ifRange] = nil
+        return headers
+    }
+}
+
+/// The client's headers for the origin: no hop-by-hop fields, and `X-Forwarded-*`, `Forwarded`
+/// and `Via` saying who asked and through what.
+struct Forwarding: Sendable {
+    let client: HTTPFields
+    let address: String
+    let host: String?
+    let via: String
+
+    var headers: HTTPFields {
+        var headers = HopByHop.removing(from: client)
+        let previous = headers[values: .xForwardedFor].nonEmptyJoined
+        headers[.xForwardedFor] = previous.map { "\($0), \(address)" } ?? address
+        if let host { headers[.xForwardedHost] = host }
+        headers[.xForwardedProto] = "http"
+        let forwardedFor = address.contains(":") ? "\"[\(address)]\"" : address
+        let element = "for=\(forwardedFor)" + (host.map { ";host=\"\($0)\"" } ?? "") + ";proto=http"
+        headers[.forwarded] = headers[values: .forwarded].nonEmptyJoined.map { "\($0), \(element)" } ?? element
+        headers[.via] = headers[values: .via].nonEmptyJoined.map { "\($0), 1.1 \(via)" } ?? "1.1 \(via)"
         return headers
     }
 }
@@ -361,6 +369,7 @@ extension StoredResponse {
         updated.requestTime = response.requestTime
         updated.responseTime = response.responseTime
         updated.tags = Storability.tags(updated.headers)
+        updated.rederive()
         return updated
     }
 }

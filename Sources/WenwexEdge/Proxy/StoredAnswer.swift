@@ -12,7 +12,7 @@ enum StoredAnswer {
         request: HTTPFields
     ) -> Response {
         var headers = stored.headers
-        headers[.age] = String(Int(min(age, Double(Int32.max)).rounded(.down)))
+        headers[.age] = ageText(age)
         let length = stored.body.readableBytes
         if stored.status == .ok {
             if notModified(stored.headers, request) {
@@ -41,12 +41,20 @@ enum StoredAnswer {
                 }
             }
         }
-        headers[.contentLength] = String(length)
+        if headers[.contentLength] == nil { headers[.contentLength] = String(length) }
         return Response(
             status: stored.status,
             headers: headers,
             body: method == .head ? ResponseBody() : ResponseBody(byteBuffer: stored.body)
         )
+    }
+
+    /// The first hour's `Age` values are made once: a hit formats no number.
+    private static let ages = (0..<3600).map(String.init)
+
+    static func ageText(_ age: Double) -> String {
+        let seconds = Int(min(max(age, 0), Double(Int32.max)).rounded(.down))
+        return seconds < ages.count ? ages[seconds] : String(seconds)
     }
 
     /// RFC 9110 §13.1.2 and §13.1.3: `If-None-Match` by weak comparison, else
