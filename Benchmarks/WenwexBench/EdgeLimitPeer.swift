@@ -16,13 +16,14 @@ enum EdgeLimitPeer {
                 bodies["/" + name] = ByteBuffer(bytes: data)
             }
         }
+        let files = bodies
         let logger = Logger(label: "edge-limit", factory: { _ in SwiftLogNoOpLogHandler() })
         let server = try HTTPServerBuilder.http1().buildServer(
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger,
             responder: { request, writer, _ in
-                let body = bodies[request.head.path ?? "/"] ?? ByteBuffer()
+                let body = files[request.head.path ?? "/"] ?? ByteBuffer()
                 var head = HTTPResponse(status: .ok)
                 head.headerFields[.contentLength] = String(body.readableBytes)
                 head.headerFields[.cacheControl] = "public, max-age=3600"
