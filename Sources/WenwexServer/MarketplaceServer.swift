@@ -69,7 +69,14 @@ public enum MarketplaceServer {
         // Middleware wraps every route, unmatched ones included, outermost first: the request
         // id and log line see the final status, metrics see problems as their status codes.
         router.addWenwexMiddleware(registry: registry)
-        router.add(middleware: AuthenticationMiddleware(sessions: sessions, store: store))
+        router.add(
+            middleware: AuthenticationMiddleware(
+                sessions: sessions,
+                store: store,
+                edgeIdentity: settings.edgeIdentity,
+                edgeNodes: settings.edgeNodes
+            )
+        )
         router.addOperationsRoutes(database: database, migrations: migrations, registry: registry)
         AuthRoutes(store: store, passwords: passwords, sessions: sessions, settings: settings).register(on: router)
         UserRoutes(store: store, passwords: passwords, settings: settings, bans: bans).register(on: router)

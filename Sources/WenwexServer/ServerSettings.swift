@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import WenwexConfig
+public import WenwexEdge
 public import WenwexStorage
 
 /// What the marketplace server reads from the environment's configuration, once, at start-up.
@@ -34,6 +35,12 @@ public struct ServerSettings: Sendable {
     /// pairs, comma-separated, the first signing and all verifying (two during a rotation);
     /// unset, one key derived from `JWT_SECRET`.
     public var urlSigner: URLSigner
+    /// Checks the user an edge node verified (`EDGE_IDENTITY_SECRET`); with ``edgeNodes``, the
+    /// server takes `X-Wenwex-Edge-User` instead of checking the token again.
+    public var edgeIdentity: EdgeIdentity?
+    /// The addresses and ranges edge nodes connect from (`EDGE_NODE_ADDRESSES`, comma-separated);
+    /// identity headers from any other peer are ignored.
+    public var edgeNodes = BanList()
 
     public init(
         host: String,
@@ -128,6 +135,32 @@ public struct ServerSettings: Sendable {
         }
         let token = text("EDGE_PURGE_TOKEN")
         edgeToken = token
+        if let identitySecret = text("EDGE_IDENTITY_SECRET") {
+            guard identitySecret.count >= Self.minimumSecretLength else {
+                throw ConfigurationError([
+                    ConfigurationProblem(
+                        subject: "EDGE_IDENTITY_SECRET",
+                        location: configuration.rawValue("EDGE_IDENTITY_SECRET").map { "\($0.source)" },
+                        message: "must be at least \(Self.minimumSecretLength) characters",
+                        hint: "use the same random secret on the origin and every edge node, e.g. `openssl rand -base64 32`"
+                    )
+                ])
+            }
+            edgeIdentity = EdgeIdentity(secret: identitySecret)
+        }
+        for entry in (text("EDGE_NODE_ADDRESSES") ?? "").split(separator: ",") {
+            let trimmed = entry.trimmingCharacters(in: .whitespaces)
+            guard edgeNodes.ban(address: trimmed) else {
+                throw ConfigurationError([
+                    ConfigurationProblem(
+                        subject: "EDGE_NODE_ADDRESSES",
+                        location: configuration.rawValue("EDGE_NODE_ADDRESSES").map { "\($0.source)" },
+                        message: "'\(trimmed)' is not an IP address or CIDR range",
+                        hint: "list the edge nodes' addresses, e.g. 10.0.1.5,10.0.2.0/24"
+                    )
+                ])
+            }
+        }
         purgeSinks = purgeURLs.map { HTTPPurgeSink(endpoint: $0, token: token) }
         purgeSinks += try Self.urls("VARNISH_BAN_URLS", configuration, example: "http://varnish-1:6081/").map {
             VarnishBanSink(endpoint: $0)

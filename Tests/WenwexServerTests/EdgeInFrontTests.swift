@@ -94,6 +94,32 @@ import WenwexTestSupport
         }
     }
 
+    @Test func theOriginTakesTheEdgesSignedUserOnlyFromListedEdgeNodes() async throws {
+        let identity = EdgeIdentity(secret: "edge-identity-secret-for-the-tests-0123")
+        for listed in [true, false] {
+            // The server owns its router and closes it on shutdown: one database per server.
+            try await withTemporaryDirectory { directory in
+                let (router, migrations) = try await migratedSQLite(in: directory)
+                var settings = testSettings(storage: directory.appendingPathComponent("storage"))
+                settings.edgeIdentity = identity
+                if listed { settings.edgeNodes.ban(address: "127.0.0.0/8") }
+                try await withRunningServer(database: router, migrations: migrations, settings: settings) { origin in
+                    let user = TestClient(baseURL: origin.baseURL)
+                    let email = "edge-\(listed)@example.com"
+                    let id = try #require(try await user.signUp(email)["id"] as? Int)
+                    let anonymous = user.fresh()
+                    let signed = identity.headers(user: String(id)).map { ($0.name.rawName, $0.value) }
+                    let forged = EdgeIdentity(secret: "not-the-edge-secret-0123456789abcdef").headers(user: String(id))
+                        .map { ($0.name.rawName, $0.value) }
+                    let accepted = try await anonymous.send(.GET, "/users/me", headers: signed)
+                    let refused = try await anonymous.send(.GET, "/users/me", headers: forged)
+                    #expect(accepted.status == (listed ? 200 : 401), "signed headers from \(listed ? "a listed" : "an unlisted") peer")
+                    #expect(refused.status == 401, "a forged signature is ignored")
+                }
+            }
+        }
+    }
+
     private func waitForSync(_ stores: [BanStore]) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while stores.contains(where: { $0.applied.version == nil }) {

@@ -9,9 +9,12 @@ public struct MarketplaceRequestContext: WenwexRequestContext {
     public var wenwex: WenwexRequestState
     /// The signed-in user, when the request carried a valid session token.
     public var identity: Identity?
+    /// The connected peer's IP address: an edge node's identity headers count only from one.
+    public let peerAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
         self.wenwex = WenwexRequestState()
         self.identity = nil
     }
