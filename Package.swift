@@ -344,7 +344,8 @@ let package = Package(
         .testTarget(
             name: "WenwexServerTests",
             dependencies: [
-                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexHummingbird", "WenwexStorage",
+                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexHummingbird",
+                "WenwexStorage",
                 "WenwexEdge",
                 "WenwexTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),

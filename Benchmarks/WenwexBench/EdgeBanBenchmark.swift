@@ -37,7 +37,8 @@ enum EdgeBanBenchmark {
                 for index in 0..<probes where list.isBanned(user: userIDs[index & 1023]) { hits += 1 }
             }
             func nanoseconds(_ duration: Duration) -> Double {
-                (Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9) / Double(probes)
+                (Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9)
+                    / Double(probes)
             }
             return (nanoseconds(addressTime), nanoseconds(userTime), hits)
         }
@@ -45,8 +46,24 @@ enum EdgeBanBenchmark {
         let full = measure(list)
         print("ban list: \(list.count) entries (\(users) users, \(entries - users) addresses and /24 ranges)")
         print(String(format: "memory: %.1f MiB for the entries (target <= 64 MiB)", Double(after - before) / 1_048_576))
-        print(String(format: "address lookup: %.0f ns at %d entries, %.0f ns empty (%.2fx)", full.address, list.count, baseline.address, full.address / baseline.address))
-        print(String(format: "user lookup:    %.0f ns at %d entries, %.0f ns empty (%.2fx)", full.user, list.count, baseline.user, full.user / baseline.user))
+        print(
+            String(
+                format: "address lookup: %.0f ns at %d entries, %.0f ns empty (%.2fx)",
+                full.address,
+                list.count,
+                baseline.address,
+                full.address / baseline.address
+            )
+        )
+        print(
+            String(
+                format: "user lookup:    %.0f ns at %d entries, %.0f ns empty (%.2fx)",
+                full.user,
+                list.count,
+                baseline.user,
+                full.user / baseline.user
+            )
+        )
         print("(hits: \(full.hits))")
     }
 }

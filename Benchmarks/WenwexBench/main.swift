@@ -26,12 +26,15 @@ if arguments.dropFirst().first == "dotenv" {
     exit(0)
 }
 if arguments.dropFirst().first == "edge-bans" {
-    let entries = arguments.firstIndex(of: "--entries").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
+    let entries = arguments.firstIndex(of: "--entries").flatMap {
+        $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil
+    }
     EdgeBanBenchmark.run(entries: entries ?? 1_000_000)
     exit(0)
 }
 if arguments.dropFirst().first == "edge-limit" {
-    let port = arguments.firstIndex(of: "--port").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 8090
+    let port =
+        arguments.firstIndex(of: "--port").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 8090
     let directory = arguments.firstIndex(of: "--dir").map { arguments[$0 + 1] } ?? "."
     try await EdgeLimitPeer.run(port: port, directory: directory)
     exit(0)

@@ -4,10 +4,10 @@ public import Logging
 import NIOCore
 public import Prometheus
 public import ServiceLifecycle
+import WenwexEdge
 public import WenwexHummingbird
 public import WenwexMigrate
 public import WenwexRouting
-import WenwexEdge
 import WenwexStorage
 
 /// The WENWEX reference server: the marketplace API over a `DatabaseRouter`.
@@ -42,7 +42,9 @@ public enum MarketplaceServer {
                 address: .hostname(settings.host, port: settings.port),
                 serverName: "wenwex"
             ),
-            services: [database, BanFeedRefresh(feed: bans, store: MarketplaceStore(database: database), logger: logger)]
+            services: [
+                database, BanFeedRefresh(feed: bans, store: MarketplaceStore(database: database), logger: logger),
+            ]
                 + services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger

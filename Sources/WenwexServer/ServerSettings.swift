@@ -64,7 +64,10 @@ public struct ServerSettings: Sendable {
         self.storageDirectory = storageDirectory
         self.objectStore = objectStore
         self.signupsOpen = signupsOpen
-        let derived = HMAC<SHA256>.authenticationCode(for: Data("wenwex url signing".utf8), using: SymmetricKey(data: Data(jwtSecret.utf8)))
+        let derived = HMAC<SHA256>.authenticationCode(
+            for: Data("wenwex url signing".utf8),
+            using: SymmetricKey(data: Data(jwtSecret.utf8))
+        )
         self.urlSigner = URLSigner(keys: [URLSigner.Key(id: "k0", secret: Data(derived))])
     }
 
@@ -142,7 +145,8 @@ public struct ServerSettings: Sendable {
                         subject: "EDGE_IDENTITY_SECRET",
                         location: configuration.rawValue("EDGE_IDENTITY_SECRET").map { "\($0.source)" },
                         message: "must be at least \(Self.minimumSecretLength) characters",
-                        hint: "use the same random secret on the origin and every edge node, e.g. `openssl rand -base64 32`"
+                        hint:
+                            "use the same random secret on the origin and every edge node, e.g. `openssl rand -base64 32`"
                     )
                 ])
             }
@@ -166,20 +170,25 @@ public struct ServerSettings: Sendable {
             VarnishBanSink(endpoint: $0)
         }
         if let zone = text("CLOUDFLARE_ZONE_ID") {
-            guard let apiToken = text("CLOUDFLARE_API_TOKEN"), let site = text("PUBLIC_SITE_URL").flatMap(URL.init(string:)) else {
+            guard let apiToken = text("CLOUDFLARE_API_TOKEN"),
+                let site = text("PUBLIC_SITE_URL").flatMap(URL.init(string:))
+            else {
                 throw ConfigurationError([
                     ConfigurationProblem(
                         subject: "CLOUDFLARE_ZONE_ID",
                         location: configuration.rawValue("CLOUDFLARE_ZONE_ID").map { "\($0.source)" },
                         message: "needs CLOUDFLARE_API_TOKEN and PUBLIC_SITE_URL beside it",
-                        hint: "set CLOUDFLARE_API_TOKEN (a token with Cache Purge permission) and PUBLIC_SITE_URL=https://your-site"
+                        hint:
+                            "set CLOUDFLARE_API_TOKEN (a token with Cache Purge permission) and PUBLIC_SITE_URL=https://your-site"
                     )
                 ])
             }
             purgeSinks.append(CloudflarePurgeSink(zone: zone, token: apiToken, site: site))
         }
         if let service = text("FASTLY_SERVICE_ID") {
-            guard let apiToken = text("FASTLY_API_TOKEN"), let host = text("PUBLIC_SITE_URL").flatMap({ URL(string: $0)?.host }) else {
+            guard let apiToken = text("FASTLY_API_TOKEN"),
+                let host = text("PUBLIC_SITE_URL").flatMap({ URL(string: $0)?.host })
+            else {
                 throw ConfigurationError([
                     ConfigurationProblem(
                         subject: "FASTLY_SERVICE_ID",
@@ -195,7 +204,9 @@ public struct ServerSettings: Sendable {
 
     /// The comma-separated http(s) URLs of `name`; a malformed one is a configuration error
     /// naming where it was set.
-    static func urls(_ name: String, _ configuration: WenwexConfiguration, example: String) throws(ConfigurationError) -> [URL] {
+    static func urls(_ name: String, _ configuration: WenwexConfiguration, example: String) throws(ConfigurationError)
+        -> [URL]
+    {
         let text = configuration.string(name) ?? configuration.rawValue(name)?.value ?? ""
         var urls: [URL] = []
         for item in text.split(separator: ",") {

@@ -44,7 +44,9 @@ public enum SharedRedis {
 
     private static func start() async throws -> Int {
         guard let executable = DaemonAvailability.redis.executable else {
-            throw Failure(description: "redis-server is not installed: `apt-get install redis-server` (scripts/test installs it)")
+            throw Failure(
+                description: "redis-server is not installed: `apt-get install redis-server` (scripts/test installs it)"
+            )
         }
         let port = 30000 + Int.random(in: 0..<10000)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-redis-\(port).log")
@@ -80,7 +82,9 @@ public final class VarnishPeer: Sendable {
 
     public static func start(backendPort: Int, vcl: String) async throws -> VarnishPeer {
         guard let executable = DaemonAvailability.varnish.executable else {
-            throw SharedRedis.Failure(description: "varnishd is not installed: `apt-get install varnish` (scripts/test installs it)")
+            throw SharedRedis.Failure(
+                description: "varnishd is not installed: `apt-get install varnish` (scripts/test installs it)"
+            )
         }
         let port = 40000 + Int.random(in: 0..<10000)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-varnish-\(port)")
@@ -102,7 +106,9 @@ public final class VarnishPeer: Sendable {
         try process.run()
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if SharedMoto.canConnect(port: port) { return VarnishPeer(port: port, process: process, directory: directory) }
+            if SharedMoto.canConnect(port: port) {
+                return VarnishPeer(port: port, process: process, directory: directory)
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         let log = (try? String(contentsOf: directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""

@@ -16,7 +16,8 @@ struct Wenwex: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, UpCommand.self, ServeCommand.self, DevCommand.self, StorageCommand.self, EdgeCommand.self, BackupCommand.self, EnvCommand.self, DbCommand.self,
+            InitCommand.self, UpCommand.self, ServeCommand.self, DevCommand.self, StorageCommand.self, EdgeCommand.self,
+            BackupCommand.self, EnvCommand.self, DbCommand.self,
             SchemaCommand.self, MigrateCommand.self, AccessCommand.self, AuditCommand.self,
         ]
     )

@@ -6,8 +6,10 @@ import Testing
 struct BanListTests {
     @Test func addressesAndRangesOfBothFamiliesMatch() {
         var list = BanList()
-        let accepted = ["203.0.113.7", "198.51.100.0/24", "2001:db8::/32", "::1", "300.1.1.1", "10.0.0.0/33", "not an address"]
-            .map { list.ban(address: $0) }
+        let accepted = [
+            "203.0.113.7", "198.51.100.0/24", "2001:db8::/32", "::1", "300.1.1.1", "10.0.0.0/33", "not an address",
+        ]
+        .map { list.ban(address: $0) }
         #expect(accepted == [true, true, true, true, false, false, false])
         #expect(list.isBanned(address: "203.0.113.7"))
         #expect(!list.isBanned(address: "203.0.113.8"))

@@ -31,11 +31,20 @@ struct CacheDirectivesTests {
     }
 
     @Test func aMalformedCDNCacheControlIsIgnoredForCacheControl() {
-        let valid = FreshnessPolicy(headers: [.cdnCacheControlForTests: "max-age=600", .cacheControl: "no-store"], status: .ok)
+        let valid = FreshnessPolicy(
+            headers: [.cdnCacheControlForTests: "max-age=600", .cacheControl: "no-store"],
+            status: .ok
+        )
         #expect(valid.lifetime == 600)
-        let unknownKey = FreshnessPolicy(headers: [.cdnCacheControlForTests: "max-age=10000, &&&&&", .cacheControl: "max-age=5"], status: .ok)
+        let unknownKey = FreshnessPolicy(
+            headers: [.cdnCacheControlForTests: "max-age=10000, &&&&&", .cacheControl: "max-age=5"],
+            status: .ok
+        )
         #expect(unknownKey.lifetime == 5)
-        let stringLifetime = FreshnessPolicy(headers: [.cdnCacheControlForTests: #"max-age="10000""#, .cacheControl: "max-age=5"], status: .ok)
+        let stringLifetime = FreshnessPolicy(
+            headers: [.cdnCacheControlForTests: #"max-age="10000""#, .cacheControl: "max-age=5"],
+            status: .ok
+        )
         #expect(stringLifetime.lifetime == 5)
     }
 

@@ -23,9 +23,15 @@ struct EdgeCacheTests {
         try await withEdges { origin, edges in
             origin.on("/r") { request, count in
                 if request[.ifNoneMatch] == #""v1""# {
-                    return .init(status: .notModified, headers: [.eTag: #""v1""#, .cacheControl: "max-age=60", HTTPField.Name("X-Round")!: "\(count)"])
+                    return .init(
+                        status: .notModified,
+                        headers: [.eTag: #""v1""#, .cacheControl: "max-age=60", HTTPField.Name("X-Round")!: "\(count)"]
+                    )
                 }
-                return .init(headers: [.eTag: #""v1""#, .cacheControl: "max-age=0", HTTPField.Name("X-Round")!: "\(count)"], body: "body")
+                return .init(
+                    headers: [.eTag: #""v1""#, .cacheControl: "max-age=0", HTTPField.Name("X-Round")!: "\(count)"],
+                    body: "body"
+                )
             }
             _ = try await edges[0].get("/r")
             let revalidated = try await edges[0].get("/r")
@@ -41,7 +47,11 @@ struct EdgeCacheTests {
     @Test func staleWhileRevalidateAnswersAtOnceAndRefreshesBehind() async throws {
         try await withEdges { origin, edges in
             origin.on("/s") { _, count in
-                .init(headers: [.cacheControl: "max-age=1, stale-while-revalidate=60"], body: "v\(count)", delay: count > 1 ? .milliseconds(500) : .zero)
+                .init(
+                    headers: [.cacheControl: "max-age=1, stale-while-revalidate=60"],
+                    body: "v\(count)",
+                    delay: count > 1 ? .milliseconds(500) : .zero
+                )
             }
             _ = try await edges[0].get("/s")
             try await Task.sleep(for: .milliseconds(1_100))
@@ -79,7 +89,11 @@ struct EdgeCacheTests {
     @Test func anOriginThatStopsAnsweringMeansStaleContentNotErrors() async throws {
         try await withEdges(configure: { $0.originTimeoutSeconds = 1 }) { origin, edges in
             origin.on("/gone") { _, count in
-                .init(headers: [.cacheControl: "max-age=0", .eTag: #""x""#], body: "kept", delay: count > 1 ? .seconds(3) : .zero)
+                .init(
+                    headers: [.cacheControl: "max-age=0", .eTag: #""x""#],
+                    body: "kept",
+                    delay: count > 1 ? .seconds(3) : .zero
+                )
             }
             _ = try await edges[0].get("/gone")
             let answer = try await edges[0].get("/gone")
@@ -90,7 +104,10 @@ struct EdgeCacheTests {
     @Test func varyKeepsOneVariantPerSelectingHeader() async throws {
         try await withEdges { origin, edges in
             origin.on("/v") { request, _ in
-                .init(headers: [.cacheControl: "max-age=60", .vary: "Accept-Language"], body: request[.acceptLanguage] ?? "none")
+                .init(
+                    headers: [.cacheControl: "max-age=60", .vary: "Accept-Language"],
+                    body: request[.acceptLanguage] ?? "none"
+                )
             }
             let french = try await edges[0].get("/v", [("Accept-Language", "fr")])
             let german = try await edges[0].get("/v", [("Accept-Language", "de")])
@@ -121,9 +138,13 @@ struct EdgeCacheTests {
     @Test func privateSetCookieAndAuthorizationAreNeverShared() async throws {
         try await withEdges { origin, edges in
             origin.on("/p") { _, count in .init(headers: [.cacheControl: "private, max-age=60"], body: "p\(count)") }
-            origin.on("/c") { _, count in .init(headers: [.cacheControl: "max-age=60", .setCookie: "s=1"], body: "c\(count)") }
+            origin.on("/c") { _, count in
+                .init(headers: [.cacheControl: "max-age=60", .setCookie: "s=1"], body: "c\(count)")
+            }
             origin.on("/a") { _, count in .init(headers: [.cacheControl: "max-age=60"], body: "a\(count)") }
-            origin.on("/pub") { _, count in .init(headers: [.cacheControl: "public, max-age=60", .setCookie: "s=1"], body: "x\(count)") }
+            origin.on("/pub") { _, count in
+                .init(headers: [.cacheControl: "public, max-age=60", .setCookie: "s=1"], body: "x\(count)")
+            }
             for path in ["/p", "/c"] {
                 _ = try await edges[0].get(path)
                 _ = try await edges[0].get(path)
@@ -141,7 +162,11 @@ struct EdgeCacheTests {
     @Test func twoHundredConcurrentColdRequestsMakeOneOriginFetch() async throws {
         try await withEdges { origin, edges in
             origin.on("/cold") { _, _ in
-                .init(headers: [.cacheControl: "max-age=60"], body: String(repeating: "x", count: 4096), delay: .milliseconds(300))
+                .init(
+                    headers: [.cacheControl: "max-age=60"],
+                    body: String(repeating: "x", count: 4096),
+                    delay: .milliseconds(300)
+                )
             }
             let bodies = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<200 { group.addTask { try await edges[0].get("/cold").body } }

@@ -18,7 +18,9 @@ struct TestClaims: JWTPayload {
 func hs256(_ secret: String, user: String, expiresIn seconds: Double = 600) async throws -> String {
     let keys = JWTKeyCollection()
     await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-    return try await keys.sign(TestClaims(sub: .init(value: user), exp: .init(value: Date().addingTimeInterval(seconds))))
+    return try await keys.sign(
+        TestClaims(sub: .init(value: user), exp: .init(value: Date().addingTimeInterval(seconds)))
+    )
 }
 
 func base64URL(_ text: String) -> String {
@@ -35,13 +37,18 @@ struct EdgeGuardTests {
         try await withEdges(guards: { _, _ in
             GuardPipeline([
                 HeaderHygieneGuard(),
-                await JWTGuard(secret: Self.secret, identity: EdgeIdentity(secret: Self.identitySecret), logger: quietLogger),
+                await JWTGuard(
+                    secret: Self.secret,
+                    identity: EdgeIdentity(secret: Self.identitySecret),
+                    logger: quietLogger
+                ),
             ])
         }) { origin, edges in
             origin.on("/me") { _, _ in .init(headers: [.cacheControl: "no-store"], body: "me") }
             let forged = try await hs256("some-other-secret-0123456789abcdef", user: "1")
             let expired = try await hs256(Self.secret, user: "1", expiresIn: -60)
-            let unsigned = base64URL(#"{"alg":"none","typ":"JWT"}"#) + "." + base64URL(#"{"sub":"1","exp":9999999999}"#) + "."
+            let unsigned =
+                base64URL(#"{"alg":"none","typ":"JWT"}"#) + "." + base64URL(#"{"sub":"1","exp":9999999999}"#) + "."
             for token in [forged, expired, unsigned, "not-a-jwt"] {
                 let answer = try await edges[0].get("/me", [("Authorization", "Bearer \(token)")])
                 #expect(answer.status == 401, "\(token.prefix(20))…")
@@ -50,7 +57,10 @@ struct EdgeGuardTests {
             #expect(origin.count("/me") == 0, "the origin saw none of them")
 
             let valid = try await hs256(Self.secret, user: "42")
-            let answer = try await edges[0].get("/me", [("Authorization", "Bearer \(valid)"), ("X-Wenwex-Edge-User", "1")])
+            let answer = try await edges[0].get(
+                "/me",
+                [("Authorization", "Bearer \(valid)"), ("X-Wenwex-Edge-User", "1")]
+            )
             #expect(answer.status == 200)
             let seen = try #require(origin.lastHeaders("/me"))
             #expect(seen[EdgeIdentity.userHeader] == "42", "the client's copy was replaced by the edge's")
@@ -67,7 +77,13 @@ struct EdgeGuardTests {
             let keys = try published.withLock { keys in
                 try keys.map { kid, key -> JWK in
                     let parameters = try #require(key.publicKey.parameters)
-                    return JWK.ecdsa(.es256, identifier: JWKIdentifier(string: kid), x: parameters.x, y: parameters.y, curve: .p256)
+                    return JWK.ecdsa(
+                        .es256,
+                        identifier: JWKIdentifier(string: kid),
+                        x: parameters.x,
+                        y: parameters.y,
+                        curve: .p256
+                    )
                 }
             }
             return String(decoding: try JSONEncoder().encode(JWKS(keys: keys)), as: UTF8.self)
@@ -96,7 +112,11 @@ struct EdgeGuardTests {
             origin.serve("/.well-known/jwks.json") { _ in
                 fetches.withLock { $0 += 1 }
                 let body = (try? jwks()) ?? currentJWKS
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: body))
+                )
             }
             // The guard fetched k1 at start, before the handler was installed: fetch it now.
             let one = try await token(first, kid: "k1", user: "1")
@@ -143,12 +163,19 @@ struct EdgeGuardTests {
                     presentedToken: request.headers[HTTPField.Name(BanFeed.tokenHeader)!],
                     token: "test-purge-token-0123456789"
                 )
-                return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+                return Response(
+                    status: .init(code: status),
+                    headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: json))
+                )
             }
             origin.on("/feed") { _, _ in .init(headers: [.cacheControl: "no-store"], body: "items") }
             try await waitUntil { stores.allSatisfy { $0.isBanned(user: "13") } }
             let banned = try await hs256(Self.secret, user: "13")
-            #expect(try await edges[1].get("/feed", [("Authorization", "Bearer \(banned)")]).status == 403, "the snapshot arrived")
+            #expect(
+                try await edges[1].get("/feed", [("Authorization", "Bearer \(banned)")]).status == 403,
+                "the snapshot arrived"
+            )
 
             let user = try await hs256(Self.secret, user: "7")
             #expect(try await edges[0].get("/feed", [("Authorization", "Bearer \(user)")]).status == 200)
@@ -178,7 +205,14 @@ struct EdgeGuardTests {
     }
 
     @Test func aRateLimitAllowsExactlyItsBudgetOnOneNode() async throws {
-        let rule = RateLimitRule(name: "sign-in", method: .post, pathPrefix: "/auth/signin", scope: .address, limit: 5, seconds: 60)
+        let rule = RateLimitRule(
+            name: "sign-in",
+            method: .post,
+            pathPrefix: "/auth/signin",
+            scope: .address,
+            limit: 5,
+            seconds: 60
+        )
         try await withEdges(guards: { _, _ in GuardPipeline([RateLimitGuard(rules: [rule])]) }) { origin, edges in
             origin.on("/auth/signin") { _, _ in .init(status: .unauthorized, body: "wrong password") }
             var statuses: [UInt] = []
@@ -194,7 +228,10 @@ struct EdgeGuardTests {
             #expect((1...12).contains(retryAfter))
             #expect(limited?.headers["ratelimit-policy"] == #""sign-in";q=5;w=60"#)
             #expect(limited?.headers["ratelimit"]?.hasPrefix(#""sign-in";r=0;t="#) == true)
-            #expect(try await edges[0].get("/api/auth/other", method: .POST).status == 404, "other routes are not limited")
+            #expect(
+                try await edges[0].get("/api/auth/other", method: .POST).status == 404,
+                "other routes are not limited"
+            )
         }
     }
 
@@ -203,9 +240,14 @@ struct EdgeGuardTests {
         let port = try await SharedRedis.port()
         let rule = RateLimitRule(name: "shared-\(UUID().uuidString.prefix(8))", scope: .address, limit: 5, seconds: 60)
         let redis = RedisClient(host: "127.0.0.1", port: port)
-        try await withEdges(2, guards: { _, _ in
-            GuardPipeline([RateLimitGuard(rules: [rule], buckets: RedisTokenBuckets(redis: redis, logger: quietLogger))])
-        }) { origin, edges in
+        try await withEdges(
+            2,
+            guards: { _, _ in
+                GuardPipeline([
+                    RateLimitGuard(rules: [rule], buckets: RedisTokenBuckets(redis: redis, logger: quietLogger))
+                ])
+            }
+        ) { origin, edges in
             origin.on("/x") { _, _ in .init(headers: [.cacheControl: "no-store"], body: "x") }
             var allowed = 0
             for round in 0..<8 {

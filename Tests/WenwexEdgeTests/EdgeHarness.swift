@@ -64,7 +64,11 @@ final class ScriptedOrigin: Sendable {
         if answer.status == .notModified {
             return Response(status: answer.status, headers: headers)
         }
-        return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        return Response(
+            status: answer.status,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: answer.body))
+        )
     }
 }
 
@@ -78,14 +82,17 @@ let quietLogger: Logger = {
 func withEdges(
     _ edges: Int = 1,
     configure: @Sendable (inout EdgeConfiguration) -> Void = { _ in },
-    guards: @escaping @Sendable (_ node: Int, _ origin: URL) async -> GuardPipeline = { _, _ in GuardPipeline([HeaderHygieneGuard()]) },
+    guards: @escaping @Sendable (_ node: Int, _ origin: URL) async -> GuardPipeline = { _, _ in
+        GuardPipeline([HeaderHygieneGuard()])
+    },
     services: @escaping @Sendable (_ node: Int, _ origin: URL) -> [any Service] = { _, _ in [] },
     _ body: (ScriptedOrigin, [EdgeHandle]) async throws -> Void
 ) async throws {
     let origin = ScriptedOrigin()
     let (originPorts, originPort) = AsyncStream.makeStream(of: Int.self)
     let originApp = Application(
-        responder: CallbackResponder { (request: Request, _: BasicRequestContext) in try await origin.respond(request) },
+        responder: CallbackResponder { (request: Request, _: BasicRequestContext) in try await origin.respond(request)
+        },
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { originPort.yield($0.localAddress?.port ?? 0) },
         logger: quietLogger
@@ -104,7 +111,12 @@ func withEdges(
             configuration.purgeToken = "test-purge-token-0123456789"
             configure(&configuration)
             let (edgePorts, edgePort) = AsyncStream.makeStream(of: Int.self)
-            let node = EdgeNode(configuration: configuration, guards: await guards(index, originURL), port: 0, logger: quietLogger) {
+            let node = EdgeNode(
+                configuration: configuration,
+                guards: await guards(index, originURL),
+                port: 0,
+                logger: quietLogger
+            ) {
                 edgePort.yield($0)
             }
             let edgeGroup = ServiceGroup(

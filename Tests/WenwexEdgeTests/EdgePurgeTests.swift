@@ -7,7 +7,8 @@ import WenwexEdge
 
 @Suite("Edge purge API")
 struct EdgePurgeTests {
-    func purge(_ edge: EdgeHandle, _ json: String, token: String? = "test-purge-token-0123456789") async throws -> UInt {
+    func purge(_ edge: EdgeHandle, _ json: String, token: String? = "test-purge-token-0123456789") async throws -> UInt
+    {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(edge.port)/_wenwex/purge")
         request.method = .POST
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -20,10 +21,16 @@ struct EdgePurgeTests {
     @Test func aPurgeByTagReachesBothNodesAndAWrongTokenPurgesNothing() async throws {
         try await withEdges(2) { origin, edges in
             origin.on("/images/a.png") { _, count in
-                .init(headers: [.cacheControl: "max-age=600", HTTPField.Name("Surrogate-Key")!: "image-a all-images"], body: "a\(count)")
+                .init(
+                    headers: [.cacheControl: "max-age=600", HTTPField.Name("Surrogate-Key")!: "image-a all-images"],
+                    body: "a\(count)"
+                )
             }
             origin.on("/images/b.png") { _, count in
-                .init(headers: [.cacheControl: "max-age=600", HTTPField.Name("Cache-Tag")!: "image-b,all-images"], body: "b\(count)")
+                .init(
+                    headers: [.cacheControl: "max-age=600", HTTPField.Name("Cache-Tag")!: "image-b,all-images"],
+                    body: "b\(count)"
+                )
             }
             for edge in edges {
                 _ = try await edge.get("/images/a.png")

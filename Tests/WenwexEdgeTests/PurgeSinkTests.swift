@@ -25,7 +25,10 @@ struct PurgeSinkTests {
         """
 
     func get(_ port: Int, _ path: String) async throws -> String {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"),
+            timeout: .seconds(10)
+        )
         return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 
@@ -34,7 +37,12 @@ struct PurgeSinkTests {
         try await withEdges { origin, edges in
             for name in ["a", "b", "c"] {
                 origin.on("/images/\(name).png") { _, count in
-                    .init(headers: [.cacheControl: "max-age=600", HTTPField.Name("Surrogate-Key")!: "image-\(name) images"], body: "\(name)\(count)")
+                    .init(
+                        headers: [
+                            .cacheControl: "max-age=600", HTTPField.Name("Surrogate-Key")!: "image-\(name) images",
+                        ],
+                        body: "\(name)\(count)"
+                    )
                 }
             }
             let originPort = try #require(edges[0].node.proxy.origin.origin.port)
@@ -56,7 +64,10 @@ struct PurgeSinkTests {
     @Test func theOriginsHTTPPurgeSinkPurgesAWenwexEdgeNode() async throws {
         try await withEdges { origin, edges in
             origin.on("/images/x.png") { _, count in
-                .init(headers: [.cacheControl: "max-age=600", HTTPField.Name("Cache-Tag")!: "image-x"], body: "x\(count)")
+                .init(
+                    headers: [.cacheControl: "max-age=600", HTTPField.Name("Cache-Tag")!: "image-x"],
+                    body: "x\(count)"
+                )
             }
             _ = try await edges[0].get("/images/x.png")
             let sink = HTTPPurgeSink(
@@ -65,8 +76,13 @@ struct PurgeSinkTests {
             )
             try await sink.deliver(PurgeEvent(tags: ["image-x"], reason: "image replaced"))
             #expect(try await edges[0].get("/images/x.png").body == "x2")
-            let wrong = HTTPPurgeSink(endpoint: URL(string: "http://127.0.0.1:\(edges[0].port)/_wenwex/purge")!, token: "nope")
-            await #expect(throws: HTTPPurgeSink.Refused.self) { try await wrong.deliver(PurgeEvent(tags: ["image-x"], reason: "x")) }
+            let wrong = HTTPPurgeSink(
+                endpoint: URL(string: "http://127.0.0.1:\(edges[0].port)/_wenwex/purge")!,
+                token: "nope"
+            )
+            await #expect(throws: HTTPPurgeSink.Refused.self) {
+                try await wrong.deliver(PurgeEvent(tags: ["image-x"], reason: "x"))
+            }
         }
     }
 
@@ -77,8 +93,13 @@ struct PurgeSinkTests {
             origin.on("/purge/shop.example.com/images/a.png") { _, _ in .init(body: #"{"status":"ok"}"#) }
             let api = try #require(origin.baseURL)
             let event = PurgeEvent(tags: (1...31).map { "image-\($0)" }, paths: ["/images/a.png"], reason: "test")
-            try await CloudflarePurgeSink(zone: "zone-1", token: "cf-token", site: URL(string: "https://shop.example.com/")!, api: api)
-                .deliver(event)
+            try await CloudflarePurgeSink(
+                zone: "zone-1",
+                token: "cf-token",
+                site: URL(string: "https://shop.example.com/")!,
+                api: api
+            )
+            .deliver(event)
             let cloudflare = origin.bodies.withLock { $0["/client/v4/zones/zone-1/purge_cache"] ?? [] }
             #expect(cloudflare.count == 3, "30 tags, then 1, then the file")
             let first = try JSONSerialization.jsonObject(with: Data(cloudflare[0].utf8)) as? [String: [String]]
@@ -86,11 +107,16 @@ struct PurgeSinkTests {
             #expect(cloudflare[2] == #"{"files":["https:\/\/shop.example.com\/images\/a.png"]}"#)
             #expect(origin.lastHeaders("/client/v4/zones/zone-1/purge_cache")?[.authorization] == "Bearer cf-token")
 
-            try await FastlyPurgeSink(service: "svc-1", token: "fastly-token", host: "shop.example.com", api: api).deliver(event)
+            try await FastlyPurgeSink(service: "svc-1", token: "fastly-token", host: "shop.example.com", api: api)
+                .deliver(event)
             let fastly = try #require(origin.lastHeaders("/service/svc-1/purge"))
             #expect(fastly[HTTPField.Name("Fastly-Key")!] == "fastly-token")
             #expect(fastly[HTTPField.Name("Surrogate-Key")!]?.split(separator: " ").count == 31)
-            #expect(origin.targets.withLock { $0["/purge/shop.example.com/images/a.png"] } == ["POST /purge/shop.example.com/images/a.png"])
+            #expect(
+                origin.targets.withLock { $0["/purge/shop.example.com/images/a.png"] } == [
+                    "POST /purge/shop.example.com/images/a.png"
+                ]
+            )
         }
     }
 }

@@ -67,7 +67,10 @@ import WenwexTestSupport
                     for client in [troll, trollAtEdge0] {
                         var answer = try await client.send(.GET, "/users/me")
                         while answer.json["type"] as? String != "about:blank" {
-                            try #require(banned.duration(to: clock.now) < .seconds(5), "the edge never refused: \(answer.text)")
+                            try #require(
+                                banned.duration(to: clock.now) < .seconds(5),
+                                "the edge never refused: \(answer.text)"
+                            )
                             try await Task.sleep(for: .milliseconds(10))
                             answer = try await client.send(.GET, "/users/me")
                         }
@@ -113,7 +116,10 @@ import WenwexTestSupport
                         .map { ($0.name.rawName, $0.value) }
                     let accepted = try await anonymous.send(.GET, "/users/me", headers: signed)
                     let refused = try await anonymous.send(.GET, "/users/me", headers: forged)
-                    #expect(accepted.status == (listed ? 200 : 401), "signed headers from \(listed ? "a listed" : "an unlisted") peer")
+                    #expect(
+                        accepted.status == (listed ? 200 : 401),
+                        "signed headers from \(listed ? "a listed" : "an unlisted") peer"
+                    )
                     #expect(refused.status == 401, "a forged signature is ignored")
                 }
             }

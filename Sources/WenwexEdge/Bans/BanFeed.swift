@@ -196,12 +196,18 @@ extension BanFeed {
 
     /// Answers an edge node's poll: `GET …?epoch=E&since=V&wait=S` with the edge token in
     /// ``tokenHeader``. Any origin can route its ban-feed path here.
-    public func respond(query: [String: String], presentedToken: String?, token: String?) async -> (status: Int, json: Data) {
+    public func respond(query: [String: String], presentedToken: String?, token: String?) async -> (
+        status: Int, json: Data
+    ) {
         guard let token, let presentedToken, PurgeEndpoint.constantTimeEqual(presentedToken, token) else {
             return (401, Data(#"{"detail":"Send the edge token (EDGE_PURGE_TOKEN) in X-Wenwex-Edge-Token."}"#.utf8))
         }
         let wait = min(max(Double(query["wait"] ?? "") ?? 25, 0), 60)
-        let update = await update(epoch: query["epoch"], since: query["since"].flatMap { Int($0) }, wait: .milliseconds(Int(wait * 1000)))
+        let update = await update(
+            epoch: query["epoch"],
+            since: query["since"].flatMap { Int($0) },
+            wait: .milliseconds(Int(wait * 1000))
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return (200, (try? encoder.encode(update)) ?? Data("{}".utf8))

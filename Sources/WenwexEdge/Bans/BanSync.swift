@@ -38,7 +38,14 @@ public struct BanSync: Service {
     let pollSeconds: Int
 
     /// `feed` is the origin's ban-feed URL (`http://origin/_wenwex/edge/bans`).
-    public init(store: BanStore, feed: URL, token: String, pollSeconds: Int = 25, client: HTTPClient = .shared, logger: Logger) {
+    public init(
+        store: BanStore,
+        feed: URL,
+        token: String,
+        pollSeconds: Int = 25,
+        client: HTTPClient = .shared,
+        logger: Logger
+    ) {
         self.pollSeconds = pollSeconds
         self.store = store
         self.feedURL = feed.absoluteString

@@ -68,11 +68,15 @@ public struct FreshnessPolicy: Sendable {
             guard !trimmed.isEmpty else { return false }
             let parts = trimmed.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0].split(separator: ";", maxSplits: 1)[0])
-            guard let first = key.first, keyStart.contains(first), key.allSatisfy(keyRest.contains) else { return false }
+            guard let first = key.first, keyStart.contains(first), key.allSatisfy(keyRest.contains) else {
+                return false
+            }
             guard parts.count == 2 else { continue }
             let value = String(parts[1].split(separator: ";", maxSplits: 1).first ?? "")
             if integerMembers.contains(key) {
-                guard CacheDirectives.deltaSeconds(value) != nil || (value.hasPrefix("-") && CacheDirectives.deltaSeconds(String(value.dropFirst())) != nil)
+                guard
+                    CacheDirectives.deltaSeconds(value) != nil
+                        || (value.hasPrefix("-") && CacheDirectives.deltaSeconds(String(value.dropFirst())) != nil)
                 else { return false }
             } else if value.isEmpty {
                 return false

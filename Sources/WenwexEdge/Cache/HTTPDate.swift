@@ -7,7 +7,9 @@
 /// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms a
 /// recipient must still accept. Seconds since 1970, UTC.
 public enum HTTPDate {
-    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let monthNames = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 
     /// The instant `text` names, or `nil` when it is not exactly one of the three forms: a
@@ -16,7 +18,8 @@ public enum HTTPDate {
         let bytes = Array(text.utf8)
         // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
         if bytes.count == 29, bytes[3] == comma, bytes[4] == space, bytes[7] == space, bytes[11] == space,
-            bytes[16] == space, bytes[25] == space, ascii(bytes[26...]) == "Gmt", shortDays.contains(ascii(bytes[0..<3])),
+            bytes[16] == space, bytes[25] == space, ascii(bytes[26...]) == "Gmt",
+            shortDays.contains(ascii(bytes[0..<3])),
             let day = number(bytes[5..<7]), let month = month(bytes[8..<11]), let year = number(bytes[12..<16]),
             let clock = clock(bytes[17..<25])
         {
@@ -27,7 +30,8 @@ public enum HTTPDate {
             bytes.count == comma + 24, bytes[comma + 1] == space, bytes[comma + 4] == dash, bytes[comma + 8] == dash,
             bytes[comma + 11] == space, bytes[comma + 20] == space, ascii(bytes[(comma + 21)...]) == "Gmt",
             let day = number(bytes[(comma + 2)..<(comma + 4)]), let month = month(bytes[(comma + 5)..<(comma + 8)]),
-            let shortYear = number(bytes[(comma + 9)..<(comma + 11)]), let clock = clock(bytes[(comma + 12)..<(comma + 20)])
+            let shortYear = number(bytes[(comma + 9)..<(comma + 11)]),
+            let clock = clock(bytes[(comma + 12)..<(comma + 20)])
         {
             // RFC 9110 §5.6.7: a two-digit year more than 50 years ahead is in the past century.
             let year = shortYear < 70 ? 2000 + shortYear : 1900 + shortYear
@@ -49,7 +53,9 @@ public enum HTTPDate {
     private static let dash = UInt8(ascii: "-")
     private static let colon = UInt8(ascii: ":")
     private static let shortDays: Set<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    private static let longDays: Set<String> = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    private static let longDays: Set<String> = [
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    ]
 
     /// Names compare case-insensitively: `sun`, `NOV` and `gmt` are read as meant.
     private static func ascii(_ bytes: ArraySlice<UInt8>) -> String {
@@ -79,7 +85,9 @@ public enum HTTPDate {
 
     private static func instant(year: Int, month: Int, day: Int, clock: (Int, Int, Int)) -> Double? {
         guard (1...31).contains(day) else { return nil }
-        return Double(daysFromCivil(year: year, month: month, day: day) * 86_400 + clock.0 * 3600 + clock.1 * 60 + clock.2)
+        return Double(
+            daysFromCivil(year: year, month: month, day: day) * 86_400 + clock.0 * 3600 + clock.1 * 60 + clock.2
+        )
     }
 
     /// `instant` as an IMF-fixdate.

@@ -16,7 +16,9 @@ public enum Storability {
         if CacheDirectives(requestHeaders[values: .cacheControl]).has("no-store") { return false }
         // must-understand (RFC 9111 §5.2.2.3): a cache that knows the status code may store
         // despite no-store; every status this cache stores is one it implements.
-        let understood = directives.has("must-understand") && [200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501].contains(status.code)
+        let understood =
+            directives.has("must-understand")
+            && [200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501].contains(status.code)
         if (directives.has("no-store") && !understood) || directives.has("private") { return false }
         if requestHeaders[.authorization] != nil,
             !(directives.has("must-revalidate") || directives.has("public") || directives.has("s-maxage"))

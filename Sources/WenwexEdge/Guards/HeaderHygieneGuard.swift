@@ -9,7 +9,12 @@ public struct HeaderHygieneGuard: EdgeGuard {
     /// Lower-cased names, plus every name starting with `x-wenwex-`.
     public var stripped: Set<String>
 
-    public init(stripped: Set<String> = ["x-middleware-subrequest", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded", "x-real-ip"]) {
+    public init(
+        stripped: Set<String> = [
+            "x-middleware-subrequest", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded",
+            "x-real-ip",
+        ]
+    ) {
         self.stripped = stripped
     }
 

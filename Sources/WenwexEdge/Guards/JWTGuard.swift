@@ -88,7 +88,11 @@ public final class JWTGuard: EdgeGuard, Sendable {
     func verify(_ token: String) async -> Claims? {
         let now = Date().timeIntervalSince1970
         if let known = verified.withLock({ $0[token] }), now < known.expires, now >= (known.notBefore ?? 0) {
-            return Claims(sub: .init(value: known.user), exp: .init(value: Date(timeIntervalSince1970: known.expires)), nbf: nil)
+            return Claims(
+                sub: .init(value: known.user),
+                exp: .init(value: Date(timeIntervalSince1970: known.expires)),
+                nbf: nil
+            )
         }
         let collection = keys.withLock { $0.collection }
         if let claims = try? await collection.verify(token, as: Claims.self) {
@@ -96,7 +100,9 @@ public final class JWTGuard: EdgeGuard, Sendable {
             return claims
         }
         // A key id this node has not seen: the origin may have rotated its keys.
-        guard jwksURL != nil, let kid = Self.keyID(of: token), !keys.withLock({ $0.kids.contains(kid) }) else { return nil }
+        guard jwksURL != nil, let kid = Self.keyID(of: token), !keys.withLock({ $0.kids.contains(kid) }) else {
+            return nil
+        }
         await refreshKeys(force: false)
         let refreshed = keys.withLock { $0.collection }
         guard let claims = try? await refreshed.verify(token, as: Claims.self) else { return nil }
@@ -133,7 +139,10 @@ public final class JWTGuard: EdgeGuard, Sendable {
             keys.withLock { $0 = (collection, kids, now) }
             verified.withLock { $0.removeAll() }
         } catch {
-            logger.warning("JWKS fetch failed; keeping the keys already known", metadata: ["error": "\(error)", "url": "\(jwksURL)"])
+            logger.warning(
+                "JWKS fetch failed; keeping the keys already known",
+                metadata: ["error": "\(error)", "url": "\(jwksURL)"]
+            )
         }
     }
 

@@ -20,7 +20,14 @@ public struct RateLimitRule: Sendable {
     public var limit: Int
     public var seconds: Int
 
-    public init(name: String, method: HTTPRequest.Method? = nil, pathPrefix: String = "/", scope: Scope, limit: Int, seconds: Int) {
+    public init(
+        name: String,
+        method: HTTPRequest.Method? = nil,
+        pathPrefix: String = "/",
+        scope: Scope,
+        limit: Int,
+        seconds: Int
+    ) {
         self.name = name
         self.method = method
         self.pathPrefix = pathPrefix

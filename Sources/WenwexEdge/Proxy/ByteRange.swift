@@ -30,7 +30,9 @@ public enum ByteRange: Equatable, Sendable {
                 self = .ignored
                 return
             }
-            self = suffix == 0 || length == 0 ? .unsatisfiable : .satisfiable(lower: max(0, length - suffix), upper: length - 1)
+            self =
+                suffix == 0 || length == 0
+                ? .unsatisfiable : .satisfiable(lower: max(0, length - suffix), upper: length - 1)
             return
         }
         guard let lower = CacheDirectives.deltaSeconds(first) else {

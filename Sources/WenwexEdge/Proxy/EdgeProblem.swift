@@ -12,7 +12,8 @@ enum EdgeProblem {
         var headers = extra
         headers[.contentType] = "application/problem+json"
         headers[.cacheControl] = "no-store"
-        let body = #"{"type":"about:blank","title":"\#(escape(status.reasonPhrase))","status":\#(status.code),"detail":"\#(escape(detail))"}"#
+        let body =
+            #"{"type":"about:blank","title":"\#(escape(status.reasonPhrase))","status":\#(status.code),"detail":"\#(escape(detail))"}"#
         headers[.contentLength] = String(body.utf8.count)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }

@@ -1,6 +1,6 @@
-public import HTTPTypes
 public import AsyncHTTPClient
 import Foundation
+public import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -55,7 +55,12 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         )
         if let answer = await guards.run(&guarded) { return answer }
         // Built only when the request goes to the origin: a hit never pays for it.
-        let forward = Forwarding(client: guarded.headers, address: context.clientAddress, host: request.head.authority, via: configuration.nodeName)
+        let forward = Forwarding(
+            client: guarded.headers,
+            address: context.clientAddress,
+            host: request.head.authority,
+            via: configuration.nodeName
+        )
         switch request.method {
         case .get, .head:
             return try await cached(request.method, target, client: guarded.headers, forward: forward)
@@ -102,7 +107,10 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             }
         }
         if requestDirectives.has("only-if-cached") {
-            return EdgeProblem.response(.gatewayTimeout, "Only a stale copy is cached, and the request said only-if-cached.")
+            return EdgeProblem.response(
+                .gatewayTimeout,
+                "Only a stale copy is cached, and the request said only-if-cached."
+            )
         }
         return try await revalidate(stored, method, target, client: client, forward: forward)
     }
@@ -117,13 +125,21 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             return try await passThrough(.head, target, headers: fetchHeaders, body: nil)
         }
         if client[.authorization] == nil {
-            if let answer = try await coalescer.lead(target, {
-                try await fetchAndStore(target, fetchHeaders, client: client, method: method)
-            }) {
+            if let answer = try await coalescer.lead(
+                target,
+                {
+                    try await fetchAndStore(target, fetchHeaders, client: client, method: method)
+                }
+            ) {
                 return answer
             }
             if let stored = cache.lookup(target, requestHeaders: client) {
-                return StoredAnswer.response(stored, age: stored.currentAge(at: HTTPDate.now), method: method, request: client)
+                return StoredAnswer.response(
+                    stored,
+                    age: stored.currentAge(at: HTTPDate.now),
+                    method: method,
+                    request: client
+                )
             }
         }
         return try await fetchAndStore(target, fetchHeaders, client: client, method: method)
@@ -142,7 +158,12 @@ public final class EdgeProxy: HTTPResponder, Sendable {
     }
 
     /// Stores a storable response whole and answers from it; streams anything else through.
-    private func storeOrStream(_ response: OriginResponse, _ target: String, client: HTTPFields, method: HTTPRequest.Method)
+    private func storeOrStream(
+        _ response: OriginResponse,
+        _ target: String,
+        client: HTTPFields,
+        method: HTTPRequest.Method
+    )
         async throws -> Response
     {
         let storable = Storability.mayStore(
@@ -170,7 +191,12 @@ public final class EdgeProxy: HTTPResponder, Sendable {
                 tags: Storability.tags(response.headers)
             )
             cache.store(stored, for: target)
-            return StoredAnswer.response(stored, age: stored.currentAge(at: HTTPDate.now), method: method, request: client)
+            return StoredAnswer.response(
+                stored,
+                age: stored.currentAge(at: HTTPDate.now),
+                method: method,
+                request: client
+            )
         case .tooLarge(let prefix, let rest):
             var headers = response.headers
             headers[.contentLength] = declaredLength.map(String.init)
@@ -196,7 +222,10 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         let now = HTTPDate.now
         let age = stored.currentAge(at: now)
         let policy = stored.policy
-        let staleForErrors = max(policy.staleIfError, Double(CacheDirectives(client[values: .cacheControl]).seconds("stale-if-error") ?? 0))
+        let staleForErrors = max(
+            policy.staleIfError,
+            Double(CacheDirectives(client[values: .cacheControl]).seconds("stale-if-error") ?? 0)
+        )
         var headers = Self.withoutConditionals(forward.headers)
         if let etag = stored.headers[.eTag] { headers[.ifNoneMatch] = etag }
         if let modified = stored.headers[.lastModified] { headers[.ifModifiedSince] = modified }
@@ -206,7 +235,9 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         } catch {
             // Disconnected from the origin: RFC 9111 §4.2.4 lets a cache serve stale unless the
             // response forbids it.
-            if !policy.forbidsStale, age < policy.lifetime + max(staleForErrors, configuration.staleIfUnreachableSeconds) {
+            if !policy.forbidsStale,
+                age < policy.lifetime + max(staleForErrors, configuration.staleIfUnreachableSeconds)
+            {
                 return StoredAnswer.response(stored, age: age, method: method, request: client)
             }
             return originUnreachable(error)
@@ -215,7 +246,12 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             _ = try? await response.collect(upTo: 1 << 16)
             let updated = stored.refreshed(by: response)
             cache.store(updated, for: target)
-            return StoredAnswer.response(updated, age: updated.currentAge(at: HTTPDate.now), method: method, request: client)
+            return StoredAnswer.response(
+                updated,
+                age: updated.currentAge(at: HTTPDate.now),
+                method: method,
+                request: client
+            )
         }
         if [500, 502, 503, 504].contains(response.status.code), !policy.requiresRevalidation,
             !policy.directives.has("must-revalidate"), age < policy.lifetime + staleForErrors
@@ -228,7 +264,12 @@ public final class EdgeProxy: HTTPResponder, Sendable {
 
     /// Serves stale now and revalidates once per target in the background
     /// (`stale-while-revalidate`).
-    private func refreshInBackground(_ target: String, _ stored: StoredResponse, forward: Forwarding, client: HTTPFields) {
+    private func refreshInBackground(
+        _ target: String,
+        _ stored: StoredResponse,
+        forward: Forwarding,
+        client: HTTPFields
+    ) {
         let started = refreshing.withLock { $0.insert(target).inserted }
         guard started else { return }
         Task {
@@ -268,7 +309,12 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         return response
     }
 
-    private func passThrough(_ method: HTTPRequest.Method, _ target: String, headers: HTTPFields, body: HTTPClientRequest.Body?)
+    private func passThrough(
+        _ method: HTTPRequest.Method,
+        _ target: String,
+        headers: HTTPFields,
+        body: HTTPClientRequest.Body?
+    )
         async throws -> Response
     {
         do {
@@ -299,10 +345,19 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         if method == .head || response.status == .notModified || response.status == .noContent {
             return Response(status: response.status, headers: response.headers)
         }
-        return Response(status: response.status, headers: response.headers, body: ResponseBody(asyncSequence: response.body))
+        return Response(
+            status: response.status,
+            headers: response.headers,
+            body: ResponseBody(asyncSequence: response.body)
+        )
     }
 
-    private func send(_ method: HTTPRequest.Method, _ target: String, headers: HTTPFields, body: HTTPClientRequest.Body?)
+    private func send(
+        _ method: HTTPRequest.Method,
+        _ target: String,
+        headers: HTTPFields,
+        body: HTTPClientRequest.Body?
+    )
         async throws -> OriginResponse
     {
         fetches.add(1, ordering: .relaxed)

@@ -1,6 +1,6 @@
-public import HTTPTypes
 public import AsyncHTTPClient
 public import Foundation
+public import HTTPTypes
 public import Hummingbird
 import NIOCore
 import NIOHTTP1
@@ -29,7 +29,10 @@ public final class OriginClient: Sendable {
         )
         // Idle connections close before a typical origin's keep-alive timeout (Node's is 5 s), so
         // a request never races the origin closing the connection it was about to reuse.
-        configuration.connectionPool = .init(idleTimeout: .seconds(4), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(4),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: connections
+        )
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

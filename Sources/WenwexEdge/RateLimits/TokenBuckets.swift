@@ -35,9 +35,13 @@ public final class LocalTokenBuckets: TokenBuckets {
     public func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision {
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
-            if buckets.count >= maximumKeys { Self.dropRefilled(&buckets, now: now, capacity: capacity, perSecond: perSecond) }
+            if buckets.count >= maximumKeys {
+                Self.dropRefilled(&buckets, now: now, capacity: capacity, perSecond: perSecond)
+            }
             var bucket = buckets[key] ?? Bucket(tokens: Double(capacity), updated: now)
-            let elapsed = Double((now - bucket.updated).components.attoseconds) / 1e18 + Double((now - bucket.updated).components.seconds)
+            let elapsed =
+                Double((now - bucket.updated).components.attoseconds) / 1e18
+                + Double((now - bucket.updated).components.seconds)
             bucket.tokens = min(Double(capacity), bucket.tokens + elapsed * perSecond)
             bucket.updated = now
             let allowed = bucket.tokens >= 1
@@ -52,7 +56,12 @@ public final class LocalTokenBuckets: TokenBuckets {
         }
     }
 
-    private static func dropRefilled(_ buckets: inout [String: Bucket], now: ContinuousClock.Instant, capacity: Int, perSecond: Double) {
+    private static func dropRefilled(
+        _ buckets: inout [String: Bucket],
+        now: ContinuousClock.Instant,
+        capacity: Int,
+        perSecond: Double
+    ) {
         let full = Duration.seconds(Double(capacity) / perSecond)
         buckets = buckets.filter { now - $0.value.updated < full }
     }
@@ -96,7 +105,9 @@ public final class RedisTokenBuckets: TokenBuckets {
 
     public func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision {
         do {
-            let reply = try await redis.send(["EVAL", Self.script, "1", prefix + key, String(capacity), String(perSecond)])
+            let reply = try await redis.send([
+                "EVAL", Self.script, "1", prefix + key, String(capacity), String(perSecond),
+            ])
             guard case .array(let items?) = reply, items.count == 3, case .integer(let allowed) = items[0],
                 case .integer(let remaining) = items[1], case .integer(let wait) = items[2]
             else { throw RedisError.protocolViolation("\(reply)") }

@@ -18,7 +18,11 @@ struct EdgeRoutes: Sendable {
         router.get("_wenwex/edge/bans") { request, _ in
             var query: [String: String] = [:]
             for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-            let (status, json) = await feed.respond(query: query, presentedToken: request.headers[HTTPField.Name(BanFeed.tokenHeader)!], token: token)
+            let (status, json) = await feed.respond(
+                query: query,
+                presentedToken: request.headers[HTTPField.Name(BanFeed.tokenHeader)!],
+                token: token
+            )
             return Response(
                 status: .init(code: status),
                 headers: [.contentType: "application/json", .cacheControl: "no-store"],

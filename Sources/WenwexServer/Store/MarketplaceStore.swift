@@ -113,7 +113,9 @@ struct MarketplaceStore: Sendable {
     /// The ids of every banned user, for the edge nodes' ban list.
     func bannedUserIDs() async throws -> [Int] {
         try await database.read(after: nil) { session in
-            try await session.query("SELECT id FROM users WHERE banned = $1", [.bool(true)]).compactMap { $0["id"].integer }
+            try await session.query("SELECT id FROM users WHERE banned = $1", [.bool(true)]).compactMap {
+                $0["id"].integer
+            }
         }
     }
 

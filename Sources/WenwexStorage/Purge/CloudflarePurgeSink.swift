@@ -15,7 +15,13 @@ public struct CloudflarePurgeSink: PurgeSink {
     private let client: HTTPClient
 
     /// `api` defaults to Cloudflare's; tests point it at loopback.
-    public init(zone: String, token: String, site: URL, api: URL = URL(string: "https://api.cloudflare.com")!, client: HTTPClient = .shared) {
+    public init(
+        zone: String,
+        token: String,
+        site: URL,
+        api: URL = URL(string: "https://api.cloudflare.com")!,
+        client: HTTPClient = .shared
+    ) {
         self.zone = zone
         self.token = token
         self.site = site
@@ -37,12 +43,16 @@ public struct CloudflarePurgeSink: PurgeSink {
         var base = site.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         let bodies =
-            stride(from: 0, to: event.tags.count, by: 30).map { ["tags": Array(event.tags[$0..<min($0 + 30, event.tags.count)])] }
+            stride(from: 0, to: event.tags.count, by: 30).map {
+                ["tags": Array(event.tags[$0..<min($0 + 30, event.tags.count)])]
+            }
             + stride(from: 0, to: event.paths.count, by: 30).map {
                 ["files": event.paths[$0..<min($0 + 30, event.paths.count)].map { base + $0 }]
             }
         return bodies.map { body in
-            var request = HTTPClientRequest(url: api.appendingPathComponent("client/v4/zones/\(zone)/purge_cache").absoluteString)
+            var request = HTTPClientRequest(
+                url: api.appendingPathComponent("client/v4/zones/\(zone)/purge_cache").absoluteString
+            )
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             request.headers.add(name: "Content-Type", value: "application/json")

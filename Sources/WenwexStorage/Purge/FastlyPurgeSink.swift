@@ -14,7 +14,13 @@ public struct FastlyPurgeSink: PurgeSink {
     private let api: URL
     private let client: HTTPClient
 
-    public init(service: String, token: String, host: String, api: URL = URL(string: "https://api.fastly.com")!, client: HTTPClient = .shared) {
+    public init(
+        service: String,
+        token: String,
+        host: String,
+        api: URL = URL(string: "https://api.fastly.com")!,
+        client: HTTPClient = .shared
+    ) {
         self.service = service
         self.token = token
         self.host = host
@@ -39,7 +45,10 @@ public struct FastlyPurgeSink: PurgeSink {
             request.method = .POST
             request.headers.add(name: "Fastly-Key", value: token)
             request.headers.add(name: "Accept", value: "application/json")
-            request.headers.add(name: "Surrogate-Key", value: event.tags[start..<min(start + 256, event.tags.count)].joined(separator: " "))
+            request.headers.add(
+                name: "Surrogate-Key",
+                value: event.tags[start..<min(start + 256, event.tags.count)].joined(separator: " ")
+            )
             requests.append(request)
         }
         for path in event.paths {

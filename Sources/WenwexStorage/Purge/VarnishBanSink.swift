@@ -44,7 +44,9 @@ public struct VarnishBanSink: PurgeSink {
     static func headers(for event: PurgeEvent) -> [(String, String)] {
         var headers: [(String, String)] = []
         if !event.tags.isEmpty {
-            headers.append(("X-Ban-Tags", "(^|\\s)(" + event.tags.map(regexEscaped).joined(separator: "|") + ")(\\s|$)"))
+            headers.append(
+                ("X-Ban-Tags", "(^|\\s)(" + event.tags.map(regexEscaped).joined(separator: "|") + ")(\\s|$)")
+            )
         }
         if !event.paths.isEmpty {
             headers.append(("X-Ban-Paths", "^(" + event.paths.map(regexEscaped).joined(separator: "|") + ")$"))

@@ -95,7 +95,8 @@ struct EdgeCommand: AsyncParsableCommand {
             guard token.count >= 16 else {
                 throw CLIFailure(
                     "EDGE_PURGE_TOKEN is shorter than 16 characters.",
-                    fix: "use a long random token, e.g. `openssl rand -hex 32`, the same on the origin and every edge node",
+                    fix:
+                        "use a long random token, e.g. `openssl rand -hex 32`, the same on the origin and every edge node",
                     code: .usage
                 )
             }
@@ -121,7 +122,13 @@ struct EdgeCommand: AsyncParsableCommand {
         if secret != nil || jwksUrl != nil {
             let identity = environment["EDGE_IDENTITY_SECRET"].flatMap { $0.isEmpty ? nil : EdgeIdentity(secret: $0) }
             guards.append(
-                await JWTGuard(secret: secret, jwksURL: jwksUrl.flatMap(URL.init(string:)), identity: identity, bans: bans, logger: logger)
+                await JWTGuard(
+                    secret: secret,
+                    jwksURL: jwksUrl.flatMap(URL.init(string:)),
+                    identity: identity,
+                    bans: bans,
+                    logger: logger
+                )
             )
         }
         let rules = try rateLimit.map(Self.parseRule)
@@ -141,10 +148,20 @@ struct EdgeCommand: AsyncParsableCommand {
         let origin = origin
         let host = host
         let names = guards.map(\.name).joined(separator: " → ")
-        let node = EdgeNode(configuration: configuration, guards: GuardPipeline(guards), host: host, port: port, logger: logger) { port in
+        let node = EdgeNode(
+            configuration: configuration,
+            guards: GuardPipeline(guards),
+            host: host,
+            port: port,
+            logger: logger
+        ) { port in
             output.line("Edge node on http://\(host):\(port), caching \(origin); guards: \(names)")
         }
-        let group = ServiceGroup(services: [node] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(
+            services: [node] + services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
         try await group.run()
     }
 }
@@ -152,9 +169,12 @@ struct EdgeCommand: AsyncParsableCommand {
 extension EdgeCommand {
     /// `name,METHOD,/prefix,scope,limit/seconds`; METHOD may be `*`.
     static func parseRule(_ text: String) throws -> RateLimitRule {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         let budget = parts.count == 5 ? parts[4].split(separator: "/").compactMap { Int($0) } : []
-        guard parts.count == 5, !parts[0].isEmpty, parts[2].hasPrefix("/"), let scope = RateLimitRule.Scope(rawValue: parts[3]),
+        guard parts.count == 5, !parts[0].isEmpty, parts[2].hasPrefix("/"),
+            let scope = RateLimitRule.Scope(rawValue: parts[3]),
             budget.count == 2, budget[0] > 0, budget[1] > 0
         else {
             throw ValidationError(
