@@ -87,12 +87,12 @@ struct EdgeCacheTests {
     }
 
     @Test func anOriginThatStopsAnsweringMeansStaleContentNotErrors() async throws {
-        try await withEdges(configure: { $0.originTimeoutSeconds = 1 }) { origin, edges in
+        try await withEdges(configure: { $0.originTimeoutSeconds = 3 }) { origin, edges in
             origin.on("/gone") { _, count in
                 .init(
                     headers: [.cacheControl: "max-age=0", .eTag: #""x""#],
                     body: "kept",
-                    delay: count > 1 ? .seconds(3) : .zero
+                    delay: count > 1 ? .seconds(10) : .zero
                 )
             }
             _ = try await edges[0].get("/gone")
