@@ -11,8 +11,8 @@ import Synchronization
 /// GET and HEAD go through the cache (RFC 9111): fresh entries are answered from memory,
 /// stale ones revalidated with the stored validators, served stale while revalidating or when
 /// the origin fails where the response allows it, and a cold key is fetched once however many
-/// clients ask. Every other method is passed through with its body streamed, and a successful
-/// one invalidates what it changed.
+/// clients ask. Every other method is passed through (its request body read whole first, its
+/// response streamed), and a successful one invalidates what it changed.
 public final class EdgeProxy: HTTPResponder, Sendable {
     public typealias Context = EdgeRequestContext
 
