@@ -113,9 +113,10 @@ struct SQLiteRouterTests {
             await group.triggerGracefulShutdown()
             try await running.value
         }
-        // Closing takes microseconds; the bound leaves room for a fully loaded parallel run
-        // while still catching a shutdown that waits out a timeout.
-        #expect(elapsed < .seconds(5))
+        // Closing takes microseconds, but the first minute of a fresh-clone run stalls the
+        // whole test process for seconds (5.4 s seen): the bound only catches a shutdown that
+        // hangs or waits out a timeout of its own.
+        #expect(elapsed < .seconds(30))
     }
 
     @Test func tokensRoundTripAsPostgresLSNText() throws {
