@@ -16,14 +16,7 @@ enum EdgeBanPropagationBenchmark {
         let token = "bench-edge-token-0123456789abcdef"
         let router = Router()
         router.get("_wenwex/edge/bans") { request, _ -> Response in
-            var query: [String: String] = [:]
-            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-            let (status, json) = await feed.respond(
-                query: query,
-                presentedToken: request.headers[HTTPField.Name(BanFeed.tokenHeader)!],
-                token: token
-            )
-            return Response(status: .init(code: status), body: .init(byteBuffer: ByteBuffer(bytes: json)))
+            await feed.response(to: request, token: token)
         }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let origin = Application(

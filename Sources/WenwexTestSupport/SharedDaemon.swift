@@ -29,17 +29,11 @@ public enum SharedRedis {
         public var description: String
     }
 
-    private static let startTask = Mutex<Task<Int, any Error>?>(nil)
+    private static let started = StartOnce<Int>()
 
     /// The server's port, starting it on first use.
     public static func port() async throws -> Int {
-        let task = startTask.withLock { task in
-            if let task { return task }
-            let started = Task { try await start() }
-            task = started
-            return started
-        }
-        return try await task.value
+        try await started.value { try await start() }
     }
 
     private static func start() async throws -> Int {
@@ -50,23 +44,19 @@ public enum SharedRedis {
         }
         let port = 30000 + Int.random(in: 0..<10000)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-redis-\(port).log")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            "-c",
-            "\"$0\" --port \(port) --bind 127.0.0.1 --save '' --appendonly no >\"$1\" 2>&1 & r=$!; "
-                + "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill $r",
-            executable, log.path,
-        ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw Failure(description: "cannot start redis-server: \(error)") }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if SharedMoto.canConnect(port: port) { return port }
-            try await Task.sleep(for: .milliseconds(50))
+        let listening: Bool
+        do {
+            listening = try await WatchedDaemon.start(
+                executable,
+                ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                log: log,
+                port: port,
+                timeout: .seconds(30)
+            )
+        } catch {
+            throw Failure(description: "cannot start redis-server: \(error)")
         }
+        if listening { return port }
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         throw Failure(description: "redis-server did not start on port \(port) in 30 s:\n\(text)")
     }
@@ -77,7 +67,6 @@ public enum SharedRedis {
 /// exits.
 public final class VarnishPeer: Sendable {
     public let port: Int
-    private let process: Process
     private let directory: URL
 
     public static func start(backendPort: Int, vcl: String) async throws -> VarnishPeer {
@@ -92,32 +81,23 @@ public final class VarnishPeer: Sendable {
         let file = directory.appendingPathComponent("test.vcl")
         let text = "vcl 4.1;\nbackend default { .host = \"127.0.0.1\"; .port = \"\(backendPort)\"; }\n" + vcl
         try text.write(to: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            "-c",
-            "\"$0\" -F -a 127.0.0.1:\(port) -f \"$1\" -n \"$2/work\" -s malloc,64m >\"$2/log\" 2>&1 & v=$!; "
-                + "while kill -0 \(getpid()) 2>/dev/null && kill -0 $v 2>/dev/null; do sleep 1; done; kill $v 2>/dev/null",
-            executable, file.path, directory.path,
-        ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if SharedMoto.canConnect(port: port) {
-                return VarnishPeer(port: port, process: process, directory: directory)
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let listening = try await WatchedDaemon.start(
+            executable,
+            [
+                "-F", "-a", "127.0.0.1:\(port)", "-f", file.path, "-n", directory.appendingPathComponent("work").path,
+                "-s", "malloc,64m",
+            ],
+            log: directory.appendingPathComponent("log"),
+            port: port,
+            timeout: .seconds(30)
+        )
+        if listening { return VarnishPeer(port: port, directory: directory) }
         let log = (try? String(contentsOf: directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
         throw SharedRedis.Failure(description: "varnishd did not start on port \(port) in 30 s:\n\(log)")
     }
 
-    private init(port: Int, process: Process, directory: URL) {
+    private init(port: Int, directory: URL) {
         self.port = port
-        self.process = process
         self.directory = directory
     }
 

@@ -30,18 +30,11 @@ public enum SharedMoto {
         public var description: String
     }
 
-    private static let startTask = Mutex<Task<URL, any Error>?>(nil)
+    private static let started = StartOnce<URL>()
 
-    /// The server's endpoint, starting it on first use. Concurrent first callers wait for the
-    /// same start, without holding a thread: tests share two cooperative threads on 2 cores.
+    /// The server's endpoint, starting it on first use.
     public static func endpoint() async throws -> URL {
-        let task = startTask.withLock { task in
-            if let task { return task }
-            let started = Task { try await start() }
-            task = started
-            return started
-        }
-        return try await task.value
+        try await started.value { try await start() }
     }
 
     private static func start() async throws -> URL {
@@ -53,22 +46,19 @@ public enum SharedMoto {
         }
         let port = 20000 + Int.random(in: 0..<10000)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-moto-\(port).log")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            "-c",
-            "\"$0\" -H 127.0.0.1 -p \(port) >\"$1\" 2>&1 & m=$!; while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill $m",
-            executable, log.path,
-        ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw Failure(description: "cannot start moto_server: \(error)") }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if canConnect(port: port) { return URL(string: "http://127.0.0.1:\(port)")! }
-            try await Task.sleep(for: .milliseconds(100))
+        let listening: Bool
+        do {
+            listening = try await WatchedDaemon.start(
+                executable,
+                ["-H", "127.0.0.1", "-p", String(port)],
+                log: log,
+                port: port,
+                timeout: .seconds(60)
+            )
+        } catch {
+            throw Failure(description: "cannot start moto_server: \(error)")
         }
+        if listening { return URL(string: "http://127.0.0.1:\(port)")! }
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         throw Failure(description: "moto_server did not start on port \(port) in 60 s:\n\(text)")
     }

@@ -156,18 +156,7 @@ struct EdgeGuardTests {
             }
         ) { origin, edges in
             origin.serve("/_wenwex/edge/bans") { request in
-                var query: [String: String] = [:]
-                for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-                let (status, json) = await feed.respond(
-                    query: query,
-                    presentedToken: request.headers[HTTPField.Name(BanFeed.tokenHeader)!],
-                    token: "test-purge-token-0123456789"
-                )
-                return Response(
-                    status: .init(code: status),
-                    headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: json))
-                )
+                await feed.response(to: request, token: "test-purge-token-0123456789")
             }
             origin.on("/feed") { _, _ in .init(headers: [.cacheControl: "no-store"], body: "items") }
             try await waitUntil { stores.allSatisfy { $0.isBanned(user: "13") } }

@@ -1,4 +1,7 @@
 public import Foundation
+import HTTPTypes
+public import Hummingbird
+import NIOCore
 import Synchronization
 
 /// One change to the ban list, or a whole list, as the origin's ban feed sends it.
@@ -194,14 +197,18 @@ extension BanFeed {
     /// own authentication reads as a user's session.
     public static let tokenHeader = "X-Wenwex-Edge-Token"
 
-    /// Answers an edge node's poll: `GET …?epoch=E&since=V&wait=S` with the edge token in
-    /// ``tokenHeader``. Any origin can route its ban-feed path here.
-    public func respond(query: [String: String], presentedToken: String?, token: String?) async -> (
-        status: Int, json: Data
-    ) {
-        guard let token, let presentedToken, PurgeEndpoint.constantTimeEqual(presentedToken, token) else {
-            return (401, Data(#"{"detail":"Send the edge token (EDGE_PURGE_TOKEN) in X-Wenwex-Edge-Token."}"#.utf8))
+    /// Answers an edge node's poll, `GET …?epoch=E&since=V&wait=S` with the edge token in
+    /// ``tokenHeader``: any Hummingbird origin routes its ban-feed path here.
+    public func response(to request: Request, token: String?) async -> Response {
+        let presented = request.headers[HTTPField.Name(Self.tokenHeader)!]
+        guard let token, let presented, SecretComparison.equal(presented, token) else {
+            return Self.json(
+                .unauthorized,
+                Data(#"{"detail":"Send the edge token (EDGE_PURGE_TOKEN) in X-Wenwex-Edge-Token."}"#.utf8)
+            )
         }
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let wait = min(max(Double(query["wait"] ?? "") ?? 25, 0), 60)
         let update = await update(
             epoch: query["epoch"],
@@ -210,6 +217,14 @@ extension BanFeed {
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return (200, (try? encoder.encode(update)) ?? Data("{}".utf8))
+        return Self.json(.ok, (try? encoder.encode(update)) ?? Data("{}".utf8))
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ body: Data) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+        )
     }
 }

@@ -3,7 +3,7 @@
 /// Names compare case-insensitively; a value may be a token or a quoted string. When a directive
 /// appears twice the first occurrence wins, as RFC 9111 §4.2.1 allows. A delta-seconds value
 /// that is not a plain non-negative integer makes the response stale rather than fresh for ever.
-public struct CacheDirectives: Sendable, Equatable {
+public struct CacheDirectives: Sendable {
     /// Lower-cased names with their unquoted values, in field order.
     public private(set) var entries: [(name: String, value: String?)]
 
@@ -26,10 +26,6 @@ public struct CacheDirectives: Sendable, Equatable {
                 }
             }
         }
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.entries.map(\.name) == rhs.entries.map(\.name) && lhs.entries.map(\.value) == rhs.entries.map(\.value)
     }
 
     /// Whether any directive was present at all.

@@ -44,9 +44,7 @@ public struct EdgeIdentity: Sendable {
         }
         guard let time, let mac, abs(now.timeIntervalSince1970 - Double(time)) <= tolerance else { return nil }
         let expected = signature(user: user, time: time)
-        guard expected.utf8.count == mac.utf8.count,
-            zip(expected.utf8, mac.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0
-        else { return nil }
+        guard SecretComparison.equal(expected, mac) else { return nil }
         return user
     }
 

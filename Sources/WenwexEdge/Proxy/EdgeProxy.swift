@@ -118,12 +118,11 @@ public final class EdgeProxy: HTTPResponder, Sendable {
     private func miss(_ method: HTTPRequest.Method, _ target: String, client: HTTPFields, forward: Forwarding)
         async throws -> Response
     {
-        var fetchHeaders = Self.withoutConditionals(forward.headers)
         if method == .head {
             // A HEAD has no body to store: ask as it was asked.
-            fetchHeaders = forward.headers
-            return try await passThrough(.head, target, headers: fetchHeaders, body: nil)
+            return try await passThrough(.head, target, headers: forward.headers, body: nil)
         }
+        let fetchHeaders = Self.withoutConditionals(forward.headers)
         if client[.authorization] == nil {
             if let answer = try await coalescer.lead(
                 target,

@@ -74,7 +74,7 @@ public final class OriginClient: Sendable {
     }
 
     static func retriable(_ error: HTTPClientError) -> Bool {
-        error == .remoteConnectionClosed || error == .alreadyShutdown ? error == .remoteConnectionClosed : false
+        error == .remoteConnectionClosed
     }
 
     /// Closes the pool's connections.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
@@ -23,7 +22,7 @@ struct PurgeEndpoint: Sendable {
             return EdgeProblem.response(.forbidden, "Purging is off: start the edge with EDGE_PURGE_TOKEN set.")
         }
         let sent = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        guard let sent, Self.constantTimeEqual(sent, token) else {
+        guard let sent, SecretComparison.equal(sent, token) else {
             return EdgeProblem.response(.unauthorized, "Send the purge token as `Authorization: Bearer <token>`.")
         }
         let body: Body
@@ -46,11 +45,5 @@ struct PurgeEndpoint: Sendable {
             headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: json))
         )
-    }
-
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = SHA256.hash(data: Data(lhs.utf8))
-        let right = SHA256.hash(data: Data(rhs.utf8))
-        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

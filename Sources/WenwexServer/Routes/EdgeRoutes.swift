@@ -16,18 +16,7 @@ struct EdgeRoutes: Sendable {
 
     func register(on router: MarketplaceRouter) {
         router.get("_wenwex/edge/bans") { request, _ in
-            var query: [String: String] = [:]
-            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-            let (status, json) = await feed.respond(
-                query: query,
-                presentedToken: request.headers[HTTPField.Name(BanFeed.tokenHeader)!],
-                token: token
-            )
-            return Response(
-                status: .init(code: status),
-                headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(bytes: json))
-            )
+            await feed.response(to: request, token: token)
         }
         router.post("admin/address-bans") { request, context in try await addressBan(request, context, ban: true) }
         router.delete("admin/address-bans") { request, context in try await addressBan(request, context, ban: false) }

@@ -30,11 +30,7 @@ public struct FastlyPurgeSink: PurgeSink {
 
     public func deliver(_ event: PurgeEvent) async throws {
         for request in requests(for: event) {
-            let response = try await client.execute(request, timeout: .seconds(10))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            guard (200..<300).contains(response.status.code) else {
-                throw HTTPPurgeSink.Refused(endpoint: request.url, status: response.status.code)
-            }
+            try await HTTPPurgeSink.send(request, client: client, timeout: .seconds(10))
         }
     }
 

@@ -43,11 +43,16 @@ public struct HTTPPurgeSink: PurgeSink {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = .sortedKeys
         request.body = .bytes(ByteBuffer(bytes: try encoder.encode(event)))
+        try await Self.send(request, client: client, timeout: timeout)
+    }
+
+    /// Sends one purge request and drains its answer (so the connection goes back to the pool);
+    /// throws ``Refused`` for a status outside 2xx. Every HTTP purge sink sends through it.
+    static func send(_ request: HTTPClientRequest, client: HTTPClient, timeout: TimeAmount) async throws {
         let response = try await client.execute(request, timeout: timeout)
-        // Drain the body so the connection goes back to the pool.
-        _ = try await response.body.collect(upTo: 64 << 10)
+        _ = try await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(response.status.code) else {
-            throw Refused(endpoint: endpoint.absoluteString, status: response.status.code)
+            throw Refused(endpoint: request.url, status: response.status.code)
         }
     }
 }

@@ -33,11 +33,7 @@ public struct VarnishBanSink: PurgeSink {
         var request = HTTPClientRequest(url: endpoint.absoluteString)
         request.method = .RAW(value: "BAN")
         for (name, value) in Self.headers(for: event) { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: .seconds(5))
-        _ = try await response.body.collect(upTo: 64 << 10)
-        guard (200..<300).contains(response.status.code) else {
-            throw HTTPPurgeSink.Refused(endpoint: endpoint.absoluteString, status: response.status.code)
-        }
+        try await HTTPPurgeSink.send(request, client: client, timeout: .seconds(5))
     }
 
     /// The ban headers: whole tags within the space-separated `Surrogate-Key`, exact paths.

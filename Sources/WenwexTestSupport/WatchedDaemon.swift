@@ -1,0 +1,53 @@
+public import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The servers tests start beside them (moto, redis-server, varnishd): launched in the
+/// background under a watchdog shell that kills them once the test process is gone, even after
+/// a crash, and ends when they end.
+enum WatchedDaemon {
+    /// Starts `executable` with `arguments`, its output in `log`, and waits until `port` on
+    /// loopback accepts connections: `false` when it did not within `timeout`.
+    static func start(_ executable: String, _ arguments: [String], log: URL, port: Int, timeout: Duration) async throws
+        -> Bool
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments =
+            [
+                "-c",
+                "log=$1; shift; \"$0\" \"$@\" >\"$log\" 2>&1 & d=$!; "
+                    + "while kill -0 \(getpid()) 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 1; done; kill $d 2>/dev/null",
+                executable, log.path,
+            ] + arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if SharedMoto.canConnect(port: port) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+}
+
+/// A start that happens once per test process: concurrent first callers wait for the same
+/// start, without holding a thread (tests share two cooperative threads on 2 cores).
+final class StartOnce<Value: Sendable>: Sendable {
+    private let task = Mutex<Task<Value, any Error>?>(nil)
+
+    func value(_ start: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let running = task.withLock { task in
+            if let task { return task }
+            let started = Task { try await start() }
+            task = started
+            return started
+        }
+        return try await running.value
+    }
+}
