@@ -138,6 +138,19 @@ public struct WenwexConfiguration: Sendable {
             ?? schema[name]?.defaultValue.map { ResolvedVariable(name: name, value: $0, source: .schemaDefault) }
     }
 
+    /// A configuration error about the variable `name` that says where its value was set, so
+    /// the user knows which file or environment to fix.
+    public func problem(_ name: String, message: String, hint: String) -> ConfigurationError {
+        ConfigurationError([
+            ConfigurationProblem(
+                subject: name,
+                location: rawValue(name).map { "\($0.source)" },
+                message: message,
+                hint: hint
+            )
+        ])
+    }
+
     /// The value of a declared `string`, `url`, `enum` or `secret` variable; `nil` when the variable is
     /// undeclared, unset without a default, or of another type. Secrets come back unmasked.
     public func string(_ name: String) -> String? {

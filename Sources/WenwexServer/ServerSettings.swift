@@ -123,9 +123,8 @@ public struct ServerSettings: Sendable {
             for pair in secrets.split(separator: ",") {
                 let parts = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.count >= 32 else {
-                    throw Self.problem(
+                    throw configuration.problem(
                         "URL_SIGNING_SECRETS",
-                        configuration,
                         message: "is not a list of key-id:secret pairs with secrets of at least 32 characters",
                         hint: "write e.g. k2:<openssl rand -base64 32>,k1:<the previous secret>"
                     )
@@ -138,9 +137,8 @@ public struct ServerSettings: Sendable {
         edgeToken = token
         if let identitySecret = text("EDGE_IDENTITY_SECRET") {
             guard identitySecret.count >= Self.minimumSecretLength else {
-                throw Self.problem(
+                throw configuration.problem(
                     "EDGE_IDENTITY_SECRET",
-                    configuration,
                     message: "must be at least \(Self.minimumSecretLength) characters",
                     hint: "use the same random secret on the origin and every edge node, e.g. `openssl rand -base64 32`"
                 )
@@ -150,9 +148,8 @@ public struct ServerSettings: Sendable {
         for entry in (text("EDGE_NODE_ADDRESSES") ?? "").split(separator: ",") {
             let trimmed = entry.trimmingCharacters(in: .whitespaces)
             guard edgeNodes.ban(address: trimmed) else {
-                throw Self.problem(
+                throw configuration.problem(
                     "EDGE_NODE_ADDRESSES",
-                    configuration,
                     message: "'\(trimmed)' is not an IP address or CIDR range",
                     hint: "list the edge nodes' addresses, e.g. 10.0.1.5,10.0.2.0/24"
                 )
@@ -166,9 +163,8 @@ public struct ServerSettings: Sendable {
             guard let apiToken = text("CLOUDFLARE_API_TOKEN"),
                 let site = text("PUBLIC_SITE_URL").flatMap(URL.init(string:))
             else {
-                throw Self.problem(
+                throw configuration.problem(
                     "CLOUDFLARE_ZONE_ID",
-                    configuration,
                     message: "needs CLOUDFLARE_API_TOKEN and PUBLIC_SITE_URL beside it",
                     hint:
                         "set CLOUDFLARE_API_TOKEN (a token with Cache Purge permission) and PUBLIC_SITE_URL=https://your-site"
@@ -180,29 +176,14 @@ public struct ServerSettings: Sendable {
             guard let apiToken = text("FASTLY_API_TOKEN"),
                 let host = text("PUBLIC_SITE_URL").flatMap({ URL(string: $0)?.host })
             else {
-                throw Self.problem(
+                throw configuration.problem(
                     "FASTLY_SERVICE_ID",
-                    configuration,
                     message: "needs FASTLY_API_TOKEN and PUBLIC_SITE_URL beside it",
                     hint: "set FASTLY_API_TOKEN (a purge-scoped API token) and PUBLIC_SITE_URL=https://your-site"
                 )
             }
             purgeSinks.append(FastlyPurgeSink(service: service, token: apiToken, host: host))
         }
-    }
-
-    /// A problem with the variable `name`, naming where it was set.
-    static func problem(_ name: String, _ configuration: WenwexConfiguration, message: String, hint: String)
-        -> ConfigurationError
-    {
-        ConfigurationError([
-            ConfigurationProblem(
-                subject: name,
-                location: configuration.rawValue(name).map { "\($0.source)" },
-                message: message,
-                hint: hint
-            )
-        ])
     }
 
     /// The comma-separated http(s) URLs of `name`; a malformed one is a configuration error
@@ -215,9 +196,8 @@ public struct ServerSettings: Sendable {
         for item in text.split(separator: ",") {
             let trimmed = item.trimmingCharacters(in: .whitespaces)
             guard let url = URL(string: trimmed), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw Self.problem(
+                throw configuration.problem(
                     name,
-                    configuration,
                     message: "'\(trimmed)' is not an http(s) URL",
                     hint: "list them comma-separated, e.g. \(example)"
                 )

@@ -79,14 +79,11 @@ public enum StorageFactory {
                 )
             )
         default:
-            throw ConfigurationError([
-                ConfigurationProblem(
-                    subject: "STORAGE_BACKEND",
-                    location: configuration.rawValue("STORAGE_BACKEND").map { "\($0.source)" },
-                    message: "'\(backend)' is not a storage backend",
-                    hint: "use filesystem or s3"
-                )
-            ])
+            throw configuration.problem(
+                "STORAGE_BACKEND",
+                message: "'\(backend)' is not a storage backend",
+                hint: "use filesystem or s3"
+            )
         }
     }
 

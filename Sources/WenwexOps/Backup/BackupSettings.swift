@@ -30,7 +30,8 @@ public struct BackupSettings: Sendable {
     public var logger = Logger(label: "wenwex.backup")
 
     /// Settings made in code (tests, a team's own tool); ``load(_:)`` reads them from an environment.
-    public init(repository: BackupRepository, keys: BackupKeyRing?, requireEncryption: Bool, verifyServer: DatabaseURL?) {
+    public init(repository: BackupRepository, keys: BackupKeyRing?, requireEncryption: Bool, verifyServer: DatabaseURL?)
+    {
         self.repository = repository
         self.keys = keys
         self.requireEncryption = requireEncryption
@@ -40,16 +41,6 @@ public struct BackupSettings: Sendable {
     /// The settings of `configuration`'s environment; throws ``ConfigurationError`` naming each
     /// wrong value.
     public static func load(_ configuration: WenwexConfiguration) async throws -> BackupSettings {
-        func problem(_ name: String, _ message: String, _ hint: String) -> ConfigurationError {
-            ConfigurationError([
-                ConfigurationProblem(
-                    subject: name,
-                    location: configuration.rawValue(name).map { "\($0.source)" },
-                    message: message,
-                    hint: hint
-                )
-            ])
-        }
         let environment = configuration.environment.name
         let repository: BackupRepository
         switch configuration.text("BACKUP_STORE") ?? "filesystem" {
@@ -59,39 +50,60 @@ public struct BackupSettings: Sendable {
                 relativeTo: configuration.projectDirectory
             ).standardizedFileURL
             do {
-                repository = BackupRepository(store: try FilesystemObjectStore(root: directory), environment: environment)
+                repository = BackupRepository(
+                    store: try FilesystemObjectStore(root: directory),
+                    environment: environment
+                )
             } catch {
-                throw problem(
+                throw configuration.problem(
                     "BACKUP_DIR",
-                    "cannot keep backups in \(directory.path): \(error.localizedDescription)",
-                    "point BACKUP_DIR at a writable directory"
+                    message: "cannot keep backups in \(directory.path): \(error.localizedDescription)",
+                    hint: "point BACKUP_DIR at a writable directory"
                 )
             }
         case "storage":
             let store = try await StorageFactory.makeGuarded(for: configuration).store
             repository = BackupRepository(store: store, environment: environment, prefix: "backups/")
         case let other:
-            throw problem("BACKUP_STORE", "'\(other)' is not a backup store", "use filesystem or storage")
+            throw configuration.problem(
+                "BACKUP_STORE",
+                message: "'\(other)' is not a backup store",
+                hint: "use filesystem or storage"
+            )
         }
 
         var keys: BackupKeyRing?
         if let current = configuration.text("BACKUP_ENCRYPTION_KEY") {
-            let retired = (configuration.text("BACKUP_RETIRED_ENCRYPTION_KEY") ?? "").split(separator: ",").map(String.init)
+            let retired = (configuration.text("BACKUP_RETIRED_ENCRYPTION_KEY") ?? "").split(separator: ",").map(
+                String.init
+            )
             do {
                 keys = try BackupKeyRing(current: current, retired: retired)
             } catch {
-                throw problem(error.variable, "is not a backup key", "use 32 random bytes as base64: openssl rand -base64 32")
+                throw configuration.problem(
+                    error.variable,
+                    message: "is not a backup key",
+                    hint: "use 32 random bytes as base64: openssl rand -base64 32"
+                )
             }
         }
         let mode = configuration.text("BACKUP_ENCRYPTION") ?? "optional"
         guard ["required", "optional"].contains(mode) else {
-            throw problem("BACKUP_ENCRYPTION", "'\(mode)' is not an encryption mode", "use required or optional")
+            throw configuration.problem(
+                "BACKUP_ENCRYPTION",
+                message: "'\(mode)' is not an encryption mode",
+                hint: "use required or optional"
+            )
         }
 
         var verifyServer = configuration.databases.primary.url
         if let text = configuration.text("BACKUP_VERIFY_DATABASE_URL") {
             do { verifyServer = try DatabaseURL(text) } catch {
-                throw problem("BACKUP_VERIFY_DATABASE_URL", error.reason, "write postgresql://user:password@host:5432/postgres")
+                throw configuration.problem(
+                    "BACKUP_VERIFY_DATABASE_URL",
+                    message: error.reason,
+                    hint: "write postgresql://user:password@host:5432/postgres"
+                )
             }
         }
         return BackupSettings(

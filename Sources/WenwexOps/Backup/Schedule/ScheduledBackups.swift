@@ -56,20 +56,15 @@ extension BackupSettings {
         guard let every = configuration.text("BACKUP_SCHEDULE") else { return nil }
         func duration(_ name: String, _ value: String) throws -> Duration {
             guard let duration = configuration.duration(name) ?? DurationFormat.parse(value) else {
-                throw ConfigurationError([
-                    ConfigurationProblem(
-                        subject: name,
-                        location: configuration.rawValue(name).map { "\($0.source)" },
-                        message: "'\(value)' is not a duration",
-                        hint: "write e.g. 1h or 30m"
-                    )
-                ])
+                throw configuration.problem(name, message: "'\(value)' is not a duration", hint: "write e.g. 1h or 30m")
             }
             return duration
         }
         let interval = try duration("BACKUP_SCHEDULE", every)
         let jitter = try configuration.text("BACKUP_JITTER").map { try duration("BACKUP_JITTER", $0) } ?? .zero
-        let policy = try RetentionPolicy(parsing: configuration.text("BACKUP_KEEP") ?? "24 hourly, 7 daily, 4 weekly, 12 monthly")
+        let policy = try RetentionPolicy(
+            parsing: configuration.text("BACKUP_KEEP") ?? "24 hourly, 7 daily, 4 weekly, 12 monthly"
+        )
         let settings = try await load(configuration)
         return settings.scheduler(
             every: interval,
