@@ -236,6 +236,7 @@ let package = Package(
         ),
         .target(
             name: "WenwexTestSupport",
+            dependencies: ["WenwexConfig"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

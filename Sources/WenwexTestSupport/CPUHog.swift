@@ -1,19 +1,16 @@
 public import Foundation
+import WenwexConfig
 
 /// Busy processes that keep every core of the machine occupied, so a test sees the router (and
 /// PostgreSQL) the way a loaded production host or a busy CI runner does: slow, not broken.
 ///
 /// Each hog is a Perl busy loop that ends by itself after its time limit or as soon as the test
 /// process is gone (it checks its parent), so none outlives a crashed test. They are stopped
-/// with `SIGKILL`: children of a Swift test process inherit its blocked signals, so `SIGTERM`
-/// (and `timeout`'s alarm) would never reach them.
-///
-/// `Process` is not `Sendable`; its `isRunning` and `waitUntilExit()` are safe from any thread,
-/// which is all this type calls after start-up.
-public final class CPUHog: @unchecked Sendable {
-    private let processes: [Process]
+/// with `SIGKILL`, which no signal mask can hold back.
+public final class CPUHog: Sendable {
+    private let processes: [SpawnedChild]
 
-    private init(processes: [Process]) {
+    private init(processes: [SpawnedChild]) {
         self.processes = processes
     }
 
@@ -22,17 +19,16 @@ public final class CPUHog: @unchecked Sendable {
     public static func start(count: Int? = nil, limit: Duration = .seconds(300)) throws -> CPUHog {
         let seconds = max(1, limit.components.seconds)
         let processes = try (0..<(count ?? ProcessInfo.processInfo.activeProcessorCount + 1)).map { _ in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
-            process.arguments = [
-                "-e",
-                "my $end = time + \(seconds); my $parent = getppid(); 1 while time < $end && getppid() == $parent",
-            ]
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+            try SpawnedChild(
+                "/usr/bin/perl",
+                [
+                    "-e",
+                    "my $end = time + \(seconds); my $parent = getppid(); 1 while time < $end && getppid() == $parent",
+                ],
+                input: .null,
+                output: .null,
+                error: .null
+            )
         }
         return CPUHog(processes: processes)
     }
@@ -49,11 +45,7 @@ public final class CPUHog: @unchecked Sendable {
 
     /// Stops every hog.
     public func stop() {
-        for process in processes where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
-        for process in processes {
-            process.waitUntilExit()
-        }
+        for process in processes { process.send(SIGKILL) }
+        for process in processes { _ = process.waitForExit() }
     }
 }

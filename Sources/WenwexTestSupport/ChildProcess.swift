@@ -1,4 +1,5 @@
 public import Foundation
+import WenwexConfig
 
 /// Runs a program to completion and collects what it printed, for tests that drive real
 /// executables (`wenwex`, `scripts/pg-cluster`).
@@ -45,25 +46,32 @@ public enum ChildProcess {
         environment: [String: String]?,
         currentDirectory: URL?
     ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try spawnLock.withLock { try process.run() }
+        let child = try SpawnedChild(
+            executable,
+            arguments,
+            environment: environment,
+            directory: currentDirectory,
+            input: .null,
+            output: .pipe,
+            error: .pipe
+        )
+        let stdout = child.standardOutput!
+        let stderr = child.standardError!
         // Drain stderr on a second thread: a full pipe would block the program, and with it us.
         let stderrData = CollectedData()
-        let stderrHandle = stderr.fileHandleForReading
         Thread.detachNewThread {
-            stderrData.finish(readCapped(stderrHandle))
+            stderrData.finish(readCapped(stderr))
+            close(stderr)
         }
-        let stdoutData = readCapped(stdout.fileHandleForReading)
-        let (status, killedBySignal) = waitForExit(process)
+        let stdoutData = readCapped(stdout)
+        close(stdout)
+        let termination = child.waitForExit()
+        let killedBySignal: Bool
+        let status: Int32
+        switch termination {
+        case .exited(let code): (status, killedBySignal) = (code, false)
+        case .signalled(let signal): (status, killedBySignal) = (signal, true)
+        }
         return Outcome(
             status: status,
             killedBySignal: killedBySignal,
@@ -72,22 +80,17 @@ public enum ChildProcess {
         )
     }
 
-    /// Held around every `Process.run()` of the test process. Two threads starting children at
-    /// once have crashed inside Foundation's `Process.run()` (a bad read in its `memcpy`) in a
-    /// full parallel run; starting them one at a time costs microseconds.
-    public static let spawnLock = NSLock()
-
     /// The most of a child's output a test keeps per stream.
     public static let outputLimit = 16 << 20
 
     /// Reads to the end, keeping at most ``outputLimit`` bytes (and a note that the rest was
     /// dropped): a child printing without end must fail its test, not exhaust the memory of the
     /// whole test process (the kernel then kills every test at once, silently).
-    private static func readCapped(_ handle: FileHandle) -> Data {
+    private static func readCapped(_ descriptor: Int32) -> Data {
         var kept = Data()
         var dropped = 0
         while true {
-            let chunk = readChunk(handle.fileDescriptor)
+            let chunk = readChunk(descriptor)
             if chunk.isEmpty { break }
             let room = max(0, outputLimit - kept.count)
             kept.append(chunk.prefix(room))
@@ -107,30 +110,6 @@ public enum ChildProcess {
             if count > 0 { return Data(buffer[0..<count]) }
             if count < 0, errno == EINTR { continue }
             return Data()
-        }
-    }
-
-    /// Waits for `process` to end without `Process.waitUntilExit()`.
-    ///
-    /// Foundation on Linux learns of a child's exit from a SIGCHLD handler; with many children
-    /// started at once from several threads (parallel tests) it can miss one, which then stays
-    /// a zombie while `waitUntilExit()` waits forever. So the child is reaped here when
-    /// Foundation has not done it, and Foundation's own result is used when it has.
-    private static func waitForExit(_ process: Process) -> (status: Int32, killedBySignal: Bool) {
-        let pid = process.processIdentifier
-        while true {
-            if !process.isRunning {
-                return (process.terminationStatus, process.terminationReason != .exit)
-            }
-            var raw: Int32 = 0
-            let reaped = waitpid(pid, &raw, WNOHANG)
-            if reaped == pid {
-                // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as functions.
-                let signal = raw & 0x7f
-                return signal == 0 ? ((raw >> 8) & 0xff, false) : (signal, true)
-            }
-            // 0: still running; -1 (ECHILD): Foundation reaped it and is about to say so.
-            usleep(5_000)
         }
     }
 }

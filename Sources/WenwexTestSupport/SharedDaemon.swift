@@ -1,5 +1,6 @@
 public import Foundation
 import Synchronization
+import WenwexConfig
 
 #if canImport(Glibc)
     import Glibc
@@ -104,11 +105,8 @@ public final class VarnishPeer: Sendable {
     /// Stops varnishd (the watchdog shell ends with it).
     public func stop() {
         let pattern = "\(directory.path)/work"
-        let killer = Process()
-        killer.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-        killer.arguments = ["-f", pattern]
-        try? killer.run()
-        killer.waitUntilExit()
+        let killer = try? SpawnedChild("/usr/bin/pkill", ["-f", pattern], input: .null, output: .null, error: .null)
+        _ = killer?.waitForExit()
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 import Synchronization
+import WenwexConfig
 
 #if canImport(Glibc)
     import Glibc
@@ -85,18 +86,14 @@ public enum TuspyAvailability {
     public static let shouldRun: Bool = {
         let required = TestRequirement.isRequired("WENWEX_REQUIRE_S3")
         if required { return true }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import tusclient"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        } catch {
-            return false
-        }
+        let check = try? SpawnedChild(
+            "/usr/bin/env",
+            ["python3", "-c", "import tusclient"],
+            input: .null,
+            output: .null,
+            error: .null
+        )
+        return check?.waitForExit() == .exited(0)
     }()
 }
 

@@ -1,5 +1,6 @@
 public import Foundation
 import Synchronization
+import WenwexConfig
 
 #if canImport(Glibc)
     import Glibc
@@ -14,19 +15,19 @@ enum WatchedDaemon {
     static func start(_ executable: String, _ arguments: [String], log: URL, port: Int, timeout: Duration) async throws
         -> Bool
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments =
+        let watchdog = try SpawnedChild(
+            "/bin/sh",
             [
                 "-c",
                 "log=$1; shift; \"$0\" \"$@\" >\"$log\" 2>&1 & d=$!; "
                     + "while kill -0 \(getpid()) 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 1; done; kill $d 2>/dev/null",
                 executable, log.path,
-            ] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+            ] + arguments,
+            input: .null,
+            output: .null,
+            error: .null
+        )
+        Thread.detachNewThread { _ = watchdog.waitForExit() }  // reaped when it ends, no zombie
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if SharedMoto.canConnect(port: port) { return true }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Testing
+import WenwexConfig
 import WenwexTestSupport
 
 #if canImport(Glibc)
@@ -116,8 +117,8 @@ func fetch(_ method: String, _ url: String, json: String? = nil, token: String? 
 }
 
 /// A long-running `wenwex` command (a server), its output captured in a file.
-final class RunningCommand: @unchecked Sendable {
-    let process = Process()
+final class RunningCommand: Sendable {
+    let child: SpawnedChild
     let outputFile: URL
 
     init(
@@ -127,20 +128,19 @@ final class RunningCommand: @unchecked Sendable {
         executable: String = WenwexCLI.executable
     ) throws {
         outputFile = cli.project.appendingPathComponent("command-output-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: outputFile)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var base = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
         ]
         base.merge(environment) { _, new in new }
-        process.environment = base
-        process.currentDirectoryURL = cli.project
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try ChildProcess.spawnLock.withLock { try process.run() }
+        child = try SpawnedChild(
+            executable,
+            arguments,
+            environment: base,
+            directory: cli.project,
+            input: .null,
+            output: .file(outputFile.path),
+            error: .other
+        )
     }
 
     var output: String {
@@ -174,7 +174,7 @@ final class RunningCommand: @unchecked Sendable {
 
     /// Sends `signal` and waits for the exit status (killing it after 20 s).
     func stop(signal: Int32) async throws -> Int32 {
-        kill(process.processIdentifier, signal)
+        child.send(signal)
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if let status = exitStatus() { return status }
@@ -188,29 +188,13 @@ final class RunningCommand: @unchecked Sendable {
     var hasExited: Bool { exitStatus() != nil }
 
     private func stopNow() -> Int32? {
-        kill(process.processIdentifier, SIGKILL)
+        child.send(SIGKILL)
         return exitStatus()
     }
 
-    /// The exit status once the process has ended, reaping it ourselves when Foundation's
-    /// SIGCHLD handling missed it.
-    private let reaped = NSLock()
-    private var reapedStatus: Int32?
-
+    /// The exit status once the command has ended (128 plus the signal when one ended it).
     private func exitStatus() -> Int32? {
-        reaped.lock()
-        defer { reaped.unlock() }
-        if let reapedStatus { return reapedStatus }
-        if !process.isRunning {
-            reapedStatus = process.terminationStatus
-            return reapedStatus
-        }
-        var status: Int32 = 0
-        if waitpid(process.processIdentifier, &status, WNOHANG) == process.processIdentifier {
-            reapedStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            return reapedStatus
-        }
-        return nil
+        child.endedYet()?.status
     }
 }
 

@@ -8,9 +8,13 @@ public import Foundation
 public enum PipeReading {
     /// Everything `handle` yields until end of file (or an error other than `EINTR`).
     public static func readToEnd(_ handle: FileHandle) -> Data {
+        readToEnd(descriptor: handle.fileDescriptor)
+    }
+
+    /// Everything `descriptor` yields until end of file (or an error other than `EINTR`).
+    public static func readToEnd(descriptor: Int32) -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 16 << 10)
-        let descriptor = handle.fileDescriptor
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
@@ -28,18 +32,20 @@ public enum PipeReading {
     public static func output(of executable: String, _ arguments: [String], in directory: URL? = nil)
         -> (status: Int32, text: String)?
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = readToEnd(pipe.fileHandleForReading)
-        process.waitUntilExit()
+        guard
+            let child = try? SpawnedChild(
+                executable,
+                arguments,
+                directory: directory,
+                input: .null,
+                output: .pipe,
+                error: .null
+            ), let descriptor = child.standardOutput
+        else { return nil }
+        let data = readToEnd(descriptor: descriptor)
+        close(descriptor)
+        let status = child.waitForExit().status
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return (process.terminationStatus, text)
+        return (status, text)
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import WenwexConfig
 
 #if canImport(Glibc)
     import Glibc
@@ -85,44 +86,20 @@ public struct PostgresServerTools: Sendable {
         }
     }
 
-    /// `posix_spawn` with only standard input (`/dev/null`), output and error (`output`) open in
-    /// the child, then `waitpid` on a thread of its own.
+    /// Runs `argv` with standard input `/dev/null` and both outputs appended to `output`.
     ///
-    /// Not Foundation's `Process`: it watches a socket the child inherits, and `pg_ctl start`
-    /// leaves the postmaster holding every descriptor it was given, so the wait would last as
-    /// long as the server. Closing everything above 2 in the child keeps the server from
-    /// holding any of ours (a pipe, a socket) open.
+    /// ``SpawnedChild`` closes every other descriptor in the child: `pg_ctl start` leaves the
+    /// postmaster holding what it was given, so an inherited pipe or socket of ours would stay
+    /// open as long as the server runs.
     static func spawnAndWait(_ argv: [String], output: URL) async throws -> Int32 {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                var actions = posix_spawn_file_actions_t()
-                posix_spawn_file_actions_init(&actions)
-                defer { posix_spawn_file_actions_destroy(&actions) }
-                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-                posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_APPEND, 0o644)
-                posix_spawn_file_actions_adddup2(&actions, 1, 2)
-                let open =
-                    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap {
-                        Int32($0)
-                    } ?? []
-                for descriptor in open where descriptor > 2 {
-                    posix_spawn_file_actions_addclose(&actions, descriptor)
-                }
-                var pid: pid_t = 0
-                let cArguments = argv.map { strdup($0) } + [nil]
-                defer { cArguments.forEach { free($0) } }
-                let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
-                guard spawned == 0 else {
-                    continuation.resume(throwing: POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT))
-                    return
-                }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                // WIFEXITED / WEXITSTATUS, spelled out: Swift does not import the macros.
-                let exited = (status & 0x7f) == 0
-                continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-            }
-        }
+        let child = try SpawnedChild(
+            argv[0],
+            Array(argv.dropFirst()),
+            input: .null,
+            output: .file(output.path),
+            error: .other
+        )
+        return await child.exit().status
     }
 
     /// Makes `url` the `postgres` user's, so the server can write where Wenwex (as root) made

@@ -43,7 +43,7 @@ struct DevReset {
         if skipSeed { return }
         if let command = configuration.project.schemaSettings.seed {
             output.line("Running the seed command: \(command)")
-            let status = try runSeedCommand(command)
+            let status = try await runSeedCommand(command)
             guard status == 0 else {
                 throw CLIFailure(
                     "the seed command exited with status \(status); the migrations are applied",
@@ -63,17 +63,16 @@ struct DevReset {
         }
     }
 
-    private func runSeedCommand(_ command: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = configuration.projectDirectory
+    private func runSeedCommand(_ command: String) async throws -> Int32 {
         var environment = ProcessInfo.processInfo.environment
         environment[configuration.project.database.urlVariable] = configuration.databases.primary.url.rawValue
         environment["WENWEX_ENV"] = configuration.environment.name
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        let child = try SpawnedChild(
+            "/bin/sh",
+            ["-c", command],
+            environment: environment,
+            directory: configuration.projectDirectory
+        )
+        return await child.exit().status
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import WenwexConfig
 import WenwexStorage
 
 #if canImport(Glibc)
@@ -13,15 +14,14 @@ import WenwexStorage
 /// output readable as an ``ObjectBody`` and its standard input writable from one, so a dump
 /// streams into the store and a payload streams into a restore without touching the disk.
 ///
-/// `posix_spawn`, not Foundation's `Process`: only the three standard descriptors reach the
-/// child (a server started by a tool must not hold ours), and reads and writes are plain
-/// blocking calls on NIO's thread pool, one buffer at a time, so a slow consumer slows the tool
-/// instead of the bytes piling up here. Standard error goes to a file, whose tail explains a
-/// failure.
+/// Started as a ``SpawnedChild``: only the three standard descriptors reach it. Reads and
+/// writes are plain blocking calls on a pool of pipe threads, one buffer at a time, so a slow
+/// consumer slows the tool instead of the bytes piling up here. Standard error goes to a file,
+/// whose tail explains a failure.
 final class ToolProcess: Sendable {
     /// The program's name, for messages.
     let tool: String
-    let pid: pid_t
+    private let child: SpawnedChild
     /// The read end of the child's standard output, when it was asked for.
     private let stdoutDescriptor: Int32?
     /// The write end of the child's standard input, when it was asked for.
@@ -53,61 +53,21 @@ final class ToolProcess: Sendable {
         errorLog = FileManager.default.temporaryDirectory.appendingPathComponent(
             "wenwex-\(tool)-\(UUID().uuidString.prefix(8)).log"
         )
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
 
-        var input: [Int32] = [-1, -1]
-        var output: [Int32] = [-1, -1]
-        if readsInput, pipe(&input) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        if writesOutput, pipe(&output) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if readsInput {
-            posix_spawn_file_actions_adddup2(&actions, input[0], 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        }
-        posix_spawn_file_actions_addopen(&actions, 2, errorLog.path, O_WRONLY | O_APPEND, 0o600)
-        if writesOutput {
-            posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        } else {
-            posix_spawn_file_actions_adddup2(&actions, 2, 1)
-        }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) }
-        for descriptor in open ?? Array(3..<256) where descriptor > 2 {
-            posix_spawn_file_actions_addclose(&actions, descriptor)
-        }
-        var merged = ProcessInfo.processInfo.environment
-        merged.merge(environment) { _, new in new }
-        let cEnvironment = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer {
-            cEnvironment.forEach { free($0) }
-            cArguments.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, argv[0], &actions, nil, cArguments, cEnvironment)
-        for descriptor in [input[0], output[1]] where descriptor >= 0 { close(descriptor) }
-        guard spawned == 0 else {
-            for descriptor in [input[1], output[0]] where descriptor >= 0 { close(descriptor) }
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
-        }
-        pid = child
-        let spawnedPID = child
-        stdinDescriptor = readsInput ? input[1] : nil
-        stdoutDescriptor = writesOutput ? output[0] : nil
-        exit = Task.detached {
-            await withCheckedContinuation { continuation in
-                Thread.detachNewThread {
-                    var status: Int32 = 0
-                    while waitpid(spawnedPID, &status, 0) == -1 && errno == EINTR {}
-                    // WIFEXITED / WEXITSTATUS, spelled out: Swift does not import the macros.
-                    let exited = (status & 0x7f) == 0
-                    continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-                }
-            }
-        }
+        var environmentWithTool = ProcessInfo.processInfo.environment
+        environmentWithTool.merge(environment) { _, new in new }
+        let child = try SpawnedChild(
+            argv[0],
+            Array(argv.dropFirst()),
+            environment: environmentWithTool,
+            input: readsInput ? .pipe : .null,
+            output: writesOutput ? .pipe : .other,
+            error: .file(errorLog.path)
+        )
+        self.child = child
+        stdinDescriptor = child.standardInput
+        stdoutDescriptor = child.standardOutput
+        exit = Task.detached { await child.exit().status }
     }
 
     deinit {
@@ -187,7 +147,7 @@ final class ToolProcess: Sendable {
 
     /// Ends the tool at once (a cancelled or failed backup).
     func terminate() {
-        kill(pid, SIGKILL)
+        child.send(SIGKILL)
     }
 
     /// The last lines of the tool's error output.
