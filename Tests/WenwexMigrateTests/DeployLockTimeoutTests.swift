@@ -21,42 +21,6 @@ struct DeployLockTimeoutTests {
         let value = Mutex(0)
     }
 
-    /// Reads and writes on `item` from their own connection, recording the longest time one of
-    /// them spent inside PostgreSQL. The server measures it (`clock_timestamp()` against the
-    /// statement's own implicit transaction, which starts at its Parse message, before any lock
-    /// wait), so a stall of this test process never counts as a query queued behind a lock.
-    final class SteadyLoad: Sendable {
-        static let waited = "(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000000)::bigint::text"
-        let longest = Mutex<Duration>(.zero)
-        let queries = Mutex(0)
-        let stop = Atomic(false)
-
-        func run(_ url: DatabaseURL) async throws {
-            let session = try await DatabaseConnector.open(url)
-            var index = 0
-            while !stop.load(ordering: .relaxed) {
-                index += 1
-                let rows: [[String?]]
-                if index % 2 == 0 {
-                    rows = try await session.queryText(
-                        #"SELECT \#(Self.waited) FROM "item" WHERE id < 50 LIMIT 1"#,
-                        []
-                    )
-                } else {
-                    rows = try await session.queryText(
-                        #"UPDATE "item" SET n = n + 1 WHERE id = $1 RETURNING \#(Self.waited)"#,
-                        [.integer(index % 100 + 1)]
-                    )
-                }
-                let microseconds = rows.first?.first.flatMap { $0 }.flatMap { Int64($0) } ?? 0
-                longest.withLock { $0 = max($0, .microseconds(microseconds)) }
-                queries.withLock { $0 += 1 }
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            try await session.close()
-        }
-    }
-
     /// Deploys the migration while another session holds `item` in a transaction; the
     /// holder commits after `releaseAfterRetries` retries (the safe deploy) or after `hold`
     /// (the plain one, which never retries). Returns the deploy's retries, how long it took,
@@ -69,14 +33,11 @@ struct DeployLockTimeoutTests {
         let holder = try await DatabaseConnector.open(url)
         try await holder.execute(#"CREATE TABLE "item" (id INT PRIMARY KEY, n INT NOT NULL)"#, [])
         try await holder.execute(#"INSERT INTO "item" SELECT g, 0 FROM generate_series(1, 100) g"#, [])
-        let load = SteadyLoad()
+        let load = SteadyLoad(table: "item", rows: 100)
         let loading = Task { try await load.run(url) }
         // The machine's own noise: the same load with no migration running.
         try await Task.sleep(for: .seconds(1))
-        let baseline = load.longest.withLock { value in
-            defer { value = .zero }
-            return value
-        }
+        let baseline = load.takeLongest()
 
         // A report or a forgotten psql session: a transaction that read the table and stays open.
         try await holder.execute("BEGIN", [])
@@ -102,13 +63,8 @@ struct DeployLockTimeoutTests {
         }
         let took = ContinuousClock.now - started
         try await releasing.value
-        // A load query that queued behind the deploy may still be on its way back: wait for two
-        // more to finish, so its wait is counted.
-        let finished = load.queries.withLock { $0 }
-        let settle = ContinuousClock.now + .seconds(15)
-        while load.queries.withLock({ $0 }) < finished + 2, ContinuousClock.now < settle {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        // A load query that queued behind the deploy may still be on its way back.
+        try await load.settle()
         let stall = load.longest.withLock { $0 }
         load.stop.store(true, ordering: .relaxed)
         try await loading.value

@@ -133,9 +133,15 @@ public struct MigrationDeployer: Sendable {
             var startedID: String?
             do {
                 if !transactional { startedID = try await history.recordStart(of: file) }
+                let onLockRetry = onLockRetry
                 try await MigrationScriptRunner.run(
                     file.sql,
                     on: session,
+                    statementLocks: transactional
+                        ? nil
+                        : StatementLockRetry(policy: lockRetry) { attempt, backoff in
+                            onLockRetry(file.name, attempt, backoff)
+                        },
                     before: {
                         if let lockSetting { try await session.execute(lockSetting, []) }
                         guard transactional, session.dialect == .sqlite else { return }

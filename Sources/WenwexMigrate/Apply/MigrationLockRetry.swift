@@ -33,14 +33,19 @@ public struct MigrationLockRetry: Sendable, Hashable {
     /// PostgreSQL's own behaviour: wait for the lock however long it takes.
     public static let disabled = MigrationLockRetry(lockTimeout: nil)
 
-    /// The `SET LOCAL` statement for an attempt, or `nil` when disabled.
-    var setting: String? {
+    /// The `SET LOCAL` statement for an attempt in a transaction, or `nil` when disabled.
+    var setting: String? { milliseconds.map { "SET LOCAL lock_timeout = '\($0)ms'" } }
+
+    /// The session-wide `SET` for one statement of a file that runs outside a transaction
+    /// (where `SET LOCAL` does nothing), or `nil` when disabled.
+    var sessionSetting: String? { milliseconds.map { "SET lock_timeout = '\($0)ms'" } }
+
+    private var milliseconds: Int64? {
         guard let lockTimeout, lockTimeout > .zero else { return nil }
-        let milliseconds = max(
+        return max(
             1,
             lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000
         )
-        return "SET LOCAL lock_timeout = '\(milliseconds)ms'"
     }
 
     /// The wait before attempt `attempt + 1` (attempt counts from 1).

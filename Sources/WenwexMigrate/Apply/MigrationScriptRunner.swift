@@ -15,6 +15,19 @@ public struct MigrationStatementFailed: Error, Sendable, CustomStringConvertible
     }
 }
 
+/// How a file that runs outside a transaction bounds each statement's lock wait: the deploy's
+/// ``MigrationLockRetry``, and who to tell before each retry (the attempt that timed out, from
+/// 1, and the wait).
+public struct StatementLockRetry: Sendable {
+    public var policy: MigrationLockRetry
+    public var onRetry: @Sendable (_ attempt: Int, _ backoff: Duration) -> Void
+
+    public init(policy: MigrationLockRetry, onRetry: @escaping @Sendable (Int, Duration) -> Void = { _, _ in }) {
+        self.policy = policy
+        self.onRetry = onRetry
+    }
+}
+
 /// Runs one migration file against a database, all of it or none of it.
 ///
 /// PostgreSQL runs the statements in one transaction. SQLite does too, with two additions its
@@ -31,10 +44,16 @@ public enum MigrationScriptRunner {
     /// `before` and `after` run inside the same transaction as the statements, so the history
     /// row that says "applied" commits with the migration or not at all; `before` may throw to
     /// roll back without running anything.
+    ///
+    /// In a file that runs outside a transaction, `statementLocks` bounds each statement's lock
+    /// wait (all but the `CONCURRENTLY` ones, whose waits for older transactions do not block
+    /// traffic and would leave an invalid index if cut short) and retries one that timed out:
+    /// it committed nothing, so running it again is safe.
     @discardableResult
     public static func run(
         _ script: String,
         on session: any SQLSession,
+        statementLocks: StatementLockRetry? = nil,
         before: () async throws -> Void = {},
         after: (Int) async throws -> Void = { _ in }
     ) async throws -> Int {
@@ -43,7 +62,7 @@ public enum MigrationScriptRunner {
         case .postgres:
             if !isTransactional(statements) {
                 try await before()
-                let count = try await runEach(statements, on: session)
+                let count = try await runEach(statements, on: session, statementLocks: statementLocks)
                 try await after(count)
                 return count
             }
@@ -105,26 +124,71 @@ public enum MigrationScriptRunner {
         return words.contains("CONCURRENTLY") || (words.first == "VACUUM")
     }
 
-    private static func runEach(_ statements: [String], on session: any SQLSession, offset: Int = 0) async throws
-        -> Int
-    {
+    private static func runEach(
+        _ statements: [String],
+        on session: any SQLSession,
+        offset: Int = 0,
+        statementLocks: StatementLockRetry? = nil
+    ) async throws -> Int {
         for (index, statement) in statements.enumerated() {
-            do {
-                if statement.uppercased().hasPrefix("PRAGMA") {
-                    _ = try await session.query(statement, [])
-                } else {
-                    try await session.execute(statement, [])
-                }
-            } catch {
-                throw MigrationStatementFailed(
-                    statementNumber: offset + index + 1,
-                    statement: statement,
-                    reason: DatabaseErrorText.describe(error),
-                    sqlState: DatabaseErrorText.sqlState(error)
-                )
+            let bounded = statementLocks.flatMap { retry in
+                retry.policy.sessionSetting.map { (retry, $0) }
             }
+            if let (retry, setting) = bounded, !cannotRunInTransaction(statement) {
+                try await runRetryingLock(statement, number: offset + index + 1, setting: setting, retry, on: session)
+                continue
+            }
+            try await runOne(statement, number: offset + index + 1, on: session)
         }
         return statements.count
+    }
+
+    private static func runOne(_ statement: String, number: Int, on session: any SQLSession) async throws {
+        do {
+            if statement.uppercased().hasPrefix("PRAGMA") {
+                _ = try await session.query(statement, [])
+            } else {
+                try await session.execute(statement, [])
+            }
+        } catch {
+            throw MigrationStatementFailed(
+                statementNumber: number,
+                statement: statement,
+                reason: DatabaseErrorText.describe(error),
+                sqlState: DatabaseErrorText.sqlState(error)
+            )
+        }
+    }
+
+    /// One statement of a file outside a transaction, under `lock_timeout`, retried with the
+    /// policy's backoff while it times out on its lock.
+    private static func runRetryingLock(
+        _ statement: String,
+        number: Int,
+        setting: String,
+        _ retry: StatementLockRetry,
+        on session: any SQLSession
+    ) async throws {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            try await session.execute(setting, [])
+            do {
+                try await runOne(statement, number: number, on: session)
+                try await session.execute("RESET lock_timeout", [])
+                return
+            } catch let failed as MigrationStatementFailed where failed.sqlState == MigrationLockRetry.lockNotAvailable {
+                try await session.execute("RESET lock_timeout", [])
+                let backoff = retry.policy.backoff(after: attempt)
+                guard ContinuousClock.now - started + backoff <= retry.policy.maxWait else { throw failed }
+                retry.onRetry(attempt, backoff)
+                try await Task.sleep(for: backoff)
+            } catch {
+                try? await session.execute("RESET lock_timeout", [])
+                throw error
+            }
+        }
     }
 
     private static func checkForeignKeys(_ session: any SQLSession, after count: Int) async throws {

@@ -23,19 +23,23 @@ public struct DevMigrationLoop: Sendable {
         public var reset: Bool
         /// The datasource's `shadowDatabaseUrl`, when it names one (PostgreSQL).
         public var shadowURL: DatabaseURL?
+        /// Online by default: the migration deploys to production, where tables are large.
+        public var ddlForm: DDLForm
 
         public init(
             name: String,
             createOnly: Bool = false,
             absorbDrift: Bool = false,
             reset: Bool = false,
-            shadowURL: DatabaseURL? = nil
+            shadowURL: DatabaseURL? = nil,
+            ddlForm: DDLForm = .online
         ) {
             self.name = name
             self.createOnly = createOnly
             self.absorbDrift = absorbDrift
             self.reset = reset
             self.shadowURL = shadowURL
+            self.ddlForm = ddlForm
         }
     }
 
@@ -48,13 +52,15 @@ public struct DevMigrationLoop: Sendable {
         case driftDetected([SchemaChange])
         case driftAbsorbed(MigrationFile)
         case databaseReset
+        /// One file of the new migration; the online form may write up to three, each with its
+        /// own event, the findings (of all of them) with the first.
         case created(MigrationFile, sql: String, findings: [LintFinding])
     }
 
     public enum Outcome: Sendable {
         /// The schema matches the migrations and the dev database has them all.
         case inSync
-        /// A migration was written; `applied` is false with `createOnly`.
+        /// A migration was written (its first file); `applied` is false with `createOnly`.
         case created(MigrationFile, applied: Bool)
     }
 
@@ -126,20 +132,27 @@ public struct DevMigrationLoop: Sendable {
                 )
             }
         }
-        var script = MigrationPlanner.script(from: base, to: target, dialect: dialect)
+        var script = MigrationPlanner.script(from: base, to: target, dialect: dialect, form: options.ddlForm)
         guard !script.isEmpty else { return .inSync }
-        // The dev database is at `base` now, so its rows are the facts the linter needs.
+        // The dev database is at `base` now, so its rows are the facts the linter needs. The
+        // files are linted as one script: together they take `base` to the target.
         let findings = try await withPrimary { session in
             try await MigrationLinter(dialect: dialect, database: session).lint(
-                sql: script.sql,
+                sql: script.files.map(\.sql).joined(separator: "\n"),
                 before: base,
                 after: target.databaseView
             )
         }
         script.addWarnings(for: findings)
         try directory.writeLockIfMissing(dialect)
-        let file = try directory.create(name: options.name, sql: script.sql)
-        events(.created(file, sql: script.sql, findings: findings))
+        var created: [MigrationFile] = []
+        for part in script.files {
+            let name = part.nameSuffix.map { options.name + "_" + $0 } ?? options.name
+            let file = try directory.create(name: name, sql: part.sql)
+            events(.created(file, sql: part.sql, findings: created.isEmpty ? findings : []))
+            created.append(file)
+        }
+        let file = created[0]
         if !findings.blocking.isEmpty { throw Failure.newMigrationBlocked(file, findings.blocking) }
         if options.createOnly { return .created(file, applied: false) }
         try await withPrimary { session in

@@ -9,13 +9,19 @@ extension MigrationLinter {
     func lockFindings(sql: String, _ context: Context) async throws -> [LintFinding] {
         guard dialect == .postgres else { return [] }
         var findings: [LintFinding] = []
+        var proofs = NotNullProofs()
         for statement in SQLScript.statements(in: sql) {
             for lock in StatementLock.of(statement, before: context.before) {
                 guard !context.createdTables.contains(lock.table),
                     context.before.table(lock.table.name, schema: lock.table.schema) != nil
                 else { continue }
+                // The safe form itself: an earlier statement validated a check that proves it.
+                if lock.rule == .setNotNull, let column = lock.column, proofs.proves(column, of: lock.table) {
+                    continue
+                }
                 if let finding = try await finding(lock, context) { findings.append(finding) }
             }
+            proofs.read(statement)
         }
         return findings
     }

@@ -29,6 +29,8 @@ struct StatementLock: Sendable, Hashable {
     var action: String
     /// The safe way, spelled out.
     var saferForm: String
+    /// The column a `SET NOT NULL` makes required, unquoted.
+    var column: String? = nil
 
     /// `blocks reads and writes`, `blocks writes`: what the lock means for traffic.
     var blocks: String {
@@ -97,7 +99,8 @@ struct StatementLock: Sendable, Hashable {
                 work: .scan,
                 action: "makes \(match.1) required (SET NOT NULL checks every row)",
                 saferForm:
-                    "add CHECK (\(match.1) IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, and then SET NOT NULL, which uses the validated check instead of scanning"
+                    "add CHECK (\(match.1) IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, and then SET NOT NULL, which uses the validated check instead of scanning",
+                column: unquoted(String(match.1))
             )
         }
         if let match = action.firstMatch(of: typeChange) {
@@ -193,7 +196,7 @@ struct StatementLock: Sendable, Hashable {
 
     /// The comma-separated actions of an `ALTER TABLE`, commas inside parentheses and quotes
     /// kept.
-    private static func splitActions(_ text: String) -> [String] {
+    static func splitActions(_ text: String) -> [String] {
         var pieces: [String] = []
         var current = ""
         var depth = 0
@@ -218,7 +221,7 @@ struct StatementLock: Sendable, Hashable {
         return pieces
     }
 
-    private static func tableName(_ text: String) -> TableName {
+    static func tableName(_ text: String) -> TableName {
         let parts = splitQualified(text)
         return parts.count == 2
             ? TableName(unquoted(parts[1]), schema: unquoted(parts[0])) : TableName(unquoted(parts[0]))
@@ -242,14 +245,14 @@ struct StatementLock: Sendable, Hashable {
     }
 
     /// `"Order"` → `Order`; a bare name folded to lower case, as PostgreSQL does.
-    private static func unquoted(_ name: String) -> String {
+    static func unquoted(_ name: String) -> String {
         guard name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 else { return name.lowercased() }
         return String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
     }
 
-    nonisolated(unsafe) private static let alterTable =
+    nonisolated(unsafe) static let alterTable =
         #/(?i)^ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[\w$]+))?)\s+/#
-    nonisolated(unsafe) private static let notValidPattern = #/(?i)\bNOT\s+VALID\b/#
+    nonisolated(unsafe) static let notValidPattern = #/(?i)\bNOT\s+VALID\b/#
     nonisolated(unsafe) private static let foreignKey =
         #/(?i)\bADD\s+(?:CONSTRAINT\s+("(?:[^"]|"")+"|[\w$]+)\s+)?FOREIGN\s+KEY\b/#
     nonisolated(unsafe) private static let check = #/(?i)\bADD\s+(?:CONSTRAINT\s+("(?:[^"]|"")+"|[\w$]+)\s+)?CHECK\b/#

@@ -11,10 +11,14 @@ public protocol MigrationRenderer: Sendable {
 }
 
 extension SQLDialect {
-    /// This dialect's renderer.
-    public var migrationRenderer: any MigrationRenderer {
+    /// This dialect's renderer, in Prisma's plain form.
+    public var migrationRenderer: any MigrationRenderer { migrationRenderer(form: .plain) }
+
+    /// This dialect's renderer. SQLite has one writer and no concurrent DDL, so `form` only
+    /// changes what PostgreSQL gets.
+    public func migrationRenderer(form: DDLForm) -> any MigrationRenderer {
         switch self {
-        case .postgres: PostgresMigrationRenderer()
+        case .postgres: PostgresMigrationRenderer(form: form)
         case .sqlite: SQLiteMigrationRenderer()
         }
     }
@@ -22,8 +26,13 @@ extension SQLDialect {
 
 /// The whole pipeline from two models to a script: diff, then render.
 public enum MigrationPlanner {
-    public static func script(from old: SQLSchema, to new: SQLSchema, dialect: SQLDialect) -> MigrationScript {
+    public static func script(
+        from old: SQLSchema,
+        to new: SQLSchema,
+        dialect: SQLDialect,
+        form: DDLForm = .plain
+    ) -> MigrationScript {
         let changes = SchemaDiffer.changes(from: old, to: new)
-        return dialect.migrationRenderer.render(changes, from: old, to: new)
+        return dialect.migrationRenderer(form: form).render(changes, from: old, to: new)
     }
 }

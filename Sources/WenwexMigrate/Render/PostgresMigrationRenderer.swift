@@ -6,10 +6,16 @@ public import WenwexSQL
 /// no rebuild tricks: columns change type in place with `USING` casts, and an enum that loses
 /// values is replaced by a new type that every column is converted to.
 public struct PostgresMigrationRenderer: MigrationRenderer {
-    public init() {}
+    /// Plain (Prisma's) or online (``DDLForm``).
+    public var form: DDLForm
+
+    public init(form: DDLForm = .plain) {
+        self.form = form
+    }
 
     public func render(_ changes: [SchemaChange], from old: SQLSchema, to new: SQLSchema) -> MigrationScript {
         var steps: [MigrationStep] = []
+        var online = form == .online ? PostgresOnlineDDL(changes, from: old, to: new) : nil
         // Old enum types still used by columns that later steps drop or convert.
         var droppedLast: [String] = []
         func add(_ comment: String, _ statements: [String]) {
@@ -90,7 +96,15 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
             case .dropColumn(let table, let column):
                 add("AlterTable", ["ALTER TABLE \(SQLText.qualified(table)) DROP COLUMN \(SQLText.quote(column.name))"])
             case .alterColumn(let table, let previous, let column):
-                add("AlterTable", alterColumn(table, from: previous, to: column))
+                var required = column
+                var check: String?
+                if previous.isNullable, !column.isNullable, SchemaDiffer.sameType(previous.type, column.type),
+                    let notValid = online?.requireColumn(column.name, of: table)
+                {
+                    required.isNullable = true
+                    check = notValid
+                }
+                add("AlterTable", alterColumn(table, from: previous, to: required) + (check.map { [$0] } ?? []))
             case .dropPrimaryKey(let table, let key):
                 add(
                     "AlterTable",
@@ -108,22 +122,21 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                     ]
                 )
             case .dropIndex(let table, let index):
+                if online?.dropIndex(index, on: table) == true { continue }
                 add("DropIndex", ["DROP INDEX \(SQLText.qualified(index.name, schema: table.schema))"])
             case .createIndex(let table, let index):
-                let method = index.method.map { " USING \($0.uppercased()) " } ?? ""
-                add(
-                    "CreateIndex",
-                    [
-                        "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(SQLText.quote(index.name)) ON "
-                            + SQLText.qualified(table) + method + SQLText.indexColumns(index)
-                    ]
-                )
+                if online?.createIndex(index, on: table) == true { continue }
+                add("CreateIndex", [Self.createIndex(index, on: table, concurrently: false)])
             case .dropForeignKey(let table, let key):
                 add(
                     "DropForeignKey",
                     ["ALTER TABLE \(SQLText.qualified(table)) DROP CONSTRAINT \(SQLText.quote(key.name))"]
                 )
             case .addForeignKey(let table, let key):
+                if online != nil {
+                    if let statement = online?.addForeignKey(key, on: table) { add("AddForeignKey", [statement]) }
+                    continue
+                }
                 add(
                     "AddForeignKey",
                     [
@@ -134,7 +147,18 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
             }
         }
         if !droppedLast.isEmpty { add("DropEnum", droppedLast) }
-        return MigrationScript(steps: steps)
+        return MigrationScript(
+            steps: steps,
+            concurrentSteps: online?.concurrentSteps ?? [],
+            validationSteps: online?.validationSteps ?? []
+        )
+    }
+
+    /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] "name" ON "table" [USING method] (columns)`.
+    static func createIndex(_ index: SQLIndex, on table: TableName, concurrently: Bool) -> String {
+        let method = index.method.map { " USING \($0.uppercased()) " } ?? ""
+        return "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : "")"
+            + "\(SQLText.quote(index.name)) ON \(SQLText.qualified(table))\(method)\(SQLText.indexColumns(index))"
     }
 
     /// The `DROP` for an object the schema cannot express (only with an explicit opt-in).

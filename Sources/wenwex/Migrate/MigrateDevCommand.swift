@@ -13,7 +13,11 @@ struct MigrateDevCommand: AsyncParsableCommand {
         discussion: """
             Replays the migrations folder into a shadow database, compares the result with \
             schema.prisma, writes prisma/migrations/<timestamp>_<name>/migration.sql when anything \
-            differs, and applies it to the dev database. When the dev database has drifted from \
+            differs, and applies it to the dev database. On PostgreSQL the migration is written in \
+            the online form, so deploying it never stops traffic on a large table: indexes on \
+            existing tables are built CONCURRENTLY in a file of their own, and new foreign keys \
+            and required columns are added NOT VALID and validated in a later file (--plain-ddl \
+            writes Prisma's single-transaction form instead). When the dev database has drifted from \
             the history, it shows exactly what differs and offers --absorb-drift (a migration that \
             records the drift, keeping all data); it never resets without --reset and a confirmation. \
             Dev tier only.
@@ -36,6 +40,12 @@ struct MigrateDevCommand: AsyncParsableCommand {
 
     @Flag(help: "Confirm --reset without asking.")
     var yes = false
+
+    @Flag(
+        help:
+            "Write Prisma's plain form (CREATE INDEX, constraints validated at once, all in one transaction), which locks each table while it reads it: for tables small enough not to notice."
+    )
+    var plainDdl = false
 
     func run() async throws {
         let output = Output(json: false)
@@ -68,7 +78,8 @@ struct MigrateDevCommand: AsyncParsableCommand {
                     createOnly: createOnly,
                     absorbDrift: absorbDrift,
                     reset: reset,
-                    shadowURL: shadowURL
+                    shadowURL: shadowURL,
+                    ddlForm: plainDdl ? .plain : .online
                 )
             )
             do {
