@@ -130,4 +130,69 @@ struct PostgresMigrateCLITests {
                 == "0"
         )
     }
+
+    @Test func devWritesTheOnlineFormForLiveTablesAndPlainDDLKeepsPrismasForm() async throws {
+        let (cli, environment) = try await Self.project(prefix: "cli_migrate_online")
+        defer { cli.remove() }
+        #expect(try await cli.run("migrate", "dev", "--name", "init", environment: environment).status == 0)
+        let schema = MigrateCommandTests.schema.replacingOccurrences(
+            of: #"provider = "sqlite""#,
+            with: #"provider = "postgresql""#
+        )
+        // An index and a required column on tables that already exist.
+        try cli.write(
+            "prisma/schema.prisma",
+            schema.replacingOccurrences(of: "name     String?", with: "name     String")
+                .replacingOccurrences(
+                    of: "seller   User   @relation(fields: [sellerId], references: [id])",
+                    with: "seller   User   @relation(fields: [sellerId], references: [id])\n\n  @@index([title])"
+                )
+        )
+        let online = try await cli.run("migrate", "dev", "--name", "tighten", environment: environment)
+        #expect(online.status == 0, "\(online.stderr)")
+        let names = try MigrateCommandTests.migrationNames(cli)
+        #expect(names.count == 4, "\(names)")
+        #expect(names[1].hasSuffix("_tighten") && names[2].hasSuffix("_tighten_concurrent_indexes"), "\(names)")
+        #expect(names[3].hasSuffix("_tighten_validate_constraints"), "\(names)")
+        func file(_ name: String) throws -> String {
+            try String(
+                contentsOf: cli.project.appendingPathComponent("prisma/migrations/\(name)/migration.sql"),
+                encoding: .utf8
+            )
+        }
+        #expect(try file(names[1]).contains(#"CHECK ("name" IS NOT NULL) NOT VALID"#))
+        #expect(try file(names[2]).contains(#"CREATE INDEX CONCURRENTLY "Product_title_idx" ON "Product"("title")"#))
+        #expect(try file(names[3]).contains(#"ALTER TABLE "users" ALTER COLUMN "name" SET NOT NULL"#))
+        #expect(
+            try await Self.value(
+                environment,
+                "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'"
+            ) == "NO"
+        )
+        #expect(
+            try await Self.value(
+                environment,
+                "SELECT count(*)::text FROM pg_constraint WHERE contype = 'c' AND conrelid = '\"users\"'::regclass"
+            ) == "0"
+        )
+        let diff = try await cli.run(
+            "migrate",
+            "diff",
+            "--from",
+            environment["DATABASE_URL"]!,
+            "--to",
+            "prisma/schema.prisma",
+            "--exit-code",
+            environment: environment
+        )
+        #expect(diff.status == 0, "no drift after the online form: \(diff.stdout)\(diff.stderr)")
+
+        // --plain-ddl: one file, one transaction, as Prisma writes it.
+        try cli.write("prisma/schema.prisma", schema)
+        let plain = try await cli.run("migrate", "dev", "--name", "loosen", "--plain-ddl", environment: environment)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let after = try MigrateCommandTests.migrationNames(cli)
+        #expect(after.count == 5 && after[4].hasSuffix("_loosen"), "\(after)")
+        #expect(try file(after[4]).contains(#"DROP INDEX "Product_title_idx""#))
+    }
 }

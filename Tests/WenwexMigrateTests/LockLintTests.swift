@@ -26,7 +26,7 @@ struct LockLintTests {
 
     /// Lints `sql` against a database at `models` whose `Post` table has 20 rows, with 10 rows
     /// counting as large (or `largeTableRows`).
-    func lint(_ sql: String, largeTableRows: Int = 10) async throws -> [LintFinding] {
+    func lint(_ sql: String, largeTableRows: Int = 10, after setup: [String] = []) async throws -> [LintFinding] {
         try await MigrationTestDatabase.with(.postgres, prefix: "lint_locks") { session in
             let schema = try LintFixture.schema(Self.models, .postgres)
             try await LintFixture.create(
@@ -37,6 +37,7 @@ struct LockLintTests {
                     },
                 on: session
             )
+            for statement in setup { try await session.execute(statement, []) }
             let linter = MigrationLinter(dialect: .postgres, database: session, largeTableRows: largeTableRows)
             return try await linter.lint(sql: sql, before: schema, after: schema)
         }
@@ -109,5 +110,19 @@ struct LockLintTests {
             "-- wenwex:allow set-not-null\n" + #"ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL;"#
         )
         #expect(allowed.count == 1 && allowed[0].isAllowed, "\(allowed)")
+    }
+
+    @Test func setNotNullProvenByAValidatedCheckIsTheSafeForm() async throws {
+        let check = #"ALTER TABLE "Post" ADD CONSTRAINT "Post_title_not_null" CHECK ("title" IS NOT NULL) NOT VALID"#
+        let validate = #"ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_title_not_null";"#
+        let setNotNull = #"ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL;"#
+        // In one script, as `migrate dev` lints the online form's files together.
+        #expect(try await lint(check + ";\n" + validate + "\n" + setNotNull).isEmpty)
+        // The check came from an earlier migration: validated here, or already in the database.
+        #expect(try await lint(validate + "\n" + setNotNull, after: [check]).isEmpty)
+        #expect(try await lint(setNotNull, after: [check, validate]).isEmpty)
+        // A check that nothing validated proves nothing.
+        #expect(try await lint(setNotNull, after: [check]).map(\.rule) == [.setNotNull])
+        #expect(try await lint(check + ";\n" + setNotNull).map(\.rule) == [.setNotNull])
     }
 }

@@ -72,7 +72,11 @@ struct OnlineDDLTests {
         #expect(index.files.count == 1 && index.files[0].nameSuffix == nil, "an index alone is one file")
 
         let unique = try #require(rendered["unique"])
-        #expect(unique.concurrentSteps.flatMap(\.statements).last?.hasPrefix(#"CREATE UNIQUE INDEX CONCURRENTLY "Post_code_key""#) == true)
+        #expect(
+            unique.concurrentSteps.flatMap(\.statements).last?.hasPrefix(
+                #"CREATE UNIQUE INDEX CONCURRENTLY "Post_code_key""#
+            ) == true
+        )
 
         let foreignKey = try #require(rendered["foreign_key"])
         #expect(
@@ -106,7 +110,11 @@ struct OnlineDDLTests {
         #expect(dropIndex.files.count == 1)
 
         // The plain form is Prisma's, untouched.
-        let plain = MigrationPlanner.script(from: old, to: try Self.schema(Self.operations[3].schema), dialect: .postgres)
+        let plain = MigrationPlanner.script(
+            from: old,
+            to: try Self.schema(Self.operations[3].schema),
+            dialect: .postgres
+        )
         #expect(plain.statements == [#"ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL"#])
         #expect(plain.concurrentSteps.isEmpty && plain.validationSteps.isEmpty)
     }
@@ -151,7 +159,11 @@ struct OnlineDDLTests {
         #expect(concurrent.last?.contains(#"DROP CONSTRAINT IF EXISTS "Tag_postCode_fkey", ADD CONSTRAINT"#) == true)
         #expect(concurrent.last?.hasSuffix("NOT VALID") == true)
         #expect(!late.steps.flatMap(\.statements).contains { $0.contains("Tag_postCode_fkey") })
-        #expect(late.validationSteps.flatMap(\.statements) == [#"ALTER TABLE "Tag" VALIDATE CONSTRAINT "Tag_postCode_fkey""#])
+        #expect(
+            late.validationSteps.flatMap(\.statements) == [
+                #"ALTER TABLE "Tag" VALIDATE CONSTRAINT "Tag_postCode_fkey""#
+            ]
+        )
 
         // A column whose type changes is rewritten anyway: SET NOT NULL stays with the rewrite.
         let retyped = try Self.schema(Self.base.replacingOccurrences(of: "title    String?", with: "title    Int"))
@@ -251,7 +263,10 @@ struct OnlineDDLTests {
                 SchemaDiffer.changes(from: database, to: new.databaseView).isEmpty,
                 "\(name): the online form reaches the schema exactly: \(SchemaDiffer.changes(from: database, to: new.databaseView))"
             )
-            _ = try await deploy(MigrationPlanner.script(from: new, to: old, dialect: .postgres), name + "_revert_online")
+            _ = try await deploy(
+                MigrationPlanner.script(from: new, to: old, dialect: .postgres),
+                name + "_revert_online"
+            )
 
             report.append("\(name): plain \(plain), online \(online)")
             #expect(plain > .milliseconds(100), "\(name): the plain form stalls the load (\(plain))")
@@ -262,6 +277,9 @@ struct OnlineDDLTests {
         }
         load.stop.store(true, ordering: .relaxed)
         try await loading.value
-        print("online DDL on \(Self.rows) rows, longest load stall (baseline \(baseline)): " + report.joined(separator: "; "))
+        print(
+            "online DDL on \(Self.rows) rows, longest load stall (baseline \(baseline)): "
+                + report.joined(separator: "; ")
+        )
     }
 }

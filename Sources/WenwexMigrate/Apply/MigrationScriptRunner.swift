@@ -178,7 +178,8 @@ public enum MigrationScriptRunner {
                 try await runOne(statement, number: number, on: session)
                 try await session.execute("RESET lock_timeout", [])
                 return
-            } catch let failed as MigrationStatementFailed where failed.sqlState == MigrationLockRetry.lockNotAvailable {
+            } catch let failed as MigrationStatementFailed where failed.sqlState == MigrationLockRetry.lockNotAvailable
+            {
                 try await session.execute("RESET lock_timeout", [])
                 let backoff = retry.policy.backoff(after: attempt)
                 guard ContinuousClock.now - started + backoff <= retry.policy.maxWait else { throw failed }

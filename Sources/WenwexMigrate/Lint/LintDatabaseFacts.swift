@@ -76,6 +76,39 @@ struct LintDatabaseFacts: Sendable {
         return (counted, false)
     }
 
+    /// A `CHECK (column IS NOT NULL)` on a table, as PostgreSQL holds it.
+    struct NotNullCheck: Sendable, Hashable {
+        var name: String
+        var column: String
+        var isValidated: Bool
+    }
+
+    /// PostgreSQL: the table's checks of the form `CHECK (column IS NOT NULL)`, which make `SET
+    /// NOT NULL` instant once validated (the online form adds one in an earlier migration).
+    func notNullChecks(on table: TableName) async throws -> [NotNullCheck] {
+        guard let session, session.dialect == .postgres else { return [] }
+        let rows = try await session.queryText(
+            "SELECT conname, convalidated::text, pg_get_constraintdef(oid) FROM pg_constraint "
+                + "WHERE conrelid = CAST($1 AS regclass) AND contype = 'c'",
+            [.text(SQLText.qualified(table))]
+        )
+        return rows.compactMap { row in
+            guard row.count == 3, let name = row[0], let validated = row[1], let definition = row[2],
+                let match = definition.firstMatch(of: Self.notNullDefinition)
+            else { return nil }
+            return NotNullCheck(
+                name: name,
+                column: StatementLock.unquoted(String(match.1)),
+                isValidated: validated == "true"
+            )
+        }
+    }
+
+    /// How `pg_get_constraintdef` prints such a check: `CHECK ((title IS NOT NULL))`, with the
+    /// name quoted when it needs to be.
+    nonisolated(unsafe) private static let notNullDefinition =
+        #/^CHECK \(\(("(?:[^"]|"")+"|[\w$]+) IS NOT NULL\)\)/#
+
     private func count(_ sql: String, _ binds: [SQLValue] = []) async throws -> Int? {
         guard let session else { return nil }
         return try await session.query(sql, binds).first?[0].integer

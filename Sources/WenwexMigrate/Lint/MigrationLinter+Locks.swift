@@ -15,9 +15,12 @@ extension MigrationLinter {
                 guard !context.createdTables.contains(lock.table),
                     context.before.table(lock.table.name, schema: lock.table.schema) != nil
                 else { continue }
-                // The safe form itself: an earlier statement validated a check that proves it.
-                if lock.rule == .setNotNull, let column = lock.column, proofs.proves(column, of: lock.table) {
-                    continue
+                // The safe form itself: a validated check proves it, from an earlier statement
+                // or an earlier migration.
+                if lock.rule == .setNotNull, let column = lock.column {
+                    if proofs.proves(column, of: lock.table) { continue }
+                    let checks = try await context.facts.notNullChecks(on: lock.table)
+                    if proofs.proves(column, of: lock.table, among: checks) { continue }
                 }
                 if let finding = try await finding(lock, context) { findings.append(finding) }
             }

@@ -13,9 +13,16 @@ struct NotNullProofs {
         var column: String
     }
 
+    private struct Constraint: Hashable {
+        var table: TableName
+        var name: String
+    }
+
     /// Checks added `NOT VALID`, by constraint name, waiting for their `VALIDATE CONSTRAINT`.
     private var unvalidated: [String: Key] = [:]
     private var proven: Set<Key> = []
+    /// Every `VALIDATE CONSTRAINT` read, including of checks an earlier migration added.
+    private var validated: Set<Constraint> = []
 
     mutating func read(_ statement: String) {
         let text = LeadingComments.dropped(from: statement).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -31,16 +38,25 @@ struct NotNullProofs {
                 } else if !notValid {
                     proven.insert(key)
                 }
-            } else if let validate = action.firstMatch(of: Self.validate),
-                let key = unvalidated[StatementLock.unquoted(String(validate.1))], key.table == table
-            {
-                proven.insert(key)
+            } else if let validate = action.firstMatch(of: Self.validate) {
+                let name = StatementLock.unquoted(String(validate.1))
+                validated.insert(Constraint(table: table, name: name))
+                if let key = unvalidated[name], key.table == table { proven.insert(key) }
             }
         }
     }
 
     func proves(_ column: String, of table: TableName) -> Bool {
         proven.contains(Key(table: table, column: column))
+    }
+
+    /// Whether one of the database's checks proves `column` of `table`: validated already, or
+    /// by a statement read so far (the check came from an earlier migration, `NOT VALID`).
+    func proves(_ column: String, of table: TableName, among checks: [LintDatabaseFacts.NotNullCheck]) -> Bool {
+        checks.contains { check in
+            check.column == column
+                && (check.isValidated || validated.contains(Constraint(table: table, name: check.name)))
+        }
     }
 
     nonisolated(unsafe) private static let notNullCheck =

@@ -58,7 +58,8 @@ struct PostgresOnlineDDL {
                 }
             case .renameIndex(_, _, let renamed):
                 created.insert(renamed.name)
-            case .alterColumn(let table, let previous, let column) where !SchemaDiffer.sameType(previous.type, column.type):
+            case .alterColumn(let table, let previous, let column)
+            where !SchemaDiffer.sameType(previous.type, column.type):
                 rewritten.insert(table)
             default:
                 break
@@ -103,7 +104,10 @@ struct PostgresOnlineDDL {
         guard isLive(table), !rewrittenTables.contains(table), !namesCreatedInTransaction.contains(index.name)
         else { return false }
         // IF EXISTS: dropping a column in the main file takes its indexes with it.
-        append("DropIndex", ["DROP INDEX CONCURRENTLY IF EXISTS \(SQLText.qualified(index.name, schema: table.schema))"])
+        append(
+            "DropIndex",
+            ["DROP INDEX CONCURRENTLY IF EXISTS \(SQLText.qualified(index.name, schema: table.schema))"]
+        )
         return true
     }
 
@@ -122,7 +126,10 @@ struct PostgresOnlineDDL {
             // One statement, so retrying the file after a failure finds it as it left it.
             append(
                 "AddForeignKey",
-                [alter + "DROP CONSTRAINT IF EXISTS \(name), ADD CONSTRAINT \(name) \(SQLText.foreignKeyClause(key)) NOT VALID"]
+                [
+                    alter
+                        + "DROP CONSTRAINT IF EXISTS \(name), ADD CONSTRAINT \(name) \(SQLText.foreignKeyClause(key)) NOT VALID"
+                ]
             )
             validations.append(alter + "VALIDATE CONSTRAINT \(name)")
             return nil
