@@ -44,6 +44,7 @@ public enum MarketplaceServer {
             ),
             services: [
                 database, BanFeedRefresh(feed: bans, store: MarketplaceStore(database: database), logger: logger),
+                ServerHeartbeat(database: database, migrations: migrations, logger: logger),
             ]
                 + services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },

@@ -23,7 +23,8 @@ public struct Readiness: Sendable {
 
     /// The `/readyz` body.
     public struct Report: Codable, Sendable {
-        /// Whether to send traffic: the primary answered and no migration is pending, failed or edited.
+        /// Whether to send traffic: the primary answered and no migration is pending (but for
+        /// those waiting for `--contract`), failed or edited.
         public var ready: Bool
         /// `reachable`, or `unreachable: …` with the masked reason.
         public var database: String
@@ -31,6 +32,12 @@ public struct Readiness: Sendable {
         public var appliedMigrations: Int
         /// Shipped but not applied yet: run `wenwex migrate deploy`.
         public var pendingMigrations: [String]
+        /// The pending ones from the first contract migration on: they wait for `migrate deploy
+        /// --contract`, which waits for every server to run this release, so they never make
+        /// a server unready.
+        public var waitingForContract: [String]
+        /// The last migration this build shipped with, as the server registry records it.
+        public var migrationHead: String?
         /// Started and failed: `wenwex migrate resolve` after fixing the database.
         public var failedMigrations: [String]
         /// Applied, but the file changed since (its checksum differs).
@@ -45,11 +52,16 @@ public struct Readiness: Sendable {
         do {
             let records = try await database.write { try await MigrationHistory($0).records() }.value
             let status = MigrationStatus(files: migrations, records: records)
+            let waiting = status.pending.fromFirstContract.map(\.name)
             return Report(
-                ready: status.isUpToDate,
+                // A database ahead of this build (the next release deployed its migrations
+                // first) is the middle of a rolling deploy: the old servers keep serving.
+                ready: status.pending.count == waiting.count && status.failed.isEmpty && status.edited.isEmpty,
                 database: "reachable",
                 appliedMigrations: status.applied.count,
                 pendingMigrations: status.pending.map(\.name),
+                waitingForContract: waiting,
+                migrationHead: migrations.last?.name,
                 failedMigrations: status.failed.map(\.name),
                 editedMigrations: status.edited.map(\.name),
                 nodes: nodes
@@ -60,6 +72,8 @@ public struct Readiness: Sendable {
                 database: "unreachable: " + SecretMasker.maskingCredentials(in: String(describing: error)),
                 appliedMigrations: 0,
                 pendingMigrations: [],
+                waitingForContract: [],
+                migrationHead: migrations.last?.name,
                 failedMigrations: [],
                 editedMigrations: [],
                 nodes: nodes

@@ -190,6 +190,7 @@ public struct WenwexPlatform: Sendable {
 
     /// A Hummingbird application serving `router` with the database router as its service:
     /// SIGTERM stops accepting connections, drains in-flight requests, then closes the pools.
+    /// A ``ServerHeartbeat`` reports the server's migration head, for `migrate deploy --contract`.
     public func makeApplication<Responder: HTTPResponderBuilder>(
         router: Responder,
         host: String = "127.0.0.1",
@@ -201,7 +202,7 @@ public struct WenwexPlatform: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "wenwex"),
-            services: [database],
+            services: [database, ServerHeartbeat(database: database, migrations: migrations, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )

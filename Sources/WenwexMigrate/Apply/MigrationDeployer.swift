@@ -9,6 +9,8 @@ public enum MigrationDeployError: Error, Sendable, CustomStringConvertible {
     case migrationFailed(name: String, reason: String)
     /// Every attempt's `lock_timeout` ran out: something held the table the whole time.
     case lockUnavailable(name: String, attempts: Int, waited: Duration)
+    /// A contract migration would remove what these running servers' release still uses.
+    case contractWhileOlderServersRun(name: String, needs: String?, servers: [ServerRegistry.Server])
 
     public var description: String {
         switch self {
@@ -35,6 +37,14 @@ public enum MigrationDeployError: Error, Sendable, CustomStringConvertible {
               fix: find the long transaction holding the table (SELECT pid, xact_start, query FROM pg_stat_activity \
             WHERE state <> 'idle' ORDER BY xact_start), let it finish or end it, then deploy again
             """
+        case .contractWhileOlderServersRun(let name, let needs, let servers):
+            """
+            contract migration \(name) removes what older releases still use, and \(servers.count) running \
+            server\(servers.count == 1 ? " was" : "s were") built without \(needs ?? "the migrations before it"):
+            \(servers.map { "    \($0)" }.joined(separator: "\n"))
+              fix: finish the rolling deploy (every server on a release that ships \(needs ?? "them")), \
+            then run `wenwex migrate deploy --contract` again; nothing was applied from \(name) on
+            """
         case .migrationFailed(let name, let reason):
             """
             migration \(name) failed and was rolled back: \(reason)
@@ -51,6 +61,8 @@ public struct DeployResult: Sendable, Hashable {
     /// Migrations another process applied while this one waited (SQLite) — applied once, as
     /// promised.
     public var appliedElsewhere: [String]
+    /// Pending from the first contract migration on, left for `migrate deploy --contract`.
+    public var waitingForContract: [String] = []
 }
 
 /// `migrate deploy`: applies pending migrations in order, each in its own transaction, under
@@ -67,6 +79,12 @@ public struct MigrationDeployer: Sendable {
     /// How a PostgreSQL migration waits for table locks: `lock_timeout` per attempt, retried
     /// with backoff (``MigrationLockRetry``). Ignored on SQLite, which has one writer.
     public var lockRetry: MigrationLockRetry = .default
+    /// Runs contract migrations (``MigrationPhase``), once every running server was built with
+    /// every migration before each; otherwise a deploy stops before the first one.
+    public var runsContractMigrations = false
+    /// How recently a server must have reported to ``ServerRegistry`` to count as running:
+    /// three of its reports (every 10 s), so a killed server ages out.
+    public var serverLiveness: Duration = .seconds(30)
     /// Told before each retry: the migration, the attempt that timed out (from 1), the wait.
     public var onLockRetry: @Sendable (_ migration: String, _ attempt: Int, _ backoff: Duration) -> Void = { _, _, _ in
     }
@@ -86,10 +104,18 @@ public struct MigrationDeployer: Sendable {
             // Under the lock: two deploys creating the table at once collide in PostgreSQL's
             // catalog even with IF NOT EXISTS.
             try await history.prepare()
+            try await ServerRegistry(session).prepare()
             let status = MigrationStatus(files: files, records: try await history.records())
             try Self.refuseUntrusted(status)
             var result = DeployResult(applied: [], appliedElsewhere: [])
-            for file in status.pending {
+            var pending = status.pending[...]
+            if !runsContractMigrations {
+                let waiting = status.pending.fromFirstContract
+                result.waitingForContract = waiting.map(\.name)
+                pending = pending.dropLast(waiting.count)
+            }
+            for file in pending {
+                if file.phase == .contract { try await refuseContractWhileOlderServersRun(file) }
                 onApply(file.name)
                 if try await apply(file, history) {
                     result.applied.append(file.name)
@@ -98,6 +124,19 @@ public struct MigrationDeployer: Sendable {
                 }
             }
             return result
+        }
+    }
+
+    /// A contract migration runs only when every running server's build has every migration
+    /// before it: a server built without them may still read what the contract removes.
+    private func refuseContractWhileOlderServersRun(_ file: MigrationFile) async throws {
+        guard let position = files.firstIndex(where: { $0.name == file.name }), position > 0 else { return }
+        let needs = files[position - 1].name
+        let older = try await ServerRegistry(session).running(within: serverLiveness).filter { server in
+            (server.migrationHead ?? "") < needs
+        }
+        if !older.isEmpty {
+            throw MigrationDeployError.contractWhileOlderServersRun(name: file.name, needs: needs, servers: older)
         }
     }
 

@@ -31,7 +31,9 @@ public enum SchemaIntrospection {
     }
 
     /// Tables Wenwex and Prisma keep for themselves: never part of an application's schema.
-    public static let bookkeepingTables: Set<String> = ["_wenwex_identity", "_wenwex_migrations", "_prisma_migrations"]
+    public static let bookkeepingTables: Set<String> = [
+        "_wenwex_identity", "_wenwex_migrations", "_prisma_migrations", "_wenwex_servers", "_wenwex_backfills",
+    ]
 }
 
 /// A catalog answer the introspector could not make sense of.

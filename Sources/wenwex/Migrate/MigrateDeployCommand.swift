@@ -12,7 +12,11 @@ struct MigrateDeployCommand: AsyncParsableCommand {
         discussion: """
             Runs in every environment. Two servers deploying at once apply each migration exactly \
             once. Refuses, naming the migration, when an applied file was edited, when a migration \
-            failed earlier and is not resolved, or when the database has migrations the folder lacks.
+            failed earlier and is not resolved, or when the database has migrations the folder lacks. \
+            A contract migration (a file with a `-- wenwex:contract` line: the half of an \
+            expand/contract change that removes the old shape) and everything after it wait for \
+            --contract, which refuses while a running server was built without every migration \
+            before it.
             """
     )
 
@@ -32,6 +36,12 @@ struct MigrateDeployCommand: AsyncParsableCommand {
 
     @Option(help: "PostgreSQL: how long to keep retrying a migration whose table locks time out.")
     var lockRetryFor = "5m"
+
+    @Flag(
+        help:
+            "Also apply contract migrations, once every running server was built with every migration before them."
+    )
+    var contract = false
 
     func run() async throws {
         let output = Output(json: false)
@@ -58,6 +68,7 @@ struct MigrateDeployCommand: AsyncParsableCommand {
                 )
                 if try await roles.actAsMigrator(session) { output.line("Running as \(roles.migrator).") }
                 var deployer = MigrationDeployer(session: session, files: files)
+                deployer.runsContractMigrations = contract
                 deployer.lockRetry = MigrationLockRetry(
                     lockTimeout: perAttempt > .zero ? perAttempt : nil,
                     maxWait: retryFor
@@ -74,8 +85,18 @@ struct MigrateDeployCommand: AsyncParsableCommand {
             for name in result.appliedElsewhere {
                 output.line("Migration \(name) was applied by another deploy while this one waited.")
             }
+            if let first = result.waitingForContract.first {
+                let count = result.waitingForContract.count
+                output.line(
+                    "\(count) migration\(count == 1 ? "" : "s") from contract migration \(first) on wait\(count == 1 ? "s" : "") for `wenwex migrate deploy --contract`, once every server runs this release."
+                )
+            }
             if result.applied.isEmpty {
-                output.line("No pending migrations to apply to \(primary.url.label).")
+                output.line(
+                    result.waitingForContract.isEmpty
+                        ? "No pending migrations to apply to \(primary.url.label)."
+                        : "Nothing else to apply to \(primary.url.label)."
+                )
             } else {
                 output.line(
                     "Applied \(result.applied.count) migration\(result.applied.count == 1 ? "" : "s") to \(primary.url.label)."
