@@ -4,7 +4,9 @@ import NIOCore
 import ServiceLifecycle
 import Testing
 import WenwexConfig
+import WenwexMigrate
 import WenwexRouting
+import WenwexSQL
 import WenwexServer
 
 @Suite struct GracefulShutdownTests {
@@ -52,6 +54,7 @@ import WenwexServer
                 async let response = HTTPClient.shared.execute(request, timeout: .seconds(30))
                 _ = await started.stream.first(where: { _ in true })
                 try await Task.sleep(for: .milliseconds(200))
+                #expect(try await Self.registeredServers(in: directory).count == 1, "the heartbeat reported")
                 await group.triggerGracefulShutdown()
 
                 let finished = try await response
@@ -66,7 +69,17 @@ import WenwexServer
                         timeout: .seconds(5)
                     )
                 }
+                // It took itself off the registry before the pools closed.
+                #expect(try await Self.registeredServers(in: directory).isEmpty)
             }
+        }
+    }
+
+    /// The servers `migrate deploy --contract` would see as running.
+    static func registeredServers(in directory: URL) async throws -> [ServerRegistry.Server] {
+        let url = try DatabaseURL("file:" + directory.appendingPathComponent("dev.db").path)
+        return try await DatabaseConnector.withSession(url) { session in
+            try await ServerRegistry(session).running(within: .seconds(30))
         }
     }
 }

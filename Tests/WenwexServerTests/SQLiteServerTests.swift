@@ -86,4 +86,42 @@ import WenwexTestSupport
             }
         }
     }
+
+    @Test func aServerReportsItsHeadAndStaysReadyWhileAContractMigrationWaits() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("dev.db").path
+            let url = try DatabaseURL("file:\(path)")
+            let shipped = try Marketplace.migrations(.sqlite)
+            try await Marketplace.deploy(shipped, to: url)
+            let folder = MigrationDirectory(url: directory.appendingPathComponent("migrations"))
+            try FileManager.default.copyItem(
+                at: Marketplace.root.appendingPathComponent("prisma/migrations-sqlite"),
+                to: folder.url
+            )
+            _ = try folder.create(
+                name: "drop_stock",
+                sql: "-- wenwex:contract\nALTER TABLE \"products\" DROP COLUMN \"stock\";\n"
+            )
+            let next = try folder.migrations()
+            let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
+            let settings = testSettings(storage: directory.appendingPathComponent("storage"))
+            try await withRunningServer(database: router, migrations: next, settings: settings) { client in
+                let ready = try await client.send(.GET, "/readyz")
+                #expect(ready.status == 200, "a migration waiting for --contract does not make the server unready")
+                #expect(ready.json["waitingForContract"] as? [String] == [next.last!.name])
+                #expect(ready.json["migrationHead"] as? String == next.last!.name)
+                // The heartbeat reported this server and the head it was built for.
+                let deadline = ContinuousClock.now + .seconds(20)
+                var running: [ServerRegistry.Server] = []
+                while running.isEmpty, ContinuousClock.now < deadline {
+                    running = try await DatabaseConnector.withSession(url) { session in
+                        try await ServerRegistry(session).running(within: .seconds(30))
+                    }
+                    if running.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(running.map(\.migrationHead) == [next.last!.name])
+            }
+            // GracefulShutdownTests checks that a graceful stop takes it off again.
+        }
+    }
 }
