@@ -85,6 +85,8 @@ public struct MigrationDeployer: Sendable {
     /// How recently a server must have reported to ``ServerRegistry`` to count as running:
     /// three of its reports (every 10 s), so a killed server ages out.
     public var serverLiveness: Duration = .seconds(30)
+    /// How `-- wenwex:backfill` lines run (``Backfill``): batch size, pauses, progress.
+    public var backfills = BackfillRunner()
     /// Told before each retry: the migration, the attempt that timed out (from 1), the wait.
     public var onLockRetry: @Sendable (_ migration: String, _ attempt: Int, _ backoff: Duration) -> Void = { _, _, _ in
     }
@@ -105,8 +107,10 @@ public struct MigrationDeployer: Sendable {
             // catalog even with IF NOT EXISTS.
             try await history.prepare()
             try await ServerRegistry(session).prepare()
+            try await BackfillProgress(session).prepare()
             let status = MigrationStatus(files: files, records: try await history.records())
             try Self.refuseUntrusted(status)
+            try await resumeBackfills()
             var result = DeployResult(applied: [], appliedElsewhere: [])
             var pending = status.pending[...]
             if !runsContractMigrations {
@@ -119,6 +123,9 @@ public struct MigrationDeployer: Sendable {
                 onApply(file.name)
                 if try await apply(file, history) {
                     result.applied.append(file.name)
+                    for backfill in try Backfill.declared(in: file) {
+                        try await backfills.run(backfill, of: file.name, on: session)
+                    }
                 } else {
                     result.appliedElsewhere.append(file.name)
                 }
@@ -137,6 +144,17 @@ public struct MigrationDeployer: Sendable {
         }
         if !older.isEmpty {
             throw MigrationDeployError.contractWhileOlderServersRun(name: file.name, needs: needs, servers: older)
+        }
+    }
+
+    /// Finishes the backfills an earlier deploy left unfinished (it was killed, or a batch
+    /// failed), before anything else runs: later migrations may rely on the data.
+    private func resumeBackfills() async throws {
+        for entry in try await BackfillProgress(session).unfinished() {
+            guard let file = files.first(where: { $0.name == entry.migration }),
+                let backfill = try Backfill.declared(in: file).first(where: { $0.position == entry.position })
+            else { continue }
+            try await backfills.run(backfill, of: file.name, on: session)
         }
     }
 
@@ -159,6 +177,8 @@ public struct MigrationDeployer: Sendable {
     /// first, so a crash halfway through shows as a failure to resolve.
     private func apply(_ file: MigrationFile, _ history: MigrationHistory) async throws -> Bool {
         let statements = SQLScript.statements(in: file.sql)
+        // Read before anything runs: a line that cannot be read stops the deploy untouched.
+        let declaredBackfills = try Backfill.declared(in: file)
         let transactional = MigrationScriptRunner.isTransactional(statements)
         // Only a file that runs in one transaction can be retried whole: it left nothing behind.
         let lockSetting =
@@ -190,6 +210,8 @@ public struct MigrationDeployer: Sendable {
                         if applied { throw AlreadyApplied() }
                     },
                     after: { count in
+                        // With the history row: a backfill is to do exactly when its migration applied.
+                        try await BackfillProgress(session).register(declaredBackfills, of: file.name)
                         if let startedID {
                             try await history.recordFinish(id: startedID, steps: count)
                         } else {

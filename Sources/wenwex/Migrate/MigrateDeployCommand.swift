@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import WenwexAccess
 import WenwexConfig
 import WenwexMigrate
@@ -43,6 +44,15 @@ struct MigrateDeployCommand: AsyncParsableCommand {
     )
     var contract = false
 
+    @Option(help: "Rows per batch of a `-- wenwex:backfill` line, each batch its own transaction.")
+    var backfillBatch = 1000
+
+    @Option(
+        help:
+            "The pause after each backfill batch, as a multiple of the batch's own time (0 runs them back to back)."
+    )
+    var backfillPause = 1.0
+
     func run() async throws {
         let output = Output(json: false)
         let configuration = try options.loadConfiguration(output: output)
@@ -69,6 +79,26 @@ struct MigrateDeployCommand: AsyncParsableCommand {
                 if try await roles.actAsMigrator(session) { output.line("Running as \(roles.migrator).") }
                 var deployer = MigrationDeployer(session: session, files: files)
                 deployer.runsContractMigrations = contract
+                deployer.backfills.batchSize = max(backfillBatch, 1)
+                deployer.backfills.pauseRatio = max(backfillPause, 0)
+                let lastShown = Mutex(ContinuousClock.now - .seconds(10))
+                deployer.backfills.onProgress = { progress in
+                    let now = ContinuousClock.now
+                    let due = lastShown.withLock { last in
+                        guard progress.finished || progress.rowsDone == 0 || now - last >= .seconds(1) else {
+                            return false
+                        }
+                        last = now
+                        return true
+                    }
+                    guard due else { return }
+                    let state =
+                        progress.finished
+                        ? "done" : progress.resumed && progress.rowsDone > 0 ? "resumed, running" : "running"
+                    output.line(
+                        "Backfill of \(progress.table) (\(progress.migration)): \(progress.rowsDone) rows, \(state)"
+                    )
+                }
                 deployer.lockRetry = MigrationLockRetry(
                     lockTimeout: perAttempt > .zero ? perAttempt : nil,
                     maxWait: retryFor
