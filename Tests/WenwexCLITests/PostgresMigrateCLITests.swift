@@ -195,4 +195,64 @@ struct PostgresMigrateCLITests {
         #expect(after.count == 5 && after[4].hasSuffix("_loosen"), "\(after)")
         #expect(try file(after[4]).contains(#"DROP INDEX "Product_title_idx""#))
     }
+
+    @Test func aBackfillKilledMidwayResumesAfterTheLastBatchThatCommitted() async throws {
+        let (cli, environment) = try await Self.project(prefix: "cli_migrate_backfill")
+        defer { cli.remove() }
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260101000000_init",
+            #"""
+            CREATE TABLE "Person" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL, "touched" INTEGER NOT NULL DEFAULT 0);
+            INSERT INTO "Person" ("id", "name") SELECT g, 'person ' || g FROM generate_series(1, 300000) g;
+            """#
+        )
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260102000000_full_name",
+            """
+            -- wenwex:expand
+            ALTER TABLE "Person" ADD COLUMN "full_name" TEXT;
+            -- wenwex:backfill "Person" SET "full_name" = "name", "touched" = "touched" + 1 WHERE "full_name" IS NULL
+            """
+        )
+        var shellEnvironment = environment
+        shellEnvironment["PATH"] = "/usr/bin:/bin"
+        shellEnvironment["HOME"] = NSTemporaryDirectory()
+        let script = """
+            out=$(mktemp); "$0" migrate deploy --backfill-batch 500 > "$out" 2>&1 & pid=$!
+            for _ in $(seq 1 600); do grep -q "Backfill of Person" "$out" && break; sleep 0.1; done
+            sleep 0.7; kill -9 $pid; wait $pid; cat "$out"; rm -f "$out"
+            """
+        let killed = try await ChildProcess.run(
+            "/bin/sh",
+            ["-c", script, WenwexCLI.executable],
+            environment: shellEnvironment,
+            currentDirectory: cli.project
+        )
+        #expect(killed.stdout.contains("Backfill of Person"), "\(killed.stdout)")
+        #expect(!killed.stdout.contains("rows, done"), "the kill came mid-way: \(killed.stdout)")
+        let done = try #require(
+            Int(try await Self.value(environment, #"SELECT "rows_done"::text FROM "_wenwex_backfills""#) ?? "")
+        )
+        #expect(done > 0 && done < 300_000, "\(done)")
+        // The progress row and the rows it counts committed together.
+        #expect(
+            try await Self.value(environment, #"SELECT count(*)::text FROM "Person" WHERE "full_name" IS NOT NULL"#)
+                == String(done)
+        )
+
+        let resumed = try await cli.run("migrate", "deploy", environment: environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resumed"), "\(resumed.stdout)")
+        #expect(resumed.stdout.contains("300000 rows, done"), "\(resumed.stdout)")
+        #expect(try await Self.value(environment, #"SELECT "rows_done"::text FROM "_wenwex_backfills""#) == "300000")
+        #expect(
+            try await Self.value(
+                environment,
+                #"SELECT min("touched")::text || ' ' || max("touched")::text FROM "Person""#
+            ) == "1 1",
+            "every row was updated exactly once"
+        )
+    }
 }

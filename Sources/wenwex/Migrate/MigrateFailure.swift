@@ -27,6 +27,8 @@ enum MigrateFailure {
             return CLIFailure(error.description, code: .problem)
         case let error as MigrationLockTimeout:
             return CLIFailure(error.description, code: .problem)
+        case let error as BackfillError:
+            return CLIFailure(error.description, code: .problem)
         default:
             return CLIFailure(DatabaseErrorText.describe(error), code: .problem)
         }
