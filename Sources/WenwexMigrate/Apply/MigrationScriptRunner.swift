@@ -62,7 +62,15 @@ public enum MigrationScriptRunner {
         case .postgres:
             if !isTransactional(statements) {
                 try await before()
-                let count = try await runEach(statements, on: session, statementLocks: statementLocks)
+                // A file that sets its own lock_timeout keeps it for every statement.
+                let setsItsOwn = statements.contains { statement in
+                    LeadingComments.dropped(from: statement).uppercased().contains("LOCK_TIMEOUT")
+                }
+                let count = try await runEach(
+                    statements,
+                    on: session,
+                    statementLocks: setsItsOwn ? nil : statementLocks
+                )
                 try await after(count)
                 return count
             }

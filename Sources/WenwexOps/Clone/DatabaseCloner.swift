@@ -202,13 +202,16 @@ public struct DatabaseCloner: Sendable {
     // MARK: Planning
 
     static func plan(_ session: any SQLSession, rules: [String: [String: SanitizeRule]]) async throws -> ClonePlan {
+        // The target keeps its own history, stamp, server registry and backfill progress.
+        let bookkeeping = SchemaIntrospection.bookkeepingTables.sorted()
+            .map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
         let tableRows = try await session.queryText(
             """
             SELECT n.nspname, c.relname, c.oid::text, greatest(c.reltuples, 0)::bigint::text
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-              AND c.relname NOT IN ('_prisma_migrations', '_wenwex_identity')
+              AND c.relname NOT IN (\(unsafeRaw: bookkeeping))
               AND NOT EXISTS (SELECT 1 FROM pg_depend d
                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
             ORDER BY 1, 2
