@@ -25,7 +25,12 @@ struct DeployLockTimeoutTests {
     /// holder commits after `releaseAfterRetries` retries (the safe deploy) or after `hold`
     /// (the plain one, which never retries). Returns the deploy's retries, how long it took,
     /// the longest a load query waited inside PostgreSQL while it ran, and the same before it.
-    func deployBehindALongTransaction(policy: MigrationLockRetry, releaseAfterRetries: Int?, hold: Duration)
+    func deployBehindALongTransaction(
+        policy: MigrationLockRetry,
+        releaseAfterRetries: Int?,
+        hold: Duration,
+        migration: MigrationFile = Self.migration
+    )
         async throws
         -> (retries: Int, took: Duration, stall: Duration, baseline: Duration)
     {
@@ -56,7 +61,7 @@ struct DeployLockTimeoutTests {
         }
         let started = ContinuousClock.now
         try await DatabaseConnector.withSession(url) { session in
-            var deployer = MigrationDeployer(session: session, files: [Self.migration])
+            var deployer = MigrationDeployer(session: session, files: [migration])
             deployer.lockRetry = policy
             deployer.onLockRetry = { _, _, _ in retries.value.withLock { $0 += 1 } }
             try await deployer.deploy()
@@ -102,6 +107,37 @@ struct DeployLockTimeoutTests {
         #expect(
             safe.stall < bound,
             "the load kept running: longest stall \(safe.stall), baseline \(safe.baseline), plain \(plain.stall)"
+        )
+    }
+
+    /// A file that cannot run in a transaction (the online form's index builds) bounds each
+    /// statement's lock wait and retries the statement alone: it committed nothing.
+    @Test func aFileOutsideATransactionRetriesEachStatementThatTimesOut() async throws {
+        let sql = """
+            ALTER TABLE "item" ADD COLUMN "note" TEXT;
+            CREATE INDEX CONCURRENTLY "item_n_idx" ON "item"("n");
+            """
+        let migration = MigrationFile(
+            name: "20260201000000_note_and_index",
+            url: URL(fileURLWithPath: "/dev/null"),
+            sql: sql,
+            checksum: MigrationChecksum.of(sql)
+        )
+        let lockTimeout = Duration.milliseconds(200)
+        let safe = try await deployBehindALongTransaction(
+            policy: MigrationLockRetry(
+                lockTimeout: lockTimeout,
+                maxWait: .seconds(60),
+                initialBackoff: .milliseconds(100)
+            ),
+            releaseAfterRetries: 3,
+            hold: .zero,
+            migration: migration
+        )
+        #expect(safe.retries >= 3, "the ALTER gave up and tried again until the transaction ended: \(safe.retries)")
+        #expect(
+            safe.stall < max(.seconds(1), safe.baseline * 2 + lockTimeout),
+            "the load kept running: longest stall \(safe.stall), baseline \(safe.baseline)"
         )
     }
 
