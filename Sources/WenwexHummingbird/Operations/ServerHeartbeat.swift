@@ -31,7 +31,7 @@ public struct ServerHeartbeat: Service {
         self.database = database
         self.migrationHead = migrations.last?.name
         self.instance =
-            "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):"
+            "\(Self.hostName()):\(ProcessInfo.processInfo.processIdentifier):"
             + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         self.interval = interval
         self.logger = logger
@@ -61,5 +61,13 @@ public struct ServerHeartbeat: Service {
             }
         }
         _ = try? await database.write { session in try await ServerRegistry(session).remove(instance: instance) }
+    }
+
+    /// `gethostname(2)`, not `ProcessInfo.hostName`, which may ask DNS for a canonical name and
+    /// hold up start-up on a machine without a resolver.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
