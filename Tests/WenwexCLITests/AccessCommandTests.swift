@@ -155,4 +155,65 @@ struct AccessCommandTests {
                 && bad.stderr.contains("'sudo' is not a permission")
         )
     }
+
+    @Test func privilegedCommandsCheckTheActorAndLandInTheAuditLog() async throws {
+        let cli = try WenwexCLI(empty: ())
+        defer { cli.remove() }
+        let prod = try await SharedPostgres.freshDatabase(prefix: "cli_access_privileged") + "?sslmode=disable"
+        try cli.write(".env.prod", "DATABASE_URL=\(prod)\n")
+        try cli.write(
+            "prisma/schema.prisma",
+            "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\n"
+                + "model Note {\n  id Int @id @default(autoincrement())\n}\n"
+        )
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "20260101000000_init",
+            #"CREATE TABLE "Note" ("id" SERIAL PRIMARY KEY);"#
+        )
+        try cli.write(
+            "wenwex.toml",
+            """
+            [access.groups]
+            developers = ["dev@example.com"]
+            devops = ["ops@example.com"]
+
+            [access.environments.prod]
+            developers = ["connect", "read"]
+            devops = ["admin"]
+            """
+        )
+        #expect(try await cli.run("db", "stamp", "--env", "prod", "--yes").status == 0)
+        let ops = ["WENWEX_ACTOR": "ops@example.com"]
+        let developer = ["WENWEX_ACTOR": "dev@example.com"]
+        let applied = try await cli.run("access", "apply", "--env", "prod", "--yes", environment: ops)
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+
+        // A developer is read-only on prod: the deploy is refused before it connects.
+        let refused = try await cli.run("migrate", "deploy", "--env", "prod", environment: developer)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("does not grant 'migrate'"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("Applying migration"))
+
+        let deployed = try await cli.run("migrate", "deploy", "--env", "prod", environment: ops)
+        #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
+        let log = try await cli.run("audit", "log", "--env", "prod", environment: ops)
+        #expect(
+            log.stdout.contains("ops@example.com  wenwex migrate deploy") && log.stdout.contains("  ok"),
+            "\(log.stdout)"
+        )
+        #expect(try await cli.run("audit", "verify", "--env", "prod", environment: ops).status == 0)
+        // The audit log is Wenwex's own: never drift, never planned as a drop.
+        let diff = try await cli.run(
+            "migrate",
+            "diff",
+            "--from",
+            prod,
+            "--to",
+            "prisma/schema.prisma",
+            "--exit-code",
+            environment: ops
+        )
+        #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
+    }
 }

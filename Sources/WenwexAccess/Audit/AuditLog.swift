@@ -34,6 +34,11 @@ public struct AuditLog: Sendable {
         self.session = session
     }
 
+    /// Whether the database has an audit log (`wenwex access apply` creates it).
+    public func exists() async throws -> Bool {
+        try await session.queryText(#"SELECT to_regclass('"_wenwex_audit"')::text"#, []).first?.first != nil
+    }
+
     /// Creates the table and its guard trigger when missing (an appender that is not the
     /// owner never needs to change them).
     public func prepare() async throws {

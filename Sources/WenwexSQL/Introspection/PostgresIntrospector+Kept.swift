@@ -39,6 +39,11 @@ extension PostgresIntrospector {
         NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.objid = o.oid AND e.deptype = 'e')
         """
 
+    /// Wenwex's own tables (their triggers) and functions (`_wenwex_audit_guard`) are not the
+    /// project's either.
+    private static let bookkeepingTables = SchemaIntrospection.bookkeepingTables.sorted()
+        .map { "'" + $0 + "'" }.joined(separator: ", ")
+
     private static func triggersQuery(_ schemas: String) -> String {
         """
         SELECT n.nspname::text AS nspname, c.relname::text AS relname, o.tgname::text AS name,
@@ -47,6 +52,7 @@ extension PostgresIntrospector {
           JOIN pg_class c ON c.oid = o.tgrelid
           JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE NOT o.tgisinternal AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)
+           AND c.relname NOT IN (\(bookkeepingTables))
          ORDER BY 1, 2, 3
         """
     }
@@ -59,6 +65,7 @@ extension PostgresIntrospector {
           FROM pg_proc o
           JOIN pg_namespace n ON n.oid = o.pronamespace
          WHERE o.prokind IN ('f', 'p') AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)
+           AND o.proname NOT LIKE '\\_wenwex\\_%'
          ORDER BY 1, 3
         """
     }

@@ -31,8 +31,10 @@ public enum SchemaIntrospection {
     }
 
     /// Tables Wenwex and Prisma keep for themselves: never part of an application's schema.
+    /// (`_wenwex_audit` is the access audit log, made by `wenwex access apply`.)
     public static let bookkeepingTables: Set<String> = [
         "_wenwex_identity", "_wenwex_migrations", "_prisma_migrations", "_wenwex_servers", "_wenwex_backfills",
+        "_wenwex_audit",
     ]
 }
 

@@ -39,7 +39,9 @@ struct BackupRestoreCommand: AsyncParsableCommand {
     var confirm: String?
 
     func validate() throws {
-        if force, toDatabase != nil { throw ValidationError("--force replaces the database; --to-database makes a new one") }
+        if force, toDatabase != nil {
+            throw ValidationError("--force replaces the database; --to-database makes a new one")
+        }
         if !force, environment != nil || database != nil {
             throw ValidationError("--environment and --database name the database --force replaces")
         }
@@ -65,13 +67,22 @@ struct BackupRestoreCommand: AsyncParsableCommand {
             target = .newDatabase(toDatabase)
         }
         context.output.line("Restoring backup \(manifest.id) (\(BackupContext.summary(manifest)))")
-        let outcome = try await context.run {
-            try await BackupRestorer(settings: context.settings).restore(
-                manifest,
-                target: target,
-                database: context.primary,
-                owner: context.owner
-            )
+        let outcome = try await PrivilegedCommand.run(
+            "restore",
+            command: "wenwex backup restore",
+            target: "backup \(manifest.id) into "
+                + (force ? context.primary.label : (toDatabase ?? "a new database")),
+            in: context.configuration,
+            output: context.output
+        ) {
+            try await context.run {
+                try await BackupRestorer(settings: context.settings).restore(
+                    manifest,
+                    target: target,
+                    database: context.primary,
+                    owner: context.owner
+                )
+            }
         }
         if let safety = outcome.safetyBackup {
             context.output.line("Safety backup of the replaced database: \(safety.id)")

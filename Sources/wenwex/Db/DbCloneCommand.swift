@@ -111,11 +111,20 @@ struct DbCloneCommand: AsyncParsableCommand {
         output.line(
             "Cloning \(from) (\(source.databases.primary.url.label)) into \(to) (\(target.databases.primary.url.label))"
         )
-        let report = try await CloneFailure.run {
-            try await cloner.run { table, rows, seconds in
-                // Per-table lines on a terminal; a piped run prints only the summary.
-                guard Output.isTerminal else { return }
-                output.line("  \(table)  \(rows) rows  (\(Int(Double(rows) / max(seconds, 0.001))) rows/s)")
+        // The clone acts on the target: its policy says who may, and its audit log records it.
+        let report = try await PrivilegedCommand.run(
+            "clone",
+            command: "wenwex db clone",
+            target: "\(from) into \(to)",
+            in: target,
+            output: output
+        ) {
+            try await CloneFailure.run {
+                try await cloner.run { table, rows, seconds in
+                    // Per-table lines on a terminal; a piped run prints only the summary.
+                    guard Output.isTerminal else { return }
+                    output.line("  \(table)  \(rows) rows  (\(Int(Double(rows) / max(seconds, 0.001))) rows/s)")
+                }
             }
         }
         let rate = Int(Double(report.totalRows) / max(report.seconds, 0.001))

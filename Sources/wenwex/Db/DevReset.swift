@@ -21,6 +21,8 @@ struct DevReset {
     func authorize(_ command: String, yes: Bool) throws {
         let primary = configuration.databases.primary
         try TierGuard.requireTier([.dev], for: command, in: configuration.environment)
+        // The reset drops the audit log with everything else, so only the policy is checked.
+        try AccessActor.require("reset", for: command, configuration)
         try TierGuard.authorizeDestructive(
             command,
             database: primary.url.label,

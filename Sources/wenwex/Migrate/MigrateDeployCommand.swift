@@ -70,46 +70,48 @@ struct MigrateDeployCommand: AsyncParsableCommand {
         try await MigrateFailure.run(output: output) {
             let files = try directory.migrations(for: primary.url.dialect)
             output.line("\(files.count) migration\(files.count == 1 ? "" : "s") found in \(directory.url.path)")
-            let result = try await withGuardedPrimary(configuration) { session in
-                // Once `access apply` made the roles, migrations run as the schema's owner.
-                let roles = AccessRoles(
-                    project: configuration.project.projectName,
-                    environment: configuration.environment.name
-                )
-                if try await roles.actAsMigrator(session) { output.line("Running as \(roles.migrator).") }
-                var deployer = MigrationDeployer(session: session, files: files)
-                deployer.runsContractMigrations = contract
-                deployer.backfills.batchSize = max(backfillBatch, 1)
-                deployer.backfills.pauseRatio = max(backfillPause, 0)
-                let lastShown = Mutex(ContinuousClock.now - .seconds(10))
-                deployer.backfills.onProgress = { progress in
-                    let now = ContinuousClock.now
-                    let due = lastShown.withLock { last in
-                        guard progress.finished || progress.rowsDone == 0 || now - last >= .seconds(1) else {
-                            return false
+            let result = try await Self.gated(configuration, output) {
+                try await withGuardedPrimary(configuration) { session in
+                    // Once `access apply` made the roles, migrations run as the schema's owner.
+                    let roles = AccessRoles(
+                        project: configuration.project.projectName,
+                        environment: configuration.environment.name
+                    )
+                    if try await roles.actAsMigrator(session) { output.line("Running as \(roles.migrator).") }
+                    var deployer = MigrationDeployer(session: session, files: files)
+                    deployer.runsContractMigrations = contract
+                    deployer.backfills.batchSize = max(backfillBatch, 1)
+                    deployer.backfills.pauseRatio = max(backfillPause, 0)
+                    let lastShown = Mutex(ContinuousClock.now - .seconds(10))
+                    deployer.backfills.onProgress = { progress in
+                        let now = ContinuousClock.now
+                        let due = lastShown.withLock { last in
+                            guard progress.finished || progress.rowsDone == 0 || now - last >= .seconds(1) else {
+                                return false
+                            }
+                            last = now
+                            return true
                         }
-                        last = now
-                        return true
+                        guard due else { return }
+                        let state =
+                            progress.finished
+                            ? "done" : progress.resumed && progress.rowsDone > 0 ? "resumed, running" : "running"
+                        output.line(
+                            "Backfill of \(progress.table) (\(progress.migration)): \(progress.rowsDone) rows, \(state)"
+                        )
                     }
-                    guard due else { return }
-                    let state =
-                        progress.finished
-                        ? "done" : progress.resumed && progress.rowsDone > 0 ? "resumed, running" : "running"
-                    output.line(
-                        "Backfill of \(progress.table) (\(progress.migration)): \(progress.rowsDone) rows, \(state)"
+                    deployer.lockRetry = MigrationLockRetry(
+                        lockTimeout: perAttempt > .zero ? perAttempt : nil,
+                        maxWait: retryFor
                     )
-                }
-                deployer.lockRetry = MigrationLockRetry(
-                    lockTimeout: perAttempt > .zero ? perAttempt : nil,
-                    maxWait: retryFor
-                )
-                deployer.onLockRetry = { name, attempt, backoff in
-                    output.line(
-                        "Migration \(name) timed out waiting for a table lock (attempt \(attempt)); the traffic behind it ran on. Retrying in \(backoff)."
-                    )
-                }
-                return try await deployer.deploy(lockTimeout: .seconds(lockTimeout)) { name in
-                    output.line("Applying migration \(name)")
+                    deployer.onLockRetry = { name, attempt, backoff in
+                        output.line(
+                            "Migration \(name) timed out waiting for a table lock (attempt \(attempt)); the traffic behind it ran on. Retrying in \(backoff)."
+                        )
+                    }
+                    return try await deployer.deploy(lockTimeout: .seconds(lockTimeout)) { name in
+                        output.line("Applying migration \(name)")
+                    }
                 }
             }
             for name in result.appliedElsewhere {
@@ -133,5 +135,23 @@ struct MigrateDeployCommand: AsyncParsableCommand {
                 )
             }
         }
+    }
+
+    /// A deploy to a prod-tier environment is privileged: the actor needs `migrate` there, and
+    /// the audit log records it.
+    static func gated<Result>(
+        _ configuration: WenwexConfiguration,
+        _ output: Output,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        guard configuration.environment.tier == .prod else { return try await body() }
+        return try await PrivilegedCommand.run(
+            "migrate",
+            command: "wenwex migrate deploy",
+            target: configuration.databases.primary.url.label,
+            in: configuration,
+            output: output,
+            body
+        )
     }
 }
