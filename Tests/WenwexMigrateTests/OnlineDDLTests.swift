@@ -198,9 +198,11 @@ struct OnlineDDLTests {
         let baseline = load.takeLongest()
 
         var history: [MigrationFile] = []
-        /// Deploys `script`'s files as migrations and returns the longest wait of a load query
-        /// inside PostgreSQL while they ran.
-        func deploy(_ script: MigrationScript, _ name: String, holdingAReader: Bool = false) async throws -> Duration {
+        /// Deploys `script`'s files as migrations and returns the longest wait inside PostgreSQL
+        /// of a load query or a probe while they ran, and whether a probe caught a statement.
+        func deploy(_ script: MigrationScript, _ name: String, holdingAReader: Bool = false) async throws -> (
+            stall: Duration, probed: Bool
+        ) {
             for part in script.files {
                 let sql = part.sql
                 let stamp = "202601" + String(100_000_000 + history.count + 1)
@@ -226,24 +228,48 @@ struct OnlineDDLTests {
                 try await reader.execute("COMMIT", [])
             }
             _ = load.takeLongest()
+            let probe = DDLProbe()
             try await DatabaseConnector.withSession(url) { session in
+                let pid = try await session.queryText("SELECT pg_backend_pid()", []).first?.first ?? nil
+                let probing = Task { try await probe.run(url, watching: Int(pid ?? "") ?? 0, table: "Post") }
                 try await MigrationDeployer(session: session, files: history).deploy()
+                probe.stop.store(true, ordering: .relaxed)
+                try await probing.value
             }
             try await releasing.value
             try await reader?.close()
             try await load.settle()
-            return load.takeLongest()
+            let stall = max(load.takeLongest(), probe.longest.withLock { $0 })
+            return (stall, probe.probes.withLock { $0 } > 0)
+        }
+
+        /// The plain form, taken again (after reverting it) when the test process was too busy
+        /// to probe while its statement ran.
+        func deployPlain(_ old: SQLSchema, _ new: SQLSchema, _ name: String, holdingAReader: Bool) async throws
+            -> (stall: Duration, probed: Bool)
+        {
+            var result: (stall: Duration, probed: Bool) = (.zero, false)
+            for attempt in 1...3 {
+                result = try await deploy(
+                    MigrationPlanner.script(from: old, to: new, dialect: .postgres),
+                    "\(name)_plain\(attempt)",
+                    holdingAReader: holdingAReader
+                )
+                if result.probed || attempt == 3 { break }
+                _ = try await deploy(
+                    MigrationPlanner.script(from: new, to: old, dialect: .postgres),
+                    "\(name)_retry\(attempt)"
+                )
+            }
+            return result
         }
 
         var report: [String] = []
         for (name, models) in Self.operations {
             let new = try Self.schema(models)
             let heldReader = name == "drop_index"
-            let plain = try await deploy(
-                MigrationPlanner.script(from: old, to: new, dialect: .postgres),
-                name + "_plain",
-                holdingAReader: heldReader
-            )
+            let (plain, probed) = try await deployPlain(old, new, name, holdingAReader: heldReader)
+            #expect(probed, "\(name): a probe wrote while the plain statement ran")
             _ = try await deploy(MigrationPlanner.script(from: new, to: old, dialect: .postgres), name + "_revert")
 
             let script = Self.online(old, new)
@@ -255,7 +281,7 @@ struct OnlineDDLTests {
                 )
             }
             #expect(findings.isEmpty, "\(name): the online form passes the lock lint: \(findings)")
-            let online = try await deploy(script, name + "_online", holdingAReader: heldReader)
+            let online = try await deploy(script, name + "_online", holdingAReader: heldReader).stall
             let database = try await DatabaseConnector.withSession(url) { session in
                 try await MigrationTestDatabase.introspect(session)
             }
