@@ -40,3 +40,15 @@ public actor ExclusiveTestWork {
         }
     }
 }
+
+extension ExclusiveTestWork {
+    /// For a heavy test's own database: new sessions build indexes and scan with one process,
+    /// not PostgreSQL's parallel workers, so the test leaves the other core to the rest of the
+    /// suite. Locks and plans keep their shape.
+    public static let oneCoreDatabase = """
+        DO $$ BEGIN
+          EXECUTE format('ALTER DATABASE %I SET max_parallel_maintenance_workers = 0', current_database());
+          EXECUTE format('ALTER DATABASE %I SET max_parallel_workers_per_gather = 0', current_database());
+        END $$
+        """
+}

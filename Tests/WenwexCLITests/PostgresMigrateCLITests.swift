@@ -204,6 +204,9 @@ struct PostgresMigrateCLITests {
     func killABackfillMidway() async throws {
         let (cli, environment) = try await Self.project(prefix: "cli_migrate_backfill")
         defer { cli.remove() }
+        try await DatabaseConnector.withSession(try DatabaseURL(environment["DATABASE_URL"]!)) { session in
+            try await session.execute(ExclusiveTestWork.oneCoreDatabase, [])
+        }
         try MigrateCLIDatabase.writeMigration(
             cli,
             "20260101000000_init",

@@ -25,11 +25,32 @@ struct DeployLockTimeoutTests {
     /// holder commits after `releaseAfterRetries` retries (the safe deploy) or after `hold`
     /// (the plain one, which never retries). Returns the deploy's retries, how long it took,
     /// the longest a load query waited inside PostgreSQL while it ran, and the same before it.
+    /// The measurement never runs beside the suite's heaviest tests, whose work would read as
+    /// a stall of the load here.
     func deployBehindALongTransaction(
         policy: MigrationLockRetry,
         releaseAfterRetries: Int?,
         hold: Duration,
         migration: MigrationFile = Self.migration
+    )
+        async throws
+        -> (retries: Int, took: Duration, stall: Duration, baseline: Duration)
+    {
+        try await ExclusiveTestWork.shared.run {
+            try await measureDeployBehindALongTransaction(
+                policy: policy,
+                releaseAfterRetries: releaseAfterRetries,
+                hold: hold,
+                migration: migration
+            )
+        }
+    }
+
+    func measureDeployBehindALongTransaction(
+        policy: MigrationLockRetry,
+        releaseAfterRetries: Int?,
+        hold: Duration,
+        migration: MigrationFile
     )
         async throws
         -> (retries: Int, took: Duration, stall: Duration, baseline: Duration)
