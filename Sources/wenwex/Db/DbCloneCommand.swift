@@ -99,6 +99,8 @@ struct DbCloneCommand: AsyncParsableCommand {
             }
             return
         }
+        // Refused before the question, not after it.
+        try AccessActor.require("clone", for: "wenwex db clone", target)
         let question =
             "This replaces every row of \(to)'s database (\(target.databases.primary.url.masked)) with a sanitized copy of \(from)'s."
         guard TerminalConfirmation(assumeYes: yes).confirm(question) else {
