@@ -43,6 +43,13 @@ struct OnlineDDLTests {
         ),
         ("required", base.replacingOccurrences(of: "title    String?", with: "title    String")),
         ("drop_index", base.replacingOccurrences(of: "@@index([n])", with: "")),
+        (
+            "primary_key",
+            base.replacingOccurrences(
+                of: "id       Int     @id @default(autoincrement())",
+                with: "id       Int     @default(autoincrement())"
+            ).replacingOccurrences(of: "@@index([n])", with: "@@index([n])\n  @@id([id, authorId])")
+        ),
     ]
 
     static func schema(_ models: String) throws -> SQLSchema {
@@ -102,6 +109,20 @@ struct OnlineDDLTests {
                 #"ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_title_not_null""#,
                 #"ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL"#,
                 #"ALTER TABLE "Post" DROP CONSTRAINT IF EXISTS "Post_title_not_null""#,
+            ]
+        )
+
+        let primaryKey = try #require(rendered["primary_key"])
+        #expect(primaryKey.steps.flatMap(\.statements).isEmpty, "\(primaryKey.steps)")
+        #expect(
+            primaryKey.concurrentSteps.flatMap(\.statements) == [
+                #"DROP INDEX CONCURRENTLY IF EXISTS "Post_pkey_new""#,
+                #"CREATE UNIQUE INDEX CONCURRENTLY "Post_pkey_new" ON "Post"("id", "authorId")"#,
+            ]
+        )
+        #expect(
+            primaryKey.validationSteps.flatMap(\.statements) == [
+                #"ALTER TABLE "Post" DROP CONSTRAINT IF EXISTS "Post_pkey", ADD CONSTRAINT "Post_pkey" PRIMARY KEY USING INDEX "Post_pkey_new""#
             ]
         )
 

@@ -106,6 +106,7 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                 }
                 add("AlterTable", alterColumn(table, from: previous, to: required) + (check.map { [$0] } ?? []))
             case .dropPrimaryKey(let table, let key):
+                if online?.dropPrimaryKey(key, on: table) == true { continue }
                 add(
                     "AlterTable",
                     [
@@ -114,6 +115,7 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                     ]
                 )
             case .addPrimaryKey(let table, let key):
+                if online?.addPrimaryKey(key, on: table) == true { continue }
                 add(
                     "AlterTable",
                     [

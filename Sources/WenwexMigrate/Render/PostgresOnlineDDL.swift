@@ -35,6 +35,12 @@ struct PostgresOnlineDDL {
     private let rewrittenTables: Set<TableName>
     /// Unique indexes built concurrently: a foreign key that references one must wait for it.
     private let concurrentUniqueKeys: Set<ReferencedKey>
+    /// Live tables that get a new primary key, built as a unique index concurrently and made the
+    /// key with `USING INDEX`.
+    private let tablesWithNewKeys: Set<TableName>
+    /// A replaced key's old constraint, dropped in the same statement that adds the new one.
+    private var replacedKeys: [TableName: String] = [:]
+    private var keyAdds: [String] = []
 
     private(set) var concurrentSteps: [MigrationStep] = []
     private var validations: [String] = []
@@ -48,8 +54,12 @@ struct PostgresOnlineDDL {
         var created: Set<String> = []
         var rewritten: Set<TableName> = []
         var uniqueKeys: Set<ReferencedKey> = []
+        var newKeys: [(TableName, SQLPrimaryKey)] = []
+        var loosened: Set<TableName> = []
         for change in changes {
             switch change {
+            case .addPrimaryKey(let table, let key) where isLive(table):
+                newKeys.append((table, key))
             case .createIndex(let table, let index):
                 if !isLive(table) {
                     created.insert(index.name)
@@ -61,13 +71,19 @@ struct PostgresOnlineDDL {
             case .alterColumn(let table, let previous, let column)
             where !SchemaDiffer.sameType(previous.type, column.type):
                 rewritten.insert(table)
+            case .alterColumn(let table, let previous, let column) where !previous.isNullable && column.isNullable:
+                // It may leave the old key, which must be gone before the column can be optional.
+                loosened.insert(table)
             default:
                 break
             }
         }
         namesCreatedInTransaction = created
         rewrittenTables = rewritten
+        let keyed = newKeys.filter { !rewritten.contains($0.0) && !loosened.contains($0.0) }
+        for (table, key) in keyed { uniqueKeys.insert(ReferencedKey(table: table, columns: Set(key.columns))) }
         concurrentUniqueKeys = uniqueKeys
+        tablesWithNewKeys = Set(keyed.map(\.0))
     }
 
     /// A table that holds rows before and after the migration.
@@ -77,11 +93,49 @@ struct PostgresOnlineDDL {
         old.table(table.name, schema: table.schema) != nil && new.table(table.name, schema: table.schema) != nil
     }
 
-    /// The scans first, then the instant `SET NOT NULL`s: a lock strong enough to stop reads
-    /// is only taken once every row has been read.
+    /// The scans first, then the instant `SET NOT NULL`s and primary keys `USING INDEX` (whose
+    /// columns must be required by then): a lock strong enough to stop reads is only taken once
+    /// every row has been read.
     var validationSteps: [MigrationStep] {
-        [MigrationStep("ValidateConstraint", validations), MigrationStep("AlterTable", notNulls + checkDrops)]
-            .filter { !$0.statements.isEmpty }
+        [
+            MigrationStep("ValidateConstraint", validations),
+            MigrationStep("AlterTable", notNulls + keyAdds + checkDrops),
+        ]
+        .filter { !$0.statements.isEmpty }
+    }
+
+    // MARK: - Primary keys
+
+    /// Leaves a live table's old key in place until its replacement is ready; `false` when the
+    /// table gets no new key here, and the main file drops it.
+    mutating func dropPrimaryKey(_ key: SQLPrimaryKey, on table: TableName) -> Bool {
+        guard tablesWithNewKeys.contains(table) else { return false }
+        replacedKeys[table] = key.name ?? table.name + "_pkey"
+        return true
+    }
+
+    /// A live table's new key: its unique index built concurrently, then one instant statement
+    /// that drops the old key (if any) and makes the index the key.
+    mutating func addPrimaryKey(_ key: SQLPrimaryKey, on table: TableName) -> Bool {
+        guard tablesWithNewKeys.contains(table) else { return false }
+        let name = key.name ?? table.name + "_pkey"
+        let old = replacedKeys[table]
+        // The old key's index holds the name until the swap.
+        let building = old == nil ? name : name + "_new"
+        let index = SQLIndex(name: building, columns: key.columns.map { SQLIndex.Column($0) }, isUnique: true)
+        append(
+            "CreateIndex",
+            [
+                "DROP INDEX CONCURRENTLY IF EXISTS \(SQLText.qualified(building, schema: table.schema))",
+                PostgresMigrationRenderer.createIndex(index, on: table, concurrently: true),
+            ]
+        )
+        // IF EXISTS: dropping one of its columns in the main file takes the old key with it.
+        let drop = old.map { "DROP CONSTRAINT IF EXISTS \(SQLText.quote($0)), " } ?? ""
+        keyAdds.append(
+            "ALTER TABLE \(SQLText.qualified(table)) \(drop)ADD CONSTRAINT \(SQLText.quote(name)) PRIMARY KEY USING INDEX \(SQLText.quote(building))"
+        )
+        return true
     }
 
     // MARK: - Indexes
