@@ -306,4 +306,36 @@ struct MigrateCommandTests {
         )
         #expect(try Self.migrationNames(cli).count == 1)
     }
+
+    @Test func aContractMigrationWaitsForTheFlagAndStatusSaysSo() async throws {
+        let cli = try Self.project()
+        defer { cli.remove() }
+        #expect(try await cli.run("migrate", "dev", "--name", "init").status == 0)
+        try MigrateCLIDatabase.writeMigration(
+            cli,
+            "29990101000000_drop_name",
+            "-- wenwex:contract\nALTER TABLE \"users\" DROP COLUMN \"name\";\n"
+        )
+        let deployed = try await cli.run("migrate", "deploy")
+        #expect(deployed.status == 0, "\(deployed.stderr)")
+        #expect(
+            deployed.stdout.contains(
+                "Contract migration 29990101000000_drop_name waits for `wenwex migrate deploy --contract`"
+            ),
+            "\(deployed.stdout)"
+        )
+        let status = try await cli.run("migrate", "status")
+        #expect(status.status == 1)
+        #expect(
+            status.stdout.contains(
+                "pending: 29990101000000_drop_name (contract: waits for `wenwex migrate deploy --contract`)"
+            ),
+            "\(status.stdout)"
+        )
+        // No server has reported, so nothing holds the contract back.
+        let contracted = try await cli.run("migrate", "deploy", "--contract")
+        #expect(contracted.status == 0, "\(contracted.stderr)")
+        #expect(contracted.stdout.contains("Applying migration 29990101000000_drop_name"))
+        #expect(try await cli.run("migrate", "status").status == 0)
+    }
 }

@@ -250,6 +250,13 @@ struct PostgresMigrateCLITests {
                 == String(done)
         )
 
+        let status = try await cli.run("migrate", "status", environment: environment)
+        #expect(status.status == 1)
+        #expect(
+            status.stdout.contains("backfill: 20260102000000_full_name #1: \(done) rows so far"),
+            "\(status.stdout)"
+        )
+
         let resumed = try await cli.run("migrate", "deploy", environment: environment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resumed"), "\(resumed.stdout)")

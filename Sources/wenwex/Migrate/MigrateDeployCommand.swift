@@ -118,9 +118,12 @@ struct MigrateDeployCommand: AsyncParsableCommand {
                 output.line("Migration \(name) was applied by another deploy while this one waited.")
             }
             if let first = result.waitingForContract.first {
-                let count = result.waitingForContract.count
+                let after = result.waitingForContract.count - 1
+                let what =
+                    "Contract migration \(first)"
+                    + (after == 0 ? " waits" : " and the \(after) after it wait")
                 output.line(
-                    "\(count) migration\(count == 1 ? "" : "s") from contract migration \(first) on wait\(count == 1 ? "s" : "") for `wenwex migrate deploy --contract`, once every server runs this release."
+                    "\(what) for `wenwex migrate deploy --contract`: run it once every server runs this release."
                 )
             }
             if result.applied.isEmpty {

@@ -25,26 +25,35 @@ struct MigrateStatusCommand: AsyncParsableCommand {
         try await MigrateFailure.run(output: output) {
             let files = try directory.migrations(for: primary.url.dialect)
             let records: [MigrationRecord]
+            var backfills: [BackfillProgress.Entry] = []
             do {
-                records = try await GuardedDatabase.withReadOnlySession(primary, owner: configuration.owner) {
-                    session in
-                    try await MigrationHistory(session).records()
+                (records, backfills) = try await GuardedDatabase.withReadOnlySession(
+                    primary,
+                    owner: configuration.owner
+                ) { session in
+                    (try await MigrationHistory(session).records(), try await BackfillProgress(session).unfinished())
                 }.result
             } catch let error as DatabaseUnavailable where error.isMissingFile {
                 records = []
             }
             let status = MigrationStatus(files: files, records: records)
-            upToDate = status.isUpToDate
+            upToDate = status.isUpToDate && backfills.isEmpty
             if json {
-                output.emit(StatusDocument(status, database: primary.url.masked))
+                output.emit(StatusDocument(status, backfills: backfills, database: primary.url.masked))
             } else {
-                print(status, files: files, database: primary.url, output: output)
+                print(status, backfills: backfills, files: files, database: primary.url, output: output)
             }
         }
         if !upToDate { throw CLIFailure.reported(.problem) }
     }
 
-    private func print(_ status: MigrationStatus, files: [MigrationFile], database: DatabaseURL, output: Output) {
+    private func print(
+        _ status: MigrationStatus,
+        backfills: [BackfillProgress.Entry],
+        files: [MigrationFile],
+        database: DatabaseURL,
+        output: Output
+    ) {
         output.line(
             "\(files.count) migration\(files.count == 1 ? "" : "s") in the folder; \(status.applied.count) applied to \(database.label)."
         )
@@ -59,16 +68,28 @@ struct MigrateStatusCommand: AsyncParsableCommand {
         for name in status.missingFromDirectory {
             output.line("unknown: \(name) (applied to the database, missing from the folder)")
         }
+        let waiting = Set(status.pending.fromFirstContract.map(\.name))
         for file in status.pending {
-            output.line("pending: \(file.name)")
+            let note =
+                file.phase == .contract
+                ? " (contract: waits for `wenwex migrate deploy --contract`)"
+                : waiting.contains(file.name) ? " (after a contract migration)" : ""
+            output.line("pending: \(file.name)\(note)")
         }
-        if status.isUpToDate {
+        for backfill in backfills {
+            output.line(
+                "backfill: \(backfill.migration) #\(backfill.position + 1): \(backfill.rowsDone) rows so far; the next `wenwex migrate deploy` resumes it"
+            )
+        }
+        if status.isUpToDate, backfills.isEmpty {
             output.line("Database schema is up to date!")
         } else if !status.failed.isEmpty {
             output.line(
                 "  fix: repair the database, then `wenwex migrate resolve --rolled-back NAME` (to retry) or `--applied NAME`"
             )
-        } else if !status.pending.isEmpty, status.edited.isEmpty, status.missingFromDirectory.isEmpty {
+        } else if !status.pending.isEmpty || !backfills.isEmpty, status.edited.isEmpty,
+            status.missingFromDirectory.isEmpty
+        {
             output.line("  fix: run `wenwex migrate deploy` (or `wenwex migrate dev` in development)")
         }
     }
@@ -82,10 +103,24 @@ private struct StatusDocument: Encodable {
     var failed: [String]
     var edited: [String]
     var missingFromDirectory: [String]
+    /// Pending from the first contract migration on.
+    var waitingForContract: [String]
+    /// Backfills an earlier deploy left unfinished: migration, line and rows done.
+    var unfinishedBackfills: [Backfill]
 
-    init(_ status: MigrationStatus, database: String) {
+    struct Backfill: Encodable {
+        var migration: String
+        var position: Int
+        var rowsDone: Int
+    }
+
+    init(_ status: MigrationStatus, backfills: [BackfillProgress.Entry], database: String) {
         self.database = database
-        upToDate = status.isUpToDate
+        upToDate = status.isUpToDate && backfills.isEmpty
+        waitingForContract = status.pending.fromFirstContract.map(\.name)
+        unfinishedBackfills = backfills.map {
+            Backfill(migration: $0.migration, position: $0.position, rowsDone: $0.rowsDone)
+        }
         applied = status.applied
         pending = status.pending.map(\.name)
         failed = status.failed.map(\.name)
