@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 import HummingbirdCore
 public import Logging
 import NIOCore

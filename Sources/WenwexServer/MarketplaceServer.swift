@@ -5,7 +5,7 @@ import NIOCore
 public import Prometheus
 public import ServiceLifecycle
 import WenwexEdge
-public import WenwexHummingbird
+import WenwexHummingbird
 public import WenwexMigrate
 public import WenwexRouting
 import WenwexStorage

@@ -99,7 +99,7 @@ struct AccessApplyTests {
 
     @Test func aGrantMadeByHandIsDriftAndApplyTakesItBack() async throws {
         let fixture = try await Fixture.make()
-        try await fixture.admin { try await fixture.applier.apply($0) }
+        _ = try await fixture.admin { try await fixture.applier.apply($0) }
         try await fixture.admin { session in
             try await session.execute(#"GRANT INSERT, TRUNCATE ON "User" TO \#(unsafeRaw: fixture.roles.read)"#)
             try await session.execute(#"GRANT SELECT ON "Order" TO PUBLIC"#)
@@ -112,7 +112,7 @@ struct AccessApplyTests {
             ],
             "\(plan.changes)"
         )
-        try await fixture.admin { try await fixture.applier.apply($0) }
+        _ = try await fixture.admin { try await fixture.applier.apply($0) }
         #expect(try await fixture.admin { try await fixture.applier.plan($0) }.isEmpty)
         let reader = try await fixture.login(as: fixture.roles.read)
         #expect(await Fixture.isRefused(reader, #"INSERT INTO "User" (email) VALUES ('x')"#))
@@ -121,7 +121,7 @@ struct AccessApplyTests {
 
     @Test func personalCredentialsAreScopedRevokedWithTheirSessionsAndSweptWhenExpired() async throws {
         let fixture = try await Fixture.make()
-        try await fixture.admin { try await fixture.applier.apply($0) }
+        _ = try await fixture.admin { try await fixture.applier.apply($0) }
         let credentials = PersonalCredentials(roles: fixture.roles)
         let alice = try await fixture.admin {
             try await credentials.grant(

@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 
 /// What a response's headers say about caching it: RFC 9111 for a shared cache, with
 /// `CDN-Cache-Control` (RFC 9213) taking the place of `Cache-Control` when the origin sent it.

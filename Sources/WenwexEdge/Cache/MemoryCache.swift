@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import Synchronization
 
 /// The edge's memory tier: responses by request target, each target holding its `Vary`

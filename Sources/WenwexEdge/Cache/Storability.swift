@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 
 /// Whether a shared cache may store a response (RFC 9111 §3), with the edge's extra rule that a
 /// response setting a cookie is stored only when the origin marked it `public`.

@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 public import NIOCore
 
 /// One response in the cache: the origin's status, headers and whole body, with the clock

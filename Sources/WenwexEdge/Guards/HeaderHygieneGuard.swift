@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 
 /// Removes every client-sent copy of the headers the edge itself vouches for, so a client can

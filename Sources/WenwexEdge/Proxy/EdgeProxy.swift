@@ -1,6 +1,6 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import Foundation
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore

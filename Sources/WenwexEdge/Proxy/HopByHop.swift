@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 
 /// Hop-by-hop fields (RFC 9110 §7.6.1): they describe one connection, so a proxy removes them,
 /// and every field the `Connection` header names, before forwarding in either direction.

@@ -1,6 +1,6 @@
 public import Hummingbird
 public import WenwexHummingbird
-public import WenwexRouting
+import WenwexRouting
 
 /// The per-request state the marketplace's middleware fills in for its handlers: what Wenwex
 /// records (request id, consistency token) and the signed-in user.

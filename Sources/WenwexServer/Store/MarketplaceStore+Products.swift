@@ -113,7 +113,9 @@ extension MarketplaceStore {
         try await database.transaction { session in
             var assignments: [SQLQuery] = ["updated_at = CURRENT_TIMESTAMP"]
             if let title { assignments.append("title = \(title)") }
-            if case .some(let description) = description { assignments.append("description = \(description)") }
+            if case .some(let description) = description {
+                assignments.append("description = \(description as String?)")
+            }
             if let price { assignments.append("price = CAST(\(price.description) AS DECIMAL(10,2))") }
             if let stock { assignments.append("stock = \(stock)") }
             guard

@@ -42,7 +42,7 @@ struct AccessContext {
         let roles = AccessRoles(project: configuration.project.projectName, environment: configuration.environment.name)
         return AccessContext(
             configuration: configuration,
-            applier: AccessApplier(roles: roles, schema: location.schema ?? "public")
+            applier: AccessApplier(roles: roles, schema: location.schema)
         )
     }
 

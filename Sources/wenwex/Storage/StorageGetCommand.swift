@@ -33,7 +33,8 @@ struct StorageGetCommand: AsyncParsableCommand {
         }
         let url = URL(fileURLWithPath: destination)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).part")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        // FileHandle(forWritingTo:) opens only a file that exists; it names the path if this failed.
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
         let handle = try FileHandle(forWritingTo: temporary)
         do {
             for try await buffer in download.body { try handle.write(contentsOf: Data(buffer.readableBytesView)) }
