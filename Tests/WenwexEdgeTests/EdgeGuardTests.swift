@@ -189,12 +189,15 @@ struct EdgeGuardTests {
             }
             let countBefore = origin.count("/feed")
             feed.ban(address: "127.0.0.0/8")
-            try await waitUntil { stores.allSatisfy { $0.isBanned(address: "127.0.0.1") } }
+            // As above: a loaded run stalls the process for seconds, so the bound is generous.
+            try await waitUntil(timeout: .seconds(30)) { stores.allSatisfy { $0.isBanned(address: "127.0.0.1") } }
             #expect(try await edges[0].get("/feed").status == 403)
             #expect(origin.count("/feed") == countBefore, "a banned address never reached the origin")
             feed.unban(address: "127.0.0.0/8")
             for trial in ["7", "8", "9"] { feed.unban(user: trial) }
-            try await waitUntil { stores.allSatisfy { !$0.isBanned(address: "127.0.0.1") && !$0.isBanned(user: "7") } }
+            try await waitUntil(timeout: .seconds(30)) {
+                stores.allSatisfy { !$0.isBanned(address: "127.0.0.1") && !$0.isBanned(user: "7") }
+            }
             #expect(try await edges[1].get("/feed", [("Authorization", "Bearer \(user)")]).status == 200)
             feed.finish()
         }
