@@ -17,6 +17,14 @@ struct PostgresMigrateCLITests {
         return (cli, ["DATABASE_URL": url + "?sslmode=disable", "DATABASE_REPLICA_URLS": ""])
     }
 
+    /// For the `/bin/sh` that runs and kills a deploy: the project's variables, a plain PATH.
+    static func shellEnvironment(_ environment: [String: String]) -> [String: String] {
+        var shell = environment
+        shell["PATH"] = "/usr/bin:/bin"
+        shell["HOME"] = NSTemporaryDirectory()
+        return shell
+    }
+
     static func value(_ environment: [String: String], _ sql: String) async throws -> String? {
         try await DatabaseConnector.withSession(try DatabaseURL(environment["DATABASE_URL"]!)) { session in
             try await session.queryText(sql, []).first?.first ?? nil
@@ -110,9 +118,7 @@ struct PostgresMigrateCLITests {
             "20260102000000_slow",
             #"CREATE TABLE "marker" ("id" INTEGER PRIMARY KEY); SELECT pg_sleep(3);"#
         )
-        var shellEnvironment = environment
-        shellEnvironment["PATH"] = "/usr/bin:/bin"
-        shellEnvironment["HOME"] = NSTemporaryDirectory()
+        let shellEnvironment = Self.shellEnvironment(environment)
         let killed = try await ChildProcess.run(
             "/bin/sh",
             ["-c", MigrateCLIDatabase.killWhenApplying("20260102000000_slow", after: "0.5"), WenwexCLI.executable],
@@ -224,9 +230,7 @@ struct PostgresMigrateCLITests {
             -- wenwex:backfill "Person" SET "full_name" = "name", "touched" = "touched" + 1 WHERE "full_name" IS NULL
             """
         )
-        var shellEnvironment = environment
-        shellEnvironment["PATH"] = "/usr/bin:/bin"
-        shellEnvironment["HOME"] = NSTemporaryDirectory()
+        let shellEnvironment = Self.shellEnvironment(environment)
         let script = """
             out=$(mktemp); "$0" migrate deploy --backfill-batch 500 > "$out" 2>&1 & pid=$!
             for _ in $(seq 1 600); do grep -q "Backfill of Person" "$out" && break; sleep 0.1; done

@@ -9,11 +9,11 @@ import WenwexTestSupport
 /// last batch that committed.
 @Suite("Backfills in batches, resumable")
 struct BackfillTests {
-    static let create = ExpandContractTests.file(
+    static let create = MigrationFile.inMemory(
         "20260101000000_item",
         #"CREATE TABLE "Item" ("id" INTEGER PRIMARY KEY, "divisor" INTEGER NOT NULL, "touched" INTEGER NOT NULL DEFAULT 0);"#
     )
-    static let expand = ExpandContractTests.file(
+    static let expand = MigrationFile.inMemory(
         "20260102000000_score",
         """
         -- wenwex:expand
@@ -28,7 +28,7 @@ struct BackfillTests {
         #expect(backfills.first?.table == TableName("Item"))
         #expect(backfills.first?.assignments == #""score" = 10 * "divisor", "touched" = "touched" + 1"#)
         #expect(backfills.first?.condition == #""score" IS NULL"#)
-        let unreadable = ExpandContractTests.file("20260103000000_bad", "-- wenwex:backfill \"Item\" score = 1")
+        let unreadable = MigrationFile.inMemory("20260103000000_bad", "-- wenwex:backfill \"Item\" score = 1")
         #expect(throws: BackfillError.self) { try Backfill.declared(in: unreadable) }
     }
 
@@ -71,7 +71,7 @@ struct BackfillTests {
 
     @Test func anUnreadableLineStopsTheDeployBeforeItRuns() async throws {
         try await MigrationTestDatabase.with(.sqlite, prefix: "backfill_unreadable") { session in
-            let bad = ExpandContractTests.file(
+            let bad = MigrationFile.inMemory(
                 "20260102000000_bad",
                 #"ALTER TABLE "Item" ADD COLUMN "score" INTEGER;"# + "\n-- wenwex:backfill Item score = 1\n"
             )

@@ -10,11 +10,9 @@ import WenwexTestSupport
 /// traffic queued behind it runs on, and retries until the transaction ends.
 @Suite("migrate deploy behind a long transaction", .enabled(if: PostgresAvailability.shouldRun))
 struct DeployLockTimeoutTests {
-    static let migration = MigrationFile(
-        name: "20260201000000_add_note",
-        url: URL(fileURLWithPath: "/dev/null"),
-        sql: #"ALTER TABLE "item" ADD COLUMN "note" TEXT;"#,
-        checksum: MigrationChecksum.of(#"ALTER TABLE "item" ADD COLUMN "note" TEXT;"#)
+    static let migration = MigrationFile.inMemory(
+        "20260201000000_add_note",
+        #"ALTER TABLE "item" ADD COLUMN "note" TEXT;"#
     )
 
     final class Counter: Sendable {
@@ -140,12 +138,7 @@ struct DeployLockTimeoutTests {
             ALTER TABLE "item" ADD COLUMN "note" TEXT;
             CREATE INDEX CONCURRENTLY "item_n_idx" ON "item"("n");
             """
-        let migration = MigrationFile(
-            name: "20260201000000_note_and_index",
-            url: URL(fileURLWithPath: "/dev/null"),
-            sql: sql,
-            checksum: MigrationChecksum.of(sql)
-        )
+        let migration = MigrationFile.inMemory("20260201000000_note_and_index", sql)
         let lockTimeout = Duration.milliseconds(200)
         let safe = try await deployBehindALongTransaction(
             policy: MigrationLockRetry(

@@ -10,34 +10,29 @@ import WenwexTestSupport
 /// and `--contract` waits until no running server was built without the migrations before it.
 @Suite("Expand and contract across a rolling deploy")
 struct ExpandContractTests {
-    static func file(_ name: String, _ sql: String) -> MigrationFile {
-        MigrationFile(
-            name: name,
-            url: URL(fileURLWithPath: "/dev/null"),
-            sql: sql,
-            checksum: MigrationChecksum.of(sql)
-        )
-    }
 
-    static let create = file(
+    static let create = MigrationFile.inMemory(
         "20260101000000_person",
         #"CREATE TABLE "Person" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL);"#
     )
-    static let expand = file(
+    static let expand = MigrationFile.inMemory(
         "20260102000000_full_name_expand",
         "-- wenwex:expand\n" + #"ALTER TABLE "Person" ADD COLUMN "full_name" TEXT;"#
     )
-    static let contract = file(
+    static let contract = MigrationFile.inMemory(
         "20260103000000_full_name_contract",
         "-- wenwex:contract\n" + #"ALTER TABLE "Person" DROP COLUMN "name";"#
     )
-    static let after = file("20260104000000_note", #"ALTER TABLE "Person" ADD COLUMN "note" TEXT;"#)
+    static let after = MigrationFile.inMemory("20260104000000_note", #"ALTER TABLE "Person" ADD COLUMN "note" TEXT;"#)
 
     @Test func markersAreReadFromTheirOwnLines() {
         #expect(Self.expand.phase == .expand)
         #expect(Self.contract.phase == .contract)
         #expect(Self.create.phase == .regular)
-        #expect(Self.file("x", "SELECT 1; -- wenwex:contract is only a marker on a line of its own").phase == .regular)
+        #expect(
+            MigrationFile.inMemory("x", "SELECT 1; -- wenwex:contract is only a marker on a line of its own").phase
+                == .regular
+        )
         #expect(
             [Self.create, Self.expand, Self.contract, Self.after].fromFirstContract.map(\.name) == [
                 Self.contract.name, Self.after.name,
@@ -93,7 +88,7 @@ struct ExpandContractTests {
     /// write throughout, and every read is correct.
     @Test(.enabled(if: PostgresAvailability.shouldRun))
     func anExpandContractRenameKeepsOldAndNewReadersCorrectThroughout() async throws {
-        let expand = Self.file(
+        let expand = MigrationFile.inMemory(
             "20260102000000_full_name_expand",
             """
             -- wenwex:expand
@@ -114,7 +109,7 @@ struct ExpandContractTests {
             UPDATE "Person" SET "full_name" = "name" WHERE "full_name" IS NULL;
             """
         )
-        let contract = Self.file(
+        let contract = MigrationFile.inMemory(
             "20260103000000_full_name_contract",
             """
             -- wenwex:contract

@@ -233,15 +233,9 @@ struct OnlineDDLTests {
             stall: Duration, probed: Bool
         ) {
             for part in script.files {
-                let sql = part.sql
                 let stamp = "202601" + String(100_000_000 + history.count + 1)
                 history.append(
-                    MigrationFile(
-                        name: stamp + "_" + name + (part.nameSuffix.map { "_" + $0 } ?? ""),
-                        url: URL(fileURLWithPath: "/dev/null"),
-                        sql: sql,
-                        checksum: MigrationChecksum.of(sql)
-                    )
+                    .inMemory(stamp + "_" + name + (part.nameSuffix.map { "_" + $0 } ?? ""), part.sql)
                 )
             }
             // A report that has read the table: DDL that needs a strong lock waits behind it,

@@ -27,3 +27,10 @@ struct TemporaryMigrations {
         try? FileManager.default.removeItem(at: directory.url)
     }
 }
+
+extension MigrationFile {
+    /// A migration that exists only in memory, checksummed as a file with `sql` would be.
+    static func inMemory(_ name: String, _ sql: String) -> MigrationFile {
+        MigrationFile(name: name, url: URL(fileURLWithPath: "/dev/null"), sql: sql, checksum: MigrationChecksum.of(sql))
+    }
+}

@@ -54,21 +54,11 @@ import WenwexTestSupport
 
     @Test func readinessIsFalseWhileAMigrationIsPendingAndTrueOnceDeployed() async throws {
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("dev.db").path
-            let url = try DatabaseURL("file:\(path)")
-            let shipped = try Marketplace.migrations(.sqlite)
-            try await Marketplace.deploy(shipped, to: url)
-            // The next release ships one more migration than the database has.
-            let folder = MigrationDirectory(url: directory.appendingPathComponent("migrations"))
-            try FileManager.default.copyItem(
-                at: Marketplace.root.appendingPathComponent("prisma/migrations-sqlite"),
-                to: folder.url
+            let (path, url, shipped, next) = try await Self.nextRelease(
+                in: directory,
+                adding: "index_product_stock",
+                "CREATE INDEX \"products_stock_idx\" ON \"products\"(\"stock\");\n"
             )
-            _ = try folder.create(
-                name: "index_product_stock",
-                sql: "CREATE INDEX \"products_stock_idx\" ON \"products\"(\"stock\");\n"
-            )
-            let next = try folder.migrations()
             #expect(next.count == shipped.count + 1)
 
             let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
@@ -89,20 +79,11 @@ import WenwexTestSupport
 
     @Test func aServerReportsItsHeadAndStaysReadyWhileAContractMigrationWaits() async throws {
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("dev.db").path
-            let url = try DatabaseURL("file:\(path)")
-            let shipped = try Marketplace.migrations(.sqlite)
-            try await Marketplace.deploy(shipped, to: url)
-            let folder = MigrationDirectory(url: directory.appendingPathComponent("migrations"))
-            try FileManager.default.copyItem(
-                at: Marketplace.root.appendingPathComponent("prisma/migrations-sqlite"),
-                to: folder.url
+            let (path, url, _, next) = try await Self.nextRelease(
+                in: directory,
+                adding: "drop_stock",
+                "-- wenwex:contract\nALTER TABLE \"products\" DROP COLUMN \"stock\";\n"
             )
-            _ = try folder.create(
-                name: "drop_stock",
-                sql: "-- wenwex:contract\nALTER TABLE \"products\" DROP COLUMN \"stock\";\n"
-            )
-            let next = try folder.migrations()
             let router = try await SQLiteRouter.open(path: path, logger: quietLogger)
             let settings = testSettings(storage: directory.appendingPathComponent("storage"))
             try await withRunningServer(database: router, migrations: next, settings: settings) { client in
@@ -123,5 +104,23 @@ import WenwexTestSupport
             }
             // GracefulShutdownTests checks that a graceful stop takes it off again.
         }
+    }
+
+    /// A database with the shipped migrations applied, and the next release's folder: the
+    /// shipped migrations and one more, not applied yet.
+    static func nextRelease(in directory: URL, adding name: String, _ sql: String) async throws
+        -> (path: String, url: DatabaseURL, shipped: [MigrationFile], next: [MigrationFile])
+    {
+        let path = directory.appendingPathComponent("dev.db").path
+        let url = try DatabaseURL("file:\(path)")
+        let shipped = try Marketplace.migrations(.sqlite)
+        try await Marketplace.deploy(shipped, to: url)
+        let folder = MigrationDirectory(url: directory.appendingPathComponent("migrations"))
+        try FileManager.default.copyItem(
+            at: Marketplace.root.appendingPathComponent("prisma/migrations-sqlite"),
+            to: folder.url
+        )
+        _ = try folder.create(name: name, sql: sql)
+        return (path, url, shipped, try folder.migrations())
     }
 }

@@ -36,15 +36,13 @@ public struct AuditLog: Sendable {
 
     /// Whether the database has an audit log (`wenwex access apply` creates it).
     public func exists() async throws -> Bool {
-        try await session.queryText(#"SELECT to_regclass('"_wenwex_audit"')::text"#, []).first?.first != nil
+        try await session.tableExists(Self.tableName)
     }
 
     /// Creates the table and its guard trigger when missing (an appender that is not the
     /// owner never needs to change them).
     public func prepare() async throws {
-        let exists =
-            try await session.queryText(#"SELECT to_regclass('"_wenwex_audit"')::text"#, []).first?.first ?? nil
-        guard exists == nil else { return }
+        guard try await !exists() else { return }
         try await session.execute(
             """
             CREATE TABLE IF NOT EXISTS "_wenwex_audit" (
@@ -155,9 +153,7 @@ public struct AuditLog: Sendable {
 
     /// Every entry in order (`since`: an ISO 8601 prefix such as `2026-12-01`).
     public func entries(since: String? = nil) async throws -> [Entry] {
-        let exists =
-            try await session.queryText(#"SELECT to_regclass('"_wenwex_audit"')::text"#, []).first?.first ?? nil
-        guard exists != nil else { return [] }
+        guard try await exists() else { return [] }
         return try await session.queryText(
             #"SELECT sequence::text, at, actor, action, target, outcome, detail, previous_hash, hash FROM "_wenwex_audit" a WHERE at >= $1 ORDER BY a.sequence"#,
             [.text(since ?? "")]

@@ -120,10 +120,12 @@ public struct MigrationDeployer: Sendable {
             }
             for file in pending {
                 if file.phase == .contract { try await refuseContractWhileOlderServersRun(file) }
+                // Read before anything runs: a line that cannot be read stops the deploy untouched.
+                let declaredBackfills = try Backfill.declared(in: file)
                 onApply(file.name)
-                if try await apply(file, history) {
+                if try await apply(file, history, registering: declaredBackfills) {
                     result.applied.append(file.name)
-                    for backfill in try Backfill.declared(in: file) {
+                    for backfill in declaredBackfills {
                         try await backfills.run(backfill, of: file.name, on: session)
                     }
                 } else {
@@ -175,10 +177,10 @@ public struct MigrationDeployer: Sendable {
     /// transaction itself; PostgreSQL's advisory lock already excludes other deploys. A file
     /// that cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) is recorded as started
     /// first, so a crash halfway through shows as a failure to resolve.
-    private func apply(_ file: MigrationFile, _ history: MigrationHistory) async throws -> Bool {
+    private func apply(_ file: MigrationFile, _ history: MigrationHistory, registering declaredBackfills: [Backfill])
+        async throws -> Bool
+    {
         let statements = SQLScript.statements(in: file.sql)
-        // Read before anything runs: a line that cannot be read stops the deploy untouched.
-        let declaredBackfills = try Backfill.declared(in: file)
         let transactional = MigrationScriptRunner.isTransactional(statements)
         // Only a file that runs in one transaction can be retried whole: it left nothing behind.
         let lockSetting =

@@ -138,10 +138,8 @@ public enum MigrationScriptRunner {
         offset: Int = 0,
         statementLocks: StatementLockRetry? = nil
     ) async throws -> Int {
+        let bounded = statementLocks.flatMap { retry in retry.policy.sessionSetting.map { (retry, $0) } }
         for (index, statement) in statements.enumerated() {
-            let bounded = statementLocks.flatMap { retry in
-                retry.policy.sessionSetting.map { (retry, $0) }
-            }
             if let (retry, setting) = bounded, !cannotRunInTransaction(statement) {
                 try await runRetryingLock(statement, number: offset + index + 1, setting: setting, retry, on: session)
                 continue

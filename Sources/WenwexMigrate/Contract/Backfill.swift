@@ -39,7 +39,7 @@ public struct Backfill: Sendable, Hashable {
             let condition = match.3.map { String($0).trimmingCharacters(in: .whitespaces) }
             backfills.append(
                 Backfill(
-                    table: Self.tableName(String(match.1)),
+                    table: StatementLock.tableName(String(match.1)),
                     assignments: String(match.2).trimmingCharacters(in: .whitespaces),
                     condition: condition?.isEmpty == true ? nil : condition,
                     position: backfills.count
@@ -55,29 +55,6 @@ public struct Backfill: Sendable, Hashable {
     /// top-level `WHERE` (none does).
     nonisolated(unsafe) private static let pattern =
         #/(?i)((?:"(?:[^"]|"")+"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[\w$]+))?)\s+SET\s+(.+?)(?:\s+WHERE\s+(.+))?/#
-
-    private static func tableName(_ text: String) -> TableName {
-        var parts: [String] = []
-        var current = ""
-        var quoted = false
-        for character in text {
-            if character == "\"" { quoted.toggle() }
-            if character == ".", !quoted {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        parts.append(current)
-        func unquoted(_ name: String) -> String {
-            let name = name.trimmingCharacters(in: .whitespaces)
-            guard name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 else { return name.lowercased() }
-            return String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
-        }
-        return parts.count == 2
-            ? TableName(unquoted(parts[1]), schema: unquoted(parts[0])) : TableName(unquoted(parts[0]))
-    }
 }
 
 /// Why a backfill could not run. Each says what to change.

@@ -51,17 +51,8 @@ public struct BackfillProgress: Sendable {
 
     /// Every backfill not finished yet, in migration order; none before the table exists.
     public func unfinished() async throws -> [Entry] {
-        guard try await exists() else { return [] }
+        guard try await session.tableExists(Self.tableName) else { return [] }
         return try await entries(where: #""finished_at" IS NULL"#)
-    }
-
-    private func exists() async throws -> Bool {
-        let sql =
-            session.dialect == .postgres
-            ? #"SELECT CAST(to_regclass('"_wenwex_backfills"') IS NOT NULL AS TEXT)"#
-            : "SELECT CAST(COUNT(*) > 0 AS TEXT) FROM sqlite_master WHERE type = 'table' AND name = '_wenwex_backfills'"
-        let value = try await session.queryText(sql, []).first?.first ?? nil
-        return value == "true" || value == "1"
     }
 
     public func entry(migration: String, position: Int) async throws -> Entry? {

@@ -74,7 +74,7 @@ public struct ServerRegistry: Sendable {
             session.dialect == .postgres
             ? #"extract(epoch FROM now() - "seen_at")::float8"#
             : #"(julianday('now') - julianday("seen_at")) * 86400.0"#
-        guard try await exists() else { return [] }
+        guard try await session.tableExists(Self.tableName) else { return [] }
         let rows = try await session.queryText(
             """
             SELECT "instance", "migration_head", CAST(\(ago) AS TEXT) FROM "_wenwex_servers"
@@ -87,14 +87,5 @@ public struct ServerRegistry: Sendable {
             let ago = row[2].flatMap(Double.init) ?? 0
             return Server(instance: instance, migrationHead: row[1], seenAgo: .milliseconds(Int64(max(ago, 0) * 1000)))
         }
-    }
-
-    private func exists() async throws -> Bool {
-        let sql =
-            session.dialect == .postgres
-            ? "SELECT to_regclass('\"_wenwex_servers\"') IS NOT NULL"
-            : "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_wenwex_servers'"
-        let value = try await session.queryText(sql, []).first?.first ?? nil
-        return value == "t" || value == "true" || value == "1"
     }
 }

@@ -53,17 +53,7 @@ public struct MigrationHistory: Sendable {
 
     /// Whether the table exists (a database no migration ever touched has none).
     public func exists() async throws -> Bool {
-        let sql =
-            switch session.dialect {
-            case .postgres: "SELECT to_regclass('\"_prisma_migrations\"') IS NOT NULL"
-            case .sqlite: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'"
-            }
-        let value = try await session.query(sql, []).first?.values.first
-        switch value {
-        case .bool(let flag): return flag
-        case .integer(let number): return number != 0
-        default: return false
-        }
+        try await session.tableExists(Self.tableName)
     }
 
     /// Every row, oldest first; none when the table does not exist.

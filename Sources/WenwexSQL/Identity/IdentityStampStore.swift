@@ -92,17 +92,7 @@ public struct IdentityStampStore: Sendable {
     }
 
     private func tableExists() async throws -> Bool {
-        switch session.dialect {
-        case .postgres:
-            let rows = try await session.queryText("SELECT to_regclass($1)::text", [.text(qualifiedTable)])
-            return rows.first?.first??.isEmpty == false
-        case .sqlite:
-            let rows = try await session.queryText(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = $1",
-                [.text(Self.tableName)]
-            )
-            return !rows.isEmpty
-        }
+        try await session.tableExists(Self.tableName, schema: schema)
     }
 
     private static func formatTimestamp(_ date: Date) -> String {

@@ -32,6 +32,24 @@ public protocol SQLSession: Sendable {
 }
 
 extension SQLSession {
+    /// Whether the table exists: the bookkeeping tables are created on first use, and a
+    /// command that only reads must not create them.
+    public func tableExists(_ name: String, schema: String? = nil) async throws -> Bool {
+        switch dialect {
+        case .postgres:
+            let quoted = dialect.quoteIdentifier(name)
+            let qualified = schema.map { dialect.quoteIdentifier($0) + "." + quoted } ?? quoted
+            return try await queryText("SELECT to_regclass($1)::text", [.text(qualified)]).first?.first??.isEmpty
+                == false
+        case .sqlite:
+            return
+                !(try await queryText(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = $1",
+                    [.text(name)]
+                ).isEmpty)
+        }
+    }
+
     /// Runs a statement whose interpolated values are bound parameters, discarding any rows.
     public func execute(_ query: SQLQuery) async throws {
         try await execute(query.sql, query.binds)

@@ -17,6 +17,11 @@ enum AccessActor {
         return git.text
     }
 
+    /// The actor an audit entry names: the configured one, else the OS user.
+    static func recorded(_ configuration: WenwexConfiguration) -> String {
+        current(configuration) ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+    }
+
     /// Refuses unless the project's declared policy gives the actor `permission` in the
     /// environment; a project without an `[access]` section is not checked.
     static func require(_ permission: String, for command: String, _ configuration: WenwexConfiguration) throws {

@@ -70,7 +70,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 extension AccessContext {
     /// Appends what a privileged command did to the environment's audit log.
     func audit(_ action: String, target: String, outcome: String = "ok", detail: String = "") async throws {
-        let actor = AccessActor.current(configuration) ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let actor = AccessActor.recorded(configuration)
         _ = try await withAdmin { session in
             try await AuditLog(session: session).append(
                 actor: actor,

@@ -41,7 +41,7 @@ enum PrivilegedCommand {
         _ output: Output
     ) async {
         guard configuration.databases.primary.url.dialect == .postgres else { return }
-        let actor = AccessActor.current(configuration) ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let actor = AccessActor.recorded(configuration)
         do {
             try await withGuardedPrimary(configuration) { session in
                 let log = AuditLog(session: session)
