@@ -159,6 +159,7 @@ let package = Package(
         .target(
             name: "WenwexHummingbird",
             dependencies: [
+                "WenwexAccess",
                 "WenwexConfig",
                 "WenwexSQL",
                 "WenwexMigrate",

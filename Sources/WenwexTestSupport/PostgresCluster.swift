@@ -58,8 +58,11 @@ public final class PostgresCluster: Sendable {
     /// The primary. Its port never changes, also across ``stop(_:mode:)`` and ``start(_:)``.
     public let primary: PostgresNode
     private let replicaList: Mutex<[PostgresNode]>
+    /// The server modules `start(preloadIfInstalled:)` found installed and preloaded.
+    public let preloadedLibraries: [String]
 
-    private init(directory: String, primary: PostgresNode, replicas: [PostgresNode]) {
+    private init(directory: String, primary: PostgresNode, replicas: [PostgresNode], preloaded: [String] = []) {
+        self.preloadedLibraries = preloaded
         self.directory = directory
         self.primary = primary
         self.replicaList = Mutex(replicas)
@@ -73,10 +76,13 @@ public final class PostgresCluster: Sendable {
     ///
     /// - Parameter settings: extra `postgresql.conf` lines (`["synchronous_commit": "off"]`),
     ///   applied to the primary and copied to every replica.
-    public static func start(replicas: Int = 0, settings: [String: String] = [:]) async throws
-        -> PostgresCluster
-    {
+    public static func start(
+        replicas: Int = 0,
+        settings: [String: String] = [:],
+        preloadIfInstalled: [String] = []
+    ) async throws -> PostgresCluster {
         var arguments = ["start", "--replicas", String(replicas), "--watch-pid", String(getpid())]
+        for library in preloadIfInstalled { arguments += ["--preload-if-installed", library] }
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
             arguments += ["--conf", "\(key)=\(value)"]
         }
@@ -93,7 +99,8 @@ public final class PostgresCluster: Sendable {
         return PostgresCluster(
             directory: directory,
             primary: PostgresNode(name: "primary", port: primaryPort),
-            replicas: replicaNodes
+            replicas: replicaNodes,
+            preloaded: (values["PRELOADED"] ?? "").split(separator: ",").map(String.init)
         )
     }
 

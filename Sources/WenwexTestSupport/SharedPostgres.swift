@@ -61,7 +61,13 @@ public enum SharedPostgres {
     private static func startShared() async throws -> PostgresCluster {
         // Every suite that needs a database shares this server, many at once: PostgreSQL's
         // default of 100 connections ran out in a full run.
-        let started = try await PostgresCluster.start(replicas: 1, settings: ["max_connections": "400"])
+        // pgAudit when Debian's postgresql-NN-pgaudit is installed (scripts/test installs it):
+        // the access tests check statement logging of personal logins.
+        let started = try await PostgresCluster.start(
+            replicas: 1,
+            settings: ["max_connections": "400"],
+            preloadIfInstalled: ["pgaudit"]
+        )
         sharedDirectory.withLock { $0 = started.directory }
         atexit {
             if let directory = sharedDirectory.withLock({ $0 }) {

@@ -44,6 +44,15 @@ struct AccessApplyTests {
             )
         }
 
+        /// A session of a login made by Wenwex, with its password (personal logins need it).
+        func session(user: String, password: String) async throws -> any SQLSession {
+            try await DatabaseConnector.open(try DatabaseURL(url(user: user, password: password)))
+        }
+
+        func url(user: String, password: String) -> String {
+            url.replacingOccurrences(of: "//postgres@", with: "//\(user):\(password)@")
+        }
+
         /// Whether `sql` is refused with SQLSTATE 42501 (insufficient privilege).
         static func isRefused(_ session: any SQLSession, _ sql: String) async -> Bool {
             do {
@@ -133,9 +142,7 @@ struct AccessApplyTests {
         }
         #expect(!alice.description.contains(alice.password), "the password is shown only on purpose")
         #expect(alice.password.count == 32)
-        let session = try await DatabaseConnector.open(
-            try DatabaseURL(fixture.url.replacingOccurrences(of: "//postgres@", with: "//\(alice.user)@"))
-        )
+        let session = try await fixture.session(user: alice.user, password: alice.password)
         #expect(try await session.queryText(#"SELECT count(*)::text FROM "User""#, []).first == ["1"])
         #expect(await Fixture.isRefused(session, #"DELETE FROM "User""#), "a developer's prod login is read-only")
 
@@ -155,7 +162,10 @@ struct AccessApplyTests {
                 [.text(alice.user)]
             ).compactMap { $0[0] }
         }
-        #expect(memberships == [fixture.roles.write])
+        #expect(
+            memberships.sorted() == [fixture.roles.write, PersonalCredentials.loginsRole].sorted(),
+            "one group role, and the marker pg_hba.conf asks a password of"
+        )
 
         // Revoking ends the open session, not only future ones.
         #expect(try await fixture.admin { try await credentials.revoke(person: "alice@example.com", on: $0) })

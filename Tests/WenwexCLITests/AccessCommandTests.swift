@@ -146,10 +146,13 @@ struct AccessCommandTests {
         try cli.write(
             "wenwex.toml",
             "[access.groups]\nleads = [\"cto\"]\n\n[access.environments.prod]\nleds = [\"sudo\"]\n"
+                + "\n[access]\npgaudit = [\"read\", \"-misc\", \"reed\"]\n"
         )
         let bad = try await cli.run("access", "check")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("wenwex.toml:2") && bad.stderr.contains("'cto' is not an email"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("'reed' is not a pgAudit statement class"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("'-misc'"), "a negated class is one pgAudit takes")
         #expect(
             bad.stderr.contains("group 'leds' is not in [access.groups]")
                 && bad.stderr.contains("'sudo' is not a permission")

@@ -8,11 +8,23 @@ public import WenwexSQL
 /// revoking also ends the person's open sessions (in Vault, revoked users keep theirs:
 /// hashicorp/vault#699) and drops what the login owns; `sweep` does the same for every login
 /// whose time ran out. Each login's comment records whose it is, so the sweep finds them.
+///
+/// `VALID UNTIL` is enforced only when PostgreSQL checks a password, so every login Wenwex
+/// makes (personal and ``ServiceLogins``) is also a member of ``loginsRole``: one `pg_hba.conf`
+/// line (`host all +wenwex_logins all scram-sha-256`, above any `trust` line) makes each need
+/// its password, and an expired one stop working, whatever else the file trusts.
 public struct PersonalCredentials: Sendable {
     public var roles: AccessRoles
+    /// pgAudit's `pgaudit.log` classes set on each login made (empty: none); see
+    /// `AccessPolicySettings.statementLogging`.
+    public var statementLogging: [String]
 
-    public init(roles: AccessRoles) {
+    /// The cluster-wide `NOLOGIN` role every login Wenwex makes is a member of, for `pg_hba.conf`.
+    public static let loginsRole = "wenwex_logins"
+
+    public init(roles: AccessRoles, statementLogging: [String] = []) {
         self.roles = roles
+        self.statementLogging = statementLogging
     }
 
     /// What `grant` hands out, once.
@@ -31,8 +43,15 @@ public struct PersonalCredentials: Sendable {
         let local = AccessRoles.identifierPart(String(person.prefix { $0 != "@" }))
         var hash: UInt32 = 2_166_136_261
         for byte in person.lowercased().utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        let prefix = String(roles.read.dropLast("_read".count))
-        return String((prefix + "_u_" + local).prefix(54)) + "_" + String(hash & 0xFF_FFFF, radix: 16)
+        return String((loginPrefix + local).prefix(54)) + "_" + String(hash & 0xFF_FFFF, radix: 16)
+    }
+
+    /// What every personal login of this environment starts with: `<project>_<env>_u_`.
+    public var loginPrefix: String { String(roles.read.dropLast("_read".count)) + "_u_" }
+
+    /// A `LIKE` pattern matching names that start with `prefix` (its `_` taken literally).
+    static func likePattern(prefix: String) -> String {
+        prefix.replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
     /// Creates (or renews) `person`'s login as a member of `role` only, valid for `ttl`.
@@ -40,6 +59,7 @@ public struct PersonalCredentials: Sendable {
         async throws -> Credential
     {
         precondition(roles.all.contains(role), "a personal login joins one of the environment's roles")
+        if !statementLogging.isEmpty { try await StatementLogging.requirePreloaded(session) }
         let user = user(for: person)
         let password = Self.randomPassword()
         let validUntil = now.addingTimeInterval(Double(ttl.components.seconds))
@@ -57,6 +77,11 @@ public struct PersonalCredentials: Sendable {
                 try await session.execute("REVOKE \(unsafeRaw: quote(other)) FROM \(unsafeRaw: quote(user))")
             }
             try await session.execute("GRANT \(unsafeRaw: quote(role)) TO \(unsafeRaw: quote(user))")
+            try await Self.ensureLoginsRole(session)
+            try await session.execute("GRANT \(unsafeRaw: quote(Self.loginsRole)) TO \(unsafeRaw: quote(user))")
+            if let setting = StatementLogging.setting(statementLogging) {
+                try await session.execute("ALTER ROLE \(unsafeRaw: quote(user)) SET \(unsafeRaw: setting)")
+            }
             let comment = "wenwex person \(person) role \(role) until \(until)".replacingOccurrences(
                 of: "'",
                 with: "''"
@@ -66,16 +91,29 @@ public struct PersonalCredentials: Sendable {
         return Credential(user: user, password: password, role: role, validUntil: validUntil)
     }
 
+    /// Creates ``loginsRole`` when this cluster has none yet.
+    /// Two environments of one cluster may grant at once: the loser of the race keeps the
+    /// winner's role.
+    static func ensureLoginsRole(_ session: any SQLSession) async throws {
+        let exists = try await session.queryText("SELECT 1 FROM pg_roles WHERE rolname = $1", [.text(loginsRole)])
+        guard exists.isEmpty else { return }
+        try await session.execute(
+            """
+            DO $$ BEGIN CREATE ROLE \(unsafeRaw: SQLDialect.postgres.quoteIdentifier(loginsRole)) NOLOGIN;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$
+            """
+        )
+    }
+
     /// Ends `person`'s login: its sessions are terminated, what it owns is handed to the
     /// migrator, and the role is dropped. `false` when the person had none.
     @discardableResult
     public func revoke(person: String, on session: any SQLSession) async throws -> Bool {
-        try await drop(user(for: person), on: session)
+        try await dropLogin(user(for: person), on: session)
     }
 
     /// Revokes every login of this environment whose `VALID UNTIL` has passed; returns their names.
     public func sweep(on session: any SQLSession) async throws -> [String] {
-        let prefix = String(roles.read.dropLast("_read".count)) + "_u_"
         let expired = try await session.queryText(
             """
             SELECT rolname FROM pg_roles
@@ -83,13 +121,15 @@ public struct PersonalCredentials: Sendable {
               AND shobj_description(oid, 'pg_authid') LIKE 'wenwex person %'
             ORDER BY rolname
             """,
-            [.text(prefix.replacingOccurrences(of: "_", with: "\\_") + "%")]
+            [.text(Self.likePattern(prefix: loginPrefix))]
         ).compactMap { $0[0] }
-        for user in expired { try await drop(user, on: session) }
+        for user in expired { try await dropLogin(user, on: session) }
         return expired
     }
 
-    private func drop(_ user: String, on session: any SQLSession) async throws -> Bool {
+    /// Ends `user`'s sessions, hands what it owns to the migrator and drops it; `false` when
+    /// there is no such role.
+    func dropLogin(_ user: String, on session: any SQLSession) async throws -> Bool {
         let quote = SQLDialect.postgres.quoteIdentifier
         guard try await session.queryText("SELECT 1 FROM pg_roles WHERE rolname = $1", [.text(user)]).count == 1 else {
             return false

@@ -80,6 +80,19 @@ public struct AccessDescriber: Sendable {
             guard let kind = row[0], let who = row[1], let privilege = row[2] else { continue }
             state.defaultPrivileges[kind, default: [:]][who, default: []].insert(privilege)
         }
+        // Role settings made by ALTER ROLE … SET (for every database) are `setdatabase = 0`.
+        for row in try await session.queryText(
+            """
+            SELECT r.rolname, (SELECT substr(c, length('pgaudit.log=') + 1) FROM unnest(s.setconfig) c
+                               WHERE c LIKE 'pgaudit.log=%')
+            FROM pg_roles r LEFT JOIN pg_db_role_setting s ON s.setrole = r.oid AND s.setdatabase = 0
+            WHERE r.rolname LIKE $1 AND shobj_description(r.oid, 'pg_authid') LIKE 'wenwex person %'
+            """,
+            [.text(PersonalCredentials.likePattern(prefix: PersonalCredentials(roles: roles).loginPrefix))]
+        ) {
+            guard let name = row[0] else { continue }
+            state.personalLogins[name] = row[1]
+        }
         return state
     }
 }

@@ -25,4 +25,6 @@ public struct AccessState: Sendable, Hashable {
     /// Default privileges for objects the migrator creates in the schema: `r` tables,
     /// `S` sequences → grantee → privileges.
     public var defaultPrivileges: [String: [String: Set<String>]] = [:]
+    /// This environment's personal logins → their `pgaudit.log` role setting (`nil`: none).
+    public var personalLogins: [String: String?] = [:]
 }

@@ -4,15 +4,24 @@ public import WenwexSQL
 public struct AccessApplier: Sendable {
     public var roles: AccessRoles
     public var schema: String
+    /// pgAudit classes logged for personal logins (`[access] pgaudit`); empty: none.
+    public var statementLogging: [String]
 
-    public init(roles: AccessRoles, schema: String = "public") {
+    public init(roles: AccessRoles, schema: String = "public", statementLogging: [String] = []) {
         self.roles = roles
         self.schema = schema
+        self.statementLogging = statementLogging
     }
 
-    /// The plan for the database `session` is connected to.
+    /// The plan for the database `session` is connected to. Throws
+    /// ``AccessError/pgAuditNotLoaded`` when statement logging is asked of a server without it.
     public func plan(_ session: any SQLSession) async throws -> AccessPlan {
-        try await AccessPlan(roles: roles, state: AccessDescriber(roles: roles, schema: schema).describe(session))
+        if !statementLogging.isEmpty { try await StatementLogging.requirePreloaded(session) }
+        return try await AccessPlan(
+            roles: roles,
+            state: AccessDescriber(roles: roles, schema: schema).describe(session),
+            statementLogging: statementLogging
+        )
     }
 
     /// Applies the plan in one transaction (all of it or none) and returns what it changed.

@@ -19,8 +19,9 @@ public struct AccessPlan: Sendable, Hashable {
     /// Changes that undo something done by hand (as opposed to setting up what is missing).
     public var drift: [Change] { changes.filter(\.isDrift) }
 
-    /// The plan from `state` (as ``AccessDescriber`` read it) to the layout.
-    public init(roles: AccessRoles, state: AccessState) {
+    /// The plan from `state` (as ``AccessDescriber`` read it) to the layout, with pgAudit's
+    /// `statementLogging` classes on every personal login (none: the setting removed).
+    public init(roles: AccessRoles, state: AccessState, statementLogging: [String] = []) {
         var changes: [Change] = []
         let quote = SQLDialect.postgres.quoteIdentifier
         let schema = quote(state.schema)
@@ -125,6 +126,15 @@ public struct AccessPlan: Sendable, Hashable {
                 statementPrefix: defaultsPrefix,
                 revokesPublic: false
             )
+        }
+        // Statement logging of personal logins, set on each (and on new ones by `grant`).
+        let wantedLogging = statementLogging.isEmpty ? nil : StatementLogging.value(statementLogging)
+        for (login, logging) in state.personalLogins.sorted(by: { $0.key < $1.key }) where logging != wantedLogging {
+            if let setting = StatementLogging.setting(statementLogging) {
+                add("log \(login)'s statements with pgAudit", "ALTER ROLE \(quote(login)) SET \(setting)")
+            } else {
+                add("stop logging \(login)'s statements", "ALTER ROLE \(quote(login)) RESET pgaudit.log")
+            }
         }
         self.changes = changes
     }

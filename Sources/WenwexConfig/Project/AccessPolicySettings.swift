@@ -9,6 +9,9 @@
 /// [access.environments.prod]
 /// leads = ["admin"]
 /// seniors = ["connect", "read"]
+///
+/// [access]
+/// pgaudit = ["read", "write", "ddl", "role"]   # optional: statement logging of personal logins
 /// ```
 ///
 /// Without the section, ``guide`` applies with no members: the scalability guide's layout
@@ -26,11 +29,25 @@ public struct AccessPolicySettings: Sendable, Hashable {
     public var environments: [String: [String: [String]]]
     /// Whether the project file declares the policy (`false` for ``guide``).
     public var isDeclared: Bool
+    /// pgAudit's statement classes (`pgaudit.log`) logged for every personal login, so what a
+    /// person ran on a database is in its server log; empty (the default) logs nothing.
+    /// `access apply` sets it on the logins and `access grant` on new ones; the server must
+    /// preload pgAudit (`shared_preload_libraries = 'pgaudit'`).
+    public var statementLogging: [String]
 
-    public init(groups: [String: [String]], environments: [String: [String: [String]]], isDeclared: Bool = true) {
+    /// The classes `pgaudit.log` takes, each optionally negated with `-`.
+    public static let statementClasses: Set = ["read", "write", "function", "role", "ddl", "misc", "misc_set", "all"]
+
+    public init(
+        groups: [String: [String]],
+        environments: [String: [String: [String]]],
+        isDeclared: Bool = true,
+        statementLogging: [String] = []
+    ) {
         self.groups = groups
         self.environments = environments
         self.isDeclared = isDeclared
+        self.statementLogging = statementLogging
     }
 
     /// The guide's defaults, with empty groups.

@@ -131,8 +131,23 @@ private struct TableReader {
     // MARK: Access
 
     private mutating func readAccess(_ table: TOMLTable) -> AccessPolicySettings {
-        checkKeys(table, path: ["access"], allowed: ["groups", "environments"])
-        var policy = AccessPolicySettings(groups: [:], environments: [:])
+        checkKeys(table, path: ["access"], allowed: ["groups", "environments", "pgaudit"])
+        // A section that only turns on statement logging keeps the guide's layout.
+        var policy =
+            table["groups"] != nil || table["environments"] != nil
+            ? AccessPolicySettings(groups: [:], environments: [:]) : .guide
+        if let classes = strings(table, "pgaudit", path: ["access"]) {
+            for name in classes
+            where !AccessPolicySettings.statementClasses.contains(String(name.lowercased().trimmingPrefix("-"))) {
+                report(
+                    ["access", "pgaudit"],
+                    "'\(name)' is not a pgAudit statement class",
+                    hint:
+                        "use \(AccessPolicySettings.statementClasses.sorted().joined(separator: ", ")), each optionally with a leading -"
+                )
+            }
+            policy.statementLogging = classes.map { $0.lowercased() }
+        }
         if let groups = self.table(table, "groups", path: ["access"]) {
             for name in groups.keys.sorted() {
                 guard let members = strings(groups, name, path: ["access", "groups"]) else { continue }

@@ -28,8 +28,9 @@ import WenwexSQL
 ///
 /// Start-up runs every check before the port is bound, in the order `wenwex serve` uses: the
 /// configuration (variables typed and required per environment), the migration folder, the
-/// optional deploy under the migration lock, then the guard reading every database's identity
-/// stamp. A failure throws before anything listens, so a production server pointed at a dev
+/// optional deploy under the migration lock, the login check (once `wenwex access apply` made
+/// the roles, production runs only as the application role), then the guard reading every
+/// database's identity stamp. A failure throws before anything listens, so a production server pointed at a dev
 /// database never takes a request.
 public struct WenwexPlatform: Sendable {
     /// How to start.
@@ -141,6 +142,7 @@ public struct WenwexPlatform: Sendable {
                 ]
             )
         }
+        try await ServerLoginCheck.run(configuration, deploying: options.deployMigrations, logger: logger)
         let database = try await RouterFactory.make(
             for: configuration,
             options: options.routing,

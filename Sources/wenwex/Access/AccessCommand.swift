@@ -15,12 +15,14 @@ struct AccessCommand: AsyncParsableCommand {
             _migrator, which owns the schema and its objects and runs migrations. Nothing is \
             granted to PUBLIC, and default privileges cover tables the migrator creates later. \
             Run with the environment's admin credentials in DATABASE_URL; logins are made \
-            members of the roles (GRANT <role> TO <user>).
+            members of the roles (GRANT <role> TO <user>). The logins grant makes are also members \
+            of wenwex_logins: put "host all +wenwex_logins all scram-sha-256" above any trust \
+            line in pg_hba.conf so their passwords and expiry are enforced. [access] pgaudit \
+            logs their statements with pgAudit.
             """,
         subcommands: [
             AccessCheckCommand.self, AccessPlanCommand.self, AccessApplyCommand.self, AccessStatusCommand.self,
-            AccessGrantCommand.self,
-            AccessRevokeCommand.self, AccessSweepCommand.self,
+            AccessGrantCommand.self, AccessRevokeCommand.self, AccessSweepCommand.self,
         ]
     )
 }
@@ -42,8 +44,17 @@ struct AccessContext {
         let roles = AccessRoles(project: configuration.project.projectName, environment: configuration.environment.name)
         return AccessContext(
             configuration: configuration,
-            applier: AccessApplier(roles: roles, schema: location.schema)
+            applier: AccessApplier(
+                roles: roles,
+                schema: location.schema,
+                statementLogging: configuration.project.access.statementLogging
+            )
         )
+    }
+
+    /// Personal logins as the policy wants them made (with its pgAudit statement logging).
+    var personalCredentials: PersonalCredentials {
+        PersonalCredentials(roles: applier.roles, statementLogging: applier.statementLogging)
     }
 
     /// What `apply` would change in the environment's database now.
@@ -56,6 +67,8 @@ struct AccessContext {
             return try await withGuardedPrimary(configuration, body)
         } catch let error as CLIFailure {
             throw error
+        } catch let error as AccessError {
+            throw CLIFailure(error.description, code: .usage)
         } catch {
             throw CLIFailure(DatabaseErrorText.describe(error), code: .problem)
         }
@@ -136,19 +149,34 @@ struct AccessStatusCommand: AsyncParsableCommand {
 struct AccessGrantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grant",
-        abstract: "Give a person a short-lived login, a member of one role; the password is shown once."
+        abstract: "Give a person a short-lived login, or a service its login, in one role; the password is shown once.",
+        discussion: """
+            --person makes a login that expires after --ttl and needs the policy's permission \
+            for the person in this environment. --service makes a program's login that does not \
+            expire (the server: --service server --role app; a deploy job: --role migrator); \
+            running it again sets a new password.
+            """
     )
 
     @OptionGroup var project: ProjectOptions
 
     @Option(help: "The person's email.")
-    var person: String
+    var person: String?
+
+    @Option(help: "A program's name (server, deploy) instead of a person.")
+    var service: String?
 
     @Option(help: "read, write, app or migrator.")
     var role: String
 
-    @Option(help: "How long the login works (1h, 30m, 1d).")
+    @Option(help: "How long a person's login works (1h, 30m, 1d).")
     var ttl = "1h"
+
+    func validate() throws {
+        guard (person == nil) != (service == nil) else {
+            throw ValidationError("give exactly one of --person EMAIL and --service NAME")
+        }
+    }
 
     func run() async throws {
         let output = Output(json: false)
@@ -158,6 +186,17 @@ struct AccessGrantCommand: AsyncParsableCommand {
         guard let group = groups[role] else {
             throw CLIFailure("--role '\(role)' is not one of read, write, app, migrator", code: .usage)
         }
+        try AccessActor.require("admin", for: "wenwex access grant", context.configuration)
+        if let service {
+            let login = try await context.withAdmin {
+                try await ServiceLogins(roles: roles).grant(service: service, role: group, on: $0)
+            }
+            try await context.audit("access grant", target: "service \(service)", detail: role)
+            output.line("Login for the \(service) service: \(login)")
+            output.line("Password (shown once, not stored by Wenwex): \(login.password)")
+            return
+        }
+        let person = person ?? ""
         guard let duration = DurationFormat.parse(ttl), duration >= .seconds(60), duration <= .seconds(7 * 86_400)
         else {
             throw CLIFailure(
@@ -166,7 +205,6 @@ struct AccessGrantCommand: AsyncParsableCommand {
                 code: .usage
             )
         }
-        try AccessActor.require("admin", for: "wenwex access grant", context.configuration)
         let policy = context.configuration.project.access
         let needed = ["read": "read", "write": "write", "app": "write", "migrator": "migrate"][role] ?? "admin"
         let environment = context.configuration.environment.name
@@ -178,7 +216,7 @@ struct AccessGrantCommand: AsyncParsableCommand {
             )
         }
         let credential = try await context.withAdmin {
-            try await PersonalCredentials(roles: roles).grant(person: person, role: group, ttl: duration, on: $0)
+            try await context.personalCredentials.grant(person: person, role: group, ttl: duration, on: $0)
         }
         try await context.audit(
             "access grant",
@@ -193,25 +231,43 @@ struct AccessGrantCommand: AsyncParsableCommand {
 struct AccessRevokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "End a person's login now: its open sessions are terminated and the role dropped."
+        abstract: "End a person's or a service's login now: its open sessions are terminated and the role dropped."
     )
 
     @OptionGroup var project: ProjectOptions
 
     @Option(help: "The person's email.")
-    var person: String
+    var person: String?
+
+    @Option(help: "A service's name, as given to grant --service.")
+    var service: String?
+
+    func validate() throws {
+        guard (person == nil) != (service == nil) else {
+            throw ValidationError("give exactly one of --person EMAIL and --service NAME")
+        }
+    }
 
     func run() async throws {
         let output = Output(json: false)
         let context = try AccessContext.load(project, output: output)
         try AccessActor.require("admin", for: "wenwex access revoke", context.configuration)
-        let revoked = try await context.withAdmin {
-            try await PersonalCredentials(roles: context.applier.roles).revoke(person: person, on: $0)
+        let roles = context.applier.roles
+        let revoked = try await context.withAdmin { session in
+            if let service {
+                try await ServiceLogins(roles: roles).revoke(service: service, on: session)
+            } else {
+                try await PersonalCredentials(roles: roles).revoke(person: person ?? "", on: session)
+            }
         }
-        try await context.audit("access revoke", target: person, outcome: revoked ? "ok" : "no login")
+        let who = service.map { "the \($0) service" } ?? person ?? ""
+        try await context.audit(
+            "access revoke",
+            target: service.map { "service \($0)" } ?? person ?? "",
+            outcome: revoked ? "ok" : "no login"
+        )
         output.line(
-            revoked
-                ? "Revoked \(person)'s login and ended its sessions." : "\(person) has no login here; nothing changed."
+            revoked ? "Revoked \(who)'s login and ended its sessions." : "\(who) has no login here; nothing changed."
         )
     }
 }
@@ -257,6 +313,11 @@ struct AccessCheckCommand: AsyncParsableCommand {
         if !policy.isDeclared {
             output.line(
                 "No [access] in wenwex.toml: the guide's layout applies, with no members, and commands do not check the actor."
+            )
+        }
+        if !policy.statementLogging.isEmpty {
+            output.line(
+                "pgAudit logs the statements of personal logins: \(policy.statementLogging.joined(separator: ", ")) (set by access apply and grant)."
             )
         }
         for environment in policy.environments.keys.sorted() {

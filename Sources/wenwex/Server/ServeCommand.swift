@@ -36,7 +36,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let environment = configuration.environment
             let host = settings.host
-            try await ServerLauncher.serve(configuration, settings: settings, files: files, logger: logger) { port in
+            try await ServerLauncher.serve(
+                configuration,
+                settings: settings,
+                files: files,
+                logger: logger,
+                deploying: migrate
+            ) { port in
                 output.line(
                     "Serving environment '\(environment.name)' (tier \(environment.tier.rawValue)) on http://\(host):\(port)"
                 )

@@ -16,7 +16,8 @@ import WenwexStorage
 /// What `wenwex serve` and `wenwex up` share: the server's options and its start-up order.
 ///
 /// Start-up runs every check before the port is bound: configuration (already loaded), the
-/// migration folder, `--migrate` under the migration lock, then the cross-environment guard
+/// migration folder, `--migrate` under the migration lock, the login (production runs as the
+/// application role once `wenwex access apply` made it), then the cross-environment guard
 /// while the router opens. Any failure exits with the documented status and nothing listening.
 struct ServerOptions: ParsableArguments {
     @Option(help: "The address to listen on.")
@@ -73,9 +74,11 @@ enum ServerLauncher {
         settings: ServerSettings,
         files: [MigrationFile],
         logger: Logger,
+        deploying: Bool = false,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let registry = Self.registry
+        try await ServerLoginCheck.run(configuration, deploying: deploying, logger: logger)
         // The guard covers storage as it covers databases: a prod server refuses a bucket
         // stamped for another environment, or an unstamped one.
         let store = try settings.imageObjects()
@@ -91,7 +94,12 @@ enum ServerLauncher {
         )
         // BACKUP_SCHEDULE runs the backup schedule in this process, beside the HTTP server.
         let backups = try await BackupSettings.configuredSchedule(configuration, migrations: files)
-        if backups != nil { logger.info("backups scheduled", metadata: ["every": "\(configuration.rawValue("BACKUP_SCHEDULE")?.value ?? "")"]) }
+        if backups != nil {
+            logger.info(
+                "backups scheduled",
+                metadata: ["every": "\(configuration.rawValue("BACKUP_SCHEDULE")?.value ?? "")"]
+            )
+        }
         let application = try await MarketplaceServer.makeApplication(
             settings: settings,
             database: router,
