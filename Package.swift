@@ -177,6 +177,7 @@ let package = Package(
         .target(
             name: "WenwexServer",
             dependencies: [
+                "WenwexAccess",
                 "WenwexConfig",
                 "WenwexSQL",
                 "WenwexSchema",
@@ -346,7 +347,8 @@ let package = Package(
         .testTarget(
             name: "WenwexServerTests",
             dependencies: [
-                "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer", "WenwexHummingbird",
+                "WenwexAccess", "WenwexConfig", "WenwexSQL", "WenwexMigrate", "WenwexRouting", "WenwexServer",
+                "WenwexHummingbird",
                 "WenwexStorage",
                 "WenwexEdge",
                 "WenwexTestSupport",

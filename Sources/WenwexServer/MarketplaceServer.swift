@@ -83,7 +83,7 @@ public enum MarketplaceServer {
         router.addOperationsRoutes(database: database, migrations: migrations, registry: registry)
         AuthRoutes(store: store, passwords: passwords, sessions: sessions, settings: settings).register(on: router)
         UserRoutes(store: store, passwords: passwords, settings: settings, bans: bans).register(on: router)
-        EdgeRoutes(feed: bans, token: settings.edgeToken, settings: settings).register(on: router)
+        EdgeRoutes(feed: bans, store: store, token: settings.edgeToken, settings: settings).register(on: router)
         ProductRoutes(store: store, settings: settings, release: release).register(on: router)
         CommentRoutes(store: store, settings: settings).register(on: router)
         ImageRoutes(store: store, images: images, settings: settings, release: release).register(on: router)

@@ -281,6 +281,18 @@ struct MarketplaceScenarios {
         troll.adoptConsistency(from: admin)
         #expect(try await troll.send(.GET, "/users/me").status == 200)
 
+        // Role changes: admins only, never their own, and the role must be one there is.
+        #expect(try await troll.send(.PUT, "/users/\(adminID)/role", json: #"{"role":"USER"}"#).status == 403)
+        #expect(try await admin.send(.PUT, "/users/\(adminID)/role", json: #"{"role":"USER"}"#).status == 403)
+        let unknownRole = try await admin.send(.PUT, "/users/\(trollID)/role", json: #"{"role":"ROOT"}"#)
+        #expect(unknownRole.status == 422)
+        #expect(unknownRole.text.contains("must be ADMIN or USER"), "\(unknownRole.text)")
+        let promoted = try await admin.send(.PUT, "/users/\(trollID)/role", json: #"{"role":"admin"}"#)
+        #expect(promoted.status == 200, "\(promoted.text)")
+        #expect(promoted.json["role"] as? String == "ADMIN")
+        let demoted = try await admin.send(.PUT, "/users/\(trollID)/role", json: #"{"role":"USER"}"#)
+        #expect(demoted.json["role"] as? String == "USER")
+
         let malformed = try await troll.send(
             .POST,
             "/products",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WenwexAccess
 import WenwexConfig
 import WenwexMigrate
 import WenwexRouting
@@ -104,8 +105,21 @@ struct PostgresServerTests {
             try await withTemporaryDirectory { directory in
                 let settings = testSettings(storage: directory)
                 try await withRunningServer(database: router, migrations: migrations, settings: settings) { client in
+                    // `wenwex access apply` makes the audit log; admin actions are appended to it.
+                    _ = try await router.write { try await AuditLog(session: $0).prepare() }
                     let scenarios = MarketplaceScenarios(baseURL: client.baseURL, promoteToAdmin: adminPromoter(router))
                     try await scenarios.runAll()
+                    let audit = try await router.write { session in
+                        let log = AuditLog(session: session)
+                        return (try await log.entries(since: nil), try await log.verify())
+                    }.value
+                    #expect(
+                        audit.0.map(\.action) == ["ban user", "unban user", "change role", "change role"],
+                        "\(audit.0.map { "\($0.actor) \($0.action) \($0.target) \($0.detail)" })"
+                    )
+                    #expect(audit.0.allSatisfy { $0.actor.hasPrefix("user ") && $0.target.hasPrefix("user ") })
+                    #expect(audit.0.last?.detail == "USER")
+                    #expect(audit.1.problem == nil && audit.1.entries == 4, "the chain verifies")
                     let seller = TestClient(baseURL: client.baseURL)
                     try await seller.signUp("ryw@example.com")
                     try await cluster.waitForReplay()

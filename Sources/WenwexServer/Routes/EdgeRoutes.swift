@@ -11,6 +11,8 @@ import WenwexHummingbird
 /// address bans (user bans come from `POST /users/:id/ban`).
 struct EdgeRoutes: Sendable {
     let feed: BanFeed
+    /// Where address bans are recorded in the audit log.
+    let store: MarketplaceStore
     let token: String?
     let settings: ServerSettings
 
@@ -42,6 +44,7 @@ struct EdgeRoutes: Sendable {
         } else {
             feed.unban(address: address)
         }
+        try await store.audit(actor: identity, action: ban ? "ban address" : "unban address", target: address)
         return Response(status: .noContent)
     }
 }

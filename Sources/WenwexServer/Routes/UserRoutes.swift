@@ -3,7 +3,7 @@ import WenwexEdge
 import WenwexHummingbird
 
 /// Profiles: your own (with email and referral code), anyone's public one, changes to your own
-/// (admins: anyone's), and bans by admins.
+/// (admins: anyone's), and bans and role changes by admins, each recorded in the audit log.
 struct UserRoutes: Sendable {
     let store: MarketplaceStore
     let passwords: PasswordHasher
@@ -24,6 +24,7 @@ struct UserRoutes: Sendable {
         router.patch("users/:id") { request, context in try await update(request, context) }
         router.post("users/:id/ban") { _, context in try await ban(context, true) }
         router.delete("users/:id/ban") { _, context in try await ban(context, false) }
+        router.put("users/:id/role") { request, context in try await changeRole(request, context) }
     }
 
     func user(_ id: Int, private: Bool, _ context: MarketplaceRequestContext) async throws -> UserView {
@@ -63,6 +64,29 @@ struct UserRoutes: Sendable {
         let written = try await store.setBanned(id: id, banned)
         guard written.value else { throw Problem.notFound("User \(id)") }
         if banned { bans.ban(user: String(id)) } else { bans.unban(user: String(id)) }
+        try await store.audit(actor: identity, action: banned ? "ban user" : "unban user", target: "user \(id)")
+        context.recordWrite(written.token)
+        var after = context
+        after.consistency = written.token
+        return JSONResponse(value: try await user(id, private: true, after))
+    }
+
+    /// `{"role": "ADMIN"}` or `{"role": "USER"}`: admins only, and never their own.
+    func changeRole(_ request: Request, _ context: MarketplaceRequestContext) async throws -> JSONResponse<UserView> {
+        let identity = try context.requireIdentity()
+        guard identity.isAdmin else { throw Problem.forbidden("Only admins can change roles.") }
+        let id = try context.id(of: "User")
+        guard id != identity.userID else { throw Problem.forbidden("Admins cannot change their own role.") }
+        let body = try await request.jsonFields(limit: settings.maxJSONBytes)
+        var errors = FieldErrors()
+        let text = errors.require(body.string("role", &errors), "role")
+        guard let role = text.flatMap({ Identity.Role(rawValue: $0.uppercased()) }) else {
+            if text != nil { errors.add("role", "must be ADMIN or USER") }
+            throw Problem.validation(errors.errors)
+        }
+        let written = try await store.setRole(id: id, role)
+        guard written.value else { throw Problem.notFound("User \(id)") }
+        try await store.audit(actor: identity, action: "change role", target: "user \(id)", detail: role.rawValue)
         context.recordWrite(written.token)
         var after = context
         after.consistency = written.token
