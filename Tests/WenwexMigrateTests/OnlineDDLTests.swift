@@ -226,44 +226,11 @@ struct OnlineDDLTests {
         try await Task.sleep(for: .seconds(1))
         let baseline = load.takeLongest()
 
-        var history: [MigrationFile] = []
-        /// Deploys `script`'s files as migrations and returns the longest wait inside PostgreSQL
-        /// of a load query or a probe while they ran, and whether a probe caught a statement.
+        let deploys = LiveTableDeploys(url: url, load: load, table: "Post")
         func deploy(_ script: MigrationScript, _ name: String, holdingAReader: Bool = false) async throws -> (
             stall: Duration, probed: Bool
         ) {
-            for part in script.files {
-                let stamp = "202601" + String(100_000_000 + history.count + 1)
-                history.append(
-                    .inMemory(stamp + "_" + name + (part.nameSuffix.map { "_" + $0 } ?? ""), part.sql)
-                )
-            }
-            // A report that has read the table: DDL that needs a strong lock waits behind it,
-            // and everything after queues behind the DDL.
-            let reader = holdingAReader ? try await DatabaseConnector.open(url) : nil
-            if let reader {
-                try await reader.execute("BEGIN", [])
-                _ = try await reader.query(#"SELECT id FROM "Post" LIMIT 1"#, [])
-            }
-            let releasing = Task {
-                guard let reader else { return }
-                try await Task.sleep(for: .milliseconds(1500))
-                try await reader.execute("COMMIT", [])
-            }
-            _ = load.takeLongest()
-            let probe = DDLProbe()
-            try await DatabaseConnector.withSession(url) { session in
-                let pid = try await session.queryText("SELECT pg_backend_pid()", []).first?.first ?? nil
-                let probing = Task { try await probe.run(url, watching: Int(pid ?? "") ?? 0, table: "Post") }
-                try await MigrationDeployer(session: session, files: history).deploy()
-                probe.stop.store(true, ordering: .relaxed)
-                try await probing.value
-            }
-            try await releasing.value
-            try await reader?.close()
-            try await load.settle()
-            let stall = max(load.takeLongest(), probe.longest.withLock { $0 })
-            return (stall, probe.probes.withLock { $0 } > 0)
+            try await deploys.deploy(script, name, holdingAReader: holdingAReader)
         }
 
         /// The plain form, taken again (after reverting it) when the test process was too busy
