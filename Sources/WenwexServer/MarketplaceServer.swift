@@ -45,6 +45,7 @@ public enum MarketplaceServer {
             services: [
                 database, BanFeedRefresh(feed: bans, store: MarketplaceStore(database: database), logger: logger),
                 ServerHeartbeat(database: database, migrations: migrations, logger: logger),
+                ResumableUploadSweep(uploads: try settings.resumableUploads(), logger: logger),
             ]
                 + services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
@@ -89,6 +90,7 @@ public enum MarketplaceServer {
         ImageRoutes(store: store, images: images, settings: settings, release: release).register(on: router)
         OrderRoutes(store: store, settings: settings).register(on: router)
         FileRoutes(objects: images.objects, signer: settings.urlSigner, settings: settings).register(on: router)
+        UploadRoutes(uploads: try settings.resumableUploads()).register(on: router)
         return router
     }
 }

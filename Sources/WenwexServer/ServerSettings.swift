@@ -212,6 +212,11 @@ public struct ServerSettings: Sendable {
         try objectStore ?? FilesystemObjectStore(root: storageDirectory)
     }
 
+    /// tus uploads into the image store, up to ``maxUploadBytes`` each.
+    func resumableUploads() throws -> ResumableUploads {
+        ResumableUploads(store: try imageObjects(), maxSize: maxUploadBytes)
+    }
+
     static func randomSecret() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }

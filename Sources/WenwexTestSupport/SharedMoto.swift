@@ -38,6 +38,12 @@ public enum SharedMoto {
         try await started.value { try await start() }
     }
 
+    /// A server of the caller's own, for a test that changes server-wide settings (moto's
+    /// authentication); it ends with the test process.
+    public static func startOwn() async throws -> URL {
+        try await start()
+    }
+
     private static func start() async throws -> URL {
         guard let executable = MotoAvailability.executable else {
             throw Failure(

@@ -42,7 +42,9 @@ final class PurgeReceiver: Sendable {
             let event = try JSONDecoder().decode(SentEvent.self, from: Data(bytes.readableBytesView))
             let authorization = request.headers[.authorization]
             self.received.withLock {
-                $0.append(.init(authorization: authorization, tags: event.tags, paths: event.paths, reason: event.reason))
+                $0.append(
+                    .init(authorization: authorization, tags: event.tags, paths: event.paths, reason: event.reason)
+                )
             }
             return .noContent
         }
@@ -103,7 +105,9 @@ final class PurgeReceiver: Sendable {
                     let newURL = try #require(replaced.json["url"] as? String)
                     #expect(newURL != first.url && replaced.json["id"] as? Int == first.id)
                     var events = try await receiver.wait(for: 1)
-                    #expect(events[0].paths == [first.url] && events[0].tags.isEmpty && events[0].reason == "image replaced")
+                    #expect(
+                        events[0].paths == [first.url] && events[0].tags.isEmpty && events[0].reason == "image replaced"
+                    )
                     #expect(events[0].authorization == "Bearer purge-token")
                     #expect(try await seller.send(.GET, first.url).status == 200, "still the lens's image")
 
@@ -138,7 +142,12 @@ final class PurgeReceiver: Sendable {
             try await withRunningServer(database: router, migrations: migrations, settings: settings) { owner in
                 try await owner.signUp("files@example.com")
                 let bytes = Array("a private invoice".utf8)
-                let created = try await owner.send(.POST, "/files", body: bytes, headers: [("Content-Type", "text/plain")])
+                let created = try await owner.send(
+                    .POST,
+                    "/files",
+                    body: bytes,
+                    headers: [("Content-Type", "text/plain")]
+                )
                 #expect(created.status == 201, "\(created.text)")
                 let url = try #require(created.json["url"] as? String)
                 let key = try #require(created.json["key"] as? String)
@@ -172,10 +181,87 @@ final class PurgeReceiver: Sendable {
         }
     }
 
+    /// tus uploads of private files: resumable after a cut, each its owner's alone, and a file
+    /// like any other once complete.
+    @Test func privateFilesUploadResumablyAndOnlyTheirOwnerMayTouchTheUpload() async throws {
+        try await withTemporaryDirectory { directory in
+            let (router, migrations) = try await migratedSQLite(in: directory)
+            let settings = testSettings(storage: directory.appendingPathComponent("storage"))
+            try await withRunningServer(database: router, migrations: migrations, settings: settings) { owner in
+                let ownerID = try #require(try await owner.signUp("tus@example.com")["id"] as? Int)
+                let stranger = owner.fresh()
+                try await stranger.signUp("not-the-owner@example.com")
+                let visitor = owner.fresh()
+                let tus = [("Tus-Resumable", "1.0.0")]
+                let patch = tus + [("Content-Type", "application/offset+octet-stream")]
+                let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+
+                #expect(
+                    try await visitor.send(
+                        .POST,
+                        "/uploads",
+                        headers: tus + [("Upload-Length", "10")],
+                        authenticated: false
+                    ).status == 401
+                )
+                let tooLarge = try await owner.send(
+                    .POST,
+                    "/uploads",
+                    headers: tus + [("Upload-Length", String(settings.maxUploadBytes + 1))]
+                )
+                #expect(tooLarge.status == 413)
+                let created = try await owner.send(
+                    .POST,
+                    "/uploads",
+                    headers: tus + [("Upload-Length", String(bytes.count))]
+                )
+                #expect(created.status == 201, "\(created.text)")
+                let location = try #require(created.header("Location"))
+                let id = String(location.split(separator: "/").last ?? "")
+
+                let first = try await owner.send(
+                    .PATCH,
+                    location,
+                    body: Array(bytes[..<100_000]),
+                    headers: patch + [("Upload-Offset", "0")]
+                )
+                #expect(first.status == 204 && first.header("Upload-Offset") == "100000")
+                // Someone else's upload does not exist for them; without signing in, it needs a sign-in.
+                #expect(try await stranger.send(.HEAD, location, headers: tus).status == 404)
+                let hijack = try await stranger.send(
+                    .PATCH,
+                    location,
+                    body: Array(bytes[100_000...]),
+                    headers: patch + [("Upload-Offset", "100000")]
+                )
+                #expect(hijack.status == 404)
+                #expect(try await stranger.send(.DELETE, location, headers: tus).status == 404)
+                #expect(try await visitor.send(.HEAD, location, headers: tus, authenticated: false).status == 401)
+
+                let resume = try await owner.send(.HEAD, location, headers: tus)
+                #expect(resume.status == 200 && resume.header("Upload-Offset") == "100000")
+                let rest = try await owner.send(
+                    .PATCH,
+                    location,
+                    body: Array(bytes[100_000...]),
+                    headers: patch + [("Upload-Offset", "100000")]
+                )
+                #expect(rest.status == 204 && rest.header("Upload-Offset") == String(bytes.count))
+
+                let signed = try await owner.send(.GET, "/files/\(ownerID)/\(id)/url")
+                #expect(signed.status == 200, "\(signed.text)")
+                let url = try #require(signed.json["url"] as? String)
+                let served = try await visitor.send(.GET, url, authenticated: false)
+                #expect(served.status == 200 && served.body == bytes)
+            }
+        }
+    }
+
     @Test func twoSigningKeysAreActiveDuringARotation() throws {
         let old = URLSigner(keys: [.init(id: "k1", secret: Data(repeating: 1, count: 32))])
         let rotated = URLSigner(keys: [
-            .init(id: "k2", secret: Data(repeating: 2, count: 32)), .init(id: "k1", secret: Data(repeating: 1, count: 32)),
+            .init(id: "k2", secret: Data(repeating: 2, count: 32)),
+            .init(id: "k1", secret: Data(repeating: 1, count: 32)),
         ])
         let expires = URLSigner.expiry(validFor: .seconds(600))
         let signedBefore = old.query(path: "/files/1/x", expires: expires)

@@ -60,6 +60,33 @@ struct S3ObjectStoreTests {
         #expect(try await store.multipartUploadsInProgress().isEmpty)
     }
 
+    /// A file goes up several parts at once, each read from the file as it is sent; a file that
+    /// shrinks while it is read aborts the upload and leaves nothing.
+    @Test func aFileGoesUpInPartsStraightFromTheFile() async throws {
+        let store = try await Self.store(partSize: 5 << 20)
+        let payload = ObjectStoreScenarios.bytes((5 << 20) * 3 + 12_345, seed: 5)  // four parts, the last short
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-parts-\(UUID().uuidString).bin")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(payload).write(to: url)
+        let body = try ObjectBody.file(url)
+        #expect(body.sourceFile?.size == payload.count)
+        #expect(body.inspecting { _ in }.sourceFile == nil, "an inspected body must stream through its inspector")
+        let stored = try await store.put(try ObjectKey("big/file.bin"), body: body, options: .init())
+        #expect(stored.size == payload.count)
+        #expect(stored.etag.hasSuffix("-4"), "\(stored.etag)")
+        let back = try await store.get(try ObjectKey("big/file.bin")).body.collect(upTo: 32 << 20)
+        #expect(ObjectStoreScenarios.sha256(back) == ObjectStoreScenarios.sha256(payload))
+
+        // Cut short after the body was made: the size it promised no longer holds.
+        let shrinking = try ObjectBody.file(url)
+        try Data(payload.prefix(8 << 20)).write(to: url)
+        await #expect(throws: (any Error).self) {
+            try await store.put(try ObjectKey("big/shrunk.bin"), body: shrinking, options: .init())
+        }
+        #expect(try await store.multipartUploadsInProgress().isEmpty)
+        #expect(try await store.head(try ObjectKey("big/shrunk.bin")) == nil)
+    }
+
     @Test func anInterruptedMultipartUploadLeavesNothingBehind() async throws {
         struct Interrupted: Error {}
         let store = try await Self.store(partSize: 5 << 20)

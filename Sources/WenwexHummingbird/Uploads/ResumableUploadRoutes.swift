@@ -19,9 +19,16 @@ public struct ResumableUploadRoutes: Sendable {
     public let uploads: ResumableUploads
     /// The route prefix, `uploads` for `/uploads`.
     public let path: String
-    /// Where a new upload's bytes go, from its metadata; `nil` refuses the upload (400).
-    public let destination: @Sendable (_ id: String, _ metadata: [String: String]) -> ObjectKey?
+    /// Where a new upload's bytes go, from its metadata and its owner; `nil` refuses the
+    /// upload (400).
+    public let destination: @Sendable (_ id: String, _ metadata: [String: String], _ owner: String?) -> ObjectKey?
+    /// Who a request is made by (a user id from the app's authentication), for uploads that
+    /// belong to someone: `nil` answers 401. An upload remembers its owner, and another
+    /// owner's requests for it get 404, as if it did not exist. Without it, anyone holding an
+    /// upload's URL may resume it.
+    public let owner: (@Sendable (_ request: Request, _ context: any RequestContext) -> String?)?
 
+    /// Uploads anyone may make and resume, knowing the upload's URL.
     public init(
         uploads: ResumableUploads,
         path: String = "uploads",
@@ -29,8 +36,25 @@ public struct ResumableUploadRoutes: Sendable {
     ) {
         self.uploads = uploads
         self.path = path
-        self.destination = destination
+        self.destination = { id, metadata, _ in destination(id, metadata) }
+        self.owner = nil
     }
+
+    /// Uploads that belong to the user `owner` names, each only theirs to resume or abandon.
+    public init(
+        uploads: ResumableUploads,
+        path: String = "uploads",
+        owner: @escaping @Sendable (_ request: Request, _ context: any RequestContext) -> String?,
+        destination: @escaping @Sendable (_ id: String, _ metadata: [String: String], _ owner: String) -> ObjectKey?
+    ) {
+        self.uploads = uploads
+        self.path = path
+        self.owner = owner
+        self.destination = { id, metadata, owner in owner.flatMap { destination(id, metadata, $0) } }
+    }
+
+    /// The metadata key an upload's owner is kept under; a client's own value for it is dropped.
+    static let ownerMetadataKey = "wenwex-owner"
 
     /// Adds the five routes under ``path``.
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -39,31 +63,58 @@ public struct ResumableUploadRoutes: Sendable {
         router.on(base, method: .options) { _, _ in
             Response(status: .noContent, headers: self.announce([:]))
         }
-        router.post(base) { request, _ in try await self.create(request) }
+        router.post(base) { request, context in
+            try await self.create(request, owner: self.owner?(request, context))
+        }
         router.head(item) { request, context in
-            try await self.status(request, id: context.parameters.get("uploadID") ?? "")
+            try await self.owned(request, context) { try await self.status(request, id: $0) }
         }
         router.patch(item) { request, context in
-            try await self.append(request, id: context.parameters.get("uploadID") ?? "")
+            try await self.owned(request, context) { try await self.append(request, id: $0) }
         }
-        router.delete(item) { _, context in
-            do {
-                try await self.uploads.terminate(context.parameters.get("uploadID") ?? "")
+        router.delete(item) { request, context in
+            try await self.owned(request, context) { id in
+                try await self.uploads.terminate(id)
                 return Response(status: .noContent, headers: self.resumable([:]))
-            } catch let failure as ResumableUploads.Failure {
-                return self.failure(failure)
             }
         }
     }
 
-    func create(_ request: Request) async throws -> Response {
+    /// Runs `body` with the upload's id once the request's owner may touch it: 401 without an
+    /// owner, 404 for someone else's upload.
+    func owned<Context: RequestContext>(
+        _ request: Request,
+        _ context: Context,
+        _ body: (String) async throws -> Response
+    ) async throws -> Response {
+        let id = context.parameters.get("uploadID") ?? ""
+        do {
+            if let owner {
+                guard let who = owner(request, context) else {
+                    return Response(status: .unauthorized, headers: resumable([:]))
+                }
+                guard try await uploads.upload(id).metadata[Self.ownerMetadataKey] == who else {
+                    return Response(status: .notFound, headers: resumable([:]))
+                }
+            }
+            return try await body(id)
+        } catch let failure as ResumableUploads.Failure {
+            return self.failure(failure)
+        }
+    }
+
+    func create(_ request: Request, owner who: String?) async throws -> Response {
         if let refusal = versionRefusal(request) { return refusal }
+        if owner != nil, who == nil { return Response(status: .unauthorized, headers: resumable([:])) }
         guard let lengthText = request.headers[.uploadLength], let length = Int(lengthText), length >= 0 else {
             return Response(status: .badRequest, headers: resumable([:]))
         }
-        let metadata = ResumableUploads.decodeMetadata(request.headers[.uploadMetadata])
+        var metadata = ResumableUploads.decodeMetadata(request.headers[.uploadMetadata])
+        metadata[Self.ownerMetadataKey] = who
         let id = UUID().uuidString.lowercased()
-        guard let key = destination(id, metadata) else { return Response(status: .badRequest, headers: resumable([:])) }
+        guard let key = destination(id, metadata, who) else {
+            return Response(status: .badRequest, headers: resumable([:]))
+        }
         do {
             let upload = try await uploads.create(id: id, length: length, metadata: metadata, destination: key)
             var headers = resumable([:])

@@ -6,9 +6,9 @@ public import Foundation
 ///
 /// Two properties matter beyond correctness. *Rotation*: several keys verify, the first signs,
 /// so a new key is added, becomes the signer, and the old one is removed after the longest URL
-/// lifetime. *Caching*: ``expiry(validFor:granularity:)`` rounds expiries up to a window, so
-/// every client asking within one window gets the same URL and a CDN caches one copy (signed
-/// URLs that embed a fresh timestamp per request always miss the cache).
+/// lifetime. *Caching*: ``expiry(validFor:granularity:now:)`` rounds expiries up to a window,
+/// so every client asking within one window gets the same URL and a CDN caches one copy
+/// (signed URLs that embed a fresh timestamp per request always miss the cache).
 public struct URLSigner: Sendable {
     /// One signing key, named so a URL says which key signed it.
     public struct Key: Sendable {

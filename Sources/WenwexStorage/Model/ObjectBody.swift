@@ -23,9 +23,29 @@ public struct ObjectBody: AsyncSequence, Sendable {
 
     private let make: @Sendable () -> AsyncIterator
 
+    /// A regular file the bytes are read from, whole, when the body is one (``file(_:chunk:)``):
+    /// a store may then read parts of it in any order and more than once (the S3 store sends
+    /// several parts at once straight from the file, hashing each first) instead of buffering
+    /// the stream. `nil` for every other body, including an ``inspecting(_:)`` one.
+    public let sourceFile: SourceFile?
+
+    /// Where ``sourceFile`` is and how long it was when the body was made.
+    public struct SourceFile: Sendable, Hashable {
+        /// The file itself, opened afresh by every pass and every part read from it.
+        public var url: URL
+        /// Its length in bytes when the body was made: a pass reads at most this many, and the
+        /// S3 store's part hashing refuses the upload when the file has become shorter.
+        public var size: Int
+    }
+
     /// A body whose buffers come from `makePull()`'s function, called once per iteration.
     public init(pull makePull: @escaping @Sendable () -> (() async throws -> ByteBuffer?)) {
+        self.init(sourceFile: nil, pull: makePull)
+    }
+
+    init(sourceFile: SourceFile?, pull makePull: @escaping @Sendable () -> (() async throws -> ByteBuffer?)) {
         self.make = { AsyncIterator(pull: makePull()) }
+        self.sourceFile = sourceFile
     }
 
     /// Any sequence of buffers (an HTTP request body, a client's response body).
@@ -117,8 +137,15 @@ extension ObjectBody {
     /// at its end: an upload reads the file only as fast as the store takes it.
     public static func file(_ url: URL, chunk: Int = 1 << 20) throws -> ObjectBody {
         let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
-        return ObjectBody {
-            let reader = FileChunkReader(url: url, start: 0, length: size, chunk: chunk)
+        return segment(of: url, offset: 0, length: size, chunk: chunk, isWholeFile: true)
+    }
+
+    /// `length` bytes of a file from `offset`, `chunk` bytes per pull.
+    static func segment(of url: URL, offset: Int, length: Int, chunk: Int = 1 << 20, isWholeFile: Bool = false)
+        -> ObjectBody
+    {
+        ObjectBody(sourceFile: isWholeFile ? SourceFile(url: url, size: length) : nil) {
+            let reader = FileChunkReader(url: url, start: offset, length: length, chunk: chunk)
             return { try reader.next() }
         }
     }

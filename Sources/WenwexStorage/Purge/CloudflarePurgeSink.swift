@@ -7,6 +7,7 @@ import NIOHTTP1
 /// one request with the event's tags, one with its paths as absolute URLs of `site`, in batches
 /// of 30 as the API takes them.
 public struct CloudflarePurgeSink: PurgeSink {
+    /// The zone's ID (not its domain name), as the purge API's path names it.
     public let zone: String
     /// The public site whose URLs Cloudflare caches (`https://shop.example.com`).
     public let site: URL
@@ -29,6 +30,8 @@ public struct CloudflarePurgeSink: PurgeSink {
         self.client = client
     }
 
+    /// Sends the batches in order, 10 seconds each; the first refusal throws
+    /// ``HTTPPurgeSink/Refused`` and skips the rest, so the publisher's retry sends them all again.
     public func deliver(_ event: PurgeEvent) async throws {
         for request in requests(for: event) {
             try await HTTPPurgeSink.send(request, client: client, timeout: .seconds(10))

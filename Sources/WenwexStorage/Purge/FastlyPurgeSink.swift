@@ -7,6 +7,7 @@ import NIOHTTP1
 /// `Surrogate-Key` (space-separated, up to 256 per request), paths through
 /// `POST /purge/<host><path>`, each authenticated with `Fastly-Key`.
 public struct FastlyPurgeSink: PurgeSink {
+    /// The service whose tags are purged (`/service/<id>/purge`); path purges name ``host`` instead.
     public let service: String
     /// The public host Fastly serves (`shop.example.com`).
     public let host: String
@@ -14,6 +15,8 @@ public struct FastlyPurgeSink: PurgeSink {
     private let api: URL
     private let client: HTTPClient
 
+    /// `token` is sent as `Fastly-Key` (an API token with the `purge_select` scope is enough);
+    /// `api` defaults to Fastly's, tests point it at loopback.
     public init(
         service: String,
         token: String,
@@ -28,6 +31,8 @@ public struct FastlyPurgeSink: PurgeSink {
         self.client = client
     }
 
+    /// One request per 256 tags, then one per path, 10 seconds each; the first refusal throws
+    /// ``HTTPPurgeSink/Refused`` and skips the rest, so the publisher's retry sends them all again.
     public func deliver(_ event: PurgeEvent) async throws {
         for request in requests(for: event) {
             try await HTTPPurgeSink.send(request, client: client, timeout: .seconds(10))

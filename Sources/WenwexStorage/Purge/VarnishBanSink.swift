@@ -24,11 +24,15 @@ public struct VarnishBanSink: PurgeSink {
     public let endpoint: URL
     private let client: HTTPClient
 
+    /// Nothing is sent until the first event; Varnish must accept `BAN` from this host (the VCL's
+    /// `purgers` ACL), or every delivery is refused with 403.
     public init(endpoint: URL, client: HTTPClient = .shared) {
         self.endpoint = endpoint
         self.client = client
     }
 
+    /// One `BAN` carrying both headers, 5 seconds at most; an answer outside 2xx throws
+    /// ``HTTPPurgeSink/Refused`` for the publisher to retry.
     public func deliver(_ event: PurgeEvent) async throws {
         var request = HTTPClientRequest(url: endpoint.absoluteString)
         request.method = .RAW(value: "BAN")

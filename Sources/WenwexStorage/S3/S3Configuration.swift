@@ -29,13 +29,16 @@ public struct S3Configuration: Sendable {
     public var addressing: Addressing
     /// Objects larger than this go up in parts of this size (S3's minimum part is 5 MiB).
     public var partSize: Int
-    /// Parts uploaded at once; memory is about `partSize × partsInFlight`.
+    /// Parts uploaded at once from a stream; memory is about `partSize × partsInFlight`.
     public var partsInFlight: Int
+    /// Parts uploaded at once from a file (`ObjectBody.file`), read from it as they are sent, so
+    /// more in flight costs 1 MiB each rather than a part.
+    public var filePartsInFlight: Int
     /// Attempts for a request that failed with a 5xx, throttling or a dropped connection.
     public var maxAttempts: Int
 
-    /// Raises `partSize` to at least 5 MiB (default 8 MiB), and `partsInFlight` and `maxAttempts` to
-    /// at least 1.
+    /// Raises `partSize` to at least 5 MiB (default 8 MiB), and `partsInFlight`,
+    /// `filePartsInFlight` and `maxAttempts` to at least 1.
     public init(
         endpoint: URL,
         region: String,
@@ -46,6 +49,7 @@ public struct S3Configuration: Sendable {
         addressing: Addressing = .path,
         partSize: Int = 8 << 20,
         partsInFlight: Int = 2,
+        filePartsInFlight: Int = 8,
         maxAttempts: Int = 4
     ) {
         self.endpoint = endpoint
@@ -57,6 +61,7 @@ public struct S3Configuration: Sendable {
         self.addressing = addressing
         self.partSize = max(partSize, 5 << 20)
         self.partsInFlight = max(partsInFlight, 1)
+        self.filePartsInFlight = max(filePartsInFlight, 1)
         self.maxAttempts = max(maxAttempts, 1)
     }
 

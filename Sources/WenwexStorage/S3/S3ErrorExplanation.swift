@@ -35,6 +35,12 @@ enum S3ErrorExplanation {
                 "S3 at \(endpoint) denied access to \(key.map { "'\($0)' in " } ?? "")bucket '\(bucket)': the credentials lack the permission (check the bucket policy or the key's grants)"
             )
         default:
+            if status == 403, code == nil {
+                // HEAD answers carry no error document: S3 says only 403.
+                return .refused(
+                    "S3 at \(endpoint) refused the request (403, with no reason given, as for HEAD): check that access key \(configuration.accessKeyID) exists, that its secret is this environment's, that this machine's clock is right, and that the key may use bucket '\(bucket)'"
+                )
+            }
             if status == 301, let bucketRegion {
                 return .refused(
                     "bucket '\(bucket)' is in '\(bucketRegion)', not '\(configuration.region)'; set the region to \(bucketRegion)"

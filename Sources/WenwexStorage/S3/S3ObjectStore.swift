@@ -8,11 +8,11 @@ import NIOHTTP1
 /// MinIO, Ceph, Supabase Storage's S3 endpoint, moto in tests).
 ///
 /// Requests are signed with ``SigV4Signer`` over AsyncHTTPClient. Every body that is sent is a
-/// bounded buffer (a small object, or one part of a multipart upload) whose SHA-256 is signed,
-/// so S3 rejects a corrupted part and a retry can resend it. Objects larger than
-/// ``S3Configuration/partSize`` go up as a multipart upload with at most
-/// ``S3Configuration/partsInFlight`` parts at once; any failure aborts the upload, so no parts
-/// are left behind to be billed.
+/// bounded buffer (a small object, or one part of a multipart upload) or a part of a file, and
+/// its SHA-256 is signed, so S3 rejects a corrupted part and a retry can resend it. Objects
+/// larger than ``S3Configuration/partSize`` go up as a multipart upload with at most
+/// ``S3Configuration/partsInFlight`` parts at once (``S3Configuration/filePartsInFlight``
+/// from a file); any failure aborts the upload, so no parts are left behind to be billed.
 public struct S3ObjectStore: ObjectStore {
     /// Where the bucket is and the credentials it is reached with.
     public let configuration: S3Configuration
@@ -39,6 +39,9 @@ public struct S3ObjectStore: ObjectStore {
     /// machine's clock), not read back.
     public func put(_ key: ObjectKey, body: ObjectBody, options: PutOptions) async throws -> ObjectInfo {
         let partSize = configuration.partSize
+        if let file = body.sourceFile, file.size > partSize {
+            return try await multipartPut(key, file: file, options: options)
+        }
         var iterator = body.makeAsyncIterator()
         // Parts are ByteBuffers filled in place and sent as they are: no copy per part.
         var first = ByteBuffer()
@@ -157,6 +160,8 @@ public struct S3ObjectStore: ObjectStore {
         }
     }
 
+    /// A multipart upload of a stream: each part is filled in memory, then sent while the next
+    /// one fills, at most ``S3Configuration/partsInFlight`` at once.
     func multipartPut(
         _ key: ObjectKey,
         first: ByteBuffer,
@@ -164,18 +169,7 @@ public struct S3ObjectStore: ObjectStore {
         rest iterator: inout ObjectBody.AsyncIterator,
         options: PutOptions
     ) async throws -> ObjectInfo {
-        let created = try await send(
-            "POST",
-            key: key.rawValue,
-            query: [("uploads", "")],
-            headers: Self.objectHeaders(options)
-        )
-        try await expect(created, [200], key: key)
-        let createdXML = S3XML(Data(try await Self.collect(created, limit: 1 << 20)))
-        guard let uploadID = createdXML.values["UploadId"] else {
-            throw StorageError.refused("S3 did not return an UploadId for the multipart upload of '\(key)'")
-        }
-        do {
+        try await multipartUpload(key, options: options) { uploadID in
             var etags: [Int: String] = [:]
             var size = first.readableBytes
             try await withThrowingTaskGroup(of: (Int, String).self) { group in
@@ -204,6 +198,66 @@ public struct S3ObjectStore: ObjectStore {
                 }
                 for try await (done, etag) in group { etags[done] = etag }
             }
+            return (etags, size)
+        }
+    }
+
+    /// A multipart upload of a file: each part is read from the file twice, once to sign its
+    /// SHA-256 and once as it is sent, so ``S3Configuration/filePartsInFlight`` parts go up at
+    /// once while the process holds about a megabyte per part, not the part.
+    func multipartPut(_ key: ObjectKey, file: ObjectBody.SourceFile, options: PutOptions) async throws -> ObjectInfo {
+        try await multipartUpload(key, options: options) { uploadID in
+            let partSize = configuration.partSize
+            let count = (file.size + partSize - 1) / partSize
+            var etags: [Int: String] = [:]
+            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                var inFlight = 0
+                for number in 1...count {
+                    if inFlight >= configuration.filePartsInFlight, let (done, etag) = try await group.next() {
+                        etags[done] = etag
+                        inFlight -= 1
+                    }
+                    let offset = (number - 1) * partSize
+                    let length = min(partSize, file.size - offset)
+                    group.addTask {
+                        let hash = try Self.sha256(of: file.url, offset: offset, length: length)
+                        let response = try await send(
+                            "PUT",
+                            key: key.rawValue,
+                            query: [("partNumber", String(number)), ("uploadId", uploadID)],
+                            payload: .fileSegment(url: file.url, offset: offset, length: length, sha256: hash)
+                        )
+                        return (number, try await partETag(response, key: key, number: number))
+                    }
+                    inFlight += 1
+                }
+                for try await (done, etag) in group { etags[done] = etag }
+            }
+            return (etags, file.size)
+        }
+    }
+
+    /// Creates a multipart upload, lets `uploadParts` send its parts (returning each part's
+    /// ETag and the total size), and completes it; on any failure the upload is aborted, so no
+    /// parts are left behind to be stored and billed.
+    func multipartUpload(
+        _ key: ObjectKey,
+        options: PutOptions,
+        uploadParts: (_ uploadID: String) async throws -> (etags: [Int: String], size: Int)
+    ) async throws -> ObjectInfo {
+        let created = try await send(
+            "POST",
+            key: key.rawValue,
+            query: [("uploads", "")],
+            headers: Self.objectHeaders(options)
+        )
+        try await expect(created, [200], key: key)
+        let createdXML = S3XML(Data(try await Self.collect(created, limit: 1 << 20)))
+        guard let uploadID = createdXML.values["UploadId"] else {
+            throw StorageError.refused("S3 did not return an UploadId for the multipart upload of '\(key)'")
+        }
+        do {
+            let (etags, size) = try await uploadParts(uploadID)
             let parts = etags.keys.sorted().map {
                 "<Part><PartNumber>\($0)</PartNumber><ETag>\"\(etags[$0]!)\"</ETag></Part>"
             }.joined()
@@ -227,12 +281,26 @@ public struct S3ObjectStore: ObjectStore {
                 metadata: options.metadata
             )
         } catch {
-            // Nothing left behind: parts of an unfinished upload are stored (and billed) until aborted.
             if let aborted = try? await send("DELETE", key: key.rawValue, query: [("uploadId", uploadID)]) {
                 _ = try? await Self.collect(aborted, limit: 1 << 20)
             }
             throw error
         }
+    }
+
+    /// The SHA-256 of `length` bytes of a file from `offset`, in hex, read a megabyte at a time.
+    static func sha256(of url: URL, offset: Int, length: Int) throws -> String {
+        let reader = FileChunkReader(url: url, start: offset, length: length, chunk: 1 << 20)
+        var hasher = SHA256()
+        var read = 0
+        while let chunk = try reader.next() {
+            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            read += chunk.readableBytes
+        }
+        guard read == length else {
+            throw StorageError.refused("\(url.path) changed while it was being uploaded (it is shorter than it was)")
+        }
+        return SigV4Signer.hex(hasher.finalize())
     }
 
     /// Moves bytes into `part` until it holds `size` or the body ends: first what is `pending`
@@ -259,6 +327,11 @@ public struct S3ObjectStore: ObjectStore {
             query: [("partNumber", String(number)), ("uploadId", uploadID)],
             body: bytes
         )
+        return try await partETag(response, key: key, number: number)
+    }
+
+    /// The ETag S3 gave an uploaded part, after checking the answer.
+    func partETag(_ response: HTTPClientResponse, key: ObjectKey, number: Int) async throws -> String {
         try await expect(response, [200], key: key)
         _ = try await Self.collect(response, limit: 1 << 20)
         guard let etag = response.headers.first(name: "ETag") else {
@@ -278,8 +351,29 @@ public struct S3ObjectStore: ObjectStore {
         headers extra: [(String, String)] = [],
         body: ByteBuffer = ByteBuffer()
     ) async throws -> HTTPClientResponse {
+        try await send(method, key: key, query: query, headers: extra, payload: .buffer(body))
+    }
+
+    /// What a request sends: bytes in memory, or part of a file (read afresh for each attempt)
+    /// with its SHA-256 already worked out.
+    enum Payload: Sendable {
+        case buffer(ByteBuffer)
+        case fileSegment(url: URL, offset: Int, length: Int, sha256: String)
+    }
+
+    func send(
+        _ method: String,
+        key: String?,
+        query: [(String, String)] = [],
+        headers extra: [(String, String)] = [],
+        payload: Payload
+    ) async throws -> HTTPClientResponse {
         let location = configuration.url(key: key, query: query.map { (name: $0.0, value: $0.1) })
-        let payloadHash = SigV4Signer.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
+        let payloadHash =
+            switch payload {
+            case .buffer(let body): SigV4Signer.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
+            case .fileSegment(_, _, _, let sha256): sha256
+            }
         var attempt = 0
         while true {
             attempt += 1
@@ -305,8 +399,14 @@ public struct S3ObjectStore: ObjectStore {
                 request.headers.add(name: "x-amz-security-token", value: token)
             }
             request.headers.add(name: "Authorization", value: signature.authorization)
-            if body.readableBytes > 0 || method == "PUT" || method == "POST" {
-                request.body = .bytes(body)
+            switch payload {
+            case .buffer(let body):
+                if body.readableBytes > 0 || method == "PUT" || method == "POST" { request.body = .bytes(body) }
+            case .fileSegment(let url, let offset, let length, _):
+                request.body = .stream(
+                    ObjectBody.segment(of: url, offset: offset, length: length),
+                    length: .known(Int64(length))
+                )
             }
             do {
                 let response = try await client.execute(request, timeout: .seconds(120))
