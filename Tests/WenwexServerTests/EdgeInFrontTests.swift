@@ -9,7 +9,14 @@ import WenwexTestSupport
 @Suite struct EdgeInFrontTests {
     static let edgeToken = "edge-token-for-the-tests-0123456789"
 
+    /// The 1 s propagation target is `WenwexBench edge-ban-propagation`'s to measure; here the
+    /// ban must hold at both nodes well inside the polls' 25 s wait, away from the suite's
+    /// million-row tests (a loaded run once stalled it 11 s).
     @Test func anAdminsBanStopsTheUserAtBothEdgeNodes() async throws {
+        try await ExclusiveTestWork.shared.run { try await banAtBothEdgeNodes() }
+    }
+
+    func banAtBothEdgeNodes() async throws {
         try await withTemporaryDirectory { directory in
             let (router, migrations) = try await migratedSQLite(in: directory)
             var settings = testSettings(storage: directory.appendingPathComponent("storage"))
@@ -68,7 +75,7 @@ import WenwexTestSupport
                         var answer = try await client.send(.GET, "/users/me")
                         while answer.json["type"] as? String != "about:blank" {
                             try #require(
-                                banned.duration(to: clock.now) < .seconds(5),
+                                banned.duration(to: clock.now) < .seconds(20),
                                 "the edge never refused: \(answer.text)"
                             )
                             try await Task.sleep(for: .milliseconds(10))
@@ -85,8 +92,9 @@ import WenwexTestSupport
                     let bad = try await admin.send(.POST, "/admin/address-bans", json: #"{"address":"999.1.1.1"}"#)
                     #expect(bad.status == 422 || bad.status == 400, "\(bad.status) \(bad.text)")
                     #expect(try await admin.send(.DELETE, "/users/\(trollID)/ban").status == 200)
+                    let unbanned = clock.now
                     var lifted = try await troll.send(.GET, "/users/me")
-                    while lifted.status != 200 && banned.duration(to: clock.now) < .seconds(10) {
+                    while lifted.status != 200 && unbanned.duration(to: clock.now) < .seconds(20) {
                         try await Task.sleep(for: .milliseconds(20))
                         lifted = try await troll.send(.GET, "/users/me")
                     }

@@ -32,7 +32,7 @@ public struct S3Configuration: Sendable {
     /// Parts uploaded at once from a stream; memory is about `partSize × partsInFlight`.
     public var partsInFlight: Int
     /// Parts uploaded at once from a file (`ObjectBody.file`), read from it as they are sent, so
-    /// more in flight costs 1 MiB each rather than a part.
+    /// more in flight costs a few hundred kilobytes each rather than a part.
     public var filePartsInFlight: Int
     /// Attempts for a request that failed with a 5xx, throttling or a dropped connection.
     public var maxAttempts: Int

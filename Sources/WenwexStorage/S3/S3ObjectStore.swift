@@ -204,7 +204,7 @@ public struct S3ObjectStore: ObjectStore {
 
     /// A multipart upload of a file: each part is read from the file twice, once to sign its
     /// SHA-256 and once as it is sent, so ``S3Configuration/filePartsInFlight`` parts go up at
-    /// once while the process holds about a megabyte per part, not the part.
+    /// once while the process holds a few hundred kilobytes per part, not the part.
     func multipartPut(_ key: ObjectKey, file: ObjectBody.SourceFile, options: PutOptions) async throws -> ObjectInfo {
         try await multipartUpload(key, options: options) { uploadID in
             let partSize = configuration.partSize
@@ -288,9 +288,13 @@ public struct S3ObjectStore: ObjectStore {
         }
     }
 
-    /// The SHA-256 of `length` bytes of a file from `offset`, in hex, read a megabyte at a time.
+    /// How much of a file a part reads at a time, to hash it and to send it: what a part in
+    /// flight holds.
+    static let fileChunk = 256 << 10
+
+    /// The SHA-256 of `length` bytes of a file from `offset`, in hex, read ``fileChunk`` at a time.
     static func sha256(of url: URL, offset: Int, length: Int) throws -> String {
-        let reader = FileChunkReader(url: url, start: offset, length: length, chunk: 1 << 20)
+        let reader = FileChunkReader(url: url, start: offset, length: length, chunk: fileChunk)
         var hasher = SHA256()
         var read = 0
         while let chunk = try reader.next() {
@@ -404,7 +408,7 @@ public struct S3ObjectStore: ObjectStore {
                 if body.readableBytes > 0 || method == "PUT" || method == "POST" { request.body = .bytes(body) }
             case .fileSegment(let url, let offset, let length, _):
                 request.body = .stream(
-                    ObjectBody.segment(of: url, offset: offset, length: length),
+                    ObjectBody.segment(of: url, offset: offset, length: length, chunk: Self.fileChunk),
                     length: .known(Int64(length))
                 )
             }
