@@ -44,6 +44,25 @@ struct AccessApplyTests {
             )
         }
 
+        /// A personal login for `person` in `role` (default: read), as `access grant` makes it.
+        func grant(
+            _ person: String,
+            role: String? = nil,
+            ttl: Duration = .seconds(3600),
+            now: Date = Date(),
+            statementLogging: [String] = []
+        ) async throws -> PersonalCredentials.Credential {
+            try await admin {
+                try await PersonalCredentials(roles: roles, statementLogging: statementLogging).grant(
+                    person: person,
+                    role: role ?? roles.read,
+                    ttl: ttl,
+                    on: $0,
+                    now: now
+                )
+            }
+        }
+
         /// A session of a login made by Wenwex, with its password (personal logins need it).
         func session(user: String, password: String) async throws -> any SQLSession {
             try await DatabaseConnector.open(try DatabaseURL(url(user: user, password: password)))
@@ -132,14 +151,7 @@ struct AccessApplyTests {
         let fixture = try await Fixture.make()
         _ = try await fixture.admin { try await fixture.applier.apply($0) }
         let credentials = PersonalCredentials(roles: fixture.roles)
-        let alice = try await fixture.admin {
-            try await credentials.grant(
-                person: "alice@example.com",
-                role: fixture.roles.read,
-                ttl: .seconds(3600),
-                on: $0
-            )
-        }
+        let alice = try await fixture.grant("alice@example.com")
         #expect(!alice.description.contains(alice.password), "the password is shown only on purpose")
         #expect(alice.password.count == 32)
         let session = try await fixture.session(user: alice.user, password: alice.password)
@@ -147,14 +159,7 @@ struct AccessApplyTests {
         #expect(await Fixture.isRefused(session, #"DELETE FROM "User""#), "a developer's prod login is read-only")
 
         // Granted again as a writer: the same login, now only a writer.
-        let renewed = try await fixture.admin {
-            try await credentials.grant(
-                person: "alice@example.com",
-                role: fixture.roles.write,
-                ttl: .seconds(60),
-                on: $0
-            )
-        }
+        let renewed = try await fixture.grant("alice@example.com", role: fixture.roles.write, ttl: .seconds(60))
         #expect(renewed.user == alice.user)
         let memberships = try await fixture.admin { session in
             try await session.queryText(
@@ -174,23 +179,12 @@ struct AccessApplyTests {
         #expect(try await fixture.admin { try await credentials.revoke(person: "alice@example.com", on: $0) } == false)
 
         // The sweep removes logins whose time ran out and keeps the others.
-        let expired = try await fixture.admin {
-            try await credentials.grant(
-                person: "bob@example.com",
-                role: fixture.roles.read,
-                ttl: .seconds(60),
-                on: $0,
-                now: Date().addingTimeInterval(-3600)
-            )
-        }
-        let current = try await fixture.admin {
-            try await credentials.grant(
-                person: "carol@example.com",
-                role: fixture.roles.read,
-                ttl: .seconds(3600),
-                on: $0
-            )
-        }
+        let expired = try await fixture.grant(
+            "bob@example.com",
+            ttl: .seconds(60),
+            now: Date().addingTimeInterval(-3600)
+        )
+        let current = try await fixture.grant("carol@example.com")
         let swept = try await fixture.admin { try await credentials.sweep(on: $0) }
         #expect(swept == [expired.user])
         #expect(try await fixture.admin { try await credentials.revoke(person: "carol@example.com", on: $0) })

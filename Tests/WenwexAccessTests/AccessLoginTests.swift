@@ -17,14 +17,7 @@ struct AccessLoginTests {
         _ = try await fixture.admin { try await fixture.applier.apply($0) }
         let credentials = PersonalCredentials(roles: fixture.roles)
         let psql = Psql(url: fixture.url)
-        let erin = try await fixture.admin {
-            try await credentials.grant(
-                person: "erin@example.com",
-                role: fixture.roles.read,
-                ttl: .seconds(3600),
-                on: $0
-            )
-        }
+        let erin = try await fixture.grant("erin@example.com")
         let works = try await psql.run(#"SELECT email FROM "User""#, user: erin.user, password: erin.password)
         #expect(works.status == 0, "\(works.stderr)")
         #expect(works.stdout.contains("a@example.com"))
@@ -34,15 +27,11 @@ struct AccessLoginTests {
         #expect(wrongPassword.stderr.contains("password authentication failed"), "\(wrongPassword.stderr)")
 
         // Granted an hour ago for a minute: PostgreSQL itself refuses it, before any sweep.
-        let expired = try await fixture.admin {
-            try await credentials.grant(
-                person: "erin@example.com",
-                role: fixture.roles.read,
-                ttl: .seconds(60),
-                on: $0,
-                now: Date().addingTimeInterval(-3600)
-            )
-        }
+        let expired = try await fixture.grant(
+            "erin@example.com",
+            ttl: .seconds(60),
+            now: Date().addingTimeInterval(-3600)
+        )
         let late = try await psql.run("SELECT 1", user: expired.user, password: expired.password)
         #expect(late.status != 0)
         #expect(late.stderr.contains("password authentication failed"), "\(late.stderr)")
@@ -63,14 +52,7 @@ struct AccessLoginTests {
         let classes = ["read", "write", "ddl"]
         _ = try await fixture.admin { try await fixture.applier.apply($0) }
         // A login made before statement logging was turned on gets it from the next apply.
-        let before = try await fixture.admin {
-            try await PersonalCredentials(roles: fixture.roles).grant(
-                person: "fay@example.com",
-                role: fixture.roles.read,
-                ttl: .seconds(3600),
-                on: $0
-            )
-        }
+        let before = try await fixture.grant("fay@example.com")
         let logging = AccessApplier(roles: fixture.roles, statementLogging: classes)
         let plan = try await fixture.admin { try await logging.apply($0) }
         #expect(
@@ -80,14 +62,7 @@ struct AccessLoginTests {
         let withoutLogging = try await fixture.admin { try await fixture.applier.plan($0) }
         #expect(withoutLogging.changes.map(\.sql) == [#"ALTER ROLE "\#(before.user)" RESET pgaudit.log"#])
 
-        let gus = try await fixture.admin {
-            try await PersonalCredentials(roles: fixture.roles, statementLogging: classes).grant(
-                person: "gus@example.com",
-                role: fixture.roles.read,
-                ttl: .seconds(3600),
-                on: $0
-            )
-        }
+        let gus = try await fixture.grant("gus@example.com", statementLogging: classes)
         let marker = "audited_" + UUID().uuidString.prefix(8).lowercased()
         let query = #"SELECT email AS \#(marker) FROM "User""#
         let ran = try await Psql(url: fixture.url).run(query, user: gus.user, password: gus.password)

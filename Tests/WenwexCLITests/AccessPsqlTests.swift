@@ -26,6 +26,17 @@ struct AccessPsqlTests {
         leads = ["admin"]
         """
 
+    /// `wenwex access grant` in `env` as the CTO, for a person or a service.
+    static func grant(_ cli: WenwexCLI, env: String, person: String? = nil, service: String? = nil, role: String)
+        async throws -> ChildProcess.Outcome
+    {
+        let who = person.map { ["--person", $0] } ?? ["--service", service ?? ""]
+        return try await cli.run(
+            ["access", "grant", "--env", env] + who + ["--role", role],
+            environment: ["WENWEX_ACTOR": "cto@example.com"]
+        )
+    }
+
     /// The user and password `access grant` printed.
     static func login(_ printed: String) -> (user: String, password: String)? {
         let lines = printed.split(separator: "\n")
@@ -66,48 +77,18 @@ struct AccessPsqlTests {
 
         // A junior's policy yields no staging or prod credentials, whoever asks.
         for environment in ["prod", "staging"] {
-            let junior = try await cli.run(
-                "access",
-                "grant",
-                "--env",
-                environment,
-                "--person",
-                "jo@example.com",
-                "--role",
-                "read",
-                environment: cto
-            )
+            let junior = try await Self.grant(cli, env: environment, person: "jo@example.com", role: "read")
             #expect(junior.status == 2, "\(environment): \(junior.stdout)")
             #expect(
                 junior.stderr.contains("does not give jo@example.com 'read' in '\(environment)'"),
                 "\(junior.stderr)"
             )
         }
-        let seniorWriter = try await cli.run(
-            "access",
-            "grant",
-            "--env",
-            "prod",
-            "--person",
-            "sam@example.com",
-            "--role",
-            "write",
-            environment: cto
-        )
+        let seniorWriter = try await Self.grant(cli, env: "prod", person: "sam@example.com", role: "write")
         #expect(seniorWriter.status == 2, "a developer is read-only on production")
 
         // A developer's prod login reads, and PostgreSQL refuses every write and DDL.
-        let granted = try await cli.run(
-            "access",
-            "grant",
-            "--env",
-            "prod",
-            "--person",
-            "sam@example.com",
-            "--role",
-            "read",
-            environment: cto
-        )
+        let granted = try await Self.grant(cli, env: "prod", person: "sam@example.com", role: "read")
         let sam = try #require(Self.login(granted.stdout), "\(granted.stdout)\(granted.stderr)")
         let psql = Psql(url: prod)
         let read = try await psql.run(#"SELECT body FROM "Note""#, user: sam.user, password: sam.password)
@@ -156,17 +137,7 @@ struct AccessPsqlTests {
         #expect(try await psql.run("SELECT 1", user: sam.user, password: sam.password).status != 0)
 
         // The server's login: rows yes, DROP TABLE no.
-        let serverGrant = try await cli.run(
-            "access",
-            "grant",
-            "--env",
-            "prod",
-            "--service",
-            "server",
-            "--role",
-            "app",
-            environment: cto
-        )
+        let serverGrant = try await Self.grant(cli, env: "prod", service: "server", role: "app")
         let server = try #require(Self.login(serverGrant.stdout), "\(serverGrant.stdout)\(serverGrant.stderr)")
         let inserted = try await psql.run(
             #"INSERT INTO "Note" ("body") VALUES ('from the app')"#,
@@ -178,17 +149,7 @@ struct AccessPsqlTests {
         #expect(dropped.status != 0 && dropped.stderr.contains("must be owner"), "\(dropped.stderr)")
 
         // The migrator migrates: a deploy job's login applies the next migration.
-        let deployGrant = try await cli.run(
-            "access",
-            "grant",
-            "--env",
-            "prod",
-            "--service",
-            "deploy",
-            "--role",
-            "migrator",
-            environment: cto
-        )
+        let deployGrant = try await Self.grant(cli, env: "prod", service: "deploy", role: "migrator")
         let deploy = try #require(Self.login(deployGrant.stdout), "\(deployGrant.stdout)")
         try MigrateCLIDatabase.writeMigration(
             cli,

@@ -123,5 +123,15 @@ struct S3ObjectStoreTests {
             #expect(error.description.contains("does not exist"))
             #expect(error.description.contains("create it"))
         }
+        // A get, a delete and a copy say so too, rather than "no such object" or success.
+        let key = try ObjectKey("a.txt")
+        let get = await #expect(throws: StorageError.self) { _ = try await store.get(key) }
+        let delete = await #expect(throws: StorageError.self) { try await store.delete(key) }
+        let copy = await #expect(throws: StorageError.self) {
+            _ = try await store.copy(key, to: try ObjectKey("b.txt"))
+        }
+        for (name, error) in [("get", get), ("delete", delete), ("copy", copy)] {
+            #expect(error?.description.contains("does not exist") == true, "\(name): \(String(describing: error))")
+        }
     }
 }

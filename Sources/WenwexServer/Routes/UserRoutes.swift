@@ -1,6 +1,7 @@
 import Hummingbird
 import WenwexEdge
 import WenwexHummingbird
+import WenwexRouting
 
 /// Profiles: your own (with email and referral code), anyone's public one, changes to your own
 /// (admins: anyone's), and bans and role changes by admins, each recorded in the audit log.
@@ -50,10 +51,7 @@ struct UserRoutes: Sendable {
         try errors.throwIfAny()
         let hash: String? = if let password { try await passwords.hash(password) } else { nil }
         let written = try await store.updateUser(id: id, name: name, passwordHash: hash)
-        context.recordWrite(written.token)
-        var after = context
-        after.consistency = written.token
-        return JSONResponse(value: try await user(id, private: true, after))
+        return try await view(id, after: written.token, context)
     }
 
     func ban(_ context: MarketplaceRequestContext, _ banned: Bool) async throws -> JSONResponse<UserView> {
@@ -65,10 +63,7 @@ struct UserRoutes: Sendable {
         guard written.value else { throw Problem.notFound("User \(id)") }
         if banned { bans.ban(user: String(id)) } else { bans.unban(user: String(id)) }
         try await store.audit(actor: identity, action: banned ? "ban user" : "unban user", target: "user \(id)")
-        context.recordWrite(written.token)
-        var after = context
-        after.consistency = written.token
-        return JSONResponse(value: try await user(id, private: true, after))
+        return try await view(id, after: written.token, context)
     }
 
     /// `{"role": "ADMIN"}` or `{"role": "USER"}`: admins only, and never their own.
@@ -87,9 +82,16 @@ struct UserRoutes: Sendable {
         let written = try await store.setRole(id: id, role)
         guard written.value else { throw Problem.notFound("User \(id)") }
         try await store.audit(actor: identity, action: "change role", target: "user \(id)", detail: role.rawValue)
-        context.recordWrite(written.token)
+        return try await view(id, after: written.token, context)
+    }
+
+    /// The user's private view after a write, read where the write is visible.
+    func view(_ id: Int, after token: ConsistencyToken, _ context: MarketplaceRequestContext) async throws
+        -> JSONResponse<UserView>
+    {
+        context.recordWrite(token)
         var after = context
-        after.consistency = written.token
+        after.consistency = token
         return JSONResponse(value: try await user(id, private: true, after))
     }
 }

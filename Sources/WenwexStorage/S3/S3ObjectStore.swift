@@ -74,7 +74,7 @@ public struct S3ObjectStore: ObjectStore {
         var headers: [(String, String)] = []
         if let range { headers.append(("Range", "bytes=\(range.lower)-\(range.upper)")) }
         let response = try await send("GET", key: key.rawValue, headers: headers)
-        if response.status == .notFound { throw StorageError.notFound(key) }
+        if response.status == .notFound { throw try await missing(response, key) }
         if response.status == .rangeNotSatisfiable {
             let total = response.headers.first(name: "Content-Range").flatMap {
                 Int($0.split(separator: "/").last ?? "")
@@ -107,6 +107,10 @@ public struct S3ObjectStore: ObjectStore {
     /// Accepts 200, 204 and 404, so deleting a missing key succeeds on every S3-compatible service.
     public func delete(_ key: ObjectKey) async throws {
         let response = try await send("DELETE", key: key.rawValue)
+        // A missing key is already deleted; a missing bucket is a configuration problem.
+        if response.status == .notFound, case .refused(let reason) = try await missing(response, key) {
+            throw StorageError.refused(reason)
+        }
         try await expect(response, [200, 204, 404], key: key)
     }
 
@@ -139,9 +143,15 @@ public struct S3ObjectStore: ObjectStore {
             key: destination.rawValue,
             headers: [("x-amz-copy-source", "/\(configuration.bucket)/\(SigV4Signer.encodeKeyPath(source.rawValue))")]
         )
-        if response.status == .notFound { throw StorageError.notFound(source) }
+        if response.status == .notFound { throw try await missing(response, source) }
         try await expect(response, [200], key: source)
-        _ = try await Self.collect(response, limit: 1 << 20)
+        // S3 can answer 200 and report a copy that failed part-way in the body.
+        let xml = S3XML(Data(try await Self.collect(response, limit: 1 << 20)))
+        if let code = xml.values["Code"] {
+            throw StorageError.refused(
+                "copying '\(source)' to '\(destination)' failed: \(code) \(xml.values["Message"] ?? "")"
+            )
+        }
         guard let info = try await head(destination) else { throw StorageError.notFound(destination) }
         return info
     }
@@ -432,6 +442,22 @@ public struct S3ObjectStore: ObjectStore {
 
     static func isTransient(_ error: HTTPClientError) -> Bool {
         [.remoteConnectionClosed, .connectTimeout, .readTimeout, .deadlineExceeded].contains(error)
+    }
+
+    /// What a 404 means: no object `key`, or (its error document says `NoSuchBucket`) no bucket,
+    /// which is the configuration's problem and explained as such. (A `HEAD` gets no document,
+    /// so there it always reads as no object.)
+    func missing(_ response: HTTPClientResponse, _ key: ObjectKey) async throws -> StorageError {
+        let xml = S3XML(Data((try? await Self.collect(response, limit: 64 << 10)) ?? []))
+        guard xml.values["Code"] == "NoSuchBucket" else { return .notFound(key) }
+        return S3ErrorExplanation.error(
+            status: 404,
+            code: "NoSuchBucket",
+            message: xml.values["Message"],
+            bucketRegion: nil,
+            configuration: configuration,
+            key: key
+        )
     }
 
     /// Throws the S3 error the response carries unless its status is one of `accepted`.
