@@ -131,8 +131,11 @@ struct HandWrittenStallTests {
                 plain.stall > .milliseconds(50),
                 "\(operation.name): the plain form stalls the load (\(plain.stall))"
             )
+            // Alone the safe forms stay under 100 ms (27–40 ms here), as they do under pgbench in
+            // scripts/bench-migration-stalls; inside a full parallel run the whole machine is
+            // slower (the plain type change took 4 s, a batch's row locks 250 ms), hence 300 ms.
             #expect(
-                safe.stall < max(.milliseconds(100), baseline * 2) && safe.stall * 3 < plain.stall,
+                safe.stall < max(.milliseconds(300), baseline * 2) && safe.stall * 3 < plain.stall,
                 "\(operation.name): the safe form does not stall the load: safe \(safe.stall), plain \(plain.stall), baseline \(baseline)"
             )
         }
