@@ -103,7 +103,7 @@ struct HandWrittenStallTests {
         let deploys = LiveTableDeploys(url: url, load: load, table: "Big")
         // Batches short enough that the load's rows wait on one for well under 100 ms; a short
         // pause keeps the test's two backfills of a million rows to a minute on two cores.
-        deploys.backfills.batchSize = 1500
+        deploys.backfills.batchSize = 1000
         deploys.backfills.pauseRatio = 0.1
 
         var report: [String] = []
