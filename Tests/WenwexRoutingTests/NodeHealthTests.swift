@@ -4,6 +4,7 @@ import Testing
 import _ConnectionPoolModule
 
 @testable import WenwexRouting
+@testable import WenwexSQL
 
 /// The health rules as a state machine, without a server: time is an input, so accrual windows
 /// and adaptive timeouts are checked exactly and at once.
@@ -154,6 +155,8 @@ struct FailureKindTests {
         #expect(FailureKind(ChannelError.ioOnClosedChannel) == .connection)
         #expect(FailureKind(ChannelError.eof) == .connection)
         #expect(FailureKind(IOError(errnoCode: 111, reason: "connect")) == .connection)
+        // A session that found its connection closed before sending: a read moves elsewhere.
+        #expect(FailureKind(DatabaseConnectionLost()) == .connection)
     }
 
     @Test func aConnectTimeoutAccruesInsteadOfEjecting() {

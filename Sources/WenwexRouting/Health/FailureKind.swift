@@ -1,4 +1,5 @@
 import PostgresNIO
+import WenwexSQL
 import _ConnectionPoolModule
 
 /// What an error says about the node that raised it, decided by the driver's error types and
@@ -25,6 +26,10 @@ enum FailureKind: Equatable {
         case let error as ChannelError:
             self = Self(error)
         case is IOError, is NIOConnectionError:
+            self = .connection
+        case is DatabaseConnectionLost:
+            // The session found its connection already closed by the server (a replica
+            // stopped under the read): nothing ran, so the read may go elsewhere.
             self = .connection
         default:
             self = .statement
