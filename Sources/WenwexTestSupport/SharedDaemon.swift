@@ -43,22 +43,24 @@ public enum SharedRedis {
                 description: "redis-server is not installed: `apt-get install redis-server` (scripts/test installs it)"
             )
         }
-        let port = 30000 + Int.random(in: 0..<10000)
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-redis-\(port).log")
+        let log = { (port: Int) in
+            FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-redis-\(port).log")
+        }
+        let port: Int
         let listening: Bool
         do {
-            listening = try await WatchedDaemon.start(
+            (port, listening) = try await WatchedDaemon.startOnAFreePort(
                 executable,
-                ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                ports: 30000..<40000,
+                arguments: { ["--port", String($0), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] },
                 log: log,
-                port: port,
                 timeout: .seconds(30)
             )
         } catch {
             throw Failure(description: "cannot start redis-server: \(error)")
         }
         if listening { return port }
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let text = (try? String(contentsOf: log(port), encoding: .utf8)) ?? ""
         throw Failure(description: "redis-server did not start on port \(port) in 30 s:\n\(text)")
     }
 }
@@ -76,22 +78,26 @@ public final class VarnishPeer: Sendable {
                 description: "varnishd is not installed: `apt-get install varnish` (scripts/test installs it)"
             )
         }
-        let port = 40000 + Int.random(in: 0..<10000)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-varnish-\(port)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent("test.vcl")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wenwex-varnish-\(UUID().uuidString)")
+        let folder = { (port: Int) in root.appendingPathComponent(String(port)) }
         let text = "vcl 4.1;\nbackend default { .host = \"127.0.0.1\"; .port = \"\(backendPort)\"; }\n" + vcl
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let listening = try await WatchedDaemon.start(
+        let (port, listening) = try await WatchedDaemon.startOnAFreePort(
             executable,
-            [
-                "-F", "-a", "127.0.0.1:\(port)", "-f", file.path, "-n", directory.appendingPathComponent("work").path,
-                "-s", "malloc,64m",
-            ],
-            log: directory.appendingPathComponent("log"),
-            port: port,
+            ports: 40000..<50000,
+            arguments: { port in
+                let work = folder(port)
+                try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+                let file = work.appendingPathComponent("test.vcl")
+                try? text.write(to: file, atomically: true, encoding: .utf8)
+                return [
+                    "-F", "-a", "127.0.0.1:\(port)", "-f", file.path, "-n", work.appendingPathComponent("work").path,
+                    "-s", "malloc,64m",
+                ]
+            },
+            log: { folder($0).appendingPathComponent("log") },
             timeout: .seconds(30)
         )
+        let directory = folder(port)
         if listening { return VarnishPeer(port: port, directory: directory) }
         let log = (try? String(contentsOf: directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
         throw SharedRedis.Failure(description: "varnishd did not start on port \(port) in 30 s:\n\(log)")
@@ -107,6 +113,7 @@ public final class VarnishPeer: Sendable {
         let pattern = "\(directory.path)/work"
         let killer = try? SpawnedChild("/usr/bin/pkill", ["-f", pattern], input: .null, output: .null, error: .null)
         _ = killer?.waitForExit()
-        try? FileManager.default.removeItem(at: directory)
+        // The peer's own folder, with every port tried.
+        try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
     }
 }

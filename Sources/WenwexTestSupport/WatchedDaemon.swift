@@ -11,7 +11,8 @@ import WenwexConfig
 /// a crash, and ends when they end.
 enum WatchedDaemon {
     /// Starts `executable` with `arguments`, its output in `log`, and waits until `port` on
-    /// loopback accepts connections: `false` when it did not within `timeout`.
+    /// loopback accepts connections: `false` when it did not within `timeout`, or as soon as the
+    /// log shows the port was taken (a random port can be another connection's local port).
     static func start(_ executable: String, _ arguments: [String], log: URL, port: Int, timeout: Duration) async throws
         -> Bool
     {
@@ -31,9 +32,34 @@ enum WatchedDaemon {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if SharedMoto.canConnect(port: port) { return true }
+            if portTaken(log) { return false }
             try await Task.sleep(for: .milliseconds(50))
         }
         return false
+    }
+
+    /// Whether the daemon's log says its port was in use (varnishd, redis-server, werkzeug).
+    static func portTaken(_ log: URL) -> Bool {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.localizedCaseInsensitiveContains("address already in use")
+    }
+
+    /// Starts a daemon on a random port of `ports`, trying another one when the port was taken;
+    /// returns the port it listens on, or `nil` (its log is at `log(port)` of the last try).
+    static func startOnAFreePort(
+        _ executable: String,
+        ports: Range<Int>,
+        arguments: (Int) -> [String],
+        log: (Int) -> URL,
+        timeout: Duration
+    ) async throws -> (port: Int, listening: Bool) {
+        var port = Int.random(in: ports)
+        for attempt in 1...5 {
+            let listening = try await start(executable, arguments(port), log: log(port), port: port, timeout: timeout)
+            if listening || !portTaken(log(port)) || attempt == 5 { return (port, listening) }
+            port = Int.random(in: ports)
+        }
+        return (port, false)
     }
 }
 
