@@ -18,16 +18,11 @@ public struct Psql: Sendable {
         database = String((components?.path ?? "/postgres").dropFirst())
     }
 
-    /// The `psql` beside the test cluster's server, else the one on `PATH`.
-    public static let executable: String = {
-        let debianRoot = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: debianRoot)) ?? [])
-            .compactMap(Int.init).sorted()
-        if let newest = versions.last, FileManager.default.isExecutableFile(atPath: "\(debianRoot)/\(newest)/bin/psql")
-        {
-            return "\(debianRoot)/\(newest)/bin/psql"
-        }
-        return "/usr/bin/env"
+    /// The `psql` beside the newest Debian server, else the one on `PATH`.
+    public static let command: [String] = {
+        let beside = PostgresAvailability.debianInstallations.last.map { "\($0)/bin/psql" }
+        if let beside, FileManager.default.isExecutableFile(atPath: beside) { return [beside] }
+        return ["/usr/bin/env", "psql"]
     }()
 
     /// Runs `sql` as `user` with `password` (never prompting), stopping at the first error.
@@ -35,11 +30,14 @@ public struct Psql: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["PGPASSWORD"] = password
         environment["PGCONNECT_TIMEOUT"] = "10"
-        var arguments = Self.executable.hasSuffix("/env") ? ["psql"] : []
-        arguments += [
+        let arguments = [
             "-X", "-w", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", String(port), "-U", user, "-d",
             database, "-c", sql,
         ]
-        return try await ChildProcess.run(Self.executable, arguments, environment: environment)
+        return try await ChildProcess.run(
+            Self.command[0],
+            Self.command.dropFirst() + arguments,
+            environment: environment
+        )
     }
 }

@@ -10,10 +10,20 @@ public enum PostgresAvailability {
         let environment = ProcessInfo.processInfo.environment
         var directories = [environment["PG_BIN"] ?? ""]
         directories += (environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        let debianRoot = "/usr/lib/postgresql"
-        let versions = (try? fileManager.contentsOfDirectory(atPath: debianRoot)) ?? []
-        directories += versions.map { "\(debianRoot)/\($0)/bin" }
+        directories += debianInstallations.map { "\($0)/bin" }
         return directories.contains { !$0.isEmpty && fileManager.isExecutableFile(atPath: "\($0)/initdb") }
+    }()
+
+    /// Debian's server installations (`/usr/lib/postgresql/NN`), oldest first.
+    public static let debianInstallations: [String] = {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return versions.compactMap(Int.init).sorted().map { "\(root)/\($0)" }
+    }()
+
+    /// Whether Debian's pgAudit (`postgresql-NN-pgaudit`) is installed beside a server.
+    public static let hasPGAudit: Bool = {
+        debianInstallations.contains { FileManager.default.fileExists(atPath: "\($0)/lib/pgaudit.so") }
     }()
 
     /// For `@Suite(.enabled(if: PostgresAvailability.shouldRun))`: true when PostgreSQL is

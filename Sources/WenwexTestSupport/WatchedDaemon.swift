@@ -44,8 +44,9 @@ enum WatchedDaemon {
         return text.localizedCaseInsensitiveContains("address already in use")
     }
 
-    /// Starts a daemon on a random port of `ports`, trying another one when the port was taken;
-    /// returns the port it listens on, or `nil` (its log is at `log(port)` of the last try).
+    /// Starts a daemon on a random port of `ports`, trying another one (up to 5 in all) when the
+    /// port was taken; returns the last port tried and whether the daemon listens there (its
+    /// log is at `log(port)`).
     static func startOnAFreePort(
         _ executable: String,
         ports: Range<Int>,
@@ -53,13 +54,13 @@ enum WatchedDaemon {
         log: (Int) -> URL,
         timeout: Duration
     ) async throws -> (port: Int, listening: Bool) {
-        var port = Int.random(in: ports)
-        for attempt in 1...5 {
+        var attempt = 1
+        while true {
+            let port = Int.random(in: ports)
             let listening = try await start(executable, arguments(port), log: log(port), port: port, timeout: timeout)
             if listening || !portTaken(log(port)) || attempt == 5 { return (port, listening) }
-            port = Int.random(in: ports)
+            attempt += 1
         }
-        return (port, false)
     }
 }
 

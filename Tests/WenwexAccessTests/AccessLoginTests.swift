@@ -44,12 +44,8 @@ struct AccessLoginTests {
 
     /// Runs where Debian's `postgresql-NN-pgaudit` is installed, and always under
     /// `scripts/test` (which installs it), where a missing one fails.
-    static let pgAuditShouldRun: Bool = {
-        let root = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        let installed = versions.contains { FileManager.default.fileExists(atPath: "\(root)/\($0)/lib/pgaudit.so") }
-        return installed || TestRequirement.isRequired("WENWEX_REQUIRE_POSTGRES")
-    }()
+    static let pgAuditShouldRun =
+        PostgresAvailability.hasPGAudit || TestRequirement.isRequired("WENWEX_REQUIRE_POSTGRES")
 
     @Test(.enabled(if: AccessLoginTests.pgAuditShouldRun))
     func pgAuditLogsEveryStatementOfAPersonalLogin() async throws {

@@ -74,7 +74,7 @@ public struct S3ObjectStore: ObjectStore {
         var headers: [(String, String)] = []
         if let range { headers.append(("Range", "bytes=\(range.lower)-\(range.upper)")) }
         let response = try await send("GET", key: key.rawValue, headers: headers)
-        if response.status == .notFound { throw try await missing(response, key) }
+        if response.status == .notFound { throw await missing(response, key) }
         if response.status == .rangeNotSatisfiable {
             let total = response.headers.first(name: "Content-Range").flatMap {
                 Int($0.split(separator: "/").last ?? "")
@@ -108,10 +108,12 @@ public struct S3ObjectStore: ObjectStore {
     public func delete(_ key: ObjectKey) async throws {
         let response = try await send("DELETE", key: key.rawValue)
         // A missing key is already deleted; a missing bucket is a configuration problem.
-        if response.status == .notFound, case .refused(let reason) = try await missing(response, key) {
-            throw StorageError.refused(reason)
+        if response.status == .notFound {
+            let missing = await missing(response, key)
+            if missing != .notFound(key) { throw missing }
+            return
         }
-        try await expect(response, [200, 204, 404], key: key)
+        try await expect(response, [200, 204], key: key)
     }
 
     /// ListObjectsV2 with `limit` clamped to 1...1000 (S3's maximum); `nextToken` is S3's opaque
@@ -143,7 +145,7 @@ public struct S3ObjectStore: ObjectStore {
             key: destination.rawValue,
             headers: [("x-amz-copy-source", "/\(configuration.bucket)/\(SigV4Signer.encodeKeyPath(source.rawValue))")]
         )
-        if response.status == .notFound { throw try await missing(response, source) }
+        if response.status == .notFound { throw await missing(response, source) }
         try await expect(response, [200], key: source)
         // S3 can answer 200 and report a copy that failed part-way in the body.
         let xml = S3XML(Data(try await Self.collect(response, limit: 1 << 20)))
@@ -291,6 +293,7 @@ public struct S3ObjectStore: ObjectStore {
                 metadata: options.metadata
             )
         } catch {
+            // Nothing left behind: parts of an unfinished upload are stored (and billed) until aborted.
             if let aborted = try? await send("DELETE", key: key.rawValue, query: [("uploadId", uploadID)]) {
                 _ = try? await Self.collect(aborted, limit: 1 << 20)
             }
@@ -305,16 +308,12 @@ public struct S3ObjectStore: ObjectStore {
     /// The SHA-256 of `length` bytes of a file from `offset`, in hex, read ``fileChunk`` at a time.
     static func sha256(of url: URL, offset: Int, length: Int) throws -> String {
         let reader = FileChunkReader(url: url, start: offset, length: length, chunk: fileChunk)
-        var hasher = SHA256()
-        var read = 0
-        while let chunk = try reader.next() {
-            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-            read += chunk.readableBytes
-        }
-        guard read == length else {
+        let digest = StreamDigest()
+        while let chunk = try reader.next() { digest.add(chunk) }
+        guard digest.count == length else {
             throw StorageError.refused("\(url.path) changed while it was being uploaded (it is shorter than it was)")
         }
-        return SigV4Signer.hex(hasher.finalize())
+        return digest.hex()
     }
 
     /// Moves bytes into `part` until it holds `size` or the body ends: first what is `pending`
@@ -447,7 +446,7 @@ public struct S3ObjectStore: ObjectStore {
     /// What a 404 means: no object `key`, or (its error document says `NoSuchBucket`) no bucket,
     /// which is the configuration's problem and explained as such. (A `HEAD` gets no document,
     /// so there it always reads as no object.)
-    func missing(_ response: HTTPClientResponse, _ key: ObjectKey) async throws -> StorageError {
+    func missing(_ response: HTTPClientResponse, _ key: ObjectKey) async -> StorageError {
         let xml = S3XML(Data((try? await Self.collect(response, limit: 64 << 10)) ?? []))
         guard xml.values["Code"] == "NoSuchBucket" else { return .notFound(key) }
         return S3ErrorExplanation.error(

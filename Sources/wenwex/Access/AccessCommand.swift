@@ -160,23 +160,13 @@ struct AccessGrantCommand: AsyncParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(help: "The person's email.")
-    var person: String?
-
-    @Option(help: "A program's name (server, deploy) instead of a person.")
-    var service: String?
+    @OptionGroup var login: LoginHolder
 
     @Option(help: "read, write, app or migrator.")
     var role: String
 
     @Option(help: "How long a person's login works (1h, 30m, 1d).")
     var ttl = "1h"
-
-    func validate() throws {
-        guard (person == nil) != (service == nil) else {
-            throw ValidationError("give exactly one of --person EMAIL and --service NAME")
-        }
-    }
 
     func run() async throws {
         let output = Output(json: false)
@@ -187,16 +177,16 @@ struct AccessGrantCommand: AsyncParsableCommand {
             throw CLIFailure("--role '\(role)' is not one of read, write, app, migrator", code: .usage)
         }
         try AccessActor.require("admin", for: "wenwex access grant", context.configuration)
-        if let service {
-            let login = try await context.withAdmin {
+        if let service = login.service {
+            let made = try await context.withAdmin {
                 try await ServiceLogins(roles: roles).grant(service: service, role: group, on: $0)
             }
-            try await context.audit("access grant", target: "service \(service)", detail: role)
-            output.line("Login for the \(service) service: \(login)")
-            output.line("Password (shown once, not stored by Wenwex): \(login.password)")
+            try await context.audit("access grant", target: login.auditTarget, detail: role)
+            output.line("Login for the \(service) service: \(made)")
+            output.line("Password (shown once, not stored by Wenwex): \(made.password)")
             return
         }
-        let person = person ?? ""
+        let person = login.person ?? ""
         guard let duration = DurationFormat.parse(ttl), duration >= .seconds(60), duration <= .seconds(7 * 86_400)
         else {
             throw CLIFailure(
@@ -228,18 +218,12 @@ struct AccessGrantCommand: AsyncParsableCommand {
     }
 }
 
-struct AccessRevokeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "revoke",
-        abstract: "End a person's or a service's login now: its open sessions are terminated and the role dropped."
-    )
-
-    @OptionGroup var project: ProjectOptions
-
+/// Whose login `grant` and `revoke` are about: a person's or a program's, exactly one.
+struct LoginHolder: ParsableArguments {
     @Option(help: "The person's email.")
     var person: String?
 
-    @Option(help: "A service's name, as given to grant --service.")
+    @Option(help: "A program's name (server, deploy), instead of a person.")
     var service: String?
 
     func validate() throws {
@@ -248,24 +232,34 @@ struct AccessRevokeCommand: AsyncParsableCommand {
         }
     }
 
+    /// How the audit log names it: the email, or `service NAME`.
+    var auditTarget: String { service.map { "service \($0)" } ?? person ?? "" }
+}
+
+struct AccessRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "End a person's or a service's login now: its open sessions are terminated and the role dropped."
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    @OptionGroup var login: LoginHolder
+
     func run() async throws {
         let output = Output(json: false)
         let context = try AccessContext.load(project, output: output)
         try AccessActor.require("admin", for: "wenwex access revoke", context.configuration)
         let roles = context.applier.roles
         let revoked = try await context.withAdmin { session in
-            if let service {
+            if let service = login.service {
                 try await ServiceLogins(roles: roles).revoke(service: service, on: session)
             } else {
-                try await PersonalCredentials(roles: roles).revoke(person: person ?? "", on: session)
+                try await PersonalCredentials(roles: roles).revoke(person: login.person ?? "", on: session)
             }
         }
-        let who = service.map { "the \($0) service" } ?? person ?? ""
-        try await context.audit(
-            "access revoke",
-            target: service.map { "service \($0)" } ?? person ?? "",
-            outcome: revoked ? "ok" : "no login"
-        )
+        let who = login.service.map { "the \($0) service" } ?? login.person ?? ""
+        try await context.audit("access revoke", target: login.auditTarget, outcome: revoked ? "ok" : "no login")
         output.line(
             revoked ? "Revoked \(who)'s login and ended its sessions." : "\(who) has no login here; nothing changed."
         )
