@@ -9,12 +9,14 @@ import WenwexSQL
 /// `wenwex db clone`: a sanitized copy of one environment's PostgreSQL database in another's.
 ///
 /// The source is read in one `REPEATABLE READ, READ ONLY` transaction (one consistent
-/// snapshot), table by table in primary-key order, each column cast to text and rewritten by
-/// its ``SanitizeRule`` on the way. The target is brought up to the migration folder first
-/// (`migrate deploy`), then emptied and filled in **one transaction** with `COPY … FROM STDIN`:
-/// a clone that fails leaves the target as it was. Foreign-key triggers are held off during the
-/// load (`session_replication_role = replica`), so table order and cycles do not matter;
-/// sequences are moved past the copied keys afterwards. The target keeps its own identity stamp.
+/// snapshot), table by table, each column rewritten by its ``SanitizeRule`` on the way. The
+/// target is brought up to the migration folder first (`migrate deploy`), then emptied and
+/// filled in **one transaction** with `COPY … FROM STDIN`: a clone that fails leaves the target
+/// as it was. As `pg_restore` does, the target's keys, indexes and foreign keys are dropped for
+/// the load and made again over the loaded rows (``DeferredIndexes``), and user triggers are
+/// held off (`session_replication_role = replica`), so table order and cycles do not matter.
+/// Rows travel in `COPY`'s binary format where the column types allow it, else as text.
+/// Sequences are moved past the copied keys afterwards. The target keeps its own identity stamp.
 public struct DatabaseCloner: Sendable {
     public var source: DatabaseURL
     public var target: DatabaseURL
@@ -27,6 +29,9 @@ public struct DatabaseCloner: Sendable {
     /// `--subset`: copy only these rows and what their foreign keys need (``SubsetSelector``);
     /// empty copies everything.
     public var subset: [SubsetRule] = []
+    /// Whether tables whose columns allow it travel in `COPY`'s binary format (the default);
+    /// the tests turn it off to check that both formats make the same target.
+    var allowsBinaryCopy = true
     public var logger: Logger
 
     public init(
@@ -52,6 +57,8 @@ public struct DatabaseCloner: Sendable {
     /// Rows copied per table, in plan order.
     public struct Report: Sendable {
         public var tables: [(name: String, rows: Int)]
+        /// The tables that travelled in `COPY`'s binary format; the others went as text.
+        public var binaryTables: Set<String> = []
         public var seconds: Double
         public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
     }
@@ -101,15 +108,19 @@ public struct DatabaseCloner: Sendable {
             chosen = try await SubsetSelector(session: source, graph: graph, plan: plan).select(subset)
         }
         let anonymizer = Anonymizer(secret: secret)
+        // Binary forms are stable within a major version; across versions only text is safe.
+        let sourceVersion = try await Self.majorVersion(source)
+        let targetVersion = try await Self.majorVersion(target)
+        let binaryAllowed = allowsBinaryCopy && sourceVersion != nil && sourceVersion == targetVersion
         var copied: [(String, Int)] = []
         try await target.inTransaction {
-            // FK and user triggers stay quiet while the tables fill in any order; the data comes
-            // from a database where the constraints held, in one snapshot.
+            // User triggers stay quiet while the tables fill: the rows come as the source's
+            // triggers left them, in one snapshot.
             do {
                 try await target.execute("SET LOCAL session_replication_role = replica", [])
             } catch {
                 throw CloneError.refused(
-                    "the target's user may not hold off foreign-key checks during the load (SET session_replication_role: \(DatabaseErrorText.describe(error)))",
+                    "the target's user may not hold off triggers during the load (SET session_replication_role: \(DatabaseErrorText.describe(error)))",
                     fix:
                         "clone as a superuser, or let the user set it: GRANT SET ON PARAMETER session_replication_role TO <user> (PostgreSQL 15+)"
                 )
@@ -117,7 +128,7 @@ public struct DatabaseCloner: Sendable {
             let names = plan.tables.map(\.qualified).joined(separator: ", ")
             if !plan.tables.isEmpty { try await target.execute("TRUNCATE \(names) RESTART IDENTITY", []) }
             let deferred = try await DeferredIndexes.drop(target, tables: plan.tables.map(\.qualified))
-            logger.info("target emptied", metadata: ["deferredIndexes": "\(deferred.count)"])
+            logger.info("target emptied", metadata: ["deferredStatements": "\(deferred.count)"])
             for table in plan.tables {
                 let tableStarted = Date()
                 let rows: Int
@@ -125,6 +136,7 @@ public struct DatabaseCloner: Sendable {
                     rows = try await copy(
                         table,
                         only: chosen[table.qualified],
+                        format: binaryAllowed && table.copiesInBinary ? .binary : .text,
                         from: sourceConnection,
                         to: targetConnection,
                         anonymizer: anonymizer
@@ -147,12 +159,22 @@ public struct DatabaseCloner: Sendable {
                 progress(table.name, rows, Date().timeIntervalSince(tableStarted))
             }
             let rebuilding = Date()
-            try await DeferredIndexes.rebuild(target, deferred)
+            do {
+                try await DeferredIndexes.rebuild(target, deferred)
+            } catch {
+                throw CloneError.failed(
+                    "making the target's keys, indexes and foreign keys again over the copied rows failed, and the target was left as it was: \(DatabaseErrorText.describe(error))"
+                )
+            }
             logger.info("indexes rebuilt", metadata: ["seconds": "\(Date().timeIntervalSince(rebuilding))"])
             try await Self.resetSequences(target, plan: plan)
         }
         try await source.execute("COMMIT", [])
-        return Report(tables: copied, seconds: Date().timeIntervalSince(started))
+        return Report(
+            tables: copied,
+            binaryTables: Set(plan.tables.filter { binaryAllowed && $0.copiesInBinary }.map(\.name)),
+            seconds: Date().timeIntervalSince(started)
+        )
     }
 
     // MARK: Refusals
@@ -207,7 +229,7 @@ public struct DatabaseCloner: Sendable {
             .map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
         let tableRows = try await session.queryText(
             """
-            SELECT n.nspname, c.relname, c.oid::text, greatest(c.reltuples, 0)::bigint::text
+            SELECT n.nspname, c.relname, c.oid::text, greatest(c.reltuples, 0)::bigint::text, c.relkind::text
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
@@ -230,8 +252,15 @@ public struct DatabaseCloner: Sendable {
                 SELECT a.attname, format_type(a.atttypid, a.atttypmod),
                   CASE WHEN a.atttypmod > 4 AND a.atttypid IN (1042, 1043) THEN (a.atttypmod - 4)::text END,
                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique
-                    AND i.indnatts = 1 AND i.indkey[0] = a.attnum)::text
+                    AND i.indnatts = 1 AND i.indkey[0] = a.attnum)::text,
+                  CASE WHEN b.oid IN (19, 25, 1042, 1043) THEN 'text'
+                    WHEN (b.oid < 16384 AND coalesce(e.typname, b.typname)::text NOT LIKE 'reg%') OR b.typtype = 'e'
+                      THEN 'portable'
+                  END
                 FROM pg_attribute a
+                JOIN pg_type t ON t.oid = a.atttypid
+                JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+                LEFT JOIN pg_type e ON e.oid = b.typelem AND b.typcategory = 'A'
                 WHERE a.attrelid = \(unsafeRaw: oid)::oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
                 ORDER BY a.attnum
                 """
@@ -263,11 +292,13 @@ public struct DatabaseCloner: Sendable {
                             ruleWasGiven: tableRules[columnName] != nil,
                             personal: PersonalData.reason(probe),
                             isUnique: column[3] == "true",
-                            maxLength: column[2].flatMap { Int($0) }
+                            maxLength: column[2].flatMap { Int($0) },
+                            binaryForm: column[4] == "text" ? .text : column[4] == "portable" ? .portable : .databaseSpecific
                         )
                     },
                     estimatedRows: Int(row[3] ?? "") ?? 0,
-                    orderBy: primaryKey.isEmpty ? columns.compactMap { $0[0] } : primaryKey
+                    orderBy: primaryKey.isEmpty ? columns.compactMap { $0[0] } : primaryKey,
+                    isPartitioned: row[4] == "p"
                 )
             )
         }
@@ -277,12 +308,17 @@ public struct DatabaseCloner: Sendable {
 
     // MARK: Copying
 
-    /// Streams one table: `SELECT` (cast to text, `sql(…)` rules evaluated there) on the
-    /// source, the rules applied here, `COPY FROM STDIN` on the target in 256 KiB writes.
-    /// `only` restricts it to a subset's rows (by `ctid`, in the same snapshot).
+    /// Streams one table: `SELECT` on the source, the rules applied here, `COPY FROM STDIN` on
+    /// the target in 256 KiB writes. `only` restricts it to a subset's rows (by `ctid`, in the
+    /// same snapshot).
+    ///
+    /// `format` is binary when ``ClonePlan/Table/copiesInBinary`` and both servers run one
+    /// major version: then no value is printed on the source or parsed on the target, much of
+    /// what `COPY` costs them. Otherwise every column travels cast to text.
     private func copy(
         _ table: ClonePlan.Table,
         only chosen: Set<String>?,
+        format: CopyIntoStatement.Format,
         from source: PostgresConnection,
         to target: PostgresConnection,
         anonymizer: Anonymizer
@@ -290,7 +326,7 @@ public struct DatabaseCloner: Sendable {
         let quote = SQLDialect.postgres.quoteIdentifier
         let selectList = table.columns.map { column -> String in
             if case .sql(let expression) = column.rule { return "(\(expression))::text" }
-            return quote(column.name) + "::text"
+            return format == .binary ? quote(column.name) : quote(column.name) + "::text"
         }.joined(separator: ", ")
         // Row order matters only where a unique column's collisions are settled in it; elsewhere
         // each target row depends on its source row alone, and a sequential scan is faster.
@@ -308,27 +344,19 @@ public struct DatabaseCloner: Sendable {
             binds: binds
         )
         var count = 0
-        // PostgresNIO wraps the table and column names in double quotes as they are, without a
-        // schema: the schema goes on the search path, and a name with a quote in it is refused.
-        for name in [table.schema, table.name] + table.columns.map(\.name) where name.contains("\"") {
-            throw CloneError.refused(
-                "\(table.name) cannot be copied: the name '\(name)' contains a double quote",
-                fix: "rename it in a migration"
-            )
-        }
-        _ = try await target.query(
-            PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(quote(table.schema))"),
-            logger: logger
-        )
         let rows = try await source.query(query, logger: logger)
-        try await target.copyFrom(
+        let statement = CopyIntoStatement.tableArgument(
+            schema: table.schema,
             table: table.name,
             columns: table.columns.map(\.name),
-            logger: logger
-        ) { writer in
-            var rewriter = CloneRowWriter(columns: table.columns, anonymizer: anonymizer)
+            format: format,
+            freeze: !table.isPartitioned
+        )
+        try await target.copyFrom(table: statement, columns: [], logger: logger) { writer in
+            var rewriter = CloneRowWriter(columns: table.columns, anonymizer: anonymizer, format: format)
             var buffer = ByteBuffer()
             buffer.reserveCapacity(300 << 10)
+            rewriter.begin(into: &buffer)
             var rowsWritten = 0
             for try await row in rows {
                 rewriter.write(row, into: &buffer)
@@ -338,10 +366,17 @@ public struct DatabaseCloner: Sendable {
                     buffer.clear()
                 }
             }
+            rewriter.end(into: &buffer)
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
             count = rowsWritten
         }
         return count
+    }
+
+    /// The major version (`server_version_num / 10000`) of the server behind `session`.
+    private static func majorVersion(_ session: any SQLSession) async throws -> Int? {
+        let number = try await session.queryText("SHOW server_version_num").first?.first ?? nil
+        return number.flatMap { Int($0) }.map { $0 / 10_000 }
     }
 
     /// Every sequence owned by a copied column moves past the largest copied value.

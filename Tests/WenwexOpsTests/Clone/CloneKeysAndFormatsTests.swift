@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import WenwexConfig
+import WenwexSQL
+import WenwexTestSupport
+
+@testable import WenwexOps
+
+/// A clone drops the target's keys, indexes and foreign keys for the load and makes them again;
+/// rows travel in `COPY`'s binary format where the types allow it. Both must leave the target
+/// exactly as the text format and the old row-by-row keys did.
+@Suite("Clone keys and copy formats on PostgreSQL", .enabled(if: PostgresAvailability.shouldRun))
+struct CloneKeysAndFormatsTests {
+    /// Objects a team adds by hand, of every kind dropping an index or key can lose: an
+    /// expression index, a unique index (not a constraint) that a foreign key references,
+    /// comments on keys, foreign keys and indexes, a replica identity index, a clustered index
+    /// and a foreign key that was never validated.
+    static let handMadeSQL = [
+        #"CREATE INDEX "Order_userId_idx" ON "Order"("userId")"#,
+        #"CREATE INDEX "User_lower_email_idx" ON "User"(lower(email))"#,
+        #"CREATE UNIQUE INDEX "Product_name_key" ON "Product"(name)"#,
+        #"ALTER TABLE "OrderLine" ADD COLUMN "productName" TEXT REFERENCES "Product"(name)"#,
+        #"ALTER TABLE "Refund" ADD CONSTRAINT "Refund_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order"(id) NOT VALID"#,
+        #"COMMENT ON INDEX "Order_userId_idx" IS 'orders by user'"#,
+        #"COMMENT ON CONSTRAINT "Order_pkey" ON "Order" IS 'the order''s key'"#,
+        #"COMMENT ON CONSTRAINT "Order_userId_fkey" ON "Order" IS 'whose order'"#,
+        #"ALTER TABLE "OrderLine" REPLICA IDENTITY USING INDEX "OrderLine_pkey""#,
+        #"ALTER TABLE "Order" CLUSTER ON "Order_userId_idx""#,
+    ]
+
+    @Test func keysIndexesAndForeignKeysComeBackAsTheyWereInBothFormats() async throws {
+        let fixture = try await CloneFixture.make()
+        try await fixture.cloner().run()
+        try await DatabaseConnector.withSession(fixture.target) { session in
+            for statement in Self.handMadeSQL { try await session.execute(statement, []) }
+        }
+        let before = try await Self.schemaFingerprint(fixture.target)
+        #expect(before.contains("orders by user") && before.contains("NOT VALID"), "the fingerprint sees them")
+
+        let binary = try await fixture.cloner().run()
+        #expect(binary.binaryTables == ["Order", "OrderLine", "Product", "Refund"], "User has inet and date rules")
+        #expect(try await Self.schemaFingerprint(fixture.target) == before)
+        let binaryContents = try await CloneFixture.contents(fixture.target)
+
+        var textOnly = fixture.cloner()
+        textOnly.allowsBinaryCopy = false
+        let text = try await textOnly.run()
+        #expect(text.binaryTables.isEmpty)
+        #expect(try await Self.schemaFingerprint(fixture.target) == before)
+        #expect(try await CloneFixture.contents(fixture.target) == binaryContents, "both formats copy the same rows")
+        #expect(try await CloneFixture.orphans(fixture.target).values.allSatisfy { $0 == 0 })
+    }
+
+    @Test func aCollisionTheRebuiltUniqueIndexFindsRollsTheCloneBack() async throws {
+        let fixture = try await CloneFixture.make()
+        try await fixture.cloner().run()
+        let before = try await CloneFixture.contents(fixture.target)
+        // A constant for a unique column: every row gets the same value, which only the
+        // unique index, made again after the load, can refuse.
+        var rules = CloneFixture.rules
+        rules["User"]?["referralCode"] = .constant("same")
+        do {
+            try await fixture.cloner(rules: rules).run()
+            Issue.record("a clone that broke a unique index succeeded")
+        } catch CloneError.failed(let message) {
+            #expect(message.contains("keys, indexes and foreign keys"), "\(message)")
+        }
+        #expect(try await CloneFixture.contents(fixture.target) == before)
+        #expect(try await Self.schemaFingerprint(fixture.target).contains("User_referralCode_key"))
+    }
+
+    /// Every constraint, index, replica identity and column of the public schema, with
+    /// comments and validation state, one line each.
+    static func schemaFingerprint(_ url: DatabaseURL) async throws -> String {
+        try await DatabaseConnector.withSession(url) { session in
+            let rows = try await session.queryText(
+                """
+                SELECT x FROM (
+                  SELECT format('constraint %s %s %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid),
+                    convalidated, obj_description(oid, 'pg_constraint'))
+                  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+                  UNION ALL
+                  SELECT format('index %s %s %s %s', pg_get_indexdef(indexrelid), indisclustered, indisreplident,
+                    obj_description(indexrelid, 'pg_class'))
+                  FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+                  UNION ALL
+                  SELECT format('table %s %s', oid::regclass, relreplident)
+                  FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+                  UNION ALL
+                  SELECT format('column %s.%s %s %s %s', attrelid::regclass, attname, format_type(atttypid, atttypmod),
+                    attnotnull, pg_get_expr(d.adbin, d.adrelid))
+                  FROM pg_attribute LEFT JOIN pg_attrdef d ON d.adrelid = attrelid AND d.adnum = attnum
+                  WHERE attrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r')
+                    AND attnum > 0 AND NOT attisdropped
+                ) s(x) ORDER BY 1
+                """,
+                []
+            )
+            return rows.compactMap { $0[0] }.joined(separator: "\n")
+        }
+    }
+}
