@@ -59,6 +59,10 @@ public struct ClonePlan: Sendable {
             }
         }
 
+        /// A unique column gets fake values: collisions are settled in key order, so the rows
+        /// are read in that order, by one reader.
+        var needsOrderedRead: Bool { columns.contains { $0.isUnique && $0.rule.isGenerated } }
+
         var qualified: String {
             SQLDialect.postgres.quoteIdentifier(schema) + "." + SQLDialect.postgres.quoteIdentifier(name)
         }

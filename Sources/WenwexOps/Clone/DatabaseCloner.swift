@@ -32,6 +32,11 @@ public struct DatabaseCloner: Sendable {
     /// Whether tables whose columns allow it travel in `COPY`'s binary format (the default);
     /// the tests turn it off to check that both formats make the same target.
     var allowsBinaryCopy = true
+    /// How many source connections read a large table's parts at once (``TableCopy``): one per
+    /// core, two to four.
+    var readerCount = min(4, max(2, ProcessInfo.processInfo.activeProcessorCount))
+    /// The smallest table read in parts: its estimated rows and its pages (8 MiB of 8 KiB pages).
+    var smallestSplitTable = (rows: 100_000, pages: 1024)
     public var logger: Logger
 
     public init(
@@ -96,9 +101,9 @@ public struct DatabaseCloner: Sendable {
         defer { Task { try? await target.close() } }
         try await checkStamp(target, url: self.target, owner: targetOwner, role: "target")
         _ = try await MigrationDeployer(session: target, files: migrations).deploy()
-        guard let sourceConnection = (source as? PostgresSession)?.connection,
-            let targetConnection = (target as? PostgresSession)?.connection
-        else { throw CloneError.failed("cloning needs PostgreSQL sessions") }
+        guard let targetConnection = (target as? PostgresSession)?.connection else {
+            throw CloneError.failed("cloning needs PostgreSQL sessions")
+        }
 
         try await source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
         for setting in TableStatistics.stableTextSettings { try await source.execute(setting) }
@@ -112,6 +117,16 @@ public struct DatabaseCloner: Sendable {
         let sourceVersion = try await Self.majorVersion(source)
         let targetVersion = try await Self.majorVersion(target)
         let binaryAllowed = allowsBinaryCopy && sourceVersion != nil && sourceVersion == targetVersion
+        // Large tables whose rows may be rewritten in any order are read in parts at once.
+        let splittable = subset.isEmpty && plan.tables.contains { $0.estimatedRows >= smallestSplitTable.rows && !$0.needsOrderedRead }
+        let readers = try await SnapshotReaders.open(
+            primary: source,
+            extra: splittable ? readerCount - 1 : 0,
+            url: self.source,
+            settings: TableStatistics.stableTextSettings,
+            logger: logger
+        )
+        defer { Task { await readers.close() } }
         var copied: [(String, Int)] = []
         try await target.inTransaction {
             // User triggers stay quiet while the tables fill: the rows come as the source's
@@ -133,14 +148,16 @@ public struct DatabaseCloner: Sendable {
                 let tableStarted = Date()
                 let rows: Int
                 do {
-                    rows = try await copy(
-                        table,
-                        only: chosen[table.qualified],
+                    rows = try await TableCopy(
+                        table: table,
+                        chosen: chosen[table.qualified],
                         format: binaryAllowed && table.copiesInBinary ? .binary : .text,
-                        from: sourceConnection,
-                        to: targetConnection,
-                        anonymizer: anonymizer
-                    )
+                        readers: readers,
+                        splitFromPages: smallestSplitTable.pages,
+                        target: targetConnection,
+                        anonymizer: anonymizer,
+                        logger: logger
+                    ).run()
                 } catch let error as CloneError {
                     throw error
                 } catch {
@@ -307,71 +324,6 @@ public struct DatabaseCloner: Sendable {
     }
 
     // MARK: Copying
-
-    /// Streams one table: `SELECT` on the source, the rules applied here, `COPY FROM STDIN` on
-    /// the target in 256 KiB writes. `only` restricts it to a subset's rows (by `ctid`, in the
-    /// same snapshot).
-    ///
-    /// `format` is binary when ``ClonePlan/Table/copiesInBinary`` and both servers run one
-    /// major version: then no value is printed on the source or parsed on the target, much of
-    /// what `COPY` costs them. Otherwise every column travels cast to text.
-    private func copy(
-        _ table: ClonePlan.Table,
-        only chosen: Set<String>?,
-        format: CopyIntoStatement.Format,
-        from source: PostgresConnection,
-        to target: PostgresConnection,
-        anonymizer: Anonymizer
-    ) async throws -> Int {
-        let quote = SQLDialect.postgres.quoteIdentifier
-        let selectList = table.columns.map { column -> String in
-            if case .sql(let expression) = column.rule { return "(\(expression))::text" }
-            return format == .binary ? quote(column.name) : quote(column.name) + "::text"
-        }.joined(separator: ", ")
-        // Row order matters only where a unique column's collisions are settled in it; elsewhere
-        // each target row depends on its source row alone, and a sequential scan is faster.
-        let needsOrder = table.columns.contains { $0.isUnique && $0.rule.isGenerated }
-        let order = needsOrder ? " ORDER BY " + table.orderBy.map(quote).joined(separator: ", ") : ""
-        var binds = PostgresBindings()
-        var filter = ""
-        if let chosen {
-            if chosen.isEmpty { return 0 }
-            try binds.append("{" + chosen.map { "\"\($0)\"" }.joined(separator: ",") + "}")
-            filter = " WHERE ctid = ANY($1::tid[])"
-        }
-        let query = PostgresQuery(
-            unsafeSQL: "SELECT \(selectList) FROM \(table.qualified)\(filter)\(order)",
-            binds: binds
-        )
-        var count = 0
-        let rows = try await source.query(query, logger: logger)
-        let statement = CopyIntoStatement.tableArgument(
-            schema: table.schema,
-            table: table.name,
-            columns: table.columns.map(\.name),
-            format: format,
-            freeze: !table.isPartitioned
-        )
-        try await target.copyFrom(table: statement, columns: [], logger: logger) { writer in
-            var rewriter = CloneRowWriter(columns: table.columns, anonymizer: anonymizer, format: format)
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(300 << 10)
-            rewriter.begin(into: &buffer)
-            var rowsWritten = 0
-            for try await row in rows {
-                rewriter.write(row, into: &buffer)
-                rowsWritten += 1
-                if buffer.readableBytes >= 256 << 10 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
-            }
-            rewriter.end(into: &buffer)
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
-            count = rowsWritten
-        }
-        return count
-    }
 
     /// The major version (`server_version_num / 10000`) of the server behind `session`.
     private static func majorVersion(_ session: any SQLSession) async throws -> Int? {

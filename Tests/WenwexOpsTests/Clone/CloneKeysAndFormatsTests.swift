@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import WenwexConfig
 import WenwexSQL
@@ -98,5 +99,51 @@ struct CloneKeysAndFormatsTests {
             )
             return rows.compactMap { $0[0] }.joined(separator: "\n")
         }
+    }
+}
+
+@Suite("Clone readers in parts on PostgreSQL", .enabled(if: PostgresAvailability.shouldRun))
+struct CloneReadersTests {
+    /// Every table read in parts by four readers on one snapshot gives what one reader gives.
+    @Test func tablesReadInPartsOnOneSnapshotMakeTheSameTarget() async throws {
+        let fixture = try await CloneFixture.make()
+        var serial = fixture.cloner()
+        serial.readerCount = 1
+        try await serial.run()
+        let expected = try await CloneFixture.contents(fixture.target)
+
+        var parallel = fixture.cloner()
+        parallel.readerCount = 4
+        parallel.smallestSplitTable = (rows: 0, pages: 1)
+        try await parallel.run()
+        #expect(try await CloneFixture.contents(fixture.target) == expected, "in parts or in one piece, the same rows")
+        #expect(try await CloneFixture.orphans(fixture.target).values.allSatisfy { $0 == 0 })
+    }
+
+    /// Readers that join the snapshot see none of what commits after it, like the first.
+    @Test func everyReaderSeesTheFirstReadersSnapshot() async throws {
+        let fixture = try await CloneFixture.make()
+        let primary = try await DatabaseConnector.open(fixture.source, access: .readOnly)
+        try await primary.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
+        let before = try await primary.queryText(#"SELECT count(*)::text FROM "Order""#).first?.first ?? nil
+        let readers = try await SnapshotReaders.open(
+            primary: primary,
+            extra: 2,
+            url: fixture.source,
+            settings: [],
+            logger: Logger(label: "test")
+        )
+        try await DatabaseConnector.withSession(fixture.source) { session in
+            try await session.execute(#"INSERT INTO "Order" ("userId", total) SELECT 1, 1 FROM generate_series(1, 10)"#, [])
+        }
+        #expect(readers.count == 3)
+        for index in 0..<readers.count {
+            let rows = try await readers.connection(index).query(#"SELECT count(*)::int8 FROM "Order""#, logger: Logger(label: "test"))
+            let count = try await rows.collect().first?.decode(Int64.self)
+            #expect(count.map(String.init) == before, "reader \(index)")
+        }
+        await readers.close()
+        try await primary.execute("COMMIT", [])
+        try await primary.close()
     }
 }
