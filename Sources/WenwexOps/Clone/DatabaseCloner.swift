@@ -64,6 +64,9 @@ public struct DatabaseCloner: Sendable {
         public var tables: [(name: String, rows: Int)]
         /// The tables that travelled in `COPY`'s binary format; the others went as text.
         public var binaryTables: Set<String> = []
+        /// Tables read in parts whose fake values collided in a unique column, so they were
+        /// copied again in key order (``TableCopy``).
+        public var copiedAgainInOrder: Set<String> = []
         public var seconds: Double
         public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
     }
@@ -117,8 +120,8 @@ public struct DatabaseCloner: Sendable {
         let sourceVersion = try await Self.majorVersion(source)
         let targetVersion = try await Self.majorVersion(target)
         let binaryAllowed = allowsBinaryCopy && sourceVersion != nil && sourceVersion == targetVersion
-        // Large tables whose rows may be rewritten in any order are read in parts at once.
-        let splittable = subset.isEmpty && plan.tables.contains { $0.estimatedRows >= smallestSplitTable.rows && !$0.needsOrderedRead }
+        // Large tables are read in parts at once.
+        let splittable = subset.isEmpty && plan.tables.contains { $0.estimatedRows >= smallestSplitTable.rows }
         let readers = try await SnapshotReaders.open(
             primary: source,
             extra: splittable ? readerCount - 1 : 0,
@@ -128,6 +131,7 @@ public struct DatabaseCloner: Sendable {
         )
         defer { Task { await readers.close() } }
         var copied: [(String, Int)] = []
+        var copiedAgain: Set<String> = []
         try await target.inTransaction {
             // User triggers stay quiet while the tables fill: the rows come as the source's
             // triggers left them, in one snapshot.
@@ -148,7 +152,7 @@ public struct DatabaseCloner: Sendable {
                 let tableStarted = Date()
                 let rows: Int
                 do {
-                    rows = try await TableCopy(
+                    let outcome = try await TableCopy(
                         table: table,
                         chosen: chosen[table.qualified],
                         format: binaryAllowed && table.copiesInBinary ? .binary : .text,
@@ -158,6 +162,8 @@ public struct DatabaseCloner: Sendable {
                         anonymizer: anonymizer,
                         logger: logger
                     ).run()
+                    rows = outcome.rows
+                    if outcome.copiedAgainInOrder { copiedAgain.insert(table.name) }
                 } catch let error as CloneError {
                     throw error
                 } catch {
@@ -190,6 +196,7 @@ public struct DatabaseCloner: Sendable {
         return Report(
             tables: copied,
             binaryTables: Set(plan.tables.filter { binaryAllowed && $0.copiesInBinary }.map(\.name)),
+            copiedAgainInOrder: copiedAgain,
             seconds: Date().timeIntervalSince(started)
         )
     }

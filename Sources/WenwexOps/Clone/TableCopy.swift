@@ -5,8 +5,8 @@ import WenwexSQL
 
 /// One table's rows, from the source's snapshot into the target's `COPY`.
 ///
-/// A large table whose rows can be rewritten in any order is read in parts, one per snapshot
-/// reader (``SnapshotReaders``), by ranges of its pages: each part is rewritten by its own task
+/// A large table is read in parts, one per snapshot reader (``SnapshotReaders``), by ranges of
+/// its pages: each part is rewritten by its own task
 /// on its own core, and their `COPY` data meets in the target's one `COPY` (a ``CopyTurnstile``
 /// lets one write through at a time). Rewriting is most of a clone's work, and the target's
 /// `COPY` is one connection, so this is where cores help.
@@ -22,25 +22,59 @@ struct TableCopy {
     let anonymizer: Anonymizer
     let logger: Logger
 
-    /// Copies the table; returns the rows copied.
-    func run() async throws -> Int {
+    /// What copying one table did.
+    struct Outcome {
+        var rows: Int
+        /// Copied in parts first, then again in key order because fake values collided.
+        var copiedAgainInOrder = false
+    }
+
+    /// Copies the table.
+    ///
+    /// A table with a unique column that gets fake values is read in key order by one reader,
+    /// since a collision goes to the row that comes first: the rows are the same, clone after
+    /// clone. Collisions are rare, though, so a large such table is first copied in parts,
+    /// inside a savepoint, and checked: without a collision every value is the one the ordered
+    /// copy would write. Only when two fake values meet is it copied again in order.
+    func run() async throws -> Outcome {
+        var outcome = Outcome(rows: 0)
+        if chosen == nil, readers.count > 1 {
+            let parts = try await pageRanges()
+            if parts.count > 1, !table.needsOrderedRead {
+                return Outcome(rows: try await copy(filters: parts, ordered: false, freeze: !table.isPartitioned))
+            }
+            if parts.count > 1 {
+                try await execute("SAVEPOINT wenwex_clone_in_parts")
+                // FREEZE needs the truncation in the same subtransaction; the savepoint is a new one.
+                let rows = try await copy(filters: parts, ordered: false, freeze: false)
+                if try await !fakeValuesCollide() {
+                    try await execute("RELEASE SAVEPOINT wenwex_clone_in_parts")
+                    return Outcome(rows: rows)
+                }
+                outcome.copiedAgainInOrder = true
+                logger.info("fake values collided; copying again in key order", metadata: ["table": "\(table.name)"])
+                try await execute("ROLLBACK TO SAVEPOINT wenwex_clone_in_parts")
+                try await execute("RELEASE SAVEPOINT wenwex_clone_in_parts")
+            }
+        }
+        outcome.rows = try await copy(filters: [""], ordered: table.needsOrderedRead, freeze: !table.isPartitioned)
+        return outcome
+    }
+
+    /// Copies the rows each of `filters` selects, at once, one reader each.
+    private func copy(filters: [String], ordered: Bool, freeze: Bool) async throws -> Int {
         let quote = SQLDialect.postgres.quoteIdentifier
         let selectList = table.columns.map { column -> String in
             if case .sql(let expression) = column.rule { return "(\(expression))::text" }
             return format == .binary ? quote(column.name) : quote(column.name) + "::text"
         }.joined(separator: ", ")
-        // Row order matters only where a unique column's collisions are settled in it; elsewhere
-        // each target row depends on its source row alone, and a sequential scan is faster.
-        let needsOrder = table.needsOrderedRead
-        let order = needsOrder ? " ORDER BY " + table.orderBy.map(quote).joined(separator: ", ") : ""
+        let order = ordered ? " ORDER BY " + table.orderBy.map(quote).joined(separator: ", ") : ""
         var binds = PostgresBindings()
-        var filters = [""]
+        var filters = filters
         if let chosen {
             if chosen.isEmpty { return 0 }
             try binds.append("{" + chosen.map { "\"\($0)\"" }.joined(separator: ",") + "}")
             filters = [" WHERE ctid = ANY($1::tid[])"]
-        } else if !needsOrder, readers.count > 1 {
-            filters = try await pageRanges()
         }
         let queries = filters.map {
             PostgresQuery(unsafeSQL: "SELECT \(selectList) FROM \(table.qualified)\($0)\(order)", binds: binds)
@@ -50,7 +84,7 @@ struct TableCopy {
             table: table.name,
             columns: table.columns.map(\.name),
             format: format,
-            freeze: !table.isPartitioned
+            freeze: freeze
         )
         var count = 0
         try await target.copyFrom(table: statement, columns: [], logger: logger) { writer in
@@ -70,6 +104,26 @@ struct TableCopy {
             if edge.readableBytes > 0 { try await turnstile.write(edge) }
         }
         return count
+    }
+
+    /// Whether two rows got the same fake value in a unique column (NULLs never collide).
+    private func fakeValuesCollide() async throws -> Bool {
+        let quote = SQLDialect.postgres.quoteIdentifier
+        let checks = table.columns.filter { $0.isUnique && $0.rule.isGenerated }.map { column in
+            let name = quote(column.name)
+            return
+                "EXISTS (SELECT 1 FROM \(table.qualified) WHERE \(name) IS NOT NULL GROUP BY \(name) HAVING count(*) > 1)"
+        }
+        guard !checks.isEmpty else { return false }
+        let rows = try await target.query(
+            PostgresQuery(unsafeSQL: "SELECT " + checks.joined(separator: " OR ")),
+            logger: logger
+        )
+        return try await rows.collect().first?.decode(Bool.self) ?? true
+    }
+
+    private func execute(_ sql: String) async throws {
+        _ = try await target.query(PostgresQuery(unsafeSQL: sql), logger: logger)
     }
 
     /// One part: its rows rewritten into 256 KiB pieces of `COPY` data.
