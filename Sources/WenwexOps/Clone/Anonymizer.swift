@@ -36,12 +36,17 @@ struct Anonymizer: Sendable {
 
     /// HMAC-SHA256 under the clone's key of `rule`, 0, `value`, 0, `attempt` (decimal).
     func authenticationCode(_ rule: SanitizeRule, _ value: String, attempt: Int) -> SHA256.Digest {
+        var value = value
+        return value.withUTF8 { authenticationCode(rule, UnsafeRawBufferPointer($0), attempt: attempt) }
+    }
+
+    /// The same over the UTF-8 bytes of the value, as the source sent them.
+    func authenticationCode(_ rule: SanitizeRule, _ value: UnsafeRawBufferPointer, attempt: Int) -> SHA256.Digest {
         var hash = inner
         var ruleText = rule.description
         ruleText.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         withUnsafeBytes(of: UInt8(0)) { hash.update(bufferPointer: $0) }
-        var valueText = value
-        valueText.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hash.update(bufferPointer: value)
         withUnsafeBytes(of: UInt8(0)) { hash.update(bufferPointer: $0) }
         var attemptText = String(attempt)
         attemptText.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
@@ -60,8 +65,16 @@ struct Anonymizer: Sendable {
         case .constant(let constant): return value == nil ? nil : constant
         default: break
         }
-        guard let value else { return nil }
-        var random = generator(rule, value, attempt: attempt)
+        guard var value else { return nil }
+        return value.withUTF8 { fake(rule, UnsafeRawBufferPointer($0), maxLength: maxLength, attempt: attempt) }
+    }
+
+    /// The fake value under a generating `rule` for the value whose UTF-8 bytes are `bytes`:
+    /// what ``apply(_:to:maxLength:attempt:)`` gives for it, without the value becoming a
+    /// `String` first (most rules only hash it).
+    func fake(_ rule: SanitizeRule, _ bytes: UnsafeRawBufferPointer, maxLength: Int?, attempt: Int = 0) -> String {
+        var random = generator(rule, bytes, attempt: attempt)
+        let value = { String(decoding: bytes, as: UTF8.self) }
         let fake: String
         switch rule {
         case .email:
@@ -82,28 +95,30 @@ struct Anonymizer: Sendable {
             fake =
                 "\(random.int(in: 1...9999)) \(random.pick(FakeWords.lastNames)) Street, \(random.pick(FakeWords.cities))"
         case .text:
-            if value.isEmpty { return value }
-            fake = filler(length: value.unicodeScalars.count, &random)
+            if bytes.isEmpty { return "" }
+            fake = filler(length: Self.scalarCount(bytes), &random)
         case .ip:
             fake =
-                value.contains(":")
+                bytes.contains(UInt8(ascii: ":"))
                 ? "2001:db8:\(hex(4, &random)):\(hex(4, &random))::\(hex(4, &random))"
                 : "10.\(random.below(256)).\(random.below(256)).\(1 + random.below(254))"
             // An inet column may carry a prefix length; keep its shape.
-            if let slash = value.firstIndex(of: "/") { return fake + value[slash...] }
+            if let slash = bytes.firstIndex(of: UInt8(ascii: "/")) {
+                return fake + String(decoding: bytes[slash...], as: UTF8.self)
+            }
             return fake
         case .token:
-            fake = hex(max(value.count, 1), &random)
+            fake = hex(max(value().count, 1), &random)
         case .dateShift(let days):
-            return Self.shift(value, by: random.int(in: -days...days))
+            return Self.shift(value(), by: random.int(in: -days...days))
         case .keep, .sql, .null, .constant:
-            return value
+            return value()
         }
         guard let maxLength, fake.utf8.count > maxLength, fake.count > maxLength else { return fake }
         return String(fake.prefix(maxLength))
     }
 
-    private func generator(_ rule: SanitizeRule, _ value: String, attempt: Int) -> SeedRandom {
+    private func generator(_ rule: SanitizeRule, _ value: UnsafeRawBufferPointer, attempt: Int) -> SeedRandom {
         let code = authenticationCode(rule, value, attempt: attempt)
         return SeedRandom(seed: code.withUnsafeBytes { $0.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
     }
@@ -131,22 +146,34 @@ struct Anonymizer: Sendable {
     }
 
     /// Words up to about `length` characters: short, medium and long texts stay in their class.
-    /// The words are ASCII, so bytes count characters.
+    /// The words are ASCII, so bytes count characters; the text is made in place from their
+    /// bytes, without growing a `String` word by word.
     private func filler(length: Int, _ random: inout SeedRandom) -> String {
         let target = max(length, 1)
-        var text = ""
-        text.reserveCapacity(target + 16)
-        var count = 0
-        while count < target {
-            if count > 0 {
-                text.append(" ")
-                count += 1
+        return String(unsafeUninitializedCapacity: target) { buffer in
+            var count = 0
+            while count < target {
+                if count > 0 {
+                    buffer[count] = UInt8(ascii: " ")
+                    count += 1
+                    if count == target { break }
+                }
+                let word = random.pick(Self.wordBytes)
+                let taken = min(word.count, target - count)
+                for index in 0..<taken { buffer[count + index] = word[index] }
+                count += taken
             }
-            let word = random.pick(FakeWords.words)
-            text.append(word)
-            count += word.utf8.count
+            return count
         }
-        return count > target ? String(decoding: text.utf8.prefix(target), as: UTF8.self) : text
+    }
+
+    /// ``FakeWords/words`` as UTF-8 bytes, for ``filler(length:_:)``.
+    private static let wordBytes = FakeWords.words.map { Array($0.utf8) }
+
+    /// The number of Unicode scalars in UTF-8 `bytes`, counted on the bytes (every byte that
+    /// does not continue a scalar starts one), which is cheaper than walking its scalars.
+    static func scalarCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }
 
     /// `YYYY-MM-DD…` with its date moved by `days`; the time and zone stay as they were. A

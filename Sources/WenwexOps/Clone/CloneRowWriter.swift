@@ -27,7 +27,14 @@ struct CloneRowWriter {
         case generate
     }
 
-    init(columns: [ClonePlan.Column], anonymizer: Anonymizer, format: CopyIntoStatement.Format = .text) {
+    /// `tracksCollisions`: whether unique columns draw again on a collision. Off when rows are
+    /// rewritten in parts, whose collisions the database finds after the load instead.
+    init(
+        columns: [ClonePlan.Column],
+        anonymizer: Anonymizer,
+        format: CopyIntoStatement.Format = .text,
+        tracksCollisions: Bool = true
+    ) {
         self.columns = columns
         self.anonymizer = anonymizer
         self.format = format
@@ -40,7 +47,7 @@ struct CloneRowWriter {
             }
         }
         used = Array(repeating: [], count: columns.count)
-        tracksUsed = columns.map { $0.isUnique && $0.rule.isGenerated }
+        tracksUsed = columns.map { tracksCollisions && $0.isUnique && $0.rule.isGenerated }
     }
 
     /// What comes before the first row: the binary format's signature, flags and (empty)
@@ -73,7 +80,7 @@ struct CloneRowWriter {
             case .pass: CopyText.write(bytes: cell.bytes, into: &buffer)
             case .null: buffer.writeStaticString("\\N")
             case .constant(let constant): CopyText.write(cell.bytes == nil ? nil : constant, into: &buffer)
-            case .generate: CopyText.write(fake(cell.bytes.map { String(buffer: $0) }, column: index), into: &buffer)
+            case .generate: CopyText.write(fake(cell.bytes, column: index), into: &buffer)
             }
             index += 1
         }
@@ -96,26 +103,28 @@ struct CloneRowWriter {
                 }
             case .null: buffer.writeInteger(Int32(-1))
             case .constant(let constant): CopyBinary.write(cell.bytes == nil ? nil : constant, into: &buffer)
-            case .generate: CopyBinary.write(fake(cell.bytes.map { String(buffer: $0) }, column: index), into: &buffer)
+            case .generate: CopyBinary.write(fake(cell.bytes, column: index), into: &buffer)
             }
             index += 1
         }
     }
 
-    /// The column's fake value; a unique column draws again (deterministically, by attempt)
-    /// until the value is one it has not written yet.
-    private mutating func fake(_ value: String?, column index: Int) -> String? {
+    /// The column's fake value for the cell's bytes (`nil` is NULL); a unique column draws again
+    /// (deterministically, by attempt) until the value is one it has not written yet.
+    private mutating func fake(_ cell: ByteBuffer?, column index: Int) -> String? {
+        guard let cell else { return nil }
         let column = columns[index]
-        let first = anonymizer.apply(column.rule, to: value, maxLength: column.maxLength)
-        guard tracksUsed[index], var candidate = first else { return first }
-        var attempt = 0
-        while used[index].contains(candidate), attempt < 1000 {
-            attempt += 1
-            candidate =
-                anonymizer.apply(column.rule, to: value, maxLength: column.maxLength, attempt: attempt) ?? candidate
+        return cell.withUnsafeReadableBytes { bytes in
+            var candidate = anonymizer.fake(column.rule, bytes, maxLength: column.maxLength)
+            guard tracksUsed[index] else { return candidate }
+            var attempt = 0
+            while used[index].contains(candidate), attempt < 1000 {
+                attempt += 1
+                candidate = anonymizer.fake(column.rule, bytes, maxLength: column.maxLength, attempt: attempt)
+            }
+            used[index].insert(candidate)
+            return candidate
         }
-        used[index].insert(candidate)
-        return candidate
     }
 }
 

@@ -95,7 +95,7 @@ struct TableCopy {
             count = try await withThrowingTaskGroup(of: Int.self) { group in
                 for (index, query) in queries.enumerated() {
                     let reader = readers.connection(index)
-                    group.addTask { try await stream(query, from: reader, into: turnstile) }
+                    group.addTask { try await stream(query, from: reader, into: turnstile, tracksCollisions: ordered) }
                 }
                 return try await group.reduce(0, +)
             }
@@ -127,11 +127,19 @@ struct TableCopy {
     }
 
     /// One part: its rows rewritten into 256 KiB pieces of `COPY` data.
-    private func stream(_ query: PostgresQuery, from source: PostgresConnection, into turnstile: CopyTurnstile)
-        async throws -> Int
-    {
+    private func stream(
+        _ query: PostgresQuery,
+        from source: PostgresConnection,
+        into turnstile: CopyTurnstile,
+        tracksCollisions: Bool
+    ) async throws -> Int {
         let rows = try await source.query(query, logger: logger)
-        var rewriter = CloneRowWriter(columns: table.columns, anonymizer: anonymizer, format: format)
+        var rewriter = CloneRowWriter(
+            columns: table.columns,
+            anonymizer: anonymizer,
+            format: format,
+            tracksCollisions: tracksCollisions
+        )
         var buffer = ByteBuffer()
         buffer.reserveCapacity(300 << 10)
         var written = 0
