@@ -12,9 +12,9 @@ import WenwexSQL
 /// snapshot), table by table, each column rewritten by its ``SanitizeRule`` on the way. The
 /// target is brought up to the migration folder first (`migrate deploy`), then emptied and
 /// filled in **one transaction** with `COPY … FROM STDIN`: a clone that fails leaves the target
-/// as it was. As `pg_restore` does, the target's keys, indexes and foreign keys are dropped for
-/// the load and made again over the loaded rows (``DeferredIndexes``), and user triggers are
-/// held off (`session_replication_role = replica`), so table order and cycles do not matter.
+/// as it was. As `pg_restore` does, the target's keys and indexes are dropped for the load and
+/// made again over the loaded rows (``DeferredIndexes``), and triggers, foreign keys' included,
+/// are held off (`session_replication_role = replica`), so table order and cycles do not matter.
 /// Rows travel in `COPY`'s binary format where the column types allow it, else as text.
 /// Sequences are moved past the copied keys afterwards. The target keeps its own identity stamp.
 public struct DatabaseCloner: Sendable {
@@ -133,20 +133,32 @@ public struct DatabaseCloner: Sendable {
         var copied: [(String, Int)] = []
         var copiedAgain: Set<String> = []
         try await target.inTransaction {
-            // User triggers stay quiet while the tables fill: the rows come as the source's
-            // triggers left them, in one snapshot.
+            // Foreign-key and user triggers stay quiet while the tables fill in any order: the
+            // rows come from one snapshot of a database where the keys held (``DeferredIndexes``
+            // checks again the ones a rule rewrites) and as the source's triggers left them.
             do {
                 try await target.execute("SET LOCAL session_replication_role = replica", [])
             } catch {
                 throw CloneError.refused(
-                    "the target's user may not hold off triggers during the load (SET session_replication_role: \(DatabaseErrorText.describe(error)))",
+                    "the target's user may not hold off foreign-key checks and triggers during the load (SET session_replication_role: \(DatabaseErrorText.describe(error)))",
                     fix:
                         "clone as a superuser, or let the user set it: GRANT SET ON PARAMETER session_replication_role TO <user> (PostgreSQL 15+)"
                 )
             }
             let names = plan.tables.map(\.qualified).joined(separator: ", ")
             if !plan.tables.isEmpty { try await target.execute("TRUNCATE \(names) RESTART IDENTITY", []) }
-            let deferred = try await DeferredIndexes.drop(target, tables: plan.tables.map(\.qualified))
+            let rewritten = Set(
+                plan.tables.flatMap { table in
+                    table.columns.filter { $0.rule != .keep }.map {
+                        DeferredIndexes.Column(schema: table.schema, table: table.name, name: $0.name)
+                    }
+                }
+            )
+            let deferred = try await DeferredIndexes.drop(
+                target,
+                tables: plan.tables.map(\.qualified),
+                rewritten: rewritten
+            )
             logger.info("target emptied", metadata: ["deferredStatements": "\(deferred.count)"])
             for table in plan.tables {
                 let tableStarted = Date()

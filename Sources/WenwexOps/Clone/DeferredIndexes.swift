@@ -6,26 +6,49 @@ import WenwexSQL
 ///
 /// Building an index once over loaded rows is much faster than updating it row by row: on a
 /// million-row table the primary key alone more than doubles the time `COPY` takes. That is
-/// why `pg_restore` creates keys and indexes after the data too, and foreign keys last. The
-/// order here is the same: primary-key, unique and exclusion constraints, then the other
-/// indexes, then foreign keys (each checked against the loaded rows, as `pg_restore` does),
+/// why `pg_restore` creates keys and indexes after the data too. The order here is the same:
+/// primary-key, unique and exclusion constraints, then the other indexes, then foreign keys,
 /// then what dropping an index loses: comments, `REPLICA IDENTITY USING INDEX` and `CLUSTER ON`.
 /// A rebuilt unique index also proves the fake values stayed unique, or the clone rolls back.
+///
+/// A foreign key whose columns, on both sides, are copied as they are stays in place: its
+/// triggers are off for the load (`session_replication_role = replica`), and it holds in the
+/// target because it held in the source's snapshot (a subset brings every parent its rows
+/// need). Checking it again would cost a join over the table, so only the foreign keys a rule
+/// rewrites a column of are dropped and made again, checked against the loaded rows. The
+/// unique index a remaining foreign key references stays too, since PostgreSQL needs it.
 ///
 /// Partitioned tables and their partitions keep theirs: a partition's index belongs to its
 /// parent's.
 enum DeferredIndexes {
-    /// Drops the keys, indexes and foreign keys of `tables` (quoted, qualified) and returns the
-    /// statements that make them again, in the order to run them (``rebuild(_:_:)``).
+    /// A column a rule rewrites: schema, table and column name.
+    struct Column: Hashable, Sendable {
+        var schema: String
+        var table: String
+        var name: String
+    }
+
+    /// Drops the keys, indexes and foreign keys of `tables` (quoted, qualified) that can be
+    /// dropped, and returns the statements that make them again, in the order to run them
+    /// (``rebuild(_:_:)``). `rewritten`: the columns a rule changes.
     ///
     /// Every name in the statements is schema-qualified: the definitions are read and run with
     /// only `pg_catalog` on the search path, so a clone that moves the search path between
     /// tables cannot change what a definition refers to.
-    static func drop(_ session: any SQLSession, tables: [String]) async throws -> [String] {
+    static func drop(_ session: any SQLSession, tables: [String], rewritten: Set<Column>) async throws -> [String] {
         guard !tables.isEmpty else { return [] }
         let searchPath = try await session.queryText("SHOW search_path").first?.first ?? nil
         try await session.execute("SET LOCAL search_path TO pg_catalog", [])
-        let rows = try await session.queryText(deferralSQL, [.text(arrayLiteral(tables))])
+        let tableList = arrayLiteral(tables)
+        var checked: Set<String> = []
+        for row in try await session.queryText(foreignKeyColumnsSQL, [.text(tableList)]) {
+            guard let key = row[0], let schema = row[1], let table = row[2], let column = row[3] else { continue }
+            if rewritten.contains(Column(schema: schema, table: table, name: column)) { checked.insert(key) }
+        }
+        let rows = try await session.queryText(
+            deferralSQL,
+            [.text(tableList), .text("{" + checked.sorted().joined(separator: ",") + "}")]
+        )
         if let searchPath { try await session.execute("SELECT set_config('search_path', $1, true)", [.text(searchPath)]) }
         var rebuildByPhase: [Int: [String]] = [:]
         for row in rows {
@@ -54,27 +77,55 @@ enum DeferredIndexes {
             }.joined(separator: ",") + "}"
     }
 
+    /// The foreign keys touching the plain tables among `$1`, one row per column on either
+    /// side: (constraint OID, schema, table, column).
+    private static let foreignKeyColumnsSQL = """
+        WITH plain AS (
+          SELECT c.oid FROM unnest($1::text[]) x JOIN pg_class c ON c.oid = to_regclass(x)
+          WHERE c.relkind = 'r' AND NOT c.relispartition
+        ),
+        foreign_keys AS (
+          SELECT k.* FROM pg_constraint k
+          WHERE k.contype = 'f' AND k.conparentid = 0
+            AND (k.conrelid IN (SELECT oid FROM plain) OR k.confrelid IN (SELECT oid FROM plain))
+        )
+        SELECT k.oid::text, n.nspname, t.relname, a.attname
+        FROM foreign_keys k CROSS JOIN LATERAL unnest(k.conkey) c(attnum)
+          JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.attnum
+          JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        UNION ALL
+        SELECT k.oid::text, n.nspname, t.relname, a.attname
+        FROM foreign_keys k CROSS JOIN LATERAL unnest(k.confkey) c(attnum)
+          JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = c.attnum
+          JOIN pg_class t ON t.oid = k.confrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        """
+
     /// Rows of (phase, drop statement or NULL, statement to run after the load), in the order
     /// the drops must run: foreign keys first, since they depend on the keys and unique indexes
-    /// they reference. Phases: 1 keys, 2 indexes, 3 foreign keys, 4 comments and index marks.
+    /// they reference. `$2`: the OIDs of the foreign keys to drop and check again; the indexes
+    /// every other foreign key references stay. Phases: 1 keys, 2 indexes, 3 foreign keys,
+    /// 4 comments and index marks.
     private static let deferralSQL = """
         WITH plain AS (
           SELECT c.oid FROM unnest($1::text[]) x JOIN pg_class c ON c.oid = to_regclass(x)
           WHERE c.relkind = 'r' AND NOT c.relispartition
         ),
         foreign_keys AS (
-          SELECT k.oid, k.conname, k.conrelid FROM pg_constraint k
-          WHERE k.contype = 'f' AND k.conparentid = 0
-            AND (k.conrelid IN (SELECT oid FROM plain) OR k.confrelid IN (SELECT oid FROM plain))
+          SELECT k.oid, k.conname, k.conrelid FROM pg_constraint k WHERE k.oid = ANY($2::oid[])
+        ),
+        referenced AS (
+          SELECT k.conindid FROM pg_constraint k WHERE k.contype = 'f' AND NOT k.oid = ANY($2::oid[])
         ),
         keys AS (
           SELECT k.oid, k.conname, k.conrelid, k.conindid FROM pg_constraint k
           WHERE k.contype IN ('p', 'u', 'x') AND k.conrelid IN (SELECT oid FROM plain)
+            AND k.conindid NOT IN (SELECT conindid FROM referenced)
         ),
         indexes AS (
           SELECT i.indexrelid, i.indrelid FROM pg_index i
           WHERE i.indrelid IN (SELECT oid FROM plain)
-            AND NOT EXISTS (SELECT 1 FROM keys WHERE keys.conindid = i.indexrelid)
+            AND i.indexrelid NOT IN (SELECT conindid FROM referenced)
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
             AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
         ),
         statements AS (

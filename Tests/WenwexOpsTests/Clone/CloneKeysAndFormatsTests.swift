@@ -27,7 +27,16 @@ struct CloneKeysAndFormatsTests {
         #"COMMENT ON CONSTRAINT "Order_userId_fkey" ON "Order" IS 'whose order'"#,
         #"ALTER TABLE "OrderLine" REPLICA IDENTITY USING INDEX "OrderLine_pkey""#,
         #"ALTER TABLE "Order" CLUSTER ON "Order_userId_idx""#,
+        #"COMMENT ON CONSTRAINT "OrderLine_productName_fkey" ON "OrderLine" IS 'by name'"#,
     ]
+
+    /// The fixture's rules, with an `sql(…)` rule on a column a foreign key references: that
+    /// key is dropped for the load and checked again after it, with its comment.
+    static var rules: [String: [String: SanitizeRule]] {
+        var rules = CloneFixture.rules
+        rules["Product"]?["name"] = .sql("name")
+        return rules
+    }
 
     @Test func keysIndexesAndForeignKeysComeBackAsTheyWereInBothFormats() async throws {
         let fixture = try await CloneFixture.make()
@@ -38,12 +47,12 @@ struct CloneKeysAndFormatsTests {
         let before = try await Self.schemaFingerprint(fixture.target)
         #expect(before.contains("orders by user") && before.contains("NOT VALID"), "the fingerprint sees them")
 
-        let binary = try await fixture.cloner().run()
+        let binary = try await fixture.cloner(rules: Self.rules).run()
         #expect(binary.binaryTables == ["Order", "OrderLine", "Product", "Refund"], "User has inet and date rules")
         #expect(try await Self.schemaFingerprint(fixture.target) == before)
         let binaryContents = try await CloneFixture.contents(fixture.target)
 
-        var textOnly = fixture.cloner()
+        var textOnly = fixture.cloner(rules: Self.rules)
         textOnly.allowsBinaryCopy = false
         let text = try await textOnly.run()
         #expect(text.binaryTables.isEmpty)
@@ -52,7 +61,7 @@ struct CloneKeysAndFormatsTests {
         #expect(try await CloneFixture.orphans(fixture.target).values.allSatisfy { $0 == 0 })
     }
 
-    @Test func aCollisionTheRebuiltUniqueIndexFindsRollsTheCloneBack() async throws {
+    @Test func whatTheRebuiltKeysFindRollsTheCloneBack() async throws {
         let fixture = try await CloneFixture.make()
         try await fixture.cloner().run()
         let before = try await CloneFixture.contents(fixture.target)
@@ -68,6 +77,18 @@ struct CloneKeysAndFormatsTests {
         }
         #expect(try await CloneFixture.contents(fixture.target) == before)
         #expect(try await Self.schemaFingerprint(fixture.target).contains("User_referralCode_key"))
+
+        // A rule that rewrites a foreign key's column into values no parent has: the key,
+        // checked again over the loaded rows, refuses them.
+        rules = CloneFixture.rules
+        rules["Refund"] = ["reason": .null, "line": .sql("(line + 100)::text")]
+        do {
+            try await fixture.cloner(rules: rules).run()
+            Issue.record("a clone that broke a foreign key succeeded")
+        } catch CloneError.failed(let message) {
+            #expect(message.contains("keys, indexes and foreign keys"), "\(message)")
+        }
+        #expect(try await CloneFixture.contents(fixture.target) == before)
     }
 
     /// Every constraint, index, replica identity and column of the public schema, with
