@@ -10,9 +10,9 @@ import Foundation
 struct Anonymizer: Sendable {
     let key: SymmetricKey
     /// HMAC-SHA256 (RFC 2104) with its two padded keys absorbed once: each value copies the
-    /// two hash states (structs) and hashes only its own bytes, without allocating. The key
-    /// schedule is most of what `HMAC<SHA256>` spends on a short value, and a clone hashes
-    /// millions of them. `fastHMACMatchesCryptoKit` in the tests checks it against `HMAC`.
+    /// two prepared hash states and hashes only its own bytes. The key schedule is most of what
+    /// `HMAC<SHA256>` spends on a short value, and a clone hashes millions of them.
+    /// `fastHMACMatchesCryptoKit` in the tests checks it against `HMAC` across block boundaries.
     private let inner: SHA256
     private let outer: SHA256
 
@@ -40,20 +40,39 @@ struct Anonymizer: Sendable {
         return value.withUTF8 { authenticationCode(rule, UnsafeRawBufferPointer($0), attempt: attempt) }
     }
 
-    /// The same over the UTF-8 bytes of the value, as the source sent them.
+    /// The same over the UTF-8 bytes of the value, as the source sent them. The message is
+    /// laid out on the stack and hashed in one `update`: each call into swift-crypto costs
+    /// more than hashing a short value.
     func authenticationCode(_ rule: SanitizeRule, _ value: UnsafeRawBufferPointer, attempt: Int) -> SHA256.Digest {
-        var hash = inner
         var ruleText = rule.description
-        ruleText.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        withUnsafeBytes(of: UInt8(0)) { hash.update(bufferPointer: $0) }
-        hash.update(bufferPointer: value)
-        withUnsafeBytes(of: UInt8(0)) { hash.update(bufferPointer: $0) }
         var attemptText = String(attempt)
-        attemptText.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        let innerDigest = hash.finalize()
-        var result = outer
-        innerDigest.withUnsafeBytes { result.update(bufferPointer: $0) }
-        return result.finalize()
+        return ruleText.withUTF8 { ruleBytes in
+            attemptText.withUTF8 { attemptBytes in
+                let length = ruleBytes.count + 1 + value.count + 1 + attemptBytes.count
+                return withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { message in
+                    var offset = 0
+                    func append(_ part: UnsafeRawBufferPointer) {
+                        if let base = part.baseAddress, part.count > 0 {
+                            (message.baseAddress! + offset).copyMemory(from: base, byteCount: part.count)
+                        }
+                        offset += part.count
+                    }
+                    append(UnsafeRawBufferPointer(ruleBytes))
+                    message[offset] = 0
+                    offset += 1
+                    append(value)
+                    message[offset] = 0
+                    offset += 1
+                    append(UnsafeRawBufferPointer(attemptBytes))
+                    var hash = inner
+                    hash.update(bufferPointer: UnsafeRawBufferPointer(message))
+                    let innerDigest = hash.finalize()
+                    var result = outer
+                    innerDigest.withUnsafeBytes { result.update(bufferPointer: $0) }
+                    return result.finalize()
+                }
+            }
+        }
     }
 
     /// The fake value for `value` under `rule`; `nil` is SQL NULL. `maxLength` is the column's
