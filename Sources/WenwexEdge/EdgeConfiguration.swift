@@ -8,6 +8,9 @@ public struct EdgeConfiguration: Sendable {
     public var cacheBytes: Int = 256 << 20
     /// Responses larger than this stream through uncached (default an eighth of `cacheBytes`).
     public var maximumObjectSize: Int?
+    /// The optional disk tier behind the memory tier (`wenwex edge --disk-cache DIR`): what
+    /// memory evicts, and what was stored before a restart, is read from there, not the origin.
+    public var diskTier: DiskCache?
     /// The bearer token the purge API requires; without one, purging is refused.
     public var purgeToken: String?
     /// Where the purge API listens (`POST`).

@@ -3,7 +3,8 @@ import Hummingbird
 import Synchronization
 
 /// The edge's memory tier: responses by request target, each target holding its `Vary`
-/// variants, bounded in bytes and evicting the least recently used entry first.
+/// variants, bounded in bytes and evicting the least recently used entry first, with an
+/// optional ``DiskCache`` behind it.
 ///
 /// Every operation is a few dictionary steps under one lock, so a hit never suspends. Tags and
 /// targets are indexed for purging by tag, by URL and by prefix.
@@ -12,11 +13,15 @@ public final class MemoryCache: Sendable {
     public let capacity: Int
     /// Larger responses are passed through, never stored: one object may not push out the rest.
     public let maximumObjectSize: Int
+    /// The disk tier behind this one, when the node has one: every stored response is written
+    /// there too (in the background), and every purge reaches it.
+    public let lowerTier: DiskCache?
     private let state: Mutex<State>
 
-    public init(capacity: Int, maximumObjectSize: Int? = nil) {
+    public init(capacity: Int, maximumObjectSize: Int? = nil, lowerTier: DiskCache? = nil) {
         self.capacity = capacity
         self.maximumObjectSize = maximumObjectSize ?? max(capacity / 8, 1)
+        self.lowerTier = lowerTier
         state = Mutex(State())
     }
 
@@ -39,11 +44,13 @@ public final class MemoryCache: Sendable {
     }
 
     /// Stores `response` for `target`, replacing the variant with the same selecting headers;
-    /// `false` when it is too large to keep.
+    /// `false` when it is too large to keep. `writingBelow`: whether the disk tier gets a copy
+    /// (not when the response was just read from there).
     @discardableResult
-    public func store(_ response: StoredResponse, for target: String) -> Bool {
+    public func store(_ response: StoredResponse, for target: String, writingBelow: Bool = true) -> Bool {
         let cost = response.cost
         guard cost <= maximumObjectSize, cost <= capacity else { return false }
+        if writingBelow, let lowerTier { Task { await lowerTier.store(response, for: target) } }
         return state.withLock { state in
             if let ids = state.byTarget[target] {
                 for id in ids where state.slots[id]?.response.selectingHeaders == response.selectingHeaders {
@@ -56,39 +63,55 @@ public final class MemoryCache: Sendable {
         }
     }
 
-    /// Forgets every variant of `target`; returns how many went.
+    /// Forgets every variant of `target`, in both tiers; returns how many went (from the tier
+    /// that held more: the disk tier holds a copy of what memory holds).
     @discardableResult
     public func remove(target: String) -> Int {
-        state.withLock { state in
+        let removed = state.withLock { state in
             let ids = state.byTarget[target] ?? []
             ids.forEach { state.remove($0) }
             return ids.count
         }
+        return max(removed, lowerTier?.remove(target: target) ?? 0)
     }
 
-    /// Forgets every entry whose target's path starts with `prefix`.
+    /// Forgets every entry whose target's path starts with `prefix`, in both tiers.
     @discardableResult
     public func remove(prefix: String) -> Int {
-        state.withLock { state in
+        let removed = state.withLock { state in
             let ids = state.slots.filter { $0.value.target.hasPrefix(prefix) }.map(\.key)
             ids.forEach { state.remove($0) }
             return ids.count
         }
+        return max(removed, lowerTier?.remove(prefix: prefix) ?? 0)
     }
 
-    /// Forgets every entry tagged `tag`.
+    /// Forgets every entry tagged `tag`, in both tiers.
     @discardableResult
     public func remove(tag: String) -> Int {
-        state.withLock { state in
+        let removed = state.withLock { state in
             let ids = state.byTag[tag] ?? []
             ids.forEach { state.remove($0) }
             return ids.count
         }
+        return max(removed, lowerTier?.remove(tag: tag) ?? 0)
     }
 
-    /// Forgets everything.
+    /// Forgets everything, in both tiers.
     public func removeAll() {
         state.withLock { $0 = State() }
+        lowerTier?.removeAll()
+    }
+
+    /// The variant of `target` that `requestHeaders` select, from memory or else from the
+    /// disk tier, which puts it back in memory.
+    public func lookupThroughTiers(_ target: String, requestHeaders: HTTPFields) async -> StoredResponse? {
+        if let stored = lookup(target, requestHeaders: requestHeaders) { return stored }
+        guard let lowerTier, let stored = await lowerTier.lookup(target, requestHeaders: requestHeaders) else {
+            return nil
+        }
+        store(stored, for: target, writingBelow: false)
+        return stored
     }
 
     struct Slot {

@@ -30,7 +30,11 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         self.configuration = configuration
         self.guards = guards
         self.logger = logger
-        cache = MemoryCache(capacity: configuration.cacheBytes, maximumObjectSize: configuration.maximumObjectSize)
+        cache = MemoryCache(
+            capacity: configuration.cacheBytes,
+            maximumObjectSize: configuration.maximumObjectSize,
+            lowerTier: configuration.diskTier
+        )
         origin = OriginClient(
             origin: configuration.origin,
             connections: configuration.originConnections,
@@ -79,7 +83,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             requestDirectives.isEmpty && client[values: .pragma].contains { $0.lowercased().contains("no-cache") }
         let revalidateAnyway = requestDirectives.has("no-cache") || pragmaNoCache
         let now = HTTPDate.now
-        guard let stored = cache.lookup(target, requestHeaders: client) else {
+        guard let stored = await cache.lookupThroughTiers(target, requestHeaders: client) else {
             if requestDirectives.has("only-if-cached") {
                 return EdgeProblem.response(.gatewayTimeout, "Not in the cache, and the request said only-if-cached.")
             }
@@ -132,7 +136,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             ) {
                 return answer
             }
-            if let stored = cache.lookup(target, requestHeaders: client) {
+            if let stored = await cache.lookupThroughTiers(target, requestHeaders: client) {
                 return StoredAnswer.response(
                     stored,
                     age: stored.currentAge(at: HTTPDate.now),

@@ -45,6 +45,12 @@ struct EdgeCommand: AsyncParsableCommand {
     @Option(help: "Responses larger than this many MiB stream through uncached (default: an eighth of the cache).")
     var maxObjectMiB: Int?
 
+    @Option(help: "Keep a disk tier behind the memory cache in this directory (kept across restarts).")
+    var diskCache: String?
+
+    @Option(help: "The disk tier's size in MiB.")
+    var diskCacheMiB = 1024
+
     @Option(help: "Seconds a response may be served past its lifetime while the origin cannot be reached.")
     var staleIfUnreachable = 86_400
 
@@ -81,6 +87,7 @@ struct EdgeCommand: AsyncParsableCommand {
             throw ValidationError("--origin must be an http(s) URL such as http://127.0.0.1:8080, not '\(origin)'.")
         }
         guard cacheMiB > 0 else { throw ValidationError("--cache-mib must be at least 1.") }
+        guard diskCacheMiB > 0 else { throw ValidationError("--disk-cache-mib must be at least 1.") }
         if let maxObjectMiB, maxObjectMiB <= 0 || maxObjectMiB > cacheMiB {
             throw ValidationError("--max-object-mib must be between 1 and --cache-mib (\(cacheMiB)).")
         }
@@ -91,6 +98,20 @@ struct EdgeCommand: AsyncParsableCommand {
         configuration.cacheBytes = cacheMiB << 20
         configuration.maximumObjectSize = maxObjectMiB.map { $0 << 20 }
         configuration.staleIfUnreachableSeconds = Double(staleIfUnreachable)
+        if let diskCache {
+            do {
+                configuration.diskTier = try DiskCache(
+                    directory: URL(fileURLWithPath: diskCache),
+                    capacity: diskCacheMiB << 20
+                )
+            } catch {
+                throw CLIFailure(
+                    "the disk cache directory '\(diskCache)' cannot be used: \(error.localizedDescription)",
+                    fix: "give --disk-cache a directory this user may create and write, or leave it out",
+                    code: .usage
+                )
+            }
+        }
         if let token = ProcessInfo.processInfo.environment["EDGE_PURGE_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else {
                 throw CLIFailure(
