@@ -32,7 +32,9 @@ struct EdgeDiskTierTests {
             }
         ) { origin, edges in
             for path in ["/a", "/b"] {
-                origin.on(path) { _, count in .init(headers: [.cacheControl: "max-age=600"], body: "\(count)" + Self.body) }
+                origin.on(path) { _, count in
+                    .init(headers: [.cacheControl: "max-age=600"], body: "\(count)" + Self.body)
+                }
             }
             _ = try await edges[0].get("/a")
             _ = try await edges[0].get("/b")

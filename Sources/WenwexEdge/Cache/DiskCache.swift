@@ -111,7 +111,12 @@ public final class DiskCache: Sendable {
             state.remove(key)
             state.insert(
                 key,
-                Entry(target: target, selectingHeaders: response.selectingHeaders, tags: response.tags, bytes: data.count)
+                Entry(
+                    target: target,
+                    selectingHeaders: response.selectingHeaders,
+                    tags: response.tags,
+                    bytes: data.count
+                )
             )
             return true
         }

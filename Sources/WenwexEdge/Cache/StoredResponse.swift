@@ -78,12 +78,8 @@ public struct StoredResponse: Sendable {
         }
     }
 
-    /// The request's value for a `Vary` field, with whitespace around commas removed so
-    /// `a, b` and `a,b` select the same variant.
+    /// The request's value for a `Vary` field, normalised (``SelectingHeaderValue``).
     static func normalized(_ fields: HTTPFields, _ name: String) -> String? {
-        guard let fieldName = HTTPField.Name(name) else { return nil }
-        let values = fields[values: fieldName]
-        guard !values.isEmpty else { return nil }
-        return values.joined(separator: ",").split(separator: ",").map { $0.trimmingSpaces }.joined(separator: ",")
+        SelectingHeaderValue.of(fields, name)
     }
 }

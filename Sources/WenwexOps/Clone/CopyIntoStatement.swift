@@ -19,7 +19,8 @@ enum CopyIntoStatement {
     /// `freeze` writes the rows already frozen (`COPY … FREEZE`): allowed because the clone
     /// truncated the table in the same transaction, and it spares the target the first
     /// vacuum's rewrite of every page. PostgreSQL refuses it for partitioned tables.
-    static func tableArgument(schema: String, table: String, columns: [String], format: Format, freeze: Bool) -> String {
+    static func tableArgument(schema: String, table: String, columns: [String], format: Format, freeze: Bool) -> String
+    {
         let quote = { (name: String) in "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         var options = [format == .binary ? "FORMAT binary" : "FORMAT text"]
         if freeze { options.append("FREEZE") }

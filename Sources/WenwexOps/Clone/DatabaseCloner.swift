@@ -329,7 +329,8 @@ public struct DatabaseCloner: Sendable {
                             personal: PersonalData.reason(probe),
                             isUnique: column[3] == "true",
                             maxLength: column[2].flatMap { Int($0) },
-                            binaryForm: column[4] == "text" ? .text : column[4] == "portable" ? .portable : .databaseSpecific
+                            binaryForm: column[4] == "text"
+                                ? .text : column[4] == "portable" ? .portable : .databaseSpecific
                         )
                     },
                     estimatedRows: Int(row[3] ?? "") ?? 0,

@@ -49,7 +49,9 @@ enum DeferredIndexes {
             deferralSQL,
             [.text(tableList), .text("{" + checked.sorted().joined(separator: ",") + "}")]
         )
-        if let searchPath { try await session.execute("SELECT set_config('search_path', $1, true)", [.text(searchPath)]) }
+        if let searchPath {
+            try await session.execute("SELECT set_config('search_path', $1, true)", [.text(searchPath)])
+        }
         var rebuildByPhase: [Int: [String]] = [:]
         for row in rows {
             guard let phase = row[0].flatMap({ Int($0) }), let statement = row[2] else { continue }
@@ -65,7 +67,9 @@ enum DeferredIndexes {
         let searchPath = try await session.queryText("SHOW search_path").first?.first ?? nil
         try await session.execute("SET LOCAL search_path TO pg_catalog", [])
         for statement in statements { try await session.execute(statement, []) }
-        if let searchPath { try await session.execute("SELECT set_config('search_path', $1, true)", [.text(searchPath)]) }
+        if let searchPath {
+            try await session.execute("SELECT set_config('search_path', $1, true)", [.text(searchPath)])
+        }
     }
 
     /// A `text[]` literal of the table names.

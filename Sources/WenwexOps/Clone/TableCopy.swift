@@ -164,7 +164,9 @@ struct TableCopy {
                 PostgresQuery(
                     unsafeSQL:
                         "SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::bigint)::int8",
-                    binds: { var binds = PostgresBindings(); binds.append(table.qualified); return binds }()
+                    binds: {
+                        var binds = PostgresBindings(); binds.append(table.qualified); return binds
+                    }()
                 ),
                 logger: logger
             ).collect().first?.decode(Int64.self) ?? 0

@@ -171,11 +171,17 @@ struct CloneReadersTests {
             logger: Logger(label: "test")
         )
         try await DatabaseConnector.withSession(fixture.source) { session in
-            try await session.execute(#"INSERT INTO "Order" ("userId", total) SELECT 1, 1 FROM generate_series(1, 10)"#, [])
+            try await session.execute(
+                #"INSERT INTO "Order" ("userId", total) SELECT 1, 1 FROM generate_series(1, 10)"#,
+                []
+            )
         }
         #expect(readers.count == 3)
         for index in 0..<readers.count {
-            let rows = try await readers.connection(index).query(#"SELECT count(*)::int8 FROM "Order""#, logger: Logger(label: "test"))
+            let rows = try await readers.connection(index).query(
+                #"SELECT count(*)::int8 FROM "Order""#,
+                logger: Logger(label: "test")
+            )
             let count = try await rows.collect().first?.decode(Int64.self)
             #expect(count.map(String.init) == before, "reader \(index)")
         }

@@ -69,7 +69,12 @@ struct SanitizeRuleTests {
             (.email, "ada@real-mail.org", 0), (.text, "", 3), (.dateShift(days: 9), "2026-01-01", 12),
         ]
         for length in [40, 44, 45, 50, 51, 52, 53, 54, 55, 56, 57, 63, 64, 65, 110, 119, 120, 121, 200, 1000] {
-            cases.append((.text, String(repeating: "é", count: length / 2) + String(repeating: "x", count: length % 2), length % 13))
+            cases.append(
+                (
+                    .text, String(repeating: "é", count: length / 2) + String(repeating: "x", count: length % 2),
+                    length % 13
+                )
+            )
         }
         for (rule, value, attempt) in cases {
             var message = Data(rule.description.utf8)
