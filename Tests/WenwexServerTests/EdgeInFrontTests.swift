@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 import WenwexEdge
+import WenwexRouting
 import WenwexTestSupport
 
 /// The reference server as the origin of two edge nodes: its ban API feeds their ban lists.
@@ -103,6 +104,52 @@ import WenwexTestSupport
                     try await tasks.waitForAll()
                 }
                 _ = nodes
+            }
+        }
+    }
+
+    /// An address ban is stored before it is published, so a restarted origin (or another
+    /// instance on the same database) still sends it to its edge nodes, and an un-ban lasts too.
+    @Test func addressBansOutliveTheOriginProcess() async throws {
+        try await withTemporaryDirectory { directory in
+            let (router, migrations) = try await migratedSQLite(in: directory)
+            var settings = testSettings(storage: directory.appendingPathComponent("storage"))
+            settings.edgeToken = Self.edgeToken
+            let feed: @Sendable (TestClient) async throws -> [String] = { client in
+                let answer = try await client.send(
+                    .GET,
+                    "/_wenwex/edge/bans",
+                    headers: [("X-Wenwex-Edge-Token", Self.edgeToken)],
+                    authenticated: false
+                )
+                return answer.json["addresses"] as? [String] ?? []
+            }
+            let adminToken = try await withRunningServer(database: router, migrations: migrations, settings: settings) {
+                origin in
+                let adminID = try #require(try await origin.signUp("admin@example.com")["id"] as? Int)
+                origin.adoptConsistency(try await adminPromoter(router)(adminID))
+                for address in ["203.0.113.0/24", "2001:db8::7"] {
+                    let banned = try await origin.send(.POST, "/admin/address-bans", json: #"{"address":"\#(address)"}"#)
+                    #expect(banned.status == 204, "\(banned.text)")
+                }
+                #expect(Set(try await feed(origin)) == ["203.0.113.0/24", "2001:db8::7"])
+                return origin.token
+            }
+
+            let restarted = try await SQLiteRouter.open(path: directory.appendingPathComponent("dev.db").path, logger: quietLogger)
+            try await withRunningServer(database: restarted, migrations: migrations, settings: settings) { origin in
+                var addresses = try await feed(origin)
+                for _ in 0..<100 where addresses.count < 2 {
+                    try await Task.sleep(for: .milliseconds(50))
+                    addresses = try await feed(origin)
+                }
+                #expect(Set(addresses) == ["203.0.113.0/24", "2001:db8::7"], "loaded from the database at start")
+                origin.token = adminToken
+                let lifted = try await origin.send(.DELETE, "/admin/address-bans", json: #"{"address":"2001:db8::7"}"#)
+                #expect(lifted.status == 204, "\(lifted.text)")
+                #expect(try await feed(origin) == ["203.0.113.0/24"])
+                let rows = try await restarted.write { try await $0.query("SELECT address FROM address_bans", []) }
+                #expect(rows.value.compactMap { $0["address"].text } == ["203.0.113.0/24"])
             }
         }
     }

@@ -74,6 +74,11 @@ public final class BanFeed: Sendable {
     public func ban(user: String) { publish(.banUser(user)) }
     public func unban(user: String) { publish(.unbanUser(user)) }
 
+    /// Whether `entry` is an IPv4 or IPv6 address or CIDR range a ban can hold.
+    public static func isAddressOrRange(_ entry: String) -> Bool {
+        IPAddressBits.parseEntry(entry) != nil
+    }
+
     /// Bans an address or CIDR range; `false` (nothing published) when it is neither.
     @discardableResult
     public func ban(address: String) -> Bool {
@@ -90,6 +95,14 @@ public final class BanFeed: Sendable {
         let current = state.withLock { $0.users }
         for user in users.subtracting(current) { publish(.banUser(user)) }
         for user in current.subtracting(users) { publish(.unbanUser(user)) }
+    }
+
+    /// Replaces the address bans with `addresses` the same way (entries that are not an address
+    /// or range are skipped).
+    public func reconcile(addresses: Set<String>) {
+        let current = state.withLock { $0.addresses }
+        for address in addresses.subtracting(current) { ban(address: address) }
+        for address in current.subtracting(addresses) { publish(.unbanAddress(address)) }
     }
 
     private func publish(_ change: Change) {

@@ -24,8 +24,9 @@ struct EdgeRoutes: Sendable {
         router.delete("admin/address-bans") { request, context in try await addressBan(request, context, ban: false) }
     }
 
-    /// `{"address": "203.0.113.7"}` or a CIDR range. Kept by this origin process and sent to
-    /// every edge node; not yet stored in the database, so they last until the origin restarts.
+    /// `{"address": "203.0.113.7"}` or a CIDR range. Stored in `address_bans` first, then sent
+    /// to this origin's edge nodes at once; other origin instances publish it at their next
+    /// reconcile (``BanFeedRefresh``), and a restarted origin loads it again.
     func addressBan(_ request: Request, _ context: MarketplaceRequestContext, ban: Bool) async throws -> Response {
         let identity = try context.requireIdentity()
         guard identity.isAdmin else { throw Problem.forbidden("Only admins can ban addresses.") }
@@ -36,12 +37,15 @@ struct EdgeRoutes: Sendable {
         try errors.throwIfAny()
         guard let address else { return Response(status: .badRequest) }
         if ban {
-            guard feed.ban(address: address) else {
+            guard BanFeed.isAddressOrRange(address) else {
                 errors.add("address", "is not an IPv4 or IPv6 address or CIDR range (e.g. 203.0.113.0/24)")
                 try errors.throwIfAny()
                 return Response(status: .badRequest)
             }
+            try await store.setAddressBanned(address, true)
+            feed.ban(address: address)
         } else {
+            try await store.setAddressBanned(address, false)
             feed.unban(address: address)
         }
         try await store.audit(actor: identity, action: ban ? "ban address" : "unban address", target: address)
@@ -49,7 +53,8 @@ struct EdgeRoutes: Sendable {
     }
 }
 
-/// Loads the banned users into the ban feed at start and reconciles every few seconds, so bans
+/// Loads the banned users and addresses into the ban feed at start and reconciles every few
+/// seconds, so bans
 /// made through another origin instance reach this one's edge nodes too; at shutdown it
 /// answers the edge nodes' waiting polls, so the server does not wait them out.
 struct BanFeedRefresh: Service {
@@ -63,6 +68,7 @@ struct BanFeedRefresh: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     feed.reconcile(users: Set(try await store.bannedUserIDs().map(String.init)))
+                    feed.reconcile(addresses: Set(try await store.bannedAddresses()))
                 } catch {
                     logger.debug("ban feed refresh failed; retrying", metadata: ["error": "\(error)"])
                 }
