@@ -129,14 +129,21 @@ import WenwexTestSupport
                 let adminID = try #require(try await origin.signUp("admin@example.com")["id"] as? Int)
                 origin.adoptConsistency(try await adminPromoter(router)(adminID))
                 for address in ["203.0.113.0/24", "2001:db8::7"] {
-                    let banned = try await origin.send(.POST, "/admin/address-bans", json: #"{"address":"\#(address)"}"#)
+                    let banned = try await origin.send(
+                        .POST,
+                        "/admin/address-bans",
+                        json: #"{"address":"\#(address)"}"#
+                    )
                     #expect(banned.status == 204, "\(banned.text)")
                 }
                 #expect(Set(try await feed(origin)) == ["203.0.113.0/24", "2001:db8::7"])
                 return origin.token
             }
 
-            let restarted = try await SQLiteRouter.open(path: directory.appendingPathComponent("dev.db").path, logger: quietLogger)
+            let restarted = try await SQLiteRouter.open(
+                path: directory.appendingPathComponent("dev.db").path,
+                logger: quietLogger
+            )
             try await withRunningServer(database: restarted, migrations: migrations, settings: settings) { origin in
                 var addresses = try await feed(origin)
                 for _ in 0..<100 where addresses.count < 2 {

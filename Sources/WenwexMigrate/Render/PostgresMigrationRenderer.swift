@@ -172,6 +172,8 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         case .trigger: return "DROP TRIGGER \(SQLText.quote(object.name)) ON \(table)"
         case .policy: return "DROP POLICY \(SQLText.quote(object.name)) ON \(table)"
         case .view: return "DROP VIEW \(SQLText.qualified(object.name, schema: object.schema))"
+        case .materializedView:
+            return "DROP MATERIALIZED VIEW \(SQLText.qualified(object.name, schema: object.schema))"
         case .function:
             // `name(argument types)`: the name is quoted, the signature kept as PostgreSQL printed it.
             let open = object.name.firstIndex(of: "(") ?? object.name.endIndex

@@ -55,7 +55,7 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
                 case .index: add("DropUnmanaged", ["DROP INDEX \(SQLText.quote(object.name))"])
                 case .trigger: add("DropUnmanaged", ["DROP TRIGGER \(SQLText.quote(object.name))"])
                 case .view: add("DropUnmanaged", ["DROP VIEW \(SQLText.quote(object.name))"])
-                case .extension, .function, .policy: continue
+                case .extension, .function, .policy, .materializedView: continue  // PostgreSQL only.
                 }
             case .createIndex(let table, let index):
                 add("CreateIndex", [createIndex(index, on: table.name)])

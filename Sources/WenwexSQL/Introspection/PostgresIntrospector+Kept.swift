@@ -23,7 +23,7 @@ extension PostgresIntrospector {
             for row in try await session.query(sql, []) {
                 kept.append(
                     SQLKeptObject(
-                        kind: kind,
+                        kind: row["kind"].text.flatMap(SQLKeptObject.Kind.init(rawValue:)) ?? kind,
                         name: row["name"].text ?? "",
                         table: row["relname"].text,
                         schema: keepSchema ? row["nspname"].text : nil,
@@ -73,7 +73,8 @@ extension PostgresIntrospector {
     private static func viewsQuery(_ schemas: String) -> String {
         """
         SELECT n.nspname::text AS nspname, NULL::text AS relname, o.relname::text AS name,
-               pg_get_viewdef(o.oid, true) AS definition
+               pg_get_viewdef(o.oid, true) AS definition,
+               CASE o.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END AS kind
           FROM pg_class o
           JOIN pg_namespace n ON n.oid = o.relnamespace
          WHERE o.relkind IN ('v', 'm') AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)

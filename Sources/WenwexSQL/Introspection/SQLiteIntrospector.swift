@@ -14,9 +14,10 @@ public struct SQLiteIntrospector: SchemaIntrospector {
     /// Creates an introspector; it keeps no state.
     public init() {}
 
-    /// Reads every table except SQLite's own and the bookkeeping tables. `schemas` is ignored, and
-    /// enums, extensions and kept objects are always empty. Throws ``IntrospectionError`` for a session
-    /// that is not SQLite.
+    /// Reads every table except SQLite's own and the bookkeeping tables, and the objects
+    /// `schema.prisma` cannot express (partial and expression indexes, triggers, views) as kept
+    /// objects, with the `CREATE` text SQLite stored for them. `schemas` is ignored; enums and
+    /// extensions are always empty. Throws ``IntrospectionError`` for a session that is not SQLite.
     public func introspect(_ session: any SQLSession, schemas: [String]) async throws -> SQLSchema {
         guard session.dialect == .sqlite else {
             throw IntrospectionError("SQLiteIntrospector needs a SQLite session, not \(session.dialect.rawValue)")
@@ -25,16 +26,39 @@ public struct SQLiteIntrospector: SchemaIntrospector {
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
         )
         var tables: [SQLTable] = []
+        var kept: [SQLKeptObject] = []
         for master in masters {
             guard let name = master["name"].text, !SchemaIntrospection.bookkeepingTables.contains(name) else {
                 continue
             }
-            tables.append(try await table(name, sql: master["sql"].text ?? "", session))
+            let (table, keptIndexes) = try await table(name, sql: master["sql"].text ?? "", session)
+            tables.append(table)
+            kept += keptIndexes
         }
-        return SQLSchema(tables: tables)
+        let others = try await session.query(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY type, name"
+        )
+        for object in others {
+            guard let name = object["name"].text, let table = object["tbl_name"].text,
+                !SchemaIntrospection.bookkeepingTables.contains(table)
+            else { continue }
+            let isTrigger = object["type"].text == "trigger"
+            kept.append(
+                SQLKeptObject(
+                    kind: isTrigger ? .trigger : .view,
+                    name: name,
+                    table: isTrigger ? table : nil,
+                    definition: object["sql"].text ?? ""
+                )
+            )
+        }
+        return SQLSchema(tables: tables, kept: kept.sorted())
     }
 
-    private func table(_ name: String, sql: String, _ session: any SQLSession) async throws -> SQLTable {
+    /// The table, and its indexes `schema.prisma` cannot express (partial, or over an expression).
+    private func table(_ name: String, sql: String, _ session: any SQLSession) async throws -> (
+        SQLTable, [SQLKeptObject]
+    ) {
         let columnRows = try await session.query(
             "SELECT cid, name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo($1) ORDER BY cid",
             [.text(name)]
@@ -59,6 +83,7 @@ public struct SQLiteIntrospector: SchemaIntrospector {
 
         var uniques: [SQLUnique] = []
         var indexes: [SQLIndex] = []
+        var kept: [SQLKeptObject] = []
         for index in try await session.query(
             "SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)",
             [.text(name)]
@@ -68,6 +93,16 @@ public struct SQLiteIntrospector: SchemaIntrospector {
                 "SELECT seqno, name, \"desc\" FROM pragma_index_xinfo($1) WHERE key = 1 ORDER BY seqno",
                 [.text(indexName)]
             )
+            // A partial index or one over an expression (its key has no column name): kept as
+            // the migration that made it wrote it.
+            if (index["partial"].integer ?? 0) == 1 || keys.contains(where: { $0["name"].text == nil }) {
+                let definition = try await session.query(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1",
+                    [.text(indexName)]
+                ).first?["sql"].text
+                kept.append(SQLKeptObject(kind: .index, name: indexName, table: name, definition: definition ?? ""))
+                continue
+            }
             let indexColumns = keys.map {
                 SQLIndex.Column($0["name"].text ?? "", sort: ($0["desc"].integer ?? 0) == 1 ? .descending : .ascending)
             }
@@ -118,7 +153,7 @@ public struct SQLiteIntrospector: SchemaIntrospector {
                 )
             )
         }
-        return SQLTable(
+        let table = SQLTable(
             name: name,
             columns: columns,
             primaryKey: keyColumns.isEmpty ? nil : SQLPrimaryKey(name: nil, columns: keyColumns),
@@ -126,6 +161,7 @@ public struct SQLiteIntrospector: SchemaIntrospector {
             indexes: indexes,
             foreignKeys: foreignKeys
         )
+        return (table, kept)
     }
 
     /// The family of a declared type, by Prisma's SQLite types (then SQLite's affinity rules).

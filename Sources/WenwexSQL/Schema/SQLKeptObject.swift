@@ -17,8 +17,10 @@ public struct SQLKeptObject: Sendable, Hashable, Codable, Comparable, CustomStri
         case trigger
         /// A function or procedure, except those an extension owns.
         case function
-        /// A view or materialized view.
+        /// A view.
         case view
+        /// A materialized view (its own kind: it is dropped with `DROP MATERIALIZED VIEW`).
+        case materializedView = "materialized view"
         /// A row-level security policy (`CREATE POLICY`).
         case policy
     }

@@ -27,6 +27,7 @@ struct PrismaKeptObjectsTests {
         #"CREATE FUNCTION post_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"#,
         #"CREATE TRIGGER "Post_touch" BEFORE UPDATE ON "Post" FOR EACH ROW EXECUTE FUNCTION post_touch()"#,
         #"CREATE VIEW "PublishedPost" AS SELECT "id", "title" FROM "Post" WHERE "published""#,
+        #"CREATE MATERIALIZED VIEW "PostTitles" AS SELECT "title" FROM "Post""#,
         #"ALTER TABLE "Post" ENABLE ROW LEVEL SECURITY"#,
         #"CREATE POLICY "Post_readable" ON "Post" FOR SELECT USING ("published")"#,
     ]
@@ -47,7 +48,8 @@ struct PrismaKeptObjectsTests {
             #expect(
                 Set(database.kept.map { "\($0.kind.rawValue) \($0.name)" }) == [
                     "index Post_published_only", "index Post_title_lower", "function post_touch()",
-                    "trigger Post_touch", "view PublishedPost", "policy Post_readable",
+                    "trigger Post_touch", "view PublishedPost", "materialized view PostTitles",
+                    "policy Post_readable",
                 ]
             )
 

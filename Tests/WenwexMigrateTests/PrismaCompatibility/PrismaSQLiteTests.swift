@@ -25,6 +25,47 @@ struct PrismaSQLiteTests {
         }
     }
 
+    /// Class 4 on SQLite: partial and expression indexes, triggers and views made by
+    /// hand-written SQL are kept objects, never planned as drops unless asked for.
+    @Test func handWrittenObjectsAreKeptAndOnlyDroppedWhenAsked() async throws {
+        let target = try Self.lower("model Post {\n  id        Int     @id\n  title     String\n  published Boolean\n}")
+        try await MigrationTestDatabase.with(.sqlite, prefix: "kept_objects") { session in
+            try await MigrationScriptRunner.run(
+                MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .sqlite).sql,
+                on: session
+            )
+            for statement in [
+                #"CREATE INDEX "Post_title_lower" ON "Post" (lower("title"))"#,
+                #"CREATE INDEX "Post_published_only" ON "Post" ("title") WHERE "published""#,
+                #"CREATE TRIGGER "Post_touch" AFTER UPDATE ON "Post" BEGIN SELECT 1; END"#,
+                #"CREATE VIEW "PublishedPost" AS SELECT "id", "title" FROM "Post" WHERE "published""#,
+            ] {
+                try await session.execute(statement, [])
+            }
+            let database = try await MigrationTestDatabase.introspect(session)
+            #expect(
+                database.kept.map { "\($0.kind.rawValue) \($0.name) \($0.table ?? "-")" } == [
+                    "index Post_published_only Post", "index Post_title_lower Post", "trigger Post_touch Post",
+                    "view PublishedPost -",
+                ]
+            )
+            #expect(database.kept.allSatisfy { $0.definition.hasPrefix("CREATE ") }, "as SQLite stored them")
+            #expect(database.table("Post")?.indexes.isEmpty == true, "none of them is a plain index")
+            #expect(SchemaDiffer.changes(from: database, to: target).isEmpty, "nothing planned by default")
+
+            let all = SchemaDiffer.changes(
+                from: database,
+                to: target,
+                options: SchemaDiffer.Options(dropsUnmanagedObjects: true)
+            )
+            #expect(all.count == 4)
+            let rendered = SQLiteMigrationRenderer().render(all, from: database, to: target).sql
+            try await MigrationScriptRunner.run(rendered, on: session)
+            let after = try await MigrationTestDatabase.introspect(session)
+            #expect(after.kept.isEmpty, "\(after.kept)")
+        }
+    }
+
     @Test func bigIntAutoincrementKeysComeUpAndHaveNoDrift() async throws {
         let target = try Self.lower("model Event {\n  id   BigInt @id @default(autoincrement())\n  name String\n}")
         try await MigrationTestDatabase.with(.sqlite, prefix: "bigint_id") { session in
