@@ -14,13 +14,16 @@ public final class PurgePublisher: Sendable {
     private let inFlight = Mutex<[Int: Task<Void, Never>]>([:])
     private let counter = Atomic<Int>(0)
 
-    /// Each sink gets `attempts` tries per event (default 4; it must be at least 1), 200 ms, 400 ms,
-    /// 800 ms … apart; a delivery that still fails is logged on `logger`.
+    /// Each sink gets `attempts` tries per event (default 4; fewer than 1 counts as 1), 200 ms,
+    /// 400 ms, 800 ms … apart; a delivery that still fails is logged on `logger`.
     public init(sinks: [any PurgeSink], attempts: Int = 4, logger: Logger = Logger(label: "wenwex.purge")) {
         self.sinks = sinks
-        self.attempts = attempts
+        self.attempts = max(1, attempts)
         self.logger = logger
     }
+
+    /// Events still being delivered.
+    var pending: Int { inFlight.withLock { $0.count } }
 
     /// Starts delivering `event` to every sink and returns at once.
     public func publish(_ event: PurgeEvent) {
@@ -29,31 +32,34 @@ public final class PurgePublisher: Sendable {
         let sinks = sinks
         let attempts = attempts
         let logger = logger
-        let task = Task { [weak self] in
-            await withTaskGroup(of: Void.self) { group in
-                for sink in sinks {
-                    group.addTask {
-                        for attempt in 1...attempts {
-                            do {
-                                try await sink.deliver(event)
-                                return
-                            } catch {
-                                if attempt == attempts {
-                                    logger.error(
-                                        "purge not delivered",
-                                        metadata: ["tags": "\(event.tags)", "error": "\(error)"]
-                                    )
+        // Made under the lock, so a delivery that finishes at once cannot remove its entry
+        // before the entry is there (it would then stay forever).
+        inFlight.withLock { inFlight in
+            inFlight[id] = Task { [weak self] in
+                await withTaskGroup(of: Void.self) { group in
+                    for sink in sinks {
+                        group.addTask {
+                            for attempt in 1...attempts {
+                                do {
+                                    try await sink.deliver(event)
                                     return
+                                } catch {
+                                    if attempt == attempts {
+                                        logger.error(
+                                            "purge not delivered",
+                                            metadata: ["tags": "\(event.tags)", "error": "\(error)"]
+                                        )
+                                        return
+                                    }
+                                    try? await Task.sleep(for: .milliseconds(100 << attempt))
                                 }
-                                try? await Task.sleep(for: .milliseconds(100 << attempt))
                             }
                         }
                     }
                 }
+                _ = self?.inFlight.withLock { $0.removeValue(forKey: id) }
             }
-            _ = self?.inFlight.withLock { $0.removeValue(forKey: id) }
         }
-        inFlight.withLock { $0[id] = task }
     }
 
     /// Waits until every event published so far was delivered or given up on (shutdown, tests).
