@@ -167,6 +167,7 @@ public struct ResumableUploadRoutes: Sendable {
         case .offsetMismatch(let expected):
             Response(status: .conflict, headers: resumable([.uploadOffset: String(expected)]))
         case .tooLarge: Response(status: .contentTooLarge, headers: resumable([:]))
+        case .busy: Response(status: .conflict, headers: resumable([:]))
         }
     }
 

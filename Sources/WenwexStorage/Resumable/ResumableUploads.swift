@@ -1,5 +1,6 @@
 public import Foundation
 import NIOCore
+import Synchronization
 
 /// Resumable uploads (the tus protocol's model) kept in an object store, so any instance of a
 /// server can take the next `PATCH` of an upload another instance started, and a client on a
@@ -44,6 +45,9 @@ public struct ResumableUploads: Sendable {
         case tooLarge(limit: Int)
         /// The upload's ``Upload/expires`` passed before it completed (tus: 404 or 410).
         case expired
+        /// Another `PATCH` of the upload is being stored (tus answers 409; the client resumes
+        /// from the offset a `HEAD` gives once that one is done).
+        case busy
 
         /// A sentence for the client.
         public var description: String {
@@ -52,6 +56,7 @@ public struct ResumableUploads: Sendable {
             case .offsetMismatch(let expected): "the upload continues at offset \(expected)"
             case .tooLarge(let limit): "the upload is larger than \(limit) bytes"
             case .expired: "the upload has expired"
+            case .busy: "another request is adding to this upload; ask for its offset and continue from there"
             }
         }
     }
@@ -105,8 +110,12 @@ public struct ResumableUploads: Sendable {
     }
 
     /// Appends `body` at `offset`; returns the new state. The bytes count only once all of
-    /// them are stored.
+    /// them are stored, and an upload counts as complete only once its object is: a last
+    /// `PATCH` whose joining fails can be sent again. Two `PATCH`es of one upload at once in
+    /// this process are refused (``Failure/busy``) rather than both passing the offset check.
     public func append(_ id: String, offset: Int, body: ObjectBody, now: Date = Date()) async throws -> Upload {
+        guard Self.appending.withLock({ $0.insert(id).inserted }) else { throw Failure.busy }
+        defer { _ = Self.appending.withLock { $0.remove(id) } }
         var upload = try await upload(id, now: now)
         guard offset == upload.offset, !upload.isComplete else { throw Failure.offsetMismatch(expected: upload.offset) }
         let remaining = upload.length - upload.offset
@@ -128,12 +137,15 @@ public struct ResumableUploads: Sendable {
             try await store.delete(chunk)
             return upload
         }
-        upload.chunks.append(offset)
+        if !upload.chunks.contains(offset) { upload.chunks.append(offset) }
         upload.offset += received
-        try await save(upload)
         if upload.isComplete { try await finish(upload) }
+        try await save(upload)
         return upload
     }
+
+    /// The uploads a `PATCH` is being stored for in this process.
+    private static let appending = Mutex<Set<String>>([])
 
     /// Removes an upload and everything it stored (tus's termination).
     public func terminate(_ id: String) async throws {
@@ -145,17 +157,17 @@ public struct ResumableUploads: Sendable {
         for key in keys { try await store.delete(key) }
     }
 
-    /// Removes every unfinished upload whose expiry has passed; returns how many.
+    /// Removes every upload whose expiry has passed: an unfinished one with its chunks (counted
+    /// in the result), a finished one's leftover state (its object stays). Returns how many
+    /// unfinished uploads went.
     @discardableResult
     public func sweepExpired(now: Date = Date()) async throws -> Int {
         var removed = 0
         for object in try await store.listAll(prefix: "tus/") where object.key.rawValue.hasSuffix("/info.json") {
             let id = String(object.key.segments[1])
-            guard let upload = try? await upload(id, now: .distantPast), !upload.isComplete, upload.expires < now else {
-                continue
-            }
+            guard let upload = try? await upload(id, now: .distantPast), upload.expires < now else { continue }
             try await terminate(id)
-            removed += 1
+            if !upload.isComplete { removed += 1 }
         }
         return removed
     }
