@@ -54,9 +54,8 @@ struct EdgeRoutes: Sendable {
 }
 
 /// Loads the banned users and addresses into the ban feed at start and reconciles every few
-/// seconds, so bans
-/// made through another origin instance reach this one's edge nodes too; at shutdown it
-/// answers the edge nodes' waiting polls, so the server does not wait them out.
+/// seconds, so bans made through another origin instance reach this one's edge nodes too; at
+/// shutdown it answers the edge nodes' waiting polls, so the server does not wait them out.
 struct BanFeedRefresh: Service {
     let feed: BanFeed
     let store: MarketplaceStore
