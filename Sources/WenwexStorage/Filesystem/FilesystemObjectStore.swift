@@ -13,9 +13,12 @@ import NIOPosix
 /// look inside.
 ///
 /// Layout under the root: `objects/<key>` holds the bytes, `meta/<key>.json` the metadata,
-/// `tmp/` uploads in progress. A `put` writes to `tmp/`, fsyncs, then renames into place, so a
-/// crash leaves the old object or the new one, never half of either. Keys are ``ObjectKey``s,
-/// which cannot name a path outside the root.
+/// `tmp/` uploads in progress. A `put` writes to `tmp/`, fsyncs, renames the bytes into place,
+/// then writes the metadata (itself renamed into place), so a crash leaves the old object or the
+/// new one, never half of either. A crash between the two renames leaves new bytes beside the
+/// old metadata: ``head(_:)`` sees the bytes are newer than their metadata and works the size
+/// and SHA-256 out again from the bytes. Keys are ``ObjectKey``s, which cannot name a path
+/// outside the root.
 public struct FilesystemObjectStore: ObjectStore {
     /// The directory holding `objects/`, `meta/` and `tmp/`, standardized.
     public let root: URL
@@ -53,8 +56,8 @@ public struct FilesystemObjectStore: ObjectStore {
         return folder.appendingPathComponent(String(segments.last!) + ".json")
     }
 
-    /// Streams into `tmp/`, fsyncs, writes the metadata, then renames the bytes into place; the etag is
-    /// the SHA-256 of the bytes.
+    /// Streams into `tmp/`, fsyncs, renames the bytes into place, then writes the metadata; the
+    /// etag is the SHA-256 of the bytes.
     public func put(_ key: ObjectKey, body: ObjectBody, options: PutOptions) async throws -> ObjectInfo {
         let temporary = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
@@ -92,12 +95,12 @@ public struct FilesystemObjectStore: ObjectStore {
                 at: destination.deletingLastPathComponent(),
                 withIntermediateDirectories: true
             )
-            try writeMetadata(metadata, for: key)
             guard rename(temporary.path, destination.path) == 0 else {
                 throw StorageError.unavailable(
                     "cannot move the upload into place at \(destination.path): errno \(errno)"
                 )
             }
+            try writeMetadata(metadata, for: key)
             return info(key, metadata)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
@@ -130,10 +133,42 @@ public struct FilesystemObjectStore: ObjectStore {
 
     /// `nil` unless both the object's file and its metadata file exist.
     public func head(_ key: ObjectKey) async throws -> ObjectInfo? {
-        guard FileManager.default.fileExists(atPath: objectURL(key).path),
-            let data = FileManager.default.contents(atPath: metadataURL(key).path)
-        else { return nil }
-        return info(key, try Self.decoder.decode(Metadata.self, from: data))
+        let bytes = objectURL(key)
+        guard let byteAttributes = try? FileManager.default.attributesOfItem(atPath: bytes.path) else { return nil }
+        let metadataPath = metadataURL(key).path
+        guard let data = FileManager.default.contents(atPath: metadataPath) else { return nil }
+        var metadata = try Self.decoder.decode(Metadata.self, from: data)
+        let bytesModified = byteAttributes[.modificationDate] as? Date
+        let metadataModified =
+            (try? FileManager.default.attributesOfItem(atPath: metadataPath))?[.modificationDate]
+            as? Date
+        if byteAttributes[.size] as? Int != metadata.size
+            || (bytesModified != nil && metadataModified != nil && bytesModified! > metadataModified!)
+        {
+            // New bytes beside old metadata: a put stopped between its two renames.
+            metadata = try await Self.repaired(metadata, bytes: bytes)
+            try writeMetadata(metadata, for: key)
+        }
+        return info(key, metadata)
+    }
+
+    /// `metadata` with the size and SHA-256 of the file at `bytes`, read off the cooperative pool.
+    static func repaired(_ metadata: Metadata, bytes: URL) async throws -> Metadata {
+        try await NIOThreadPool.singleton.runIfActive {
+            let handle = try FileHandle(forReadingFrom: bytes)
+            defer { try? handle.close() }
+            var hash = SHA256()
+            var size = 0
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hash.update(data: chunk)
+                size += chunk.count
+            }
+            var metadata = metadata
+            metadata.size = size
+            metadata.sha256 = hash.finalize().map { String(format: "%02x", $0) }.joined()
+            metadata.lastModified = Date()
+            return metadata
+        }
     }
 
     /// Removes the bytes and the metadata; it never throws, also when a removal fails for another
