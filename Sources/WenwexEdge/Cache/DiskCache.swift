@@ -68,9 +68,7 @@ public final class DiskCache: Sendable {
             guard let keys = state.byTarget[target] else { return nil }
             for key in keys.sorted() {
                 guard let entry = state.entries[key],
-                    entry.selectingHeaders.allSatisfy({
-                        StoredResponse.normalized(requestHeaders, $0.name) == $0.value
-                    })
+                    SelectingHeaderValue.select(entry.selectingHeaders, requestHeaders)
                 else { continue }
                 state.touch(key)
                 return key

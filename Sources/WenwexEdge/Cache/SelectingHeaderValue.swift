@@ -26,6 +26,11 @@ enum SelectingHeaderValue {
         return members.map(normalisedMember).sorted().joined(separator: ",")
     }
 
+    /// Whether `request` has, for every field of `selecting`, the value stored there.
+    static func select(_ selecting: [StoredResponse.SelectingHeader], _ request: HTTPFields) -> Bool {
+        selecting.allSatisfy { of(request, $0.name) == $0.value }
+    }
+
     /// `de ; q = 0.5` → `de;q=0.5`, lower-cased.
     private static func normalisedMember(_ member: String) -> String {
         member.lowercased().split(separator: ";").map { parameter in

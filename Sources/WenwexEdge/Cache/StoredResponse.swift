@@ -73,13 +73,6 @@ public struct StoredResponse: Sendable {
 
     /// Whether `request`'s headers select this variant.
     public func matches(_ request: HTTPFields) -> Bool {
-        selectingHeaders.allSatisfy { header in
-            Self.normalized(request, header.name) == header.value
-        }
-    }
-
-    /// The request's value for a `Vary` field, normalised (``SelectingHeaderValue``).
-    static func normalized(_ fields: HTTPFields, _ name: String) -> String? {
-        SelectingHeaderValue.of(fields, name)
+        SelectingHeaderValue.select(selectingHeaders, request)
     }
 }

@@ -189,7 +189,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
                 requestTime: response.requestTime,
                 responseTime: response.responseTime,
                 selectingHeaders: Storability.varyNames(response.headers).map {
-                    .init(name: $0, value: StoredResponse.normalized(client, $0))
+                    .init(name: $0, value: SelectingHeaderValue.of(client, $0))
                 },
                 tags: Storability.tags(response.headers)
             )

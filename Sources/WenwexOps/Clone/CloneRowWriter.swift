@@ -52,7 +52,7 @@ struct CloneRowWriter {
 
     /// What comes before the first row: the binary format's signature, flags and (empty)
     /// header extension; nothing in the text format.
-    func begin(into buffer: inout ByteBuffer) {
+    static func begin(_ format: CopyIntoStatement.Format, into buffer: inout ByteBuffer) {
         guard format == .binary else { return }
         buffer.writeBytes([0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00])  // PGCOPY\n\377\r\n\0
         buffer.writeInteger(UInt32(0))
@@ -60,7 +60,7 @@ struct CloneRowWriter {
     }
 
     /// What comes after the last row: the binary format's trailer.
-    func end(into buffer: inout ByteBuffer) {
+    static func end(_ format: CopyIntoStatement.Format, into buffer: inout ByteBuffer) {
         guard format == .binary else { return }
         buffer.writeInteger(Int16(-1))
     }
@@ -94,13 +94,7 @@ struct CloneRowWriter {
         var index = 0
         for cell in row {
             switch actions[index] {
-            case .pass:
-                if var bytes = cell.bytes {
-                    buffer.writeInteger(Int32(truncatingIfNeeded: bytes.readableBytes))
-                    buffer.writeBuffer(&bytes)
-                } else {
-                    buffer.writeInteger(Int32(-1))
-                }
+            case .pass: CopyBinary.write(bytes: cell.bytes, into: &buffer)
             case .null: buffer.writeInteger(Int32(-1))
             case .constant(let constant): CopyBinary.write(cell.bytes == nil ? nil : constant, into: &buffer)
             case .generate: CopyBinary.write(fake(cell.bytes, column: index), into: &buffer)
@@ -128,8 +122,19 @@ struct CloneRowWriter {
     }
 }
 
-/// A text value in `COPY`'s binary format: its length, then its UTF-8 bytes.
+/// A field in `COPY`'s binary format: its length (-1 for NULL), then its bytes.
 enum CopyBinary {
+    /// A field as the source sent it, in its binary form.
+    static func write(bytes: ByteBuffer?, into buffer: inout ByteBuffer) {
+        guard var bytes else {
+            buffer.writeInteger(Int32(-1))
+            return
+        }
+        buffer.writeInteger(Int32(truncatingIfNeeded: bytes.readableBytes))
+        buffer.writeBuffer(&bytes)
+    }
+
+    /// A text value: its UTF-8 bytes.
     static func write(_ value: String?, into buffer: inout ByteBuffer) {
         guard var value else {
             buffer.writeInteger(Int32(-1))

@@ -37,20 +37,17 @@ enum DeferredIndexes {
     /// tables cannot change what a definition refers to.
     static func drop(_ session: any SQLSession, tables: [String], rewritten: Set<Column>) async throws -> [String] {
         guard !tables.isEmpty else { return [] }
-        let searchPath = try await session.queryText("SHOW search_path").first?.first ?? nil
-        try await session.execute("SET LOCAL search_path TO pg_catalog", [])
         let tableList = arrayLiteral(tables)
-        var checked: Set<String> = []
-        for row in try await session.queryText(foreignKeyColumnsSQL, [.text(tableList)]) {
-            guard let key = row[0], let schema = row[1], let table = row[2], let column = row[3] else { continue }
-            if rewritten.contains(Column(schema: schema, table: table, name: column)) { checked.insert(key) }
-        }
-        let rows = try await session.queryText(
-            deferralSQL,
-            [.text(tableList), .text("{" + checked.sorted().joined(separator: ",") + "}")]
-        )
-        if let searchPath {
-            try await session.execute("SELECT set_config('search_path', $1, true)", [.text(searchPath)])
+        let rows = try await withCatalogSearchPath(session) {
+            var checked: Set<String> = []
+            for row in try await session.queryText(foreignKeyColumnsSQL, [.text(tableList)]) {
+                guard let key = row[0], let schema = row[1], let table = row[2], let column = row[3] else { continue }
+                if rewritten.contains(Column(schema: schema, table: table, name: column)) { checked.insert(key) }
+            }
+            return try await session.queryText(
+                deferralSQL,
+                [.text(tableList), .text("{" + checked.sorted().joined(separator: ",") + "}")]
+            )
         }
         var rebuildByPhase: [Int: [String]] = [:]
         for row in rows {
@@ -64,12 +61,24 @@ enum DeferredIndexes {
     /// Runs what ``drop(_:tables:)`` returned, under the same search path it was read with.
     static func rebuild(_ session: any SQLSession, _ statements: [String]) async throws {
         guard !statements.isEmpty else { return }
+        try await withCatalogSearchPath(session) {
+            for statement in statements { try await session.execute(statement, []) }
+        }
+    }
+
+    /// Runs `body` with only `pg_catalog` on the transaction's search path, then puts back the
+    /// one that was set.
+    private static func withCatalogSearchPath<Result>(
+        _ session: any SQLSession,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
         let searchPath = try await session.queryText("SHOW search_path").first?.first ?? nil
         try await session.execute("SET LOCAL search_path TO pg_catalog", [])
-        for statement in statements { try await session.execute(statement, []) }
+        let result = try await body()
         if let searchPath {
             try await session.execute("SELECT set_config('search_path', $1, true)", [.text(searchPath)])
         }
+        return result
     }
 
     /// A `text[]` literal of the table names.
@@ -132,6 +141,9 @@ enum DeferredIndexes {
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
             AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
         ),
+        dropped_indexes AS (
+          SELECT indexrelid FROM indexes UNION SELECT conindid FROM keys
+        ),
         statements AS (
           SELECT 0 AS step, 3 AS phase, n.nspname, t.relname, k.conname AS object,
             format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, t.relname, k.conname) AS drop_statement,
@@ -162,18 +174,12 @@ enum DeferredIndexes {
             JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = i.indexrelid AND d.objsubid = 0
           UNION ALL
           SELECT 3, 4, n.nspname, t.relname, c.relname, NULL,
-            format('ALTER TABLE %I.%I REPLICA IDENTITY USING INDEX %I', n.nspname, t.relname, c.relname)
+            format('ALTER TABLE %I.%I %s %I', n.nspname, t.relname, mark.clause, c.relname)
           FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE x.indisreplident
-            AND (x.indexrelid IN (SELECT indexrelid FROM indexes) OR x.indexrelid IN (SELECT conindid FROM keys))
-          UNION ALL
-          SELECT 3, 4, n.nspname, t.relname, c.relname, NULL,
-            format('ALTER TABLE %I.%I CLUSTER ON %I', n.nspname, t.relname, c.relname)
-          FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE x.indisclustered
-            AND (x.indexrelid IN (SELECT indexrelid FROM indexes) OR x.indexrelid IN (SELECT conindid FROM keys))
+            CROSS JOIN LATERAL (VALUES (x.indisreplident, 'REPLICA IDENTITY USING INDEX'), (x.indisclustered, 'CLUSTER ON'))
+              mark(applies, clause)
+          WHERE mark.applies AND x.indexrelid IN (SELECT indexrelid FROM dropped_indexes)
         )
         SELECT phase::text, drop_statement, rebuild_statement FROM statements
         ORDER BY step, nspname, relname, object

@@ -11,15 +11,15 @@ import WenwexSQL
 /// connection had read them all. ``TableCopy`` reads a large table's parts on them at once.
 struct SnapshotReaders: Sendable {
     let primary: PostgresConnection
-    private let others: [any SQLSession]
-    private let otherConnections: [PostgresConnection]
+    /// The readers opened to join the primary's snapshot; closed by ``close()``.
+    private let others: [PostgresSession]
 
-    var count: Int { 1 + otherConnections.count }
+    var count: Int { 1 + others.count }
 
     /// Reader `index`; beyond ``count`` it wraps around.
     func connection(_ index: Int) -> PostgresConnection {
-        let all = [primary] + otherConnections
-        return all[index % all.count]
+        let reader = index % count
+        return reader == 0 ? primary : others[reader - 1].connection
     }
 
     /// Opens `extra` readers on `url` and joins them to `primary`'s snapshot. `primary` must be
@@ -37,27 +37,27 @@ struct SnapshotReaders: Sendable {
         guard extra > 0,
             let snapshot = try await primary.queryText("SELECT pg_export_snapshot()").first?.first ?? nil,
             snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" })
-        else { return SnapshotReaders(primary: primaryConnection, others: [], otherConnections: []) }
-        var sessions: [any SQLSession] = []
-        var connections: [PostgresConnection] = []
+        else { return SnapshotReaders(primary: primaryConnection, others: []) }
+        var opened: [any SQLSession] = []
+        var readers: [PostgresSession] = []
         do {
             for _ in 0..<extra {
                 let session = try await DatabaseConnector.open(url, access: .readOnly, logger: logger)
-                sessions.append(session)
-                guard let connection = (session as? PostgresSession)?.connection else {
+                opened.append(session)
+                guard let reader = session as? PostgresSession else {
                     throw CloneError.failed("cloning needs PostgreSQL sessions")
                 }
-                try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
+                try await reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", [])
                 // The identifier is checked above: hex digits and dashes only.
-                try await session.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'", [])
-                for setting in settings { try await session.execute(setting) }
-                connections.append(connection)
+                try await reader.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'", [])
+                for setting in settings { try await reader.execute(setting) }
+                readers.append(reader)
             }
         } catch {
-            await SnapshotReaders(primary: primaryConnection, others: sessions, otherConnections: []).close()
+            for session in opened { try? await session.close() }
             throw error
         }
-        return SnapshotReaders(primary: primaryConnection, others: sessions, otherConnections: connections)
+        return SnapshotReaders(primary: primaryConnection, others: readers)
     }
 
     /// Ends the extra readers' transactions and closes them; the primary is its owner's.

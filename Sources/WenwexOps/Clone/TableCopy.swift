@@ -6,9 +6,8 @@ import WenwexSQL
 /// One table's rows, from the source's snapshot into the target's `COPY`.
 ///
 /// A large table is read in parts, one per snapshot reader (``SnapshotReaders``), by ranges of
-/// its pages: each part is rewritten by its own task
-/// on its own core, and their `COPY` data meets in the target's one `COPY` (a ``CopyTurnstile``
-/// lets one write through at a time). Rewriting is most of a clone's work, and the target's
+/// its pages: each part is rewritten by its own task on its own core, and their `COPY` data
+/// meets in the target's one `COPY` (a ``CopyTurnstile`` lets one write through at a time). Rewriting is most of a clone's work, and the target's
 /// `COPY` is one connection, so this is where cores help.
 struct TableCopy {
     let table: ClonePlan.Table
@@ -90,7 +89,7 @@ struct TableCopy {
         try await target.copyFrom(table: statement, columns: [], logger: logger) { writer in
             let turnstile = CopyTurnstile(writer: writer)
             var edge = ByteBuffer()
-            CloneRowWriter(columns: table.columns, anonymizer: anonymizer, format: format).begin(into: &edge)
+            CloneRowWriter.begin(format, into: &edge)
             if edge.readableBytes > 0 { try await turnstile.write(edge) }
             count = try await withThrowingTaskGroup(of: Int.self) { group in
                 for (index, query) in queries.enumerated() {
@@ -100,7 +99,7 @@ struct TableCopy {
                 return try await group.reduce(0, +)
             }
             edge.clear()
-            CloneRowWriter(columns: table.columns, anonymizer: anonymizer, format: format).end(into: &edge)
+            CloneRowWriter.end(format, into: &edge)
             if edge.readableBytes > 0 { try await turnstile.write(edge) }
         }
         return count
@@ -159,17 +158,13 @@ struct TableCopy {
     /// reads each range with a TID range scan); one part when the table is small. The ranges
     /// cover every page there can be, whatever the size read here.
     private func pageRanges() async throws -> [String] {
-        let pages =
-            try await readers.primary.query(
-                PostgresQuery(
-                    unsafeSQL:
-                        "SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::bigint)::int8",
-                    binds: {
-                        var binds = PostgresBindings(); binds.append(table.qualified); return binds
-                    }()
-                ),
-                logger: logger
-            ).collect().first?.decode(Int64.self) ?? 0
+        var binds = PostgresBindings()
+        binds.append(table.qualified)
+        let size = PostgresQuery(
+            unsafeSQL: "SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::bigint)::int8",
+            binds: binds
+        )
+        let pages = try await readers.primary.query(size, logger: logger).collect().first?.decode(Int64.self) ?? 0
         let parts = readers.count
         guard pages >= splitFromPages, pages >= parts else { return [""] }
         let bounds = (1..<parts).map { Int(pages) * $0 / parts }

@@ -157,15 +157,13 @@ public struct FilesystemObjectStore: ObjectStore {
         try await NIOThreadPool.singleton.runIfActive {
             let handle = try FileHandle(forReadingFrom: bytes)
             defer { try? handle.close() }
-            var hash = SHA256()
-            var size = 0
+            let digest = StreamDigest()
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hash.update(data: chunk)
-                size += chunk.count
+                digest.add(ByteBuffer(bytes: chunk))
             }
             var metadata = metadata
-            metadata.size = size
-            metadata.sha256 = hash.finalize().map { String(format: "%02x", $0) }.joined()
+            metadata.size = digest.count
+            metadata.sha256 = digest.hex()
             metadata.lastModified = Date()
             return metadata
         }
