@@ -41,11 +41,14 @@ struct ResumableUploadsTests {
                 try await uploads.append(upload.id, offset: 0, body: Self.slowBody(Array("hello".utf8), gate: gate))
             }
             try await Task.sleep(for: .milliseconds(50))
-            await #expect(throws: ResumableUploads.Failure.busy) {
-                _ = try await uploads.append(upload.id, offset: 0, body: .bytes(Array("HELLO".utf8)))
+            // The second waits its turn, then finds the offset moved on.
+            let second = Task {
+                try await uploads.append(upload.id, offset: 0, body: .bytes(Array("HELLO".utf8)))
             }
+            try await Task.sleep(for: .milliseconds(50))
             gate.isOpen.store(true, ordering: .relaxed)
             #expect(try await first.value.offset == 5)
+            await #expect(throws: ResumableUploads.Failure.offsetMismatch(expected: 5)) { try await second.value }
             let stored = try await uploads.upload(upload.id)
             #expect(stored.offset == 5 && stored.chunks == [0], "one chunk, counted once")
             _ = try await uploads.append(upload.id, offset: 5, body: .bytes(Array(" you!".utf8)))

@@ -167,7 +167,6 @@ public struct ResumableUploadRoutes: Sendable {
         case .offsetMismatch(let expected):
             Response(status: .conflict, headers: resumable([.uploadOffset: String(expected)]))
         case .tooLarge: Response(status: .contentTooLarge, headers: resumable([:]))
-        case .busy: Response(status: .conflict, headers: resumable([:]))
         }
     }
 

@@ -1,6 +1,5 @@
 public import Foundation
 import NIOCore
-import Synchronization
 
 /// Resumable uploads (the tus protocol's model) kept in an object store, so any instance of a
 /// server can take the next `PATCH` of an upload another instance started, and a client on a
@@ -45,9 +44,6 @@ public struct ResumableUploads: Sendable {
         case tooLarge(limit: Int)
         /// The upload's ``Upload/expires`` passed before it completed (tus: 404 or 410).
         case expired
-        /// Another `PATCH` of the upload is being stored (tus answers 409; the client resumes
-        /// from the offset a `HEAD` gives once that one is done).
-        case busy
 
         /// A sentence for the client.
         public var description: String {
@@ -56,7 +52,6 @@ public struct ResumableUploads: Sendable {
             case .offsetMismatch(let expected): "the upload continues at offset \(expected)"
             case .tooLarge(let limit): "the upload is larger than \(limit) bytes"
             case .expired: "the upload has expired"
-            case .busy: "another request is adding to this upload; ask for its offset and continue from there"
             }
         }
     }
@@ -111,11 +106,23 @@ public struct ResumableUploads: Sendable {
 
     /// Appends `body` at `offset`; returns the new state. The bytes count only once all of
     /// them are stored, and an upload counts as complete only once its object is: a last
-    /// `PATCH` whose joining fails can be sent again. Two `PATCH`es of one upload at once in
-    /// this process are refused (``Failure/busy``) rather than both passing the offset check.
+    /// `PATCH` whose joining fails can be sent again. `PATCH`es of one upload in this process
+    /// take turns: a second one waits for the first to end, then meets the offset check, so
+    /// two cannot both count, and a client that resumes before the server noticed its cut
+    /// request waits for that request to give up instead of being refused.
     public func append(_ id: String, offset: Int, body: ObjectBody, now: Date = Date()) async throws -> Upload {
-        guard Self.appending.withLock({ $0.insert(id).inserted }) else { throw Failure.busy }
-        defer { _ = Self.appending.withLock { $0.remove(id) } }
+        await Self.turns.begin(id)
+        do {
+            let upload = try await appendInTurn(id, offset: offset, body: body, now: now)
+            await Self.turns.end(id)
+            return upload
+        } catch {
+            await Self.turns.end(id)
+            throw error
+        }
+    }
+
+    private func appendInTurn(_ id: String, offset: Int, body: ObjectBody, now: Date) async throws -> Upload {
         var upload = try await upload(id, now: now)
         guard offset == upload.offset, !upload.isComplete else { throw Failure.offsetMismatch(expected: upload.offset) }
         let remaining = upload.length - upload.offset
@@ -144,8 +151,8 @@ public struct ResumableUploads: Sendable {
         return upload
     }
 
-    /// The uploads a `PATCH` is being stored for in this process.
-    private static let appending = Mutex<Set<String>>([])
+    /// Whose turn it is to append, per upload, in this process.
+    private static let turns = UploadTurns()
 
     /// Removes an upload and everything it stored (tus's termination).
     public func terminate(_ id: String) async throws {
@@ -297,5 +304,30 @@ final class ByteCounter: @unchecked Sendable {
 extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// One turn at a time per upload id, in arrival order.
+actor UploadTurns {
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    /// Returns once it is the caller's turn for `id`.
+    func begin(_ id: String) async {
+        guard waiting[id] != nil else {
+            waiting[id] = []
+            return
+        }
+        await withCheckedContinuation { waiting[id, default: []].append($0) }
+    }
+
+    /// Hands `id`'s turn to the next in line, or frees it.
+    func end(_ id: String) {
+        guard var queue = waiting[id], !queue.isEmpty else {
+            waiting[id] = nil
+            return
+        }
+        let next = queue.removeFirst()
+        waiting[id] = queue
+        next.resume()
     }
 }
