@@ -11,12 +11,18 @@ public struct BanListGuard: EdgeGuard {
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
+        inspectWithoutWaiting(&request).response
+    }
+
+    public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool { true }
+
+    public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
         if store.isBanned(address: request.clientAddress) {
-            return EdgeProblem.response(.forbidden, "Requests from this address are blocked.")
+            return .answer(EdgeProblem.answer(.forbidden, "Requests from this address are blocked."))
         }
         if let user = request.userID, store.isBanned(user: user) {
-            return EdgeProblem.response(.forbidden, "This account is banned.")
+            return .answer(EdgeProblem.answer(.forbidden, "This account is banned."))
         }
-        return nil
+        return .proceed
     }
 }

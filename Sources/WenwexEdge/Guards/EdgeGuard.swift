@@ -14,6 +14,20 @@ public struct GuardedRequest: Sendable {
     /// The user a verified token names, once the JWT guard has run.
     public var userID: String?
 
+    public init(
+        method: HTTPRequest.Method,
+        target: String,
+        headers: HTTPFields,
+        clientAddress: String,
+        userID: String? = nil
+    ) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.clientAddress = clientAddress
+        self.userID = userID
+    }
+
     /// The path without the query.
     public var path: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
 }
@@ -23,11 +37,46 @@ public struct GuardedRequest: Sendable {
 ///
 /// Teams write their own rules as guards; the built-ins are ``HeaderHygieneGuard``,
 /// ``BanListGuard``, ``JWTGuard``, ``RateLimitGuard`` and ``MaintenanceGuard``.
+///
+/// A guard that can decide without suspending also implements ``decidesWithoutWaiting(_:)``
+/// and ``inspectWithoutWaiting(_:)``: then a cache hit is answered on the connection's event
+/// loop, never entering Swift concurrency, which is most of a small hit's cost. A guard that
+/// implements only ``inspect(_:)`` still works; its requests take the asynchronous path.
 public protocol EdgeGuard: Sendable {
     /// A short name for logs and metrics (`bans`, `jwt`).
     var name: String { get }
     /// `nil` to continue, or the response that ends the request here.
     func inspect(_ request: inout GuardedRequest) async -> Response?
+    /// Whether ``inspectWithoutWaiting(_:)`` can decide this request. Must change nothing:
+    /// it is asked of every guard before any of them runs, so that no guard's effect (a rate
+    /// limit's token) happens twice when one of them needs to wait.
+    func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool
+    /// The same decision as ``inspect(_:)``, made without suspending. Asked only after
+    /// ``decidesWithoutWaiting(_:)`` said yes.
+    func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict
+}
+
+extension EdgeGuard {
+    public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool { false }
+    public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict { .mustWait }
+}
+
+/// A guard's decision made without suspending.
+public enum GuardVerdict: Sendable {
+    /// Let the request on.
+    case proceed
+    /// End the request here with this answer.
+    case answer(EdgeAnswer)
+    /// The guard cannot decide without waiting after all (its keys changed since it was asked);
+    /// the request takes the asynchronous path.
+    case mustWait
+
+    /// The verdict as ``EdgeGuard/inspect(_:)`` returns it, for a guard whose asynchronous
+    /// path is its synchronous one.
+    var response: Response? {
+        if case .answer(let answer) = self { return answer.response }
+        return nil
+    }
 }
 
 /// Guards run in order; the first answer wins and no later guard runs.
@@ -44,5 +93,18 @@ public struct GuardPipeline: Sendable {
             if let answer = await edgeGuard.inspect(&request) { return answer }
         }
         return nil
+    }
+
+    /// The pipeline's decision without suspending: `.mustWait` (with nothing run) unless every
+    /// guard can decide this request now.
+    public func runWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
+        for edgeGuard in guards where !edgeGuard.decidesWithoutWaiting(request) { return .mustWait }
+        for edgeGuard in guards {
+            switch edgeGuard.inspectWithoutWaiting(&request) {
+            case .proceed: continue
+            case let verdict: return verdict
+            }
+        }
+        return .proceed
     }
 }

@@ -19,15 +19,21 @@ public struct HeaderHygieneGuard: EdgeGuard {
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
+        inspectWithoutWaiting(&request).response
+    }
+
+    public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool { true }
+
+    public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
         // Most requests carry none of them: check before building a new field list.
-        guard request.headers.contains(where: { isStripped($0.name.canonicalName) }) else { return nil }
+        guard request.headers.contains(where: { isStripped($0.name.canonicalName) }) else { return .proceed }
         var kept = HTTPFields()
         for field in request.headers {
             if isStripped(field.name.canonicalName) { continue }
             kept.append(field)
         }
         request.headers = kept
-        return nil
+        return .proceed
     }
 
     private func isStripped(_ name: String) -> Bool {

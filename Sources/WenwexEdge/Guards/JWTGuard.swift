@@ -63,36 +63,63 @@ public final class JWTGuard: EdgeGuard, Sendable {
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = String(parts[1]).trimmingSpaces
-        guard let claims = await verify(token) else {
-            return EdgeProblem.response(
-                .unauthorized,
-                "The token is invalid or expired; sign in again.",
-                headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#]
-            )
-        }
-        request.userID = claims.sub.value
-        if let bans, bans.isBanned(user: claims.sub.value) {
-            return EdgeProblem.response(.forbidden, "This account is banned.")
+        guard let token = Self.bearerToken(request.headers) else { return nil }
+        guard let claims = await verify(token) else { return Self.invalidToken.response }
+        return admit(claims.sub.value, &request).response
+    }
+
+    /// Without a token, or with one verified before and still in date: no key work to wait for.
+    public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool {
+        guard let token = Self.bearerToken(request.headers) else { return true }
+        return rememberedUser(token) != nil
+    }
+
+    public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
+        guard let token = Self.bearerToken(request.headers) else { return .proceed }
+        // Forgotten since it was asked (the keys changed): verify it on the asynchronous path.
+        guard let user = rememberedUser(token) else { return .mustWait }
+        return admit(user, &request)
+    }
+
+    /// The verified user, unless banned; their identity goes on in signed headers.
+    private func admit(_ user: String, _ request: inout GuardedRequest) -> GuardVerdict {
+        request.userID = user
+        if let bans, bans.isBanned(user: user) {
+            return .answer(EdgeProblem.answer(.forbidden, "This account is banned."))
         }
         if let identity {
-            for field in identity.headers(user: claims.sub.value) { request.headers[field.name] = field.value }
+            for field in identity.headers(user: user) { request.headers[field.name] = field.value }
         }
-        return nil
+        return .proceed
+    }
+
+    private static let invalidToken = EdgeProblem.answer(
+        .unauthorized,
+        "The token is invalid or expired; sign in again.",
+        headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#]
+    )
+
+    /// The token of `Authorization: Bearer …`, or `nil` for any other or no credentials.
+    private static func bearerToken(_ headers: HTTPFields) -> String? {
+        guard let header = headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingSpaces
+    }
+
+    /// The user of a token verified before, while it is in date.
+    private func rememberedUser(_ token: String) -> String? {
+        let now = Date().timeIntervalSince1970
+        guard let known = verified.withLock({ $0[token] }), now < known.expires, now >= (known.notBefore ?? 0) else {
+            return nil
+        }
+        return known.user
     }
 
     /// The token's claims when a known key signed it and it is in date.
     func verify(_ token: String) async -> Claims? {
-        let now = Date().timeIntervalSince1970
-        if let known = verified.withLock({ $0[token] }), now < known.expires, now >= (known.notBefore ?? 0) {
-            return Claims(
-                sub: .init(value: known.user),
-                exp: .init(value: Date(timeIntervalSince1970: known.expires)),
-                nbf: nil
-            )
+        if let user = rememberedUser(token) {
+            return Claims(sub: .init(value: user), exp: .init(value: .distantFuture), nbf: nil)
         }
         let collection = keys.withLock { $0.collection }
         if let claims = try? await collection.verify(token, as: Claims.self) {

@@ -46,6 +46,9 @@ public struct RateLimitRule: Sendable {
         seconds: 60
     )
 
+    /// The bucket's refill rate.
+    var perSecond: Double { Double(limit) / Double(max(seconds, 1)) }
+
     func matches(_ request: GuardedRequest) -> Bool {
         (method == nil || method == request.method) && request.path.hasPrefix(pathPrefix)
     }
@@ -65,31 +68,45 @@ public struct RateLimitGuard: EdgeGuard {
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
         for rule in rules where rule.matches(request) {
-            let subject: String
-            switch rule.scope {
-            case .address: subject = "a:" + request.clientAddress
-            case .user:
-                guard let user = request.userID else { continue }
-                subject = "u:" + user
-            case .userOrAddress: subject = request.userID.map { "u:" + $0 } ?? "a:" + request.clientAddress
-            }
-            let decision = await buckets.take(
-                "\(rule.name):\(subject)",
-                capacity: rule.limit,
-                perSecond: Double(rule.limit) / Double(max(rule.seconds, 1))
-            )
-            guard !decision.allowed else { continue }
-            return EdgeProblem.response(
-                .tooManyRequests,
-                "Too many requests for \(rule.name); try again in \(decision.retryAfter) s.",
-                headers: [
-                    .retryAfter: String(decision.retryAfter),
-                    .rateLimitPolicy: "\"\(rule.name)\";q=\(rule.limit);w=\(rule.seconds)",
-                    .rateLimit: "\"\(rule.name)\";r=\(decision.remaining);t=\(decision.retryAfter)",
-                ]
-            )
+            guard let key = Self.bucketKey(rule, request) else { continue }
+            let decision = await buckets.take(key, capacity: rule.limit, perSecond: rule.perSecond)
+            if !decision.allowed { return Self.refusal(rule, decision).response }
         }
         return nil
+    }
+
+    public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool { buckets.answersWithoutWaiting }
+
+    public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
+        for rule in rules where rule.matches(request) {
+            guard let key = Self.bucketKey(rule, request) else { continue }
+            guard let decision = buckets.takeWithoutWaiting(key, capacity: rule.limit, perSecond: rule.perSecond)
+            else { return .mustWait }
+            if !decision.allowed { return .answer(Self.refusal(rule, decision)) }
+        }
+        return .proceed
+    }
+
+    /// The bucket a rule charges for this request; `nil` for a per-user rule and an anonymous request.
+    private static func bucketKey(_ rule: RateLimitRule, _ request: GuardedRequest) -> String? {
+        switch rule.scope {
+        case .address: return "\(rule.name):a:\(request.clientAddress)"
+        case .user: return request.userID.map { "\(rule.name):u:\($0)" }
+        case .userOrAddress:
+            return request.userID.map { "\(rule.name):u:\($0)" } ?? "\(rule.name):a:\(request.clientAddress)"
+        }
+    }
+
+    private static func refusal(_ rule: RateLimitRule, _ decision: BucketDecision) -> EdgeAnswer {
+        EdgeProblem.answer(
+            .tooManyRequests,
+            "Too many requests for \(rule.name); try again in \(decision.retryAfter) s.",
+            headers: [
+                .retryAfter: String(decision.retryAfter),
+                .rateLimitPolicy: "\"\(rule.name)\";q=\(rule.limit);w=\(rule.seconds)",
+                .rateLimit: "\"\(rule.name)\";r=\(decision.remaining);t=\(decision.retryAfter)",
+            ]
+        )
     }
 }
 
@@ -105,11 +122,19 @@ public struct MaintenanceGuard: EdgeGuard {
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
-        guard isOn(), request.path != "/healthz" else { return nil }
-        return EdgeProblem.response(
-            .serviceUnavailable,
-            "Down for maintenance; back shortly.",
-            headers: [.retryAfter: String(retryAfter)]
+        inspectWithoutWaiting(&request).response
+    }
+
+    public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool { true }
+
+    public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
+        guard isOn(), request.path != "/healthz" else { return .proceed }
+        return .answer(
+            EdgeProblem.answer(
+                .serviceUnavailable,
+                "Down for maintenance; back shortly.",
+                headers: [.retryAfter: String(retryAfter)]
+            )
         )
     }
 }

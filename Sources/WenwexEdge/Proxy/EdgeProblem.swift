@@ -9,13 +9,21 @@ enum EdgeProblem {
         _ detail: String,
         headers extra: HTTPFields = [:]
     ) -> Response {
+        answer(status, detail, headers: extra).response
+    }
+
+    static func answer(
+        _ status: HTTPResponse.Status,
+        _ detail: String,
+        headers extra: HTTPFields = [:]
+    ) -> EdgeAnswer {
         var headers = extra
         headers[.contentType] = "application/problem+json"
         headers[.cacheControl] = "no-store"
         let body =
             #"{"type":"about:blank","title":"\#(escape(status.reasonPhrase))","status":\#(status.code),"detail":"\#(escape(detail))"}"#
         headers[.contentLength] = String(body.utf8.count)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        return EdgeAnswer(status: status, headers: headers, body: ByteBuffer(string: body))
     }
 
     static func escape(_ text: String) -> String {

@@ -25,6 +25,10 @@ public final class EdgeProxy: HTTPResponder, Sendable {
     private let refreshing = Mutex<Set<String>>([])
     private let fetches = Atomic<Int>(0)
     let logger: Logger
+    /// `Date` for the answers that lack one.
+    let dates = DateHeader()
+    /// Requests whose guards already ran on the event loop, for the responder to take up.
+    let guardedHandoff = GuardedHandoff()
 
     public init(configuration: EdgeConfiguration, guards: GuardPipeline, logger: Logger) {
         self.configuration = configuration
@@ -46,18 +50,28 @@ public final class EdgeProxy: HTTPResponder, Sendable {
     /// Requests sent to the origin so far (misses, revalidations and passes).
     public var originRequests: Int { fetches.load(ordering: .relaxed) }
 
+    /// Requests answered on the event loop so far (fresh hits and guard refusals).
+    public var answeredOnEventLoop: Int { eventLoopAnswers.load(ordering: .relaxed) }
+    let eventLoopAnswers = Atomic<Int>(0)
+
     public func respond(to request: Request, context: EdgeRequestContext) async throws -> Response {
         let target = request.head.path ?? "/"
         if target == configuration.purgePath || target.hasPrefix(configuration.purgePath + "?") {
             return await purge.handle(request, cache: cache)
         }
-        var guarded = GuardedRequest(
-            method: request.method,
-            target: target,
-            headers: request.headers,
-            clientAddress: context.clientAddress
-        )
-        if let answer = await guards.run(&guarded) { return answer }
+        var guarded: GuardedRequest
+        if let ran = guardedHandoff.take(context.connection) {
+            // The guards let it on already, on the event loop; it was not a fresh hit.
+            guarded = ran
+        } else {
+            guarded = GuardedRequest(
+                method: request.method,
+                target: target,
+                headers: request.headers,
+                clientAddress: context.clientAddress
+            )
+            if let answer = await guards.run(&guarded) { return answer }
+        }
         // Built only when the request goes to the origin: a hit never pays for it.
         let forward = Forwarding(
             client: guarded.headers,

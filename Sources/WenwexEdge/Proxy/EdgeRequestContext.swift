@@ -7,10 +7,13 @@ public struct EdgeRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The connected peer.
     public let remoteAddress: SocketAddress?
+    /// The client connection, for requests whose guards ran before the responder (``GuardedHandoff``).
+    let connection: ObjectIdentifier
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        connection = ObjectIdentifier(source.channel)
     }
 
     /// The peer's IP address as text (`127.0.0.1`, `::1`), or `unknown`.

@@ -11,6 +11,15 @@ enum StoredAnswer {
         method: HTTPRequest.Method,
         request: HTTPFields
     ) -> Response {
+        answer(stored, age: age, method: method, request: request).response
+    }
+
+    static func answer(
+        _ stored: StoredResponse,
+        age: Double,
+        method: HTTPRequest.Method,
+        request: HTTPFields
+    ) -> EdgeAnswer {
         var headers = stored.headers
         headers[.age] = ageText(age)
         let length = stored.body.readableBytes
@@ -18,7 +27,7 @@ enum StoredAnswer {
             if notModified(stored.headers, request) {
                 headers[.contentLength] = nil
                 headers[.contentType] = nil
-                return Response(status: .notModified, headers: headers)
+                return EdgeAnswer(status: .notModified, headers: headers)
             }
             if rangeApplies(stored.headers, request) {
                 switch ByteRange(header: request[.range], length: length) {
@@ -26,27 +35,19 @@ enum StoredAnswer {
                     headers[.contentRange] = "bytes \(lower)-\(upper)/\(length)"
                     headers[.contentLength] = String(upper - lower + 1)
                     let slice = stored.body.getSlice(at: stored.body.readerIndex + lower, length: upper - lower + 1)!
-                    return Response(
-                        status: .partialContent,
-                        headers: headers,
-                        body: method == .head ? ResponseBody() : ResponseBody(byteBuffer: slice)
-                    )
+                    return EdgeAnswer(status: .partialContent, headers: headers, body: method == .head ? nil : slice)
                 case .unsatisfiable:
                     var problem = HTTPFields()
                     problem[.contentRange] = "bytes */\(length)"
                     problem[.contentLength] = "0"
-                    return Response(status: .rangeNotSatisfiable, headers: problem)
+                    return EdgeAnswer(status: .rangeNotSatisfiable, headers: problem)
                 case .ignored:
                     break
                 }
             }
         }
         if headers[.contentLength] == nil { headers[.contentLength] = String(length) }
-        return Response(
-            status: stored.status,
-            headers: headers,
-            body: method == .head ? ResponseBody() : ResponseBody(byteBuffer: stored.body)
-        )
+        return EdgeAnswer(status: stored.status, headers: headers, body: method == .head ? nil : stored.body)
     }
 
     /// The first hour's `Age` values are made once: a hit formats no number.

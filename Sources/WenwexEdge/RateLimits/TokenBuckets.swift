@@ -14,6 +14,16 @@ public struct BucketDecision: Sendable, Equatable {
 public protocol TokenBuckets: Sendable {
     /// Takes one token from `key`'s bucket (`capacity` tokens, refilled at `perSecond`).
     func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision
+    /// Whether ``takeWithoutWaiting(_:capacity:perSecond:)`` answers: buckets in this process
+    /// do, buckets across the network do not.
+    var answersWithoutWaiting: Bool { get }
+    /// ``take(_:capacity:perSecond:)`` without suspending, for buckets that can.
+    func takeWithoutWaiting(_ key: String, capacity: Int, perSecond: Double) -> BucketDecision?
+}
+
+extension TokenBuckets {
+    public var answersWithoutWaiting: Bool { false }
+    public func takeWithoutWaiting(_ key: String, capacity: Int, perSecond: Double) -> BucketDecision? { nil }
 }
 
 /// Buckets in this process's memory: exact for one node, and free of network round trips.
@@ -33,6 +43,16 @@ public final class LocalTokenBuckets: TokenBuckets {
     }
 
     public func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision {
+        takeNow(key, capacity: capacity, perSecond: perSecond)
+    }
+
+    public var answersWithoutWaiting: Bool { true }
+
+    public func takeWithoutWaiting(_ key: String, capacity: Int, perSecond: Double) -> BucketDecision? {
+        takeNow(key, capacity: capacity, perSecond: perSecond)
+    }
+
+    private func takeNow(_ key: String, capacity: Int, perSecond: Double) -> BucketDecision {
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
             if buckets.count >= maximumKeys {

@@ -4,13 +4,13 @@ public import Logging
 import NIOCore
 import NIOPosix
 public import ServiceLifecycle
-import Synchronization
 
 /// One edge node: the HTTP server with its ``EdgeProxy``, run as a service so a
 /// `ServiceGroup` shuts it down gracefully (in-flight requests finish, the origin pool closes).
 ///
 /// It runs on HummingbirdCore's HTTP/1 server rather than `Application`, which stamps every
-/// response with its own `Date`: a cache must replay the stored `Date` the origin sent.
+/// response with its own `Date`: a cache must replay the stored `Date` the origin sent. Fresh
+/// hits are answered before that server's responder, on the event loop (``EventLoopAnswers``).
 public struct EdgeNode: Service {
     public let proxy: EdgeProxy
     private let host: String
@@ -42,27 +42,27 @@ public struct EdgeNode: Service {
         let proxy = proxy
         let logger = logger
         let onListening = onListening
-        let dates = DateHeader()
-        let server = try HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(75))).buildServer(
+        let dates = proxy.dates
+        let responder: HTTPChannelHandler.Responder = { request, responseWriter, channel in
+            let context = EdgeRequestContext(source: .init(channel: channel, logger: logger))
+            var response: Response
+            do {
+                response = try await proxy.respond(to: request, context: context)
+            } catch {
+                logger.warning("edge request failed", metadata: ["error": "\(error)"])
+                response = EdgeProblem.response(.badGateway, "The edge could not complete the request.")
+            }
+            if response.headers[.date] == nil { response.headers[.date] = dates.now() }
+            try await responseWriter.write(response: response.head, body: response.body)
+        }
+        let server = EdgeHTTP1Channel(responder: responder, proxy: proxy, idleTimeout: .seconds(75)).server(
             configuration: .init(
                 address: .hostname(host, port: port),
                 availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)
             ),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: logger,
-            responder: { request, responseWriter, channel in
-                let context = EdgeRequestContext(source: .init(channel: channel, logger: logger))
-                var response: Response
-                do {
-                    response = try await proxy.respond(to: request, context: context)
-                } catch {
-                    logger.warning("edge request failed", metadata: ["error": "\(error)"])
-                    response = EdgeProblem.response(.badGateway, "The edge could not complete the request.")
-                }
-                if response.headers[.date] == nil { response.headers[.date] = dates.now() }
-                try await responseWriter.write(response: response.head, body: response.body)
-            },
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }
+            logger: logger
         )
         do {
             try await server.run()
@@ -71,19 +71,5 @@ public struct EdgeNode: Service {
             throw error
         }
         try await proxy.origin.shutdown()
-    }
-}
-
-/// `Date` for responses that lack one, formatted once per second.
-private final class DateHeader: Sendable {
-    private let cached = Mutex<(second: Int, text: String)>((0, ""))
-
-    func now() -> String {
-        let instant = HTTPDate.now
-        let second = Int(instant)
-        return cached.withLock { cached in
-            if cached.second != second { cached = (second, HTTPDate.format(instant)) }
-            return cached.text
-        }
     }
 }

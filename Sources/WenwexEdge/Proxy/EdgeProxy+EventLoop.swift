@@ -1,0 +1,64 @@
+import HTTPTypes
+import Synchronization
+
+extension EdgeProxy {
+    /// The answer to a request when it is a fresh hit or a guard refuses it, decided without
+    /// suspending; `nil` sends it to ``respond(to:context:)``.
+    ///
+    /// Called on the connection's event loop by ``EventLoopAnswers``. Only the common hit is
+    /// taken here: no request `Cache-Control` or `Pragma`, every guard able to decide now, the
+    /// response in the memory tier and fresh. The rest (revalidation, stale serving, the disk
+    /// tier, misses) needs the origin or the disk and takes the asynchronous path. When the
+    /// guards have run and let the request on, their result travels with it (`connection`
+    /// names it in ``GuardedHandoff``) so they never run twice.
+    func answerWithoutWaiting(_ head: HTTPRequest, clientAddress: String, connection: ObjectIdentifier)
+        -> EdgeAnswer?
+    {
+        guard let target = head.path, head.method == .get || head.method == .head,
+            head.headerFields[.cacheControl] == nil, head.headerFields[.pragma] == nil,
+            target != configuration.purgePath, !target.hasPrefix(configuration.purgePath + "?")
+        else { return nil }
+        var guarded = GuardedRequest(
+            method: head.method,
+            target: target,
+            headers: head.headerFields,
+            clientAddress: clientAddress
+        )
+        switch guards.runWithoutWaiting(&guarded) {
+        case .mustWait: return nil
+        case .answer(let answer):
+            eventLoopAnswers.add(1, ordering: .relaxed)
+            return answer
+        case .proceed: break
+        }
+        if let stored = cache.lookup(target, requestHeaders: guarded.headers) {
+            let age = stored.currentAge(at: HTTPDate.now)
+            if age < stored.policy.lifetime, !stored.policy.requiresRevalidation {
+                eventLoopAnswers.add(1, ordering: .relaxed)
+                return StoredAnswer.answer(stored, age: age, method: head.method, request: guarded.headers)
+            }
+        }
+        guardedHandoff.hold(guarded, for: connection)
+        return nil
+    }
+}
+
+/// A request's guard result, from the event loop that ran the guards to the responder that
+/// answers the request: one per connection, since a connection's next request is passed on
+/// only after the one before it was answered.
+final class GuardedHandoff: Sendable {
+    private let held = Mutex<[ObjectIdentifier: GuardedRequest]>([:])
+
+    func hold(_ request: GuardedRequest, for connection: ObjectIdentifier) {
+        held.withLock { $0[connection] = request }
+    }
+
+    func take(_ connection: ObjectIdentifier) -> GuardedRequest? {
+        held.withLock { $0.removeValue(forKey: connection) }
+    }
+
+    /// Drops what a closed connection left.
+    func forget(_ connection: ObjectIdentifier) {
+        _ = take(connection)
+    }
+}
