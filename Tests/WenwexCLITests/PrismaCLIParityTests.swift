@@ -45,7 +45,7 @@ struct PrismaCLIParityTests {
             "--script",
             "--exit-code"
         )
-        #expect(fromEmpty.status == 1)
+        #expect(fromEmpty.status == 2, "Prisma's status for a difference")
         #expect(fromEmpty.stdout.contains(#"CREATE TABLE "users""#))
         let backwards = try await cli.run(
             "migrate",
@@ -57,6 +57,26 @@ struct PrismaCLIParityTests {
         )
         #expect(backwards.status == 0, "\(backwards.stderr)")
         #expect(backwards.stdout.contains(#"DROP TABLE "users""#))
+
+        let broken = try await cli.run(
+            "migrate",
+            "diff",
+            "--from-empty",
+            "--to-schema-datamodel",
+            "prisma/missing.prisma",
+            "--exit-code"
+        )
+        #expect(broken.status == 1, "an error is not a difference under --exit-code: \(broken.stderr)")
+        let twoSidesUnderExitCode = try await cli.run(
+            "migrate",
+            "diff",
+            "--from-empty",
+            "--from-url",
+            "file:dev.db",
+            "--to-empty",
+            "--exit-code"
+        )
+        #expect(twoSidesUnderExitCode.status == 1, "\(twoSidesUnderExitCode.stderr)")
 
         let twoSources = try await cli.run(
             "migrate",
@@ -214,7 +234,7 @@ struct PrismaCLIParityTests {
             "--exit-code",
             environment: environment
         )
-        #expect(dropped.status == 1)
+        #expect(dropped.status == 2, "Prisma's status for a difference")
         #expect(dropped.stdout.contains(#"DROP VIEW "named_users""#), "\(dropped.stdout)")
         #expect(dropped.stdout.contains(#"DROP INDEX "users_name_present""#), "\(dropped.stdout)")
     }

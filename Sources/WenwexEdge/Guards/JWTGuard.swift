@@ -26,8 +26,9 @@ public final class JWTGuard: EdgeGuard, Sendable {
     private let logger: Logger
     private let keys: Mutex<(collection: JWTKeyCollection, kids: Set<String>, fetched: ContinuousClock.Instant?)>
     /// Tokens already verified, with their expiry: a client sends the same token on every
-    /// request, and checking it again costs more than the rest of a cache hit. Cleared when the
-    /// keys change; bounded by `remembered`.
+    /// request, and checking it again costs more than the rest of a cache hit. Keyed by the
+    /// whole `Authorization` value, so a hit looks it up without cutting out the token. Cleared
+    /// when the keys change; bounded by `remembered`.
     private let verified = Mutex<[String: (user: String, expires: Double, notBefore: Double?)]>([:])
     private let remembered = 100_000
 
@@ -63,21 +64,21 @@ public final class JWTGuard: EdgeGuard, Sendable {
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
-        guard let token = Self.bearerToken(request.headers) else { return nil }
-        guard let claims = await verify(token) else { return Self.invalidToken.response }
-        return admit(claims.sub.value, &request).response
+        guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else { return nil }
+        guard let user = await verifiedUser(token, header: header) else { return Self.invalidToken.response }
+        return admit(user, &request).response
     }
 
     /// Without a token, or with one verified before and still in date: no key work to wait for.
     public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool {
-        guard let token = Self.bearerToken(request.headers) else { return true }
-        return rememberedUser(token) != nil
+        guard let header = request.headers[.authorization], Self.isBearer(header) else { return true }
+        return rememberedUser(header) != nil
     }
 
     public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
-        guard let token = Self.bearerToken(request.headers) else { return .proceed }
+        guard let header = request.headers[.authorization], Self.isBearer(header) else { return .proceed }
         // Forgotten since it was asked (the keys changed): verify it on the asynchronous path.
-        guard let user = rememberedUser(token) else { return .mustWait }
+        guard let user = rememberedUser(header) else { return .mustWait }
         return admit(user, &request)
     }
 
@@ -99,32 +100,36 @@ public final class JWTGuard: EdgeGuard, Sendable {
         headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#]
     )
 
-    /// The token of `Authorization: Bearer …`, or `nil` for any other or no credentials.
-    private static func bearerToken(_ headers: HTTPFields) -> String? {
-        guard let header = headers[.authorization] else { return nil }
+    /// Whether the credentials are `Bearer …` (the scheme is case-insensitive), looked at
+    /// without copying the value.
+    private static func isBearer(_ header: String) -> Bool {
+        let scheme = header.utf8.prefix(7)
+        return scheme.count == 7 && zip(scheme, "bearer ".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    /// The token of `Authorization: Bearer …`, or `nil` for any other credentials.
+    private static func bearerToken(_ header: String) -> String? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return String(parts[1]).trimmingSpaces
     }
 
-    /// The user of a token verified before, while it is in date.
-    private func rememberedUser(_ token: String) -> String? {
+    /// The user of a token verified before (by its `Authorization` value), while it is in date.
+    private func rememberedUser(_ header: String) -> String? {
         let now = Date().timeIntervalSince1970
-        guard let known = verified.withLock({ $0[token] }), now < known.expires, now >= (known.notBefore ?? 0) else {
+        guard let known = verified.withLock({ $0[header] }), now < known.expires, now >= (known.notBefore ?? 0) else {
             return nil
         }
         return known.user
     }
 
-    /// The token's claims when a known key signed it and it is in date.
-    func verify(_ token: String) async -> Claims? {
-        if let user = rememberedUser(token) {
-            return Claims(sub: .init(value: user), exp: .init(value: .distantFuture), nbf: nil)
-        }
+    /// The user the token names when a known key signed it and it is in date.
+    func verifiedUser(_ token: String, header: String) async -> String? {
+        if let user = rememberedUser(header) { return user }
         let collection = keys.withLock { $0.collection }
         if let claims = try? await collection.verify(token, as: Claims.self) {
-            remember(token, claims)
-            return claims
+            remember(header, claims)
+            return claims.sub.value
         }
         // A key id this node has not seen: the origin may have rotated its keys.
         guard jwksURL != nil, let kid = Self.keyID(of: token), !keys.withLock({ $0.kids.contains(kid) }) else {
@@ -133,14 +138,14 @@ public final class JWTGuard: EdgeGuard, Sendable {
         await refreshKeys(force: false)
         let refreshed = keys.withLock { $0.collection }
         guard let claims = try? await refreshed.verify(token, as: Claims.self) else { return nil }
-        remember(token, claims)
-        return claims
+        remember(header, claims)
+        return claims.sub.value
     }
 
-    private func remember(_ token: String, _ claims: Claims) {
+    private func remember(_ header: String, _ claims: Claims) {
         verified.withLock { verified in
             if verified.count >= remembered { verified.removeAll(keepingCapacity: true) }
-            verified[token] = (
+            verified[header] = (
                 claims.sub.value, claims.exp.value.timeIntervalSince1970, claims.nbf?.value.timeIntervalSince1970
             )
         }

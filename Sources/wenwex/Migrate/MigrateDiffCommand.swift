@@ -14,8 +14,8 @@ struct MigrateDiffCommand: AsyncParsableCommand {
             Each of --from and --to is `empty`, a database URL (postgresql://… or file:…), a \
             migrations folder (replayed into a shadow database), or a .prisma file or folder. \
             Prints the changes, or the SQL that makes them with --script. With --exit-code the \
-            status is 0 when there is no difference and 1 when there is, so CI can assert that \
-            the database matches the schema. Prisma's spellings work too (--from-empty, \
+            status is Prisma's: 0 when there is no difference, 2 when there is, and 1 when the \
+            comparison failed, so CI can assert that the database matches the schema. Prisma's spellings work too (--from-empty, \
             --from-url, --from-schema-datamodel / --from-schema, --from-migrations, \
             --from-schema-datasource and their --to-* twins), so `npx prisma migrate diff …` in a \
             script becomes `wenwex migrate diff …`. Objects schema.prisma cannot express \
@@ -35,7 +35,7 @@ struct MigrateDiffCommand: AsyncParsableCommand {
     @Flag(help: "Print the SQL migration instead of a summary.")
     var script = false
 
-    @Flag(help: "Exit 1 when there is a difference, 0 when there is none.")
+    @Flag(help: "Exit 2 when there is a difference, 0 when there is none, 1 on an error (as Prisma does).")
     var exitCode = false
 
     @Option(help: "A PostgreSQL database to replay migrations folders into (it is emptied first).")
@@ -48,7 +48,13 @@ struct MigrateDiffCommand: AsyncParsableCommand {
     var dropUnmanaged = false
 
     func validate() throws {
-        _ = try sides()
+        do {
+            _ = try sides()
+        } catch let error as ValidationError where exitCode {
+            // Under --exit-code, 2 means "a difference": a usage error exits 1, as Prisma's do.
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(ExitStatus.problem.rawValue)
+        }
     }
 
     /// `--from`/`--to`, or exactly one of Prisma's flags for each side.
@@ -70,6 +76,24 @@ struct MigrateDiffCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let different: Bool
+        do {
+            different = try await compare()
+        } catch var failure as CLIFailure where exitCode && failure.code == .usage {
+            // Under --exit-code, 2 means "a difference": an error must not look like one.
+            failure.code = .problem
+            throw failure
+        } catch  where exitCode && Wenwex.exitStatus(for: error) == ExitStatus.usage.rawValue {
+            throw CLIFailure(Self.message(for: error), code: .problem)
+        }
+        if exitCode && different { throw ExitCode(Self.differenceStatus) }
+    }
+
+    /// What `prisma migrate diff --exit-code` exits with when the sides differ.
+    static let differenceStatus: Int32 = 2
+
+    /// Prints the comparison; whether the sides differ.
+    private func compare() async throws -> Bool {
         let output = Output(json: false)
         var different = false
         try await MigrateFailure.run(output: output) {
@@ -105,7 +129,7 @@ struct MigrateDiffCommand: AsyncParsableCommand {
                 )
             }
         }
-        if exitCode && different { throw CLIFailure.reported(.problem) }
+        return different
     }
 
     private func dialect(of sources: [DiffSource]) throws -> SQLDialect? {
