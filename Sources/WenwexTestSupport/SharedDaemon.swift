@@ -98,9 +98,42 @@ public final class VarnishPeer: Sendable {
             timeout: .seconds(30)
         )
         let directory = folder(port)
-        if listening { return VarnishPeer(port: port, directory: directory) }
+        if listening {
+            let peer = VarnishPeer(port: port, directory: directory)
+            do {
+                try await waitUntilTheChildRuns(directory.appendingPathComponent("work"), timeout: .seconds(30))
+            } catch {
+                peer.stop()
+                throw error
+            }
+            return peer
+        }
         let log = (try? String(contentsOf: directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
         throw SharedRedis.Failure(description: "varnishd did not start on port \(port) in 30 s:\n\(log)")
+    }
+
+    /// varnishd's manager listens before its child process, the one that answers requests, is up;
+    /// on a loaded machine that takes seconds, and a request sent meanwhile can be cut off
+    /// (seen in CI as "I/O on closed channel"). `varnishadm status` says when the child runs.
+    private static func waitUntilTheChildRuns(_ work: URL, timeout: Duration) async throws {
+        let admin = "/usr/bin/varnishadm"
+        guard FileManager.default.isExecutableFile(atPath: admin) else { return }
+        let answer = work.deletingLastPathComponent().appendingPathComponent("status")
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let child = try? SpawnedChild(
+                admin,
+                ["-n", work.path, "status"],
+                input: .null,
+                output: .file(answer.path),
+                error: .null
+            ) {
+                _ = child.waitForExit()
+                if let text = try? String(contentsOf: answer, encoding: .utf8), text.contains("running") { return }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SharedRedis.Failure(description: "varnishd's child process was not running after \(timeout)")
     }
 
     private init(port: Int, directory: URL) {
