@@ -15,6 +15,13 @@ public struct EdgeConfiguration: Sendable {
     public var purgeToken: String?
     /// Where the purge API listens (`POST`).
     public var purgePath = "/_wenwex/purge"
+
+    /// Whether a request target is the purge API: its path, with or without a query.
+    func isPurge(_ target: String) -> Bool {
+        guard target.hasPrefix(purgePath) else { return false }
+        let rest = target.utf8.dropFirst(purgePath.utf8.count)
+        return rest.first.map { $0 == UInt8(ascii: "?") } ?? true
+    }
     /// How long past its lifetime a response may be served while the origin cannot be reached
     /// (RFC 9111 lets a disconnected cache serve stale unless the response forbids it).
     public var staleIfUnreachableSeconds: Double = 86_400

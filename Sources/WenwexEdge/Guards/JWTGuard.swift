@@ -65,18 +65,18 @@ public final class JWTGuard: EdgeGuard, Sendable {
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
         guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else { return nil }
-        guard let user = await verifiedUser(token, header: header) else { return Self.invalidToken.response }
+        guard let user = await verifiedUser(String(token), header: header) else { return Self.invalidToken.response }
         return admit(user, &request).response
     }
 
     /// Without a token, or with one verified before and still in date: no key work to wait for.
     public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool {
-        guard let header = request.headers[.authorization], Self.isBearer(header) else { return true }
+        guard let header = request.headers[.authorization], Self.bearerToken(header) != nil else { return true }
         return rememberedUser(header) != nil
     }
 
     public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
-        guard let header = request.headers[.authorization], Self.isBearer(header) else { return .proceed }
+        guard let header = request.headers[.authorization], Self.bearerToken(header) != nil else { return .proceed }
         // Forgotten since it was asked (the keys changed): verify it on the asynchronous path.
         guard let user = rememberedUser(header) else { return .mustWait }
         return admit(user, &request)
@@ -100,18 +100,16 @@ public final class JWTGuard: EdgeGuard, Sendable {
         headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#]
     )
 
-    /// Whether the credentials are `Bearer …` (the scheme is case-insensitive), looked at
-    /// without copying the value.
-    private static func isBearer(_ header: String) -> Bool {
-        let scheme = header.utf8.prefix(7)
-        return scheme.count == 7 && zip(scheme, "bearer ".utf8).allSatisfy { $0 | 0x20 == $1 }
-    }
-
-    /// The token of `Authorization: Bearer …`, or `nil` for any other credentials.
-    private static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1]).trimmingSpaces
+    /// The token of `Authorization: Bearer …` (the scheme in any case, spaces around the
+    /// token dropped; an empty token is refused later, as a forged one), or `nil` for any other
+    /// credentials. A slice of the value, not a copy:
+    /// every hit with a token asks.
+    private static func bearerToken(_ header: String) -> Substring? {
+        guard let space = header.firstIndex(of: " "), header[..<space].lowercased() == "bearer" else { return nil }
+        var token = header[header.index(after: space)...]
+        while let first = token.first, first == " " || first == "\t" { token.removeFirst() }
+        while let last = token.last, last == " " || last == "\t" { token.removeLast() }
+        return token
     }
 
     /// The user of a token verified before (by its `Authorization` value), while it is in date.

@@ -16,7 +16,7 @@ extension EdgeProxy {
     {
         guard let target = head.path, head.method == .get || head.method == .head,
             head.headerFields[.cacheControl] == nil, head.headerFields[.pragma] == nil,
-            target != configuration.purgePath, !target.hasPrefix(configuration.purgePath + "?")
+            !configuration.isPurge(target)
         else { return nil }
         var guarded = GuardedRequest(
             method: head.method,

@@ -56,7 +56,7 @@ public final class EdgeProxy: HTTPResponder, Sendable {
 
     public func respond(to request: Request, context: EdgeRequestContext) async throws -> Response {
         let target = request.head.path ?? "/"
-        if target == configuration.purgePath || target.hasPrefix(configuration.purgePath + "?") {
+        if configuration.isPurge(target) {
             return await purge.handle(request, cache: cache)
         }
         var guarded: GuardedRequest

@@ -35,13 +35,9 @@ final class EventLoopAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         clientAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
+    /// Also called when the connection closes: NIO removes every handler then.
     func handlerRemoved(context: ChannelHandlerContext) {
         proxy.guardedHandoff.forget(ObjectIdentifier(context.channel))
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        proxy.guardedHandoff.forget(ObjectIdentifier(context.channel))
-        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
