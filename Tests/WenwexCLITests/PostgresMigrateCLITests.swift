@@ -231,10 +231,12 @@ struct PostgresMigrateCLITests {
             """
         )
         let shellEnvironment = Self.shellEnvironment(environment)
+        // Killed once a batch is known to have committed (progress is printed after each
+        // commit), not after a fixed sleep: on a loaded machine the first batch can take longer.
         let script = """
             out=$(mktemp); "$0" migrate deploy --backfill-batch 500 > "$out" 2>&1 & pid=$!
-            for _ in $(seq 1 600); do grep -q "Backfill of Person" "$out" && break; sleep 0.1; done
-            sleep 0.7; kill -9 $pid; wait $pid; cat "$out"; rm -f "$out"
+            for _ in $(seq 1 1200); do grep -Eq "Backfill of Person .*: [1-9][0-9]* rows, running" "$out" && break; sleep 0.1; done
+            kill -9 $pid; wait $pid; cat "$out"; rm -f "$out"
             """
         let killed = try await ChildProcess.run(
             "/bin/sh",

@@ -179,6 +179,11 @@ struct PrismaCLIParityTests {
         }
         #expect(onDirect == "2")
         #expect(try await PostgresMigrateCLITests.value(environment, count) == "0")
+
+        // `db pull` reads over it too: the pooled database is empty, the direct one is not.
+        let pulled = try await cli.run("db", "pull", "--print", environment: withDirect)
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        #expect(pulled.stdout.contains("@@map(\"users\")") || pulled.stdout.contains("model users"), "\(pulled.stdout)")
     }
 
     @Test(.enabled(if: PostgresAvailability.shouldRun))
@@ -193,6 +198,7 @@ struct PrismaCLIParityTests {
             """
             CREATE INDEX "users_name_present" ON "users" ("name") WHERE "name" IS NOT NULL;
             CREATE VIEW "named_users" AS SELECT "id", "name" FROM "users" WHERE "name" IS NOT NULL;
+            ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;
             """
         )
         let shadow = try await SharedPostgres.freshDatabase(prefix: "cli_kept_shadow") + "?sslmode=disable"
@@ -218,6 +224,31 @@ struct PrismaCLIParityTests {
         #expect(
             kept.stderr.contains(#"kept: view "named_users" (made by migration 29990101000000_search"#),
             "\(kept.stderr)"
+        )
+        #expect(
+            kept.stderr.contains(#"kept: row level security on "users" (made by migration 29990101000000_search"#),
+            "not the migration that created the table: \(kept.stderr)"
+        )
+
+        // From the database itself, the project's migrations folder still names the maker.
+        let deploy = try await cli.run("migrate", "deploy", environment: environment)
+        #expect(deploy.status == 0, "\(deploy.stderr)")
+        let fromDatabase = try await cli.run(
+            "migrate",
+            "diff",
+            "--from-url",
+            try #require(environment["DATABASE_URL"]),
+            "--to-schema-datamodel",
+            "prisma/schema.prisma",
+            "--exit-code",
+            environment: environment
+        )
+        #expect(fromDatabase.status == 0, "\(fromDatabase.stdout)\(fromDatabase.stderr)")
+        #expect(
+            fromDatabase.stderr.contains(
+                #"kept: index "users_name_present" on "users" (made by migration 29990101000000_search"#
+            ),
+            "\(fromDatabase.stderr)"
         )
 
         let dropped = try await cli.run(

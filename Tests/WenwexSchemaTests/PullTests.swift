@@ -726,6 +726,53 @@ struct PullTests {
         #expect(SchemaCheck(text: result.text).isValid)
     }
 
+    @Test func installedExtensionsAreWrittenWhenThePreviewFeatureIsOn() throws {
+        let header = """
+            generator client {
+              provider        = "prisma-client-js"
+              previewFeatures = ["postgresqlExtensions"]
+            }
+
+            datasource db {
+              provider   = "postgresql"
+              url        = env("DATABASE_URL")
+              extensions = [
+                hstore,
+              ]
+            }
+            """
+        let table = SQLTable(name: "fresh", columns: [Self.serial("fresh")], primaryKey: Self.key("fresh"))
+        let database = SQLSchema(
+            tables: [table],
+            extensions: ["citext", SQLExtension("pgcrypto", schema: "extensions"), "uuid-ossp"]
+        )
+        let result = try SchemaPull.pull(
+            database,
+            dialect: .postgres,
+            into: SchemaSource(path: "s.prisma", text: header)
+        )
+        #expect(
+            result.text.contains(
+                #"extensions = [citext, pgcrypto(schema: "extensions"), uuid_ossp(map: "uuid-ossp")]"#
+            ),
+            "\(result.text)"
+        )
+        #expect(!result.text.contains("hstore"), "the old list is replaced")
+        #expect(SchemaCheck(text: result.text).isValid, "\(result.text)")
+        // Lowering the pulled schema asks for the extensions the database has.
+        let lowered = SchemaLowering.lower(SchemaCheck(text: result.text).schema, dialect: .postgres)
+        #expect(lowered.extensions == database.extensions)
+
+        let withoutPreview = header.replacingOccurrences(of: #"previewFeatures = ["postgresqlExtensions"]"#, with: "")
+            .replacingOccurrences(of: "extensions = [\n    hstore,\n  ]", with: "")
+        let plain = try SchemaPull.pull(
+            database,
+            dialect: .postgres,
+            into: SchemaSource(path: "s.prisma", text: withoutPreview)
+        )
+        #expect(!plain.text.contains("extensions"), "without the preview feature the property would not validate")
+    }
+
     @Test func existingFileThatDoesNotFitIsRefused() {
         #expect(throws: SchemaPull.Failure.self) {
             try SchemaPull.pull(SQLSchema(), dialect: .sqlite, into: SchemaSource(path: "s.prisma", text: "model {"))
@@ -915,7 +962,9 @@ struct SQLitePullTests {
     @Test func marketplaceRoundTrips() async throws {
         let lowered = try LoweringTests.marketplace(.sqlite).databaseView
         let introspected = try await SQLiteIntrospectionTests.withDatabase { session in
-            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) { try await session.execute(statement, []) }
+            for statement in TestDDL.statements(for: lowered, dialect: .sqlite) {
+                try await session.execute(statement, [])
+            }
             return try await SQLiteIntrospector().introspect(session)
         }
         #expect(introspected.tables.count == 9)

@@ -18,8 +18,8 @@ public import WenwexSQL
 public enum SchemaDiffer {
     /// How far the plan may go beyond what the schema describes.
     public struct Options: Sendable, Hashable {
-        /// Plan drops of extensions, partial and expression indexes, triggers, functions, views
-        /// and policies the target lacks. Off by default: they were written by hand in a
+        /// Plan drops of extensions, partial and expression indexes, triggers, functions, views,
+        /// policies, row-level security, sequences and domains the target lacks. Off by default: they were written by hand in a
         /// migration, and a schema that cannot name them is no reason to remove them.
         public var dropsUnmanagedObjects: Bool
 
@@ -29,8 +29,8 @@ public enum SchemaDiffer {
     }
 
     public static func changes(from old: SQLSchema, to new: SQLSchema, options: Options = Options()) -> [SchemaChange] {
-        let old = old.databaseView
-        let new = new.databaseView
+        let old = PartialIndexClaims.claimed(old.databaseView, by: new)
+        let new = PartialIndexClaims.claimed(new.databaseView, by: old)
         var plan = Plan()
         // By name: an extension is installed once per database, whichever schema it is in.
         let oldExtensions = Set(old.extensions.map(\.name))
@@ -38,11 +38,17 @@ public enum SchemaDiffer {
         plan.createExtensions = new.extensions.filter { !oldExtensions.contains($0.name) }
             .map(SchemaChange.createExtension)
         if options.dropsUnmanagedObjects {
-            // Dependents first: a view or trigger before the function it calls.
-            let order: [SQLKeptObject.Kind] = [.view, .policy, .trigger, .index, .function, .extension]
-            plan.dropKept = old.kept.filter { !new.kept.contains($0) }
+            // Dependents first: a view or trigger before the function it calls. Sequences and
+            // domains go after the tables and columns that may still use them.
+            let order: [SQLKeptObject.Kind] = [
+                .view, .materializedView, .policy, .rowLevelSecurity, .trigger, .index, .function, .extension,
+                .sequence, .domain,
+            ]
+            let dropped = old.kept.filter { !new.kept.contains($0) }
                 .sorted { (order.firstIndex(of: $0.kind) ?? 0, $0) < (order.firstIndex(of: $1.kind) ?? 0, $1) }
-                .map(SchemaChange.dropKept)
+            let usedByColumns: Set<SQLKeptObject.Kind> = [.sequence, .domain]
+            plan.dropKept = dropped.filter { !usedByColumns.contains($0.kind) }.map(SchemaChange.dropKept)
+            plan.dropKeptAfterTables = dropped.filter { usedByColumns.contains($0.kind) }.map(SchemaChange.dropKept)
             plan.dropExtensions = old.extensions.filter { !newExtensions.contains($0.name) }
                 .map(SchemaChange.dropExtension)
         }
@@ -85,6 +91,7 @@ public enum SchemaDiffer {
         var addPrimaryKeys: [SchemaChange] = []
         var dropTables: [SchemaChange] = []
         var dropEnums: [SchemaChange] = []
+        var dropKeptAfterTables: [SchemaChange] = []
         var createIndexes: [SchemaChange] = []
         var addForeignKeys: [SchemaChange] = []
         var dropExtensions: [SchemaChange] = []
@@ -92,7 +99,8 @@ public enum SchemaDiffer {
         var ordered: [SchemaChange] {
             createExtensions + dropKept + dropForeignKeys + dropIndexes + createEnums + dropPrimaryKeys + createTables
                 + alterColumns
-                + addPrimaryKeys + dropTables + dropEnums + createIndexes + addForeignKeys + dropExtensions
+                + addPrimaryKeys + dropTables + dropEnums + dropKeptAfterTables + createIndexes + addForeignKeys
+                + dropExtensions
         }
     }
 

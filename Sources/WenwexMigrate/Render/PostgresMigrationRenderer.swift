@@ -161,6 +161,7 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         let method = index.method.map { " USING \($0.uppercased()) " } ?? ""
         return "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(concurrently ? "CONCURRENTLY " : "")"
             + "\(SQLText.quote(index.name)) ON \(SQLText.qualified(table))\(method)\(SQLText.indexColumns(index))"
+            + SQLText.indexCondition(index)
     }
 
     /// The `DROP` for an object the schema cannot express (only with an explicit opt-in).
@@ -171,6 +172,9 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
         case .extension: return "DROP EXTENSION \(SQLText.quote(object.name))"
         case .trigger: return "DROP TRIGGER \(SQLText.quote(object.name)) ON \(table)"
         case .policy: return "DROP POLICY \(SQLText.quote(object.name)) ON \(table)"
+        case .rowLevelSecurity: return "ALTER TABLE \(table) NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY"
+        case .sequence: return "DROP SEQUENCE \(SQLText.qualified(object.name, schema: object.schema))"
+        case .domain: return "DROP DOMAIN \(SQLText.qualified(object.name, schema: object.schema))"
         case .view: return "DROP VIEW \(SQLText.qualified(object.name, schema: object.schema))"
         case .materializedView:
             return "DROP MATERIALIZED VIEW \(SQLText.qualified(object.name, schema: object.schema))"

@@ -40,6 +40,11 @@ enum SQLText {
         return "(" + columns.joined(separator: ", ") + ")"
     }
 
+    /// ` WHERE …` for a partial index, nothing for one over every row.
+    static func indexCondition(_ index: SQLIndex) -> String {
+        index.predicate.map { " WHERE \($0.text)" } ?? ""
+    }
+
     static func foreignKeyClause(_ key: SQLForeignKey) -> String {
         "FOREIGN KEY (\(columnList(key.columns))) REFERENCES "
             + qualified(key.referencedTable, schema: key.referencedSchema)

@@ -55,7 +55,8 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
                 case .index: add("DropUnmanaged", ["DROP INDEX \(SQLText.quote(object.name))"])
                 case .trigger: add("DropUnmanaged", ["DROP TRIGGER \(SQLText.quote(object.name))"])
                 case .view: add("DropUnmanaged", ["DROP VIEW \(SQLText.quote(object.name))"])
-                case .extension, .function, .policy, .materializedView: continue  // PostgreSQL only.
+                case .extension, .function, .policy, .materializedView, .rowLevelSecurity, .sequence, .domain:
+                    continue  // PostgreSQL only.
                 }
             case .createIndex(let table, let index):
                 add("CreateIndex", [createIndex(index, on: table.name)])
@@ -178,6 +179,6 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
 
     private func createIndex(_ index: SQLIndex, on table: String) -> String {
         "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(SQLText.quote(index.name)) ON \(SQLText.quote(table))"
-            + SQLText.indexColumns(index)
+            + SQLText.indexColumns(index) + SQLText.indexCondition(index)
     }
 }

@@ -9,7 +9,8 @@ extension PostgresIntrospector {
          WHERE e.extname <> 'plpgsql' ORDER BY 1
         """
 
-    /// Triggers, functions, views and policies in the introspected schemas; objects an extension
+    /// Triggers, functions, views, policies, row-level security switches, free-standing sequences
+    /// and domains in the introspected schemas; objects an extension
     /// owns (`pg_trgm`'s functions) are the extension's, not the project's, and are left out.
     func keptObjects(_ session: any SQLSession, _ schemas: String, keepSchema: Bool) async throws -> [SQLKeptObject] {
         var kept: [SQLKeptObject] = []
@@ -18,6 +19,9 @@ extension PostgresIntrospector {
             (.function, Self.functionsQuery(schemas)),
             (.view, Self.viewsQuery(schemas)),
             (.policy, Self.policiesQuery(schemas)),
+            (.rowLevelSecurity, Self.rowLevelSecurityQuery(schemas)),
+            (.sequence, Self.sequencesQuery(schemas)),
+            (.domain, Self.domainsQuery(schemas)),
         ]
         for (kind, sql) in queries {
             for row in try await session.query(sql, []) {
@@ -92,6 +96,54 @@ extension PostgresIntrospector {
           JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = ANY(\(schemas))
          ORDER BY 1, 2, 3
+        """
+    }
+
+    /// Tables with row-level security switched on, named after the table.
+    private static func rowLevelSecurityQuery(_ schemas: String) -> String {
+        """
+        SELECT n.nspname::text AS nspname, o.relname::text AS relname, o.relname::text AS name,
+               CASE WHEN o.relforcerowsecurity THEN 'enabled, forced' ELSE 'enabled' END AS definition
+          FROM pg_class o
+          JOIN pg_namespace n ON n.oid = o.relnamespace
+         WHERE o.relkind IN ('r', 'p') AND o.relrowsecurity AND n.nspname = ANY(\(schemas))
+           AND o.relname NOT IN (\(bookkeepingTables))
+         ORDER BY 1, 2
+        """
+    }
+
+    /// Sequences no column owns: `SERIAL` and identity columns own theirs (an `a`/`i`
+    /// dependency on the table), and those come and go with the column.
+    private static func sequencesQuery(_ schemas: String) -> String {
+        """
+        SELECT n.nspname::text AS nspname, NULL::text AS relname, o.relname::text AS name,
+               format('%s START %s INCREMENT %s MINVALUE %s MAXVALUE %s%s', format_type(s.seqtypid, NULL),
+                      s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
+                      CASE WHEN s.seqcycle THEN ' CYCLE' ELSE '' END) AS definition
+          FROM pg_class o
+          JOIN pg_sequence s ON s.seqrelid = o.oid
+          JOIN pg_namespace n ON n.oid = o.relnamespace
+         WHERE o.relkind = 'S' AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                            WHERE d.objid = o.oid AND d.classid = 'pg_class'::regclass
+                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+         ORDER BY 1, 3
+        """
+    }
+
+    /// Domains, with their base type, default, `NOT NULL` and checks.
+    private static func domainsQuery(_ schemas: String) -> String {
+        """
+        SELECT n.nspname::text AS nspname, NULL::text AS relname, o.typname::text AS name,
+               format_type(o.typbasetype, o.typtypmod)
+                 || CASE WHEN o.typnotnull THEN ' NOT NULL' ELSE '' END
+                 || coalesce(' DEFAULT ' || o.typdefault, '')
+                 || coalesce((SELECT ' ' || string_agg(pg_get_constraintdef(c.oid), ' ' ORDER BY c.conname)
+                                FROM pg_constraint c WHERE c.contypid = o.oid), '') AS definition
+          FROM pg_type o
+          JOIN pg_namespace n ON n.oid = o.typnamespace
+         WHERE o.typtype = 'd' AND n.nspname = ANY(\(schemas)) AND \(notFromExtension)
+         ORDER BY 1, 3
         """
     }
 }

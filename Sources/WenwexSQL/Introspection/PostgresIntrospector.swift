@@ -75,27 +75,37 @@ public struct PostgresIntrospector: SchemaIntrospector {
             let name = first["indexname"].text ?? ""
             let isUnique = first["indisunique"].text == "true"
             let method = first["amname"].text.flatMap { $0 == "btree" ? nil : $0 }
-            let isPartial = first["partial"].text == "true"
-            // A partial index or one over an expression: schema.prisma cannot say it, so it is
-            // kept as the migration that made it wrote it.
-            if isPartial || rows.contains(where: { $0["attname"].text == nil }) {
-                kept.append(
-                    SQLKeptObject(
-                        kind: .index,
-                        name: name,
-                        table: key.name,
-                        schema: keepSchema ? key.schema : nil,
-                        definition: first["indexdef"].text ?? ""
-                    )
-                )
-                continue
-            }
+            let predicate = first["predicate"].text.map(SQLIndexPredicate.init)
+            let overExpression = rows.contains { $0["attname"].text == nil }
             let columns = rows.map { row in
                 SQLIndex.Column(
                     row["attname"].text ?? "",
                     sort: (row["opt"].integer ?? 0) & 1 == 1 ? .descending : .ascending,
                     operatorClass: row["opclass"].text
                 )
+            }
+            // A partial index or one over an expression: kept as the migration that made it
+            // wrote it, unless a schema's `where:` claims a partial one (`partialIndex`).
+            if predicate != nil || overExpression {
+                kept.append(
+                    SQLKeptObject(
+                        kind: .index,
+                        name: name,
+                        table: key.name,
+                        schema: keepSchema ? key.schema : nil,
+                        definition: first["indexdef"].text ?? "",
+                        partialIndex: overExpression
+                            ? nil
+                            : SQLIndex(
+                                name: name,
+                                columns: columns,
+                                isUnique: isUnique,
+                                method: method,
+                                predicate: predicate
+                            )
+                    )
+                )
+                continue
             }
             let plain = columns.allSatisfy { $0.sort == .ascending && $0.operatorClass == nil }
             if isUnique && method == nil && plain {
@@ -472,7 +482,7 @@ public struct PostgresIntrospector: SchemaIntrospector {
         """
         SELECT n.nspname::text AS nspname, c.relname::text AS relname, ic.relname::text AS indexname,
                i.indisunique::text AS indisunique, am.amname::text AS amname,
-               (i.indpred IS NOT NULL)::text AS partial, a.attname::text AS attname, k.opt::int AS opt,
+               pg_get_expr(i.indpred, i.indrelid) AS predicate, a.attname::text AS attname, k.opt::int AS opt,
                pg_get_indexdef(i.indexrelid) AS indexdef,
                (SELECT oc.opcname::text FROM pg_opclass oc
                  WHERE oc.oid = i.indclass[k.ord::int - 1] AND NOT oc.opcdefault) AS opclass

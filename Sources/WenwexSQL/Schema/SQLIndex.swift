@@ -35,13 +35,22 @@ public struct SQLIndex: Sendable, Hashable, Codable {
     /// PostgreSQL's access method in lower case as `pg_am` names it (`gin`, `hash`); `nil` for
     /// the default B-tree, so a B-tree index compares equal however it was declared.
     public var method: String?
+    /// A partial index's condition (`WHERE …`); `nil` for an index over every row.
+    public var predicate: SQLIndexPredicate?
 
-    /// Creates an index: a non-unique B-tree unless told otherwise.
-    public init(name: String, columns: [Column], isUnique: Bool = false, method: String? = nil) {
+    /// Creates an index: a non-unique B-tree over every row unless told otherwise.
+    public init(
+        name: String,
+        columns: [Column],
+        isUnique: Bool = false,
+        method: String? = nil,
+        predicate: SQLIndexPredicate? = nil
+    ) {
         self.name = name
         self.columns = columns
         self.isUnique = isUnique
         self.method = method
+        self.predicate = predicate
     }
 
     /// The same index under another name: an index that differs only so is renamed, not rebuilt.

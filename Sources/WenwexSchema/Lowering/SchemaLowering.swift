@@ -22,7 +22,12 @@ public enum SchemaLowering {
             tables.append(table(for: model, context))
             RelationLowering.addJoinTables(of: model, to: &joinTables, context)
         }
-        return SQLSchema(tables: tables + joinTables.values, enums: enums(context), extensions: extensions(context))
+        let lowered = SQLSchema(
+            tables: tables + joinTables.values,
+            enums: enums(context),
+            extensions: extensions(context)
+        )
+        return dialect == .postgres ? PostgresIdentifiers.cut(lowered) : lowered
     }
 
     /// The datasource's `extensions = [citext, pg_trgm(schema: "x")]` on PostgreSQL: created

@@ -68,6 +68,9 @@ public enum SchemaPull {
                 (header.isEmpty ? "" : "\n") + PullHeader().datasource(dialect: dialect, schemas: schemaNames(schema))
         }
         let prefix = kept.datasource?.name.name ?? PullHeader().datasourceName
+        if dialect == .postgres, PullExtensions.enabled(in: file) {
+            header = PullExtensions.written(schema.extensions, into: header, datasource: prefix)
+        }
         var result = assemble(
             schema,
             dialect: dialect,

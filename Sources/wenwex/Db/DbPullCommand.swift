@@ -42,8 +42,10 @@ struct DbPullCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = Output(json: false)
-        let configuration = try project.loadConfiguration(output: output)
+        var configuration = try project.loadConfiguration(output: output)
         let path = try schemaPath(configuration, output: output)
+        // Like Prisma, through the datasource's directUrl when it has one (not a pooler).
+        configuration = try DatasourceURLs.preferringDirectURL(configuration, schemaPath: path)
         let existing = force ? nil : try readExisting(path, output: output)
         let primary = configuration.databases.primary
         let introspected = try await introspect(primary, configuration, existing: existing, output: output)

@@ -112,8 +112,9 @@ struct MigrateDiffCommand: AsyncParsableCommand {
                 options: SchemaDiffer.Options(dropsUnmanagedObjects: dropUnmanaged)
             )
             different = !changes.isEmpty
-            let kept = dropUnmanaged ? [] : old.kept.filter { !new.kept.contains($0) }
-            let origins = try sources[0].migrationFiles(dialect: dialect)
+            let kept =
+                dropUnmanaged ? [] : PartialIndexClaims.claimed(old, by: new).kept.filter { !new.kept.contains($0) }
+            let origins = try keptObjectOrigins(sources, dialect: dialect)
             if script {
                 output.line(dialect.migrationRenderer.render(changes, from: old, to: new).sql, terminator: "")
             } else if changes.isEmpty {
@@ -130,6 +131,20 @@ struct MigrateDiffCommand: AsyncParsableCommand {
             }
         }
         return different
+    }
+
+    /// The migrations to name as the makers of kept objects: a side's migrations folder, else
+    /// the project's own `prisma/migrations` beside the current directory, so `--from` a
+    /// database still says which migration made its search index.
+    private func keptObjectOrigins(_ sources: [DiffSource], dialect: SQLDialect) throws -> [MigrationFile] {
+        for source in sources {
+            let files = try source.migrationFiles(dialect: dialect)
+            if !files.isEmpty { return files }
+        }
+        let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .appendingPathComponent("prisma/migrations")
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
+        return (try? MigrationDirectory(url: folder).migrations(for: dialect)) ?? []
     }
 
     private func dialect(of sources: [DiffSource]) throws -> SQLDialect? {

@@ -25,29 +25,10 @@ struct MigrateOptions: ParsableArguments {
     var migrations: String?
 
     /// The project's configuration, with the primary reached through the datasource's
-    /// `directUrl` when the schema names one and it is set: Prisma runs migrations over it so
-    /// they bypass a connection pooler (PgBouncer, Supavisor) that cannot hold the migration
-    /// lock or run DDL in a session. The cross-environment guard checks it like any primary.
+    /// `directUrl` when the schema names one and it is set (`DatasourceURLs.preferringDirectURL`).
     func loadConfiguration(output: Output) throws -> WenwexConfiguration {
-        var configuration = try project.loadConfiguration(output: output)
-        let path = schemaPath(configuration)
-        guard let sources = try? SchemaLoader.load(path: path, relativeTo: FileManager.default.currentDirectoryPath)
-        else { return configuration }
-        let schema = SchemaCheck(sources: sources).schema
-        let variable: String? =
-            if case .function(name: "env", let arguments)? = schema.datasources.first?.property("directUrl")?.value.kind
-            {
-                arguments.first?.value.stringValue
-            } else {
-                nil
-            }
-        if let direct = try DatasourceURLs.url("directUrl", in: schema, configuration: configuration),
-            direct.dialect == configuration.databases.primary.url.dialect
-        {
-            configuration.databases.primary.url = direct
-            configuration.databases.primary.variable = variable ?? "directUrl"
-        }
-        return configuration
+        let configuration = try project.loadConfiguration(output: output)
+        return try DatasourceURLs.preferringDirectURL(configuration, schemaPath: schemaPath(configuration))
     }
 
     /// `--schema` relative to the current directory, else the project's setting or Prisma's

@@ -31,7 +31,13 @@ struct ServeCommand: AsyncParsableCommand {
         try await MigrateFailure.run(output: output) {
             let (settings, files) = try ServerLauncher.prepare(configuration, options: options, server: server)
             if migrate {
-                let result = try await ServerLauncher.deploy(configuration, files: files, output: output)
+                // The migrations go over the datasource's directUrl, as `migrate deploy` does;
+                // the server's own traffic stays on the (pooled) url.
+                let direct = try DatasourceURLs.preferringDirectURL(
+                    configuration,
+                    schemaPath: options.schemaPath(configuration)
+                )
+                let result = try await ServerLauncher.deploy(direct, files: files, output: output)
                 output.line("\(result.applied.count) migration(s) applied; the database is up to date.")
             }
             let environment = configuration.environment

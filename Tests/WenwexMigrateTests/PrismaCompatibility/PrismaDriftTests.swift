@@ -254,6 +254,40 @@ struct PrismaDriftTests {
         }
     }
 
+    @Test func namesLongerThanPostgresKeepsCompareAsTheServerCutThem() async throws {
+        // A 70-byte `@@map` and a 58-byte relation name: the join table's own name fits, its
+        // keys' names (`_AB_pkey`, `_B_index`, `_A_fkey`) do not.
+        let table = "customer_account_settings_with_a_table_name_longer_than_postgres_keeps"
+        let relation = "ProductsThatTheCustomerMarkedAsFavouritesOnTheCatalogPage"
+        let target = try Self.lower(
+            """
+            model Account {
+              id        Int       @id
+              favourite Product[] @relation("\(relation)")
+              settingWithAColumnNameThatIsAlsoFarLongerThanPostgresKeepsInItsCatalog Int
+
+              @@map("\(table)")
+            }
+
+            model Product {
+              id   Int       @id
+              fans Account[] @relation("\(relation)")
+            }
+            """
+        )
+        #expect(table.utf8.count > 63 && ("_" + relation + "_AB_pkey").utf8.count > 63)
+        try await MigrationTestDatabase.with(.postgres, prefix: "long_names") { session in
+            let script = MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql
+            try await MigrationScriptRunner.run(script, on: session)
+            let database = try await MigrationTestDatabase.introspect(session)
+            #expect(database.table(String(table.prefix(63))) != nil)
+            #expect(
+                SchemaDiffer.changes(from: database, to: target).isEmpty,
+                "\(SchemaDiffer.changes(from: database, to: target))"
+            )
+        }
+    }
+
     @Test func keysThatDifferOnlyByNameAreRenamedNotRecreated() async throws {
         try await MigrationTestDatabase.with(.postgres, prefix: "key_rename") { session in
             for statement in [
