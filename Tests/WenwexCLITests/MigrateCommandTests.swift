@@ -118,6 +118,17 @@ struct MigrateCommandTests {
         )
         #expect(fromEmpty.status == 2, "Prisma's status for a difference")
         #expect(fromEmpty.stdout.contains("CREATE TABLE \"Product\""))
+        // A mistyped flag is an error, never "a difference".
+        let typo = try await cli.run(
+            "migrate",
+            "diff",
+            "--from-empty",
+            "--to-schema-datamode",
+            "prisma/schema.prisma",
+            "--exit-code"
+        )
+        #expect(typo.status == 1, "\(typo.stderr)")
+        #expect(typo.stderr.contains("--to-schema-datamode"), "the unknown flag is named: \(typo.stderr)")
     }
 
     @Test func driftIsShownAndAbsorbedNeverResetSilently() async throws {

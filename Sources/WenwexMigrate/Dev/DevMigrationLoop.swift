@@ -113,11 +113,13 @@ public struct DevMigrationLoop: Sendable {
                 try await applyPending(files, to: session, events: events)
                 let current = try await SchemaIntrospection.introspector(for: dialect).introspect(session)
                 // An extension the database has beyond the history (a hosted database's
-                // preinstalled `pg_stat_statements`, `pgcrypto`, …) is not drift that blocks:
-                // no migration could have removed it.
+                // preinstalled `pg_stat_statements`, `pgcrypto`, …), or at another version (a
+                // host's upgrade), is not drift that blocks: no migration could undo it.
                 let drift = SchemaDiffer.changes(from: history, to: current).filter {
-                    if case .createExtension = $0 { return false }
-                    return true
+                    switch $0 {
+                    case .createExtension, .updateExtension: false
+                    default: true
+                    }
                 }
                 for line in KeptObjectDrift.differences(history: history, database: current) {
                     events(.keptObjectDrift(line))

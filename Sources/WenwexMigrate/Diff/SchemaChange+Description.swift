@@ -6,6 +6,8 @@ extension SchemaChange: CustomStringConvertible {
     public var description: String {
         switch self {
         case .createExtension(let created): "added extension \(quoted(created.name))"
+        case .updateExtension(let updated):
+            "updated extension \(quoted(updated.name)) to version \(quoted(updated.version ?? ""))"
         case .dropExtension(let dropped): "removed extension \(quoted(dropped.name))"
         case .dropKept(let object): "removed \(object) (schema.prisma cannot express it)"
         case .addPrimaryKeyUsingIndex(let table, let key, let index):

@@ -30,6 +30,9 @@ public struct TableName: Sendable, Hashable, Comparable, CustomStringConvertible
 public enum SchemaChange: Sendable, Hashable {
     /// `CREATE EXTENSION IF NOT EXISTS`: a datasource's `extensions = [...]`.
     case createExtension(SQLExtension)
+    /// `ALTER EXTENSION … UPDATE TO`: the datasource names another `version:` than the one
+    /// installed.
+    case updateExtension(SQLExtension)
     /// Only with `SchemaDiffer.Options.dropsUnmanagedObjects`.
     case dropExtension(SQLExtension)
     /// A partial or expression index, trigger, function, view or policy the schema cannot
@@ -71,7 +74,8 @@ public enum SchemaChange: Sendable, Hashable {
     /// The table the change touches, if it touches one.
     public var table: TableName? {
         switch self {
-        case .createEnum, .addEnumValues, .recreateEnum, .dropEnum, .createExtension, .dropExtension: nil
+        case .createEnum, .addEnumValues, .recreateEnum, .dropEnum, .createExtension, .updateExtension, .dropExtension:
+            nil
         case .dropKept(let object): object.table.map { TableName($0, schema: object.schema) }
         case .createTable(let table), .dropTable(let table): TableName(of: table)
         case .addColumn(let name, _), .dropColumn(let name, _), .alterColumn(let name, _, _),

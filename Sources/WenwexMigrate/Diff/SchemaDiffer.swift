@@ -37,6 +37,16 @@ public enum SchemaDiffer {
         let newExtensions = Set(new.extensions.map(\.name))
         plan.createExtensions = new.extensions.filter { !oldExtensions.contains($0.name) }
             .map(SchemaChange.createExtension)
+        // A version only when both sides know one: a schema without `version:` takes any.
+        let oldVersions = Dictionary(
+            old.extensions.map { ($0.name, $0.version) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        plan.createExtensions += new.extensions.filter { created in
+            guard let wanted = created.version, let installed = oldVersions[created.name] ?? nil else { return false }
+            return wanted != installed
+        }
+        .map(SchemaChange.updateExtension)
         if options.dropsUnmanagedObjects {
             // Dependents first: a view or trigger before the function it calls. Sequences and
             // domains go after the tables and columns that may still use them.

@@ -39,6 +39,15 @@ public struct PostgresMigrationRenderer: MigrationRenderer {
                     [
                         "CREATE EXTENSION IF NOT EXISTS \(SQLText.quote(created.name))"
                             + (created.schema.map { " WITH SCHEMA \(SQLText.quote($0))" } ?? "")
+                            + (created.version.map { " VERSION \(SQLText.literal(.string($0)))" } ?? "")
+                    ]
+                )
+            case .updateExtension(let updated):
+                add(
+                    "AlterExtension",
+                    [
+                        "ALTER EXTENSION \(SQLText.quote(updated.name)) UPDATE TO "
+                            + SQLText.literal(.string(updated.version ?? ""))
                     ]
                 )
             case .dropExtension(let dropped):

@@ -48,7 +48,7 @@ public struct SQLiteMigrationRenderer: MigrationRenderer {
                 // SQLite has no `ALTER INDEX`: the index is built again under its new name.
                 add("DropIndex", ["DROP INDEX \(SQLText.quote(old.name))"])
                 add("CreateIndex", [createIndex(new, on: table.name)])
-            case .createExtension, .dropExtension:
+            case .createExtension, .updateExtension, .dropExtension:
                 continue  // PostgreSQL only.
             case .dropKept(let object):
                 switch object.kind {

@@ -2,9 +2,10 @@
 /// dropped by default (see `SQLKeptObject`).
 extension PostgresIntrospector {
     /// Installed extensions other than `plpgsql`, which every database has, with the schema
-    /// they were installed into (`nspname`; compared with `current_schema()`).
+    /// they were installed into (`nspname`; compared with `current_schema()`) and their version.
     static let extensionsQuery = """
-        SELECT e.extname::text AS extname, n.nspname::text AS nspname, current_schema()::text AS current
+        SELECT e.extname::text AS extname, n.nspname::text AS nspname, current_schema()::text AS current,
+               e.extversion::text AS extversion
           FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
          WHERE e.extname <> 'plpgsql' ORDER BY 1
         """

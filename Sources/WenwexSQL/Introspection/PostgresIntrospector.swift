@@ -136,7 +136,11 @@ public struct PostgresIntrospector: SchemaIntrospector {
         let extensions = try await session.query(Self.extensionsQuery, []).compactMap { row -> SQLExtension? in
             guard let name = row["extname"].text else { return nil }
             let schema = row["nspname"].text
-            return SQLExtension(name, schema: schema == row["current"].text ? nil : schema)
+            return SQLExtension(
+                name,
+                schema: schema == row["current"].text ? nil : schema,
+                version: row["extversion"].text
+            )
         }
         kept += try await keptObjects(session, inSchemas, keepSchema: keepSchema)
         return SQLSchema(tables: order.compactMap { tables[$0] }, enums: enums, extensions: extensions, kept: kept)

@@ -10,11 +10,16 @@ public struct SQLExtension: Sendable, Hashable, Codable, Comparable, Expressible
     public var name: String
     /// The schema it is installed into; `nil` for the database's default schema.
     public var schema: String?
+    /// Introspected: the installed version (`pg_extension.extversion`). Lowered: the
+    /// `version:` the datasource asks for, or `nil` for whichever the server installs, so the
+    /// differ updates an extension only when the schema names a version.
+    public var version: String?
 
     /// Creates an extension, in the default schema unless `schema` is given.
-    public init(_ name: String, schema: String? = nil) {
+    public init(_ name: String, schema: String? = nil, version: String? = nil) {
         self.name = name
         self.schema = schema
+        self.version = version
     }
 
     /// Creates an extension in the default schema from its name, so `"citext"` can stand for one.

@@ -33,17 +33,59 @@ enum OperatorClasses {
         return result
     }
 
-    /// The classes PostgreSQL uses when none is named, for the methods Prisma offers.
-    private static func isDefault(_ name: String, method: String?) -> Bool {
-        switch method {
-        case "gin": ["jsonb_ops", "array_ops", "tsvector_ops"].contains(name)
-        case "brin": name.hasSuffix("_minmax_ops") || ["inet_inclusion_ops", "range_inclusion_ops"].contains(name)
-        case "spgist": ["inet_ops", "text_ops", "range_ops", "quad_point_ops", "box_ops", "poly_ops"].contains(name)
-        case "gist":
-            ["range_ops", "box_ops", "circle_ops", "poly_ops", "point_ops", "tsvector_ops", "multirange_ops"].contains(
-                name
-            )
-        default: false
-        }
+    /// Whether PostgreSQL uses `name` when an index of `method` (the default B-tree when `nil`)
+    /// names no class. An operator class name belongs to one method, so the name alone decides:
+    /// these are the classes `pg_opclass` marks `opcdefault` in PostgreSQL 15's catalog, the
+    /// mark introspection reads, including those `btree_gin` and `btree_gist` add (every one a
+    /// default). `pg_trgm`'s `gin_trgm_ops` and `gist_trgm_ops` are not defaults.
+    static func isDefault(_ name: String, method: String?) -> Bool {
+        defaults[method ?? "btree"]?.contains(name) ?? false
     }
+
+    private static let defaults: [String: Set<String>] = [
+        "brin": [
+            "bit_minmax_ops", "box_inclusion_ops", "bpchar_minmax_ops", "bytea_minmax_ops", "char_minmax_ops",
+            "date_minmax_ops", "float4_minmax_ops", "float8_minmax_ops", "inet_inclusion_ops",
+            "int2_minmax_ops", "int4_minmax_ops", "int8_minmax_ops", "interval_minmax_ops",
+            "macaddr8_minmax_ops", "macaddr_minmax_ops", "name_minmax_ops", "numeric_minmax_ops",
+            "oid_minmax_ops", "pg_lsn_minmax_ops", "range_inclusion_ops", "text_minmax_ops", "tid_minmax_ops",
+            "time_minmax_ops", "timestamp_minmax_ops", "timestamptz_minmax_ops", "timetz_minmax_ops",
+            "uuid_minmax_ops", "varbit_minmax_ops",
+        ],
+        "btree": [
+            "array_ops", "bit_ops", "bool_ops", "bpchar_ops", "bytea_ops", "char_ops", "date_ops", "enum_ops",
+            "float4_ops", "float8_ops", "inet_ops", "int2_ops", "int4_ops", "int8_ops", "interval_ops",
+            "jsonb_ops", "macaddr8_ops", "macaddr_ops", "money_ops", "multirange_ops", "name_ops",
+            "numeric_ops", "oid_ops", "oidvector_ops", "pg_lsn_ops", "range_ops", "record_ops", "text_ops",
+            "tid_ops", "time_ops", "timestamp_ops", "timestamptz_ops", "timetz_ops", "tsquery_ops",
+            "tsvector_ops", "uuid_ops", "varbit_ops", "xid8_ops",
+        ],
+        "gin": [
+            "bit_ops", "bool_ops", "bpchar_ops", "bytea_ops", "char_ops", "cidr_ops", "date_ops", "enum_ops",
+            "float4_ops", "float8_ops", "inet_ops", "int2_ops", "int4_ops", "int8_ops", "interval_ops", "macaddr8_ops",
+            "macaddr_ops", "money_ops", "name_ops", "numeric_ops", "oid_ops", "text_ops", "time_ops", "timestamp_ops",
+            "timestamptz_ops", "timetz_ops", "uuid_ops", "varbit_ops", "varchar_ops",
+            "array_ops", "jsonb_ops", "tsvector_ops",
+        ],
+        "gist": [
+            "gist_bit_ops", "gist_bool_ops", "gist_bpchar_ops", "gist_bytea_ops", "gist_cash_ops", "gist_cidr_ops",
+            "gist_date_ops", "gist_enum_ops", "gist_float4_ops", "gist_float8_ops", "gist_inet_ops", "gist_int2_ops",
+            "gist_int4_ops", "gist_int8_ops", "gist_interval_ops", "gist_macaddr8_ops", "gist_macaddr_ops",
+            "gist_numeric_ops", "gist_oid_ops", "gist_text_ops", "gist_time_ops", "gist_timestamp_ops",
+            "gist_timestamptz_ops", "gist_timetz_ops", "gist_uuid_ops", "gist_vbit_ops",
+            "box_ops", "circle_ops", "multirange_ops", "point_ops", "poly_ops", "range_ops", "tsquery_ops",
+            "tsvector_ops",
+        ],
+        "hash": [
+            "aclitem_ops", "array_ops", "bool_ops", "bpchar_ops", "bytea_ops", "char_ops", "cid_ops",
+            "date_ops", "enum_ops", "float4_ops", "float8_ops", "inet_ops", "int2_ops", "int4_ops", "int8_ops",
+            "interval_ops", "jsonb_ops", "macaddr8_ops", "macaddr_ops", "multirange_ops", "name_ops",
+            "numeric_ops", "oid_ops", "oidvector_ops", "pg_lsn_ops", "range_ops", "record_ops", "text_ops",
+            "tid_ops", "time_ops", "timestamp_ops", "timestamptz_ops", "timetz_ops", "uuid_ops", "xid8_ops",
+            "xid_ops",
+        ],
+        "spgist": [
+            "box_ops", "inet_ops", "poly_ops", "quad_point_ops", "range_ops", "text_ops",
+        ],
+    ]
 }

@@ -30,7 +30,7 @@ public enum SchemaLowering {
         return dialect == .postgres ? PostgresIdentifiers.cut(lowered) : lowered
     }
 
-    /// The datasource's `extensions = [citext, pg_trgm(schema: "x")]` on PostgreSQL: created
+    /// The datasource's `extensions = [citext, pg_trgm(schema: "x", version: "1.6")]` on PostgreSQL: created
     /// before anything that needs them (a `citext` column, a `gin_trgm_ops` index).
     private static func extensions(_ context: LoweringContext) -> [SQLExtension] {
         guard context.dialect == .postgres,
@@ -43,7 +43,7 @@ public enum SchemaLowering {
                 arguments.first(where: { $0.name?.name == label })?.value.stringValue
             }
             // `uuid_ossp(map: "uuid-ossp")`: the database name is the map.
-            return SQLExtension(argument("map") ?? name, schema: argument("schema"))
+            return SQLExtension(argument("map") ?? name, schema: argument("schema"), version: argument("version"))
         }
     }
 

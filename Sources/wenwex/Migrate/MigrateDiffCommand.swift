@@ -47,17 +47,9 @@ struct MigrateDiffCommand: AsyncParsableCommand {
     @Flag(help: "Also plan drops of objects schema.prisma cannot express (hand-written SQL in migrations).")
     var dropUnmanaged = false
 
-    func validate() throws {
-        do {
-            _ = try sides()
-        } catch let error as ValidationError where exitCode {
-            // Under --exit-code, 2 means "a difference": a usage error exits 1, as Prisma's do.
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode(ExitStatus.problem.rawValue)
-        }
-    }
-
-    /// `--from`/`--to`, or exactly one of Prisma's flags for each side.
+    /// `--from`/`--to`, or exactly one of Prisma's flags for each side. Checked in `run()`, not
+    /// `validate()`: argument-parser validates before it reports an unknown option, and a
+    /// mistyped `--to-schema-datamode` must be named as such, not as a missing side.
     private func sides() throws -> (from: String, to: String) {
         let fromFlags = prismaSides.from
         let toFlags = prismaSides.to

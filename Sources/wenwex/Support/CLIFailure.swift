@@ -61,7 +61,12 @@ extension Wenwex {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             Foundation.exit(ExitStatus.problem.rawValue)
         } catch {
-            let status = exitStatus(for: error)
+            var status = exitStatus(for: error)
+            // Under `migrate diff --exit-code`, 2 means "the sides differ": a mistyped flag
+            // must not read as drift in CI, so bad usage exits 1 there, as Prisma's does.
+            if status == ExitStatus.usage.rawValue, !(error is ExitCode), arguments.contains("--exit-code") {
+                status = ExitStatus.problem.rawValue
+            }
             let text = fullMessage(for: error)
             if !text.isEmpty {
                 (status == 0 ? FileHandle.standardOutput : FileHandle.standardError).write(Data((text + "\n").utf8))

@@ -208,6 +208,67 @@ struct PrismaDriftTests {
         }
     }
 
+    @Test func anExtensionVersionIsInstalledAndUpdatedOnlyWhenTheSchemaNamesOne() async throws {
+        let model = "model Post {\n  id Int @id\n}"
+        func schema(_ extensions: String) throws -> SQLSchema {
+            try Self.lower(
+                model,
+                datasource: "extensions = [\(extensions)]",
+                generator: #"previewFeatures = ["postgresqlExtensions"]"#
+            )
+        }
+        try await MigrationTestDatabase.with(.postgres, prefix: "extension_version") { session in
+            let older = try schema(#"pg_trgm(version: "1.5")"#)
+            let script = MigrationPlanner.script(from: SQLSchema(), to: older, dialect: .postgres).sql
+            #expect(script.contains(#"CREATE EXTENSION IF NOT EXISTS "pg_trgm" VERSION '1.5'"#), "\(script)")
+            try await MigrationScriptRunner.run(script, on: session)
+            #expect(try await Self.changes(session, to: older).isEmpty)
+            // Without `version:` any installed version will do.
+            #expect(try await Self.changes(session, to: try schema("pg_trgm")).isEmpty)
+
+            let newer = try schema(#"pg_trgm(version: "1.6")"#)
+            let database = try await MigrationTestDatabase.introspect(session)
+            #expect(database.extensions == [SQLExtension("pg_trgm", version: "1.5")])
+            let update = MigrationPlanner.script(from: database, to: newer, dialect: .postgres).sql
+            #expect(update.contains(#"ALTER EXTENSION "pg_trgm" UPDATE TO '1.6'"#), "\(update)")
+            try await MigrationScriptRunner.run(update, on: session)
+            #expect(try await Self.changes(session, to: newer).isEmpty)
+        }
+    }
+
+    @Test func operatorClassesNamedOrNotCompareAsTheCatalogMarksThem() async throws {
+        // Every class named here but `inet_minmax_ops` is its method's default, which
+        // introspection reports as no class at all; `inet_minmax_ops` is BRIN's other class for
+        // inet (`inet_inclusion_ops` is the default), so it must survive lowering and apply.
+        let target = try Self.lower(
+            """
+            model Host {
+              id      Int      @id
+              address String   @db.Inet
+              seen    DateTime
+              name    String
+              count   Int
+
+              @@index([address(ops: InetInclusionOps)], type: Brin, map: "Host_address_brin")
+              @@index([address(ops: InetMinMaxOps)], type: Brin, map: "Host_address_minmax")
+              @@index([seen(ops: TimestampMinMaxOps)], type: Brin)
+              @@index([name(ops: raw("text_ops"))], type: SpGist)
+              @@index([count(ops: raw("int4_ops"))], type: Gin, map: "Host_count_gin")
+            }
+            """,
+            datasource: "extensions = [btree_gin]",
+            generator: #"previewFeatures = ["postgresqlExtensions"]"#
+        )
+        let columns = target.table("Host")?.indexes.flatMap(\.columns) ?? []
+        #expect(columns.compactMap(\.operatorClass) == ["inet_minmax_ops"], "\(columns)")
+        let script = MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql
+        try await MigrationTestDatabase.with(.postgres, prefix: "operator_classes") { session in
+            try await MigrationScriptRunner.run(script, on: session)
+            let changes = try await Self.changes(session, to: target)
+            #expect(changes.isEmpty, "\(changes)")
+        }
+    }
+
     // MARK: 6. An index that differs only by its name
 
     @Test func anIndexThatDiffersOnlyByNameIsRenamedNotRebuilt() async throws {
