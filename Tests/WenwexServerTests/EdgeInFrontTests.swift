@@ -161,6 +161,78 @@ import WenwexTestSupport
         }
     }
 
+    /// A ban made through one origin instance is in the ban feed of another instance on the
+    /// same database within a second (each tails the `ban_changes` log), and so is the un-ban;
+    /// the full reload, once a minute, is only the safety net.
+    @Test func aBanThroughOneInstanceReachesAnotherInstancesFeedWithinASecond() async throws {
+        try await withTemporaryDirectory { directory in
+            let (router, migrations) = try await migratedSQLite(in: directory)
+            let other = try await SQLiteRouter.open(
+                path: directory.appendingPathComponent("dev.db").path,
+                logger: quietLogger
+            )
+            var settings = testSettings(storage: directory.appendingPathComponent("storage"))
+            settings.edgeToken = Self.edgeToken
+            try await withRunningServer(database: router, migrations: migrations, settings: settings) { first in
+                try await withRunningServer(database: other, migrations: migrations, settings: settings) { second in
+                    let adminID = try #require(try await first.signUp("admin@example.com")["id"] as? Int)
+                    first.adoptConsistency(try await adminPromoter(router)(adminID))
+                    let trollID = try #require(try await first.fresh().signUp("troll@example.com")["id"] as? Int)
+                    func feed() async throws -> (users: Set<String>, addresses: Set<String>) {
+                        let answer = try await second.send(
+                            .GET,
+                            "/_wenwex/edge/bans",
+                            headers: [("X-Wenwex-Edge-Token", Self.edgeToken)],
+                            authenticated: false
+                        )
+                        return (
+                            Set(answer.json["users"] as? [String] ?? []),
+                            Set(answer.json["addresses"] as? [String] ?? [])
+                        )
+                    }
+                    func secondsUntil(_ holds: ((users: Set<String>, addresses: Set<String>)) -> Bool) async throws
+                        -> Double
+                    {
+                        let started = ContinuousClock.now
+                        while !holds(try await feed()), started.duration(to: .now) < .seconds(10) {
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                        let elapsed = started.duration(to: .now)
+                        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    }
+                    #expect(try await first.send(.POST, "/users/\(trollID)/ban").status == 200)
+                    let banned = try await first.send(
+                        .POST,
+                        "/admin/address-bans",
+                        json: #"{"address":"198.51.100.0/24"}"#
+                    )
+                    #expect(banned.status == 204, "\(banned.text)")
+                    let reached = try await secondsUntil {
+                        $0.users.contains(String(trollID)) && $0.addresses.contains("198.51.100.0/24")
+                    }
+                    #expect(reached < 1, "the bans reached the other instance after \(reached) s")
+
+                    #expect(try await first.send(.DELETE, "/users/\(trollID)/ban").status == 200)
+                    let lifted = try await first.send(
+                        .DELETE,
+                        "/admin/address-bans",
+                        json: #"{"address":"198.51.100.0/24"}"#
+                    )
+                    #expect(lifted.status == 204)
+                    let liftedAfter = try await secondsUntil { $0.users.isEmpty && $0.addresses.isEmpty }
+                    #expect(liftedAfter < 1, "the un-bans reached the other instance after \(liftedAfter) s")
+                    let logged = try await router.write {
+                        try await $0.queryText(
+                            "SELECT kind, CASE WHEN banned THEN 'on' ELSE 'off' END FROM ban_changes ORDER BY id",
+                            []
+                        )
+                    }.value.map { $0.compactMap { $0 }.joined(separator: " ") }
+                    #expect(logged == ["user on", "address on", "user off", "address off"])
+                }
+            }
+        }
+    }
+
     @Test func theOriginTakesTheEdgesSignedUserOnlyFromListedEdgeNodes() async throws {
         let identity = EdgeIdentity(secret: "edge-identity-secret-for-the-tests-0123")
         for listed in [true, false] {

@@ -110,46 +110,6 @@ struct MarketplaceStore: Sendable {
         }
     }
 
-    /// The ids of every banned user, for the edge nodes' ban list.
-    func bannedUserIDs() async throws -> [Int] {
-        try await database.read(after: nil) { session in
-            try await session.query("SELECT id FROM users WHERE banned = $1", [.bool(true)]).compactMap {
-                $0["id"].integer
-            }
-        }
-    }
-
-    /// Every banned address and range, for the edge nodes' ban list.
-    func bannedAddresses() async throws -> [String] {
-        try await database.read(after: nil) { session in
-            try await session.query("SELECT address FROM address_bans", []).compactMap { $0["address"].text }
-        }
-    }
-
-    /// Records an address ban (again, harmlessly, when it exists), or removes one.
-    func setAddressBanned(_ address: String, _ banned: Bool) async throws {
-        _ = try await database.write { session in
-            if banned {
-                try await session.execute(
-                    "INSERT INTO address_bans (address) VALUES ($1) ON CONFLICT (address) DO NOTHING",
-                    [.text(address)]
-                )
-            } else {
-                try await session.execute("DELETE FROM address_bans WHERE address = $1", [.text(address)])
-            }
-        }
-    }
-
-    /// Bans or un-bans a user; `false` when there is no such user.
-    func setBanned(id: Int, _ banned: Bool) async throws -> Written<Bool> {
-        try await database.write { session in
-            try await !session.query(
-                "UPDATE users SET banned = $1, updated_at = CURRENT_TIMESTAMP WHERE id = $2 RETURNING id",
-                [.bool(banned), .integer(id)]
-            ).isEmpty
-        }
-    }
-
     static func account(_ row: SQLRow) -> Account {
         Account(
             id: row["id"].integer ?? 0,

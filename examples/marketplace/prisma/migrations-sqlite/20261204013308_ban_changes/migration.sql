@@ -1,0 +1,8 @@
+-- CreateTable
+CREATE TABLE "ban_changes" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "kind" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "banned" BOOLEAN NOT NULL,
+    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
