@@ -174,6 +174,48 @@ struct EdgeCacheTests {
         }
     }
 
+    /// RFC 9111 §3.3 and §3.4: a range the origin answers with `206` goes to the origin as asked
+    /// (a large object is never fetched whole for a few bytes), the part is stored, requests
+    /// inside it are hits, parts of one representation are joined, and parts that add up to
+    /// the whole become a whole entry.
+    @Test func partsTheOriginSendsAreStoredJoinedAndCompleted() async throws {
+        try await withEdges { origin, edges in
+            let body = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+            origin.on("/video") { request, _ in
+                var headers: HTTPFields = [.cacheControl: "max-age=60", .eTag: #""v1""#]
+                guard case .satisfiable(let lower, let upper) = ByteRange(header: request[.range], length: body.count)
+                else { return .init(headers: headers, body: String(decoding: body, as: UTF8.self)) }
+                headers[.contentRange] = "bytes \(lower)-\(upper)/\(body.count)"
+                return .init(
+                    status: .partialContent,
+                    headers: headers,
+                    body: String(decoding: body[lower...upper], as: UTF8.self)
+                )
+            }
+            let first = try await edges[0].get("/video", [("Range", "bytes=0-9")])
+            #expect(first.status == 206 && first.body == "abcdefghij")
+            #expect(origin.lastHeaders("/video")?[.range] == "bytes=0-9", "the range went to the origin as asked")
+            let inside = try await edges[0].get("/video", [("Range", "bytes=2-4")])
+            #expect(inside.status == 206 && inside.body == "cde", "\(inside.body)")
+            #expect(inside.headers["content-range"] == "bytes 2-4/36")
+            #expect(origin.count("/video") == 1, "a range inside the stored part is a hit")
+
+            // Outside the part: to the origin, and the new part joins the stored one.
+            let next = try await edges[0].get("/video", [("Range", "bytes=10-19")])
+            #expect(next.body == "klmnopqrst")
+            let across = try await edges[0].get("/video", [("Range", "bytes=8-12")])
+            #expect(across.body == "ijklm", "served from the joined part: \(across.body)")
+            #expect(origin.count("/video") == 2)
+            // A request for the whole while only a part is stored is a miss; the rest completes it.
+            _ = try await edges[0].get("/video", [("Range", "bytes=20-")])
+            #expect(origin.count("/video") == 3)
+            let whole = try await edges[0].get("/video")
+            #expect(whole.status == 200 && whole.body == String(decoding: body, as: UTF8.self), "\(whole.body)")
+            #expect(whole.headers["content-range"] == nil)
+            #expect(origin.count("/video") == 3, "the joined parts made the whole entry")
+        }
+    }
+
     @Test func privateSetCookieAndAuthorizationAreNeverShared() async throws {
         try await withEdges { origin, edges in
             origin.on("/p") { _, count in .init(headers: [.cacheControl: "private, max-age=60"], body: "p\(count)") }

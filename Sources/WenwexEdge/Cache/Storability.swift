@@ -1,8 +1,9 @@
 public import HTTPTypes
 import Hummingbird
 
-/// Whether a shared cache may store a response (RFC 9111 §3), with the edge's extra rule that a
-/// response setting a cookie is stored only when the origin marked it `public`.
+/// Whether a shared cache may store a response (RFC 9111 §3, and §3.3 for a `206` part), with
+/// the edge's extra rule that a response setting a cookie is stored only when the origin marked
+/// it `public`.
 public enum Storability {
     public static func mayStore(
         method: HTTPRequest.Method,
@@ -10,7 +11,9 @@ public enum Storability {
         status: HTTPResponse.Status,
         responseHeaders: HTTPFields
     ) -> Bool {
-        guard method == .get, status.code >= 200, status.code != 206, status.code != 304 else { return false }
+        guard method == .get, status.code >= 200, status.code != 304 else { return false }
+        // A part is kept only when it says which bytes of how many it holds (`bytes 4-9/10`).
+        if status == .partialContent, ContentRange(header: responseHeaders[.contentRange]) == nil { return false }
         let policy = FreshnessPolicy(headers: responseHeaders, status: status)
         let directives = policy.directives
         if CacheDirectives(requestHeaders[values: .cacheControl]).has("no-store") { return false }

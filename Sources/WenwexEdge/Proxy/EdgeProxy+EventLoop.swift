@@ -31,7 +31,9 @@ extension EdgeProxy {
             return answer
         case .proceed: break
         }
-        if let stored = cache.lookup(target, requestHeaders: guarded.headers) {
+        if let stored = cache.lookup(target, requestHeaders: guarded.headers),
+            stored.serves(head.method, guarded.headers)
+        {
             let age = stored.currentAge(at: HTTPDate.now)
             if age < stored.policy.lifetime, !stored.policy.requiresRevalidation {
                 eventLoopAnswers.add(1, ordering: .relaxed)

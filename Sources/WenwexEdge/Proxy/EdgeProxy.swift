@@ -97,7 +97,10 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             requestDirectives.isEmpty && client[values: .pragma].contains { $0.lowercased().contains("no-cache") }
         let revalidateAnyway = requestDirectives.has("no-cache") || pragmaNoCache
         let now = HTTPDate.now
-        guard let stored = await cache.lookupThroughTiers(target, requestHeaders: client) else {
+        // A stored part that does not hold the requested bytes is a miss (the answer may
+        // complete it).
+        let found = await cache.lookupThroughTiers(target, requestHeaders: client)
+        guard let stored = found, stored.serves(method, client) else {
             if requestDirectives.has("only-if-cached") {
                 return EdgeProblem.response(.gatewayTimeout, "Not in the cache, and the request said only-if-cached.")
             }
@@ -140,8 +143,16 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             // A HEAD has no body to store: ask as it was asked.
             return try await passThrough(.head, target, headers: forward.headers, body: nil)
         }
-        let fetchHeaders = Self.withoutConditionals(forward.headers)
-        if client[.authorization] == nil {
+        // A range goes to the origin as it was asked: a large object is not fetched whole for a
+        // few bytes of it, and the part that comes back is stored (RFC 9111 §3.3). Without a
+        // range the whole object is fetched, stored, and answered from.
+        var fetchHeaders = Self.withoutConditionals(forward.headers)
+        let range = client[.range]
+        if let range {
+            fetchHeaders[.range] = range
+            fetchHeaders[.ifRange] = client[.ifRange]
+        }
+        if client[.authorization] == nil, range == nil {
             if let answer = try await coalescer.lead(
                 target,
                 {
@@ -150,7 +161,9 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             ) {
                 return answer
             }
-            if let stored = await cache.lookupThroughTiers(target, requestHeaders: client) {
+            if let stored = await cache.lookupThroughTiers(target, requestHeaders: client),
+                stored.serves(method, client)
+            {
                 return StoredAnswer.response(
                     stored,
                     age: stored.currentAge(at: HTTPDate.now),
@@ -191,10 +204,15 @@ public final class EdgeProxy: HTTPResponder, Sendable {
         )
         let declaredLength = response.headers[.contentLength].flatMap { Int($0) }
         guard storable, (declaredLength ?? 0) <= cache.maximumObjectSize else {
-            if !storable { cache.remove(target: target) }
+            // A part the cache cannot keep leaves the stored whole in place.
+            if !storable, response.status != .partialContent { cache.remove(target: target) }
             return streamed(response, method: method)
         }
         switch try await response.collect(upTo: cache.maximumObjectSize) {
+        case .complete(let body) where response.status == .partialContent:
+            storePart(response, body: body, target, client: client)
+            // The part as the origin sent it: it answered this very range.
+            return Response(status: response.status, headers: response.headers, body: ResponseBody(byteBuffer: body))
         case .complete(let body):
             let stored = StoredResponse(
                 status: response.status,
@@ -227,6 +245,68 @@ public final class EdgeProxy: HTTPResponder, Sendable {
                 }
             )
         }
+    }
+
+    /// Keeps a `206` part, joined with the part already stored when they overlap or touch and
+    /// describe the same representation (RFC 9111 §3.4: the same strong validator, or neither
+    /// has one and their `Last-Modified` agree); a part that completes the representation is
+    /// stored as a whole `200`.
+    private func storePart(_ response: OriginResponse, body: ByteBuffer, _ target: String, client: HTTPFields) {
+        guard let received = ContentRange(header: response.headers[.contentRange]), received.count == body.readableBytes
+        else { return }
+        var range = received
+        var bytes = body
+        if let stored = cache.lookup(target, requestHeaders: client), let held = stored.contentRange,
+            Self.sameRepresentation(stored.headers, response.headers), let joined = held.union(received)
+        {
+            var combined = ByteBufferAllocator().buffer(capacity: joined.count)
+            if held.first < received.first {
+                combined.writeImmutableBuffer(
+                    stored.body.getSlice(at: stored.body.readerIndex, length: received.first - held.first)!
+                )
+            }
+            combined.writeImmutableBuffer(body)
+            if held.last > received.last {
+                let from = received.last + 1 - held.first
+                combined.writeImmutableBuffer(
+                    stored.body.getSlice(at: stored.body.readerIndex + from, length: held.last - received.last)!
+                )
+            }
+            range = joined
+            bytes = combined
+        }
+        var headers = response.headers
+        var status = HTTPResponse.Status.partialContent
+        if range.isComplete {
+            status = .ok
+            headers[.contentRange] = nil
+        } else {
+            headers[.contentRange] = range.header
+        }
+        headers[.contentLength] = String(range.count)
+        cache.store(
+            StoredResponse(
+                status: status,
+                headers: headers,
+                body: bytes,
+                requestTime: response.requestTime,
+                responseTime: response.responseTime,
+                selectingHeaders: Storability.varyNames(response.headers).map {
+                    .init(name: $0, value: SelectingHeaderValue.of(client, $0))
+                },
+                tags: Storability.tags(response.headers)
+            ),
+            for: target
+        )
+    }
+
+    /// Whether two responses are of one representation, so their parts may be joined.
+    static func sameRepresentation(_ stored: HTTPFields, _ received: HTTPFields) -> Bool {
+        if let old = stored[.eTag], let new = received[.eTag] {
+            return !old.hasPrefix("W/") && old == new
+        }
+        guard stored[.eTag] == nil, received[.eTag] == nil else { return false }
+        return stored[.lastModified] != nil && stored[.lastModified] == received[.lastModified]
     }
 
     private func revalidate(
@@ -319,11 +399,34 @@ public final class EdgeProxy: HTTPResponder, Sendable {
                 return EdgeProblem.response(.contentTooLarge, Self.tooLarge(configuration.maximumRequestBodySize))
             }
         }
+        if request.method == .post {
+            return try await post(target, headers: forward.headers, body: body, client: request.headers)
+        }
         let response = try await passThrough(request.method, target, headers: forward.headers, body: body)
         if invalidating, (200..<400).contains(response.status.code) {
             invalidate(target, response.headers)
         }
         return response
+    }
+
+    /// A `POST` invalidates what it changed, and its answer is stored as the target's `GET`
+    /// answer when it says it is one (RFC 9110 §9.3.3): explicit freshness and a
+    /// `Content-Location` naming the target itself.
+    private func post(_ target: String, headers: HTTPFields, body: HTTPClientRequest.Body?, client: HTTPFields)
+        async throws -> Response
+    {
+        let response: OriginResponse
+        do {
+            response = try await send(.post, target, headers: headers, body: body)
+        } catch {
+            return originUnreachable(error)
+        }
+        guard (200..<400).contains(response.status.code) else { return streamed(response, method: .post) }
+        invalidate(target, response.headers)
+        guard let location = response.headers[.contentLocation], sameOriginTarget(location) == target,
+            FreshnessPolicy(headers: response.headers, status: response.status).hasExplicitLifetime
+        else { return streamed(response, method: .post) }
+        return try await storeOrStream(response, target, client: client, method: .get)
     }
 
     private func passThrough(
@@ -347,15 +450,19 @@ public final class EdgeProxy: HTTPResponder, Sendable {
     private func invalidate(_ target: String, _ headers: HTTPFields) {
         cache.remove(target: target)
         for name: HTTPField.Name in [.location, .contentLocation] {
-            guard let value = headers[name] else { continue }
-            if value.hasPrefix("/") {
-                cache.remove(target: value)
-            } else if let url = URLComponents(string: value), url.host == configuration.origin.host,
-                url.port == configuration.origin.port, url.scheme == configuration.origin.scheme
-            {
-                cache.remove(target: url.percentEncodedPath + (url.percentEncodedQuery.map { "?" + $0 } ?? ""))
-            }
+            if let value = headers[name], let other = sameOriginTarget(value) { cache.remove(target: other) }
         }
+    }
+
+    /// The target a `Location` or `Content-Location` names when it is on the origin: a path as
+    /// it is, an absolute URL only with the origin's scheme, host and port.
+    private func sameOriginTarget(_ value: String) -> String? {
+        if value.hasPrefix("/") { return value }
+        guard let url = URLComponents(string: value), url.host == configuration.origin.host,
+            url.port == configuration.origin.port, url.scheme == configuration.origin.scheme
+        else { return nil }
+        let path = url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath
+        return path + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
     }
 
     private func streamed(_ response: OriginResponse, method: HTTPRequest.Method) -> Response {

@@ -3,7 +3,8 @@ import Hummingbird
 import NIOCore
 
 /// Answers a request from a stored response: `Age`, the client's own conditional request
-/// (`If-None-Match`, `If-Modified-Since`) and a single byte range, all without the origin.
+/// (`If-None-Match`, `If-Modified-Since`) and a single byte range, from a whole response or a
+/// stored part that holds it, all without the origin.
 enum StoredAnswer {
     static func response(
         _ stored: StoredResponse,
@@ -23,6 +24,18 @@ enum StoredAnswer {
         var headers = stored.headers
         headers[.age] = ageText(age)
         let length = stored.body.readableBytes
+        if let held = stored.contentRange {
+            // A stored part: the caller checked that it `serves` this range.
+            if case .satisfiable(let lower, let upper) = ByteRange(header: request[.range], length: held.complete),
+                held.covers(lower, upper)
+            {
+                headers[.contentRange] = "bytes \(lower)-\(upper)/\(held.complete)"
+                headers[.contentLength] = String(upper - lower + 1)
+                let start = stored.body.readerIndex + lower - held.first
+                let slice = stored.body.getSlice(at: start, length: upper - lower + 1)!
+                return EdgeAnswer(status: .partialContent, headers: headers, body: slice)
+            }
+        }
         if stored.status == .ok {
             if notModified(stored.headers, request) {
                 headers[.contentLength] = nil
