@@ -14,8 +14,9 @@ import NIOPosix
 ///
 /// Layout under the root: `objects/<key>` holds the bytes, `meta/<key>.json` the metadata,
 /// `tmp/` uploads in progress. A `put` writes to `tmp/`, fsyncs, renames the bytes into place,
-/// then writes the metadata (itself renamed into place), so a crash leaves the old object or the
-/// new one, never half of either. A crash between the two renames leaves new bytes beside the
+/// then writes the metadata (itself fsynced and renamed into place), fsyncing the folder after
+/// each rename, so a crash or power cut leaves the old object or the new one, never half of
+/// either. A crash between the two renames leaves new bytes beside the
 /// old metadata: ``head(_:)`` sees the bytes are newer than their metadata and works the size
 /// and SHA-256 out again from the bytes. Keys are ``ObjectKey``s, which cannot name a path
 /// outside the root.
@@ -95,12 +96,10 @@ public struct FilesystemObjectStore: ObjectStore {
                 at: destination.deletingLastPathComponent(),
                 withIntermediateDirectories: true
             )
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw StorageError.unavailable(
-                    "cannot move the upload into place at \(destination.path): errno \(errno)"
-                )
+            try await NIOThreadPool.singleton.runIfActive {
+                try DurableFile.rename(temporary, to: destination)
             }
-            try writeMetadata(metadata, for: key)
+            try await writeMetadata(metadata, for: key)
             return info(key, metadata)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
@@ -147,7 +146,7 @@ public struct FilesystemObjectStore: ObjectStore {
         {
             // New bytes beside old metadata: a put stopped between its two renames.
             metadata = try await Self.repaired(metadata, bytes: bytes)
-            try writeMetadata(metadata, for: key)
+            try await writeMetadata(metadata, for: key)
         }
         return info(key, metadata)
     }
@@ -215,10 +214,19 @@ public struct FilesystemObjectStore: ObjectStore {
         )
     }
 
-    func writeMetadata(_ metadata: Metadata, for key: ObjectKey) throws {
+    /// Written beside the bytes through `tmp/`, fsynced and renamed into place (`DurableFile`),
+    /// off the cooperative pool.
+    func writeMetadata(_ metadata: Metadata, for key: ObjectKey) async throws {
         let url = metadataURL(key)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Self.encoder.encode(metadata).write(to: url, options: .atomic)
+        let data = try Self.encoder.encode(metadata)
+        let temporary = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString + ".json")
+        try await NIOThreadPool.singleton.runIfActive {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            try DurableFile.write(data, to: url, through: temporary)
+        }
     }
 
     func info(_ key: ObjectKey, _ metadata: Metadata) -> ObjectInfo {
