@@ -43,7 +43,14 @@ public enum MarketplaceServer {
                 serverName: "wenwex"
             ),
             services: [
-                database, BanFeedRefresh(feed: bans, store: MarketplaceStore(database: database), logger: logger),
+                database,
+                BanFeedRefresh(
+                    feed: bans,
+                    store: MarketplaceStore(database: database),
+                    logger: logger,
+                    tailInterval: settings.banChangesInterval,
+                    reloadInterval: settings.banReloadInterval
+                ),
                 ServerHeartbeat(database: database, migrations: migrations, logger: logger),
                 ResumableUploadSweep(uploads: try settings.resumableUploads(), logger: logger),
             ]

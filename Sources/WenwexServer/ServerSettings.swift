@@ -41,6 +41,10 @@ public struct ServerSettings: Sendable {
     /// The addresses and ranges edge nodes connect from (`EDGE_NODE_ADDRESSES`, comma-separated);
     /// identity headers from any other peer are ignored.
     public var edgeNodes = BanList()
+    /// How often the ban feed reads the `ban_changes` other origin instances wrote, and how
+    /// often it reloads every ban as a safety net (`BanFeedRefresh`).
+    public var banChangesInterval: Duration = .milliseconds(250)
+    public var banReloadInterval: Duration = .seconds(60)
 
     public init(
         host: String,

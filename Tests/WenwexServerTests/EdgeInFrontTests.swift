@@ -161,10 +161,12 @@ import WenwexTestSupport
         }
     }
 
-    /// A ban made through one origin instance is in the ban feed of another instance on the
-    /// same database within a second (each tails the `ban_changes` log), and so is the un-ban;
-    /// the full reload, once a minute, is only the safety net.
-    @Test func aBanThroughOneInstanceReachesAnotherInstancesFeedWithinASecond() async throws {
+    /// A ban made through one origin instance reaches the ban feed of another instance on the
+    /// same database through the `ban_changes` log it tails, and so does the un-ban: the full
+    /// reload is set to an hour here, so nothing else could bring them. Alone this takes about
+    /// a quarter of a second (the tail's interval); a loaded test run stalls the process for
+    /// seconds at times, so the bound is generous.
+    @Test func aBanThroughOneInstanceReachesAnotherInstancesFeedThroughTheChangeLog() async throws {
         try await withTemporaryDirectory { directory in
             let (router, migrations) = try await migratedSQLite(in: directory)
             let other = try await SQLiteRouter.open(
@@ -173,6 +175,7 @@ import WenwexTestSupport
             )
             var settings = testSettings(storage: directory.appendingPathComponent("storage"))
             settings.edgeToken = Self.edgeToken
+            settings.banReloadInterval = .seconds(3600)
             try await withRunningServer(database: router, migrations: migrations, settings: settings) { first in
                 try await withRunningServer(database: other, migrations: migrations, settings: settings) { second in
                     let adminID = try #require(try await first.signUp("admin@example.com")["id"] as? Int)
@@ -194,7 +197,7 @@ import WenwexTestSupport
                         -> Double
                     {
                         let started = ContinuousClock.now
-                        while !holds(try await feed()), started.duration(to: .now) < .seconds(10) {
+                        while !holds(try await feed()), started.duration(to: .now) < .seconds(30) {
                             try await Task.sleep(for: .milliseconds(10))
                         }
                         let elapsed = started.duration(to: .now)
@@ -210,7 +213,7 @@ import WenwexTestSupport
                     let reached = try await secondsUntil {
                         $0.users.contains(String(trollID)) && $0.addresses.contains("198.51.100.0/24")
                     }
-                    #expect(reached < 1, "the bans reached the other instance after \(reached) s")
+                    #expect(reached < 20, "the bans reached the other instance after \(reached) s")
 
                     #expect(try await first.send(.DELETE, "/users/\(trollID)/ban").status == 200)
                     let lifted = try await first.send(
@@ -220,7 +223,7 @@ import WenwexTestSupport
                     )
                     #expect(lifted.status == 204)
                     let liftedAfter = try await secondsUntil { $0.users.isEmpty && $0.addresses.isEmpty }
-                    #expect(liftedAfter < 1, "the un-bans reached the other instance after \(liftedAfter) s")
+                    #expect(liftedAfter < 20, "the un-bans reached the other instance after \(liftedAfter) s")
                     let logged = try await router.write {
                         try await $0.queryText(
                             "SELECT kind, CASE WHEN banned THEN 'on' ELSE 'off' END FROM ban_changes ORDER BY id",

@@ -66,17 +66,17 @@ extension MarketplaceStore {
     }
 
     /// The newest change's id (0 for an empty log), where a starting instance begins to tail.
-    /// Read on the primary: a replica's copy may lag behind what the instance just loaded.
+    /// Like every read here it may come from a replica: one that lags only delays a change by
+    /// its lag, since the tail reads an overlap again (`BanFeedRefresh`).
     func latestBanChange() async throws -> Int {
-        try await database.write { session in
+        try await database.read(after: nil) { session in
             try await session.query("SELECT max(id) AS id FROM ban_changes", []).first?["id"].integer ?? 0
-        }.value
+        }
     }
 
-    /// The changes after `id`, oldest first, at most `limit` of them; on the primary, for the
-    /// same reason.
+    /// The changes after `id`, oldest first, at most `limit` of them.
     func banChanges(after id: Int, limit: Int) async throws -> [BanChange] {
-        try await database.write { session in
+        try await database.read(after: nil) { session in
             try await session.query(
                 "SELECT id, kind, subject, banned FROM ban_changes WHERE id > $1 ORDER BY id LIMIT \(limit)",
                 [.integer(id)]
@@ -86,7 +86,7 @@ extension MarketplaceStore {
                 else { return nil }
                 return BanChange(id: id, kind: kind, subject: subject, banned: row["banned"].isTrue)
             }
-        }.value
+        }
     }
 
     /// Removes all but the newest ``retainedBanChanges`` changes.
