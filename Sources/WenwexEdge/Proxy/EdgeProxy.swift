@@ -214,16 +214,12 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             // The part as the origin sent it: it answered this very range.
             return Response(status: response.status, headers: response.headers, body: ResponseBody(byteBuffer: body))
         case .complete(let body):
-            let stored = StoredResponse(
+            let stored = Self.entry(
+                response,
                 status: response.status,
                 headers: response.headers,
                 body: body,
-                requestTime: response.requestTime,
-                responseTime: response.responseTime,
-                selectingHeaders: Storability.varyNames(response.headers).map {
-                    .init(name: $0, value: SelectingHeaderValue.of(client, $0))
-                },
-                tags: Storability.tags(response.headers)
+                client: client
             )
             cache.store(stored, for: target)
             return StoredAnswer.response(
@@ -284,19 +280,28 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             headers[.contentRange] = range.header
         }
         headers[.contentLength] = String(range.count)
-        cache.store(
-            StoredResponse(
-                status: status,
-                headers: headers,
-                body: bytes,
-                requestTime: response.requestTime,
-                responseTime: response.responseTime,
-                selectingHeaders: Storability.varyNames(response.headers).map {
-                    .init(name: $0, value: SelectingHeaderValue.of(client, $0))
-                },
-                tags: Storability.tags(response.headers)
-            ),
-            for: target
+        cache.store(Self.entry(response, status: status, headers: headers, body: bytes, client: client), for: target)
+    }
+
+    /// The cache entry for what the origin answered `client` with: its clock readings, the
+    /// request's values for the fields it varies on, and its purge tags.
+    private static func entry(
+        _ response: OriginResponse,
+        status: HTTPResponse.Status,
+        headers: HTTPFields,
+        body: ByteBuffer,
+        client: HTTPFields
+    ) -> StoredResponse {
+        StoredResponse(
+            status: status,
+            headers: headers,
+            body: body,
+            requestTime: response.requestTime,
+            responseTime: response.responseTime,
+            selectingHeaders: Storability.varyNames(response.headers).map {
+                .init(name: $0, value: SelectingHeaderValue.of(client, $0))
+            },
+            tags: Storability.tags(response.headers)
         )
     }
 
