@@ -77,12 +77,14 @@ public struct StoredResponse: Sendable {
     }
 
     /// Whether this entry can answer a request by itself: a whole response always can; a
-    /// partial one only a `GET` for a single range inside what it holds, with no validator to
-    /// compare (`If-None-Match`, `If-Modified-Since`) and an `If-Range` that still matches.
-    /// Anything else is a miss, and the origin's answer may complete the entry.
+    /// partial one (whose body is as long as its `Content-Range` says) only a `GET` for a single
+    /// range inside what it holds, with no validator to compare (`If-None-Match`,
+    /// `If-Modified-Since`) and an `If-Range` that still matches. Anything else is a miss, and
+    /// the origin's answer may complete the entry.
     public func serves(_ method: HTTPRequest.Method, _ request: HTTPFields) -> Bool {
         guard let held = contentRange else { return true }
-        guard method == .get, request[.ifNoneMatch] == nil, request[.ifModifiedSince] == nil,
+        guard held.count == body.readableBytes, method == .get, request[.ifNoneMatch] == nil,
+            request[.ifModifiedSince] == nil,
             StoredAnswer.rangeApplies(headers, request),
             case .satisfiable(let lower, let upper) = ByteRange(header: request[.range], length: held.complete)
         else { return false }

@@ -27,12 +27,14 @@ enum StoredAnswer {
         if let held = stored.contentRange {
             // A stored part: the caller checked that it `serves` this range.
             if case .satisfiable(let lower, let upper) = ByteRange(header: request[.range], length: held.complete),
-                held.covers(lower, upper)
+                held.covers(lower, upper),
+                let slice = stored.body.getSlice(
+                    at: stored.body.readerIndex + lower - held.first,
+                    length: upper - lower + 1
+                )
             {
                 headers[.contentRange] = "bytes \(lower)-\(upper)/\(held.complete)"
                 headers[.contentLength] = String(upper - lower + 1)
-                let start = stored.body.readerIndex + lower - held.first
-                let slice = stored.body.getSlice(at: start, length: upper - lower + 1)!
                 return EdgeAnswer(status: .partialContent, headers: headers, body: slice)
             }
         }

@@ -19,8 +19,9 @@ public enum SchemaDiffer {
     /// How far the plan may go beyond what the schema describes.
     public struct Options: Sendable, Hashable {
         /// Plan drops of extensions, partial and expression indexes, triggers, functions, views,
-        /// policies, row-level security, sequences and domains the target lacks. Off by default: they were written by hand in a
-        /// migration, and a schema that cannot name them is no reason to remove them.
+        /// policies, row-level security, sequences and domains the target lacks. Off by
+        /// default: they were written by hand in a migration, and a schema that cannot name them
+        /// is no reason to remove them.
         public var dropsUnmanagedObjects: Bool
 
         public init(dropsUnmanagedObjects: Bool = false) {

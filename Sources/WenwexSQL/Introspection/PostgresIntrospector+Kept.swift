@@ -11,8 +11,8 @@ extension PostgresIntrospector {
         """
 
     /// Triggers, functions, views, policies, row-level security switches, free-standing sequences
-    /// and domains in the introspected schemas; objects an extension
-    /// owns (`pg_trgm`'s functions) are the extension's, not the project's, and are left out.
+    /// and domains in the introspected schemas; objects an extension owns (`pg_trgm`'s
+    /// functions) are the extension's, not the project's, and are left out.
     func keptObjects(_ session: any SQLSession, _ schemas: String, keepSchema: Bool) async throws -> [SQLKeptObject] {
         var kept: [SQLKeptObject] = []
         let queries: [(SQLKeptObject.Kind, String)] = [
