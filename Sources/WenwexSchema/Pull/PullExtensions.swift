@@ -33,13 +33,9 @@ enum PullExtensions {
         return lines.joined(separator: "\n")
     }
 
-    /// Whether the generator blocks of `file` enable Prisma's extensions preview feature.
-    static func enabled(in file: SchemaFile) -> Bool {
-        file.blocks.contains { block in
-            block.kind == .generator
-                && (block.property("previewFeatures")?.value.elements.compactMap(\.stringValue) ?? [])
-                    .contains { ExtensionRules.previewFeatures.contains($0) }
-        }
+    /// Whether the generators of `schema` enable Prisma's extensions preview feature.
+    static func enabled(in schema: PrismaSchema) -> Bool {
+        !schema.previewFeatures.isDisjoint(with: ExtensionRules.previewFeatures)
     }
 
     /// `[citext, pgcrypto(schema: "extensions"), uuid_ossp(map: "uuid-ossp")]`.

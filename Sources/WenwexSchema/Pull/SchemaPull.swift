@@ -68,7 +68,8 @@ public enum SchemaPull {
                 (header.isEmpty ? "" : "\n") + PullHeader().datasource(dialect: dialect, schemas: schemaNames(schema))
         }
         let prefix = kept.datasource?.name.name ?? PullHeader().datasourceName
-        if dialect == .postgres, PullExtensions.enabled(in: file) {
+        let existingSchema = PrismaSchema(files: [file])
+        if dialect == .postgres, PullExtensions.enabled(in: existingSchema) {
             header = PullExtensions.written(schema.extensions, into: header, datasource: prefix)
         }
         var result = assemble(
@@ -76,7 +77,7 @@ public enum SchemaPull {
             dialect: dialect,
             header: header,
             prefix: prefix,
-            hints: PullHints(existing: PrismaSchema(files: [file]), dialect: dialect)
+            hints: PullHints(existing: existingSchema, dialect: dialect)
         )
         if kept.datasource?.property("relationMode")?.value.stringValue == "prisma" {
             result.warnings.append(

@@ -43,6 +43,11 @@ public struct PrismaSchema: Sendable, Hashable {
     public var generators: [Block] { blocks.filter { $0.kind == .generator } }
     public var datasources: [Block] { blocks.filter { $0.kind == .datasource } }
 
+    /// Every generator's `previewFeatures` (a single string counts as a list of one).
+    public var previewFeatures: Set<String> {
+        Set(generators.flatMap { $0.property("previewFeatures")?.value.elements ?? [] }.compactMap(\.stringValue))
+    }
+
     /// The model (or view) named `name`.
     public func model(_ name: String) -> Block? {
         blocks.first { ($0.kind == .model || $0.kind == .view) && $0.name.name == name }

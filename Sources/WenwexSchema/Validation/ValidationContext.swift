@@ -44,9 +44,7 @@ struct ValidationContext {
         emulatesRelations =
             (datasource?.property("relationMode") ?? datasource?.property("referentialIntegrity"))?.value.stringValue
             == "prisma"
-        previewFeatures = Set(
-            schema.generators.flatMap { $0.property("previewFeatures")?.value.elements ?? [] }.compactMap(\.stringValue)
-        )
+        previewFeatures = schema.previewFeatures
         var types = [String: ResolvedType](
             minimumCapacity: compositeTypes.count + enums.count + models.count + ScalarType.allCases.count
         )
