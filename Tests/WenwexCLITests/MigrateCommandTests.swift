@@ -129,6 +129,9 @@ struct MigrateCommandTests {
         )
         #expect(typo.status == 1, "\(typo.stderr)")
         #expect(typo.stderr.contains("--to-schema-datamode"), "the unknown flag is named: \(typo.stderr)")
+        // Without --exit-code a missing side is bad usage (2), with it an error (1).
+        #expect(try await cli.run("migrate", "diff", "--from", "empty").status == 2)
+        #expect(try await cli.run("migrate", "diff", "--from", "empty", "--exit-code").status == 1)
     }
 
     @Test func driftIsShownAndAbsorbedNeverResetSilently() async throws {

@@ -67,17 +67,12 @@ struct MigrateDiffCommand: AsyncParsableCommand {
         return all.first
     }
 
+    /// Under `--exit-code`, bad usage exits 1, not 2 (`Wenwex.differenceSafe`).
     func run() async throws {
-        let different: Bool
-        do {
-            different = try await compare()
-        } catch var failure as CLIFailure where exitCode && failure.code == .usage {
-            // Under --exit-code, 2 means "a difference": an error must not look like one.
-            failure.code = .problem
-            throw failure
-        } catch  where exitCode && Wenwex.exitStatus(for: error) == ExitStatus.usage.rawValue {
-            throw CLIFailure(Self.message(for: error), code: .problem)
-        }
+        // Checked before the comparison, whose failures are the database's (status 1): a
+        // missing side is bad usage (2).
+        let (from, to) = try sides()
+        let different = try await compare(from: from, to: to)
         if exitCode && different { throw ExitCode(Self.differenceStatus) }
     }
 
@@ -85,11 +80,10 @@ struct MigrateDiffCommand: AsyncParsableCommand {
     static let differenceStatus: Int32 = 2
 
     /// Prints the comparison; whether the sides differ.
-    private func compare() async throws -> Bool {
+    private func compare(from: String, to: String) async throws -> Bool {
         let output = Output(json: false)
         var different = false
         try await MigrateFailure.run(output: output) {
-            let (from, to) = try sides()
             let sources = [try DiffSource(from), try DiffSource(to)]
             guard let dialect = try dialect(of: sources) else {
                 throw ValidationError(

@@ -55,24 +55,27 @@ extension Wenwex {
             if !failure.description.isEmpty {
                 FileHandle.standardError.write(Data((failure.description + "\n").utf8))
             }
-            Foundation.exit(failure.code.rawValue)
+            Foundation.exit(differenceSafe(failure.code.rawValue, arguments))
         } catch let error as StorageError {
             // A store that failed mid-command (after the guard): the store's own sentence.
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             Foundation.exit(ExitStatus.problem.rawValue)
         } catch {
-            var status = exitStatus(for: error)
-            // Under `migrate diff --exit-code`, 2 means "the sides differ": a mistyped flag
-            // must not read as drift in CI, so bad usage exits 1 there, as Prisma's does.
-            if status == ExitStatus.usage.rawValue, !(error is ExitCode), arguments.contains("--exit-code") {
-                status = ExitStatus.problem.rawValue
-            }
+            // An `ExitCode` is the command's own status (2 for a difference), never remapped.
+            let status = error is ExitCode ? exitStatus(for: error) : differenceSafe(exitStatus(for: error), arguments)
             let text = fullMessage(for: error)
             if !text.isEmpty {
                 (status == 0 ? FileHandle.standardOutput : FileHandle.standardError).write(Data((text + "\n").utf8))
             }
             Foundation.exit(status)
         }
+    }
+
+    /// `status`, except bad usage under `migrate diff --exit-code`, where 2 means "the sides
+    /// differ": there a mistyped flag or a missing side exits 1, as Prisma's does, so it never
+    /// reads as drift in CI.
+    static func differenceSafe(_ status: Int32, _ arguments: [String]) -> Int32 {
+        status == ExitStatus.usage.rawValue && arguments.contains("--exit-code") ? ExitStatus.problem.rawValue : status
     }
 
     /// The documented status for `error`.
