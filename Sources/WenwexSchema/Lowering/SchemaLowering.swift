@@ -30,12 +30,34 @@ public enum SchemaLowering {
         return dialect == .postgres ? PostgresIdentifiers.cut(lowered) : lowered
     }
 
-    /// The datasource's `extensions = [citext, pg_trgm(schema: "x", version: "1.6")]` on PostgreSQL: created
-    /// before anything that needs them (a `citext` column, a `gin_trgm_ops` index).
+    /// The datasource's `extensions = [citext, pg_trgm(schema: "x", version: "1.6")]` on
+    /// PostgreSQL, created before anything that needs them (a `citext` column, a `gin_trgm_ops`
+    /// index), and the extensions an index's operator class comes from when the datasource does
+    /// not list them: Prisma accepts `ops: raw("gin_trgm_ops")` without the preview feature, and
+    /// the index cannot be built on an empty database unless `pg_trgm` is installed first.
     private static func extensions(_ context: LoweringContext) -> [SQLExtension] {
-        guard context.dialect == .postgres,
-            let property = context.lookup.schema.datasources.first?.property("extensions")
-        else { return [] }
+        guard context.dialect == .postgres else { return [] }
+        let declared = declaredExtensions(context)
+        let names = Set(declared.map(\.name))
+        let implied = Set(
+            context.models.flatMap { model in
+                model.blockAttributes(.index).flatMap { attribute -> [String] in
+                    let method = attribute.argument("type")?.value.constantName?.lowercased()
+                    return (attribute.argument("fields", position: 0)?.value.elements ?? []).compactMap { element in
+                        guard case .function(_, let arguments) = element.kind,
+                            let ops = arguments.first(where: { $0.name?.name == "ops" }),
+                            let name = OperatorClasses.name(of: ops.value)
+                        else { return nil }
+                        return OperatorClasses.providingExtension(name, method: method)
+                    }
+                }
+            }
+        )
+        return declared + implied.subtracting(names).sorted().map { SQLExtension($0) }
+    }
+
+    private static func declaredExtensions(_ context: LoweringContext) -> [SQLExtension] {
+        guard let property = context.lookup.schema.datasources.first?.property("extensions") else { return [] }
         return property.value.elements.compactMap { element in
             guard let name = element.constantName else { return nil }
             guard case .function(_, let arguments) = element.kind else { return SQLExtension(name) }

@@ -208,6 +208,32 @@ struct PrismaDriftTests {
         }
     }
 
+    @Test func anOperatorClassBringsTheExtensionThatDefinesIt() async throws {
+        // Prisma accepts these without `extensions = [...]` (a real project's schema does just
+        // that, its migrations having created pg_trgm by hand); from an empty database the
+        // indexes can only be built once the extensions are in.
+        let target = try Self.lower(
+            """
+            model Recipient {
+              id    Int    @id
+              email String
+              count Int
+
+              @@index([email(ops: raw("gin_trgm_ops"))], map: "Recipient_email_trgm_idx", type: Gin)
+              @@index([count(ops: raw("gist_int4_ops"))], type: Gist)
+            }
+            """
+        )
+        #expect(target.extensions.map(\.name) == ["btree_gist", "pg_trgm"])
+        let script = MigrationPlanner.script(from: SQLSchema(), to: target, dialect: .postgres).sql
+        #expect(script.contains(#"CREATE EXTENSION IF NOT EXISTS "pg_trgm""#), "\(script)")
+        try await MigrationTestDatabase.with(.postgres, prefix: "implied_extensions") { session in
+            try await MigrationScriptRunner.run(script, on: session)
+            let changes = try await Self.changes(session, to: target)
+            #expect(changes.isEmpty, "\(changes)")
+        }
+    }
+
     @Test func anExtensionVersionIsInstalledAndUpdatedOnlyWhenTheSchemaNamesOne() async throws {
         let model = "model Post {\n  id Int @id\n}"
         func schema(_ extensions: String) throws -> SQLSchema {
