@@ -5,10 +5,11 @@ public import NIOCore
 /// One response in the cache: the origin's status, headers and whole body, with the clock
 /// readings RFC 9111's age calculation needs and the request headers its `Vary` selected on.
 public struct StoredResponse: Sendable {
-    public var status: HTTPResponse.Status
-    /// The origin's headers, minus hop-by-hop fields; replayed as they are.
-    public var headers: HTTPFields
-    public var body: ByteBuffer
+    public private(set) var status: HTTPResponse.Status
+    /// The origin's headers, minus hop-by-hop fields; replayed as they are. Changed only by
+    /// ``refreshed(by:)``, which renders ``wireHead`` again.
+    public internal(set) var headers: HTTPFields
+    public private(set) var body: ByteBuffer
     /// When the request that produced it was sent, and when its answer arrived (seconds since 1970).
     public var requestTime: Double
     public var responseTime: Double
@@ -21,6 +22,9 @@ public struct StoredResponse: Sendable {
     public private(set) var policy: FreshnessPolicy
     /// RFC 9111 §4.2.3's corrected initial age, in seconds.
     public private(set) var correctedInitialAge: Double
+    /// The status line and every field a whole replay sends but `Age` (and `Date` when the
+    /// origin sent none), as HTTP/1.1 bytes: rendered once when stored, so a hit formats nothing.
+    private(set) var wireHead: WireAnswer.ReplayHead
 
     public init(
         status: HTTPResponse.Status,
@@ -40,12 +44,14 @@ public struct StoredResponse: Sendable {
         self.tags = tags
         policy = FreshnessPolicy(headers: headers, status: status)
         correctedInitialAge = Self.correctedInitialAge(headers, requestTime: requestTime, responseTime: responseTime)
+        wireHead = WireAnswer.replayHead(status: status, headers: headers, bodyLength: body.readableBytes)
     }
 
     /// Reads the headers again after they changed (a 304 refreshed them).
     mutating func rederive() {
         policy = FreshnessPolicy(headers: headers, status: status)
         correctedInitialAge = Self.correctedInitialAge(headers, requestTime: requestTime, responseTime: responseTime)
+        wireHead = WireAnswer.replayHead(status: status, headers: headers, bodyLength: body.readableBytes)
     }
 
     static func correctedInitialAge(_ headers: HTTPFields, requestTime: Double, responseTime: Double) -> Double {
@@ -63,7 +69,7 @@ public struct StoredResponse: Sendable {
 
     /// What the entry costs the memory tier: body plus headers plus a fixed overhead.
     public var cost: Int {
-        body.readableBytes + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 256
+        body.readableBytes + wireHead.bytes.readableBytes + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 256
     }
 
     /// Age as RFC 9111 §4.2.3 computes it, in seconds at `now`.

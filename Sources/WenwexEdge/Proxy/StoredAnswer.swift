@@ -65,6 +65,14 @@ enum StoredAnswer {
         return EdgeAnswer(status: stored.status, headers: headers, body: method == .head ? nil : stored.body)
     }
 
+    /// Whether ``answer(_:age:method:request:)`` would replay `stored` as it is, `Age` aside:
+    /// a whole response and a request with no validator or range to apply. Such a hit is
+    /// written from ``StoredResponse/wireHead``.
+    static func replaysWhole(_ stored: StoredResponse, _ request: HTTPFields) -> Bool {
+        if stored.status != .ok { return stored.status != .partialContent }
+        return request[.range] == nil && request[.ifNoneMatch] == nil && request[.ifModifiedSince] == nil
+    }
+
     /// The first hour's `Age` values are made once: a hit formats no number.
     private static let ages = (0..<3600).map(String.init)
 

@@ -10,7 +10,7 @@ public import ServiceLifecycle
 ///
 /// It runs on HummingbirdCore's HTTP/1 server rather than `Application`, which stamps every
 /// response with its own `Date`: a cache must replay the stored `Date` the origin sent. Fresh
-/// hits are answered before that server's responder, on the event loop (``EventLoopAnswers``).
+/// hits are answered before that server's responder, on the event loop (``WireHits``).
 public struct EdgeNode: Service {
     public let proxy: EdgeProxy
     private let host: String
