@@ -31,6 +31,9 @@ public struct EdgeConfiguration: Sendable {
     public var originConnections = 64
     /// One exchange with the origin, at most.
     public var originTimeoutSeconds = 30
+    /// A client connection with nothing read and nothing being answered for this long is
+    /// closed: nginx's `keepalive_timeout` is 75 s as well.
+    public var clientIdleTimeoutSeconds: Double = 75
     /// This node's name in `Via`.
     public var nodeName = "wenwex-edge"
 

@@ -43,6 +43,7 @@ public struct EdgeNode: Service {
         let logger = logger
         let onListening = onListening
         let dates = proxy.dates
+        let idleTimeout = TimeAmount.nanoseconds(Int64(proxy.configuration.clientIdleTimeoutSeconds * 1e9))
         let responder: HTTPChannelHandler.Responder = { request, responseWriter, channel in
             let context = EdgeRequestContext(source: .init(channel: channel, logger: logger))
             var response: Response
@@ -55,7 +56,7 @@ public struct EdgeNode: Service {
             if response.headers[.date] == nil { response.headers[.date] = dates.now() }
             try await responseWriter.write(response: response.head, body: response.body)
         }
-        let server = EdgeHTTP1Channel(responder: responder, proxy: proxy, idleTimeout: .seconds(75)).server(
+        let server = EdgeHTTP1Channel(responder: responder, proxy: proxy, idleTimeout: idleTimeout).server(
             configuration: .init(
                 address: .hostname(host, port: port),
                 availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)
