@@ -66,6 +66,14 @@ struct EdgeGuardTests {
             #expect(seen[EdgeIdentity.userHeader] == "42", "the client's copy was replaced by the edge's")
             #expect(EdgeIdentity(secret: Self.identitySecret).verifiedUser(seen) == "42")
             #expect(EdgeIdentity(secret: "a-different-identity-secret").verifiedUser(seen) == nil)
+
+            // The scheme in any case, blanks around the token (RFC 9110 §11.1).
+            let spelled = try await edges[0].get("/me", [("Authorization", "bEaReR   \(valid)")])
+            #expect(spelled.status == 200)
+            #expect(origin.lastHeaders("/me")?[EdgeIdentity.userHeader] == "42")
+            let basic = try await edges[0].get("/me", [("Authorization", "Basic dXNlcjpwYXNz")])
+            #expect(basic.status == 200, "other credentials go on for the origin to judge")
+            #expect(origin.lastHeaders("/me")?[EdgeIdentity.userHeader] == nil)
         }
     }
 

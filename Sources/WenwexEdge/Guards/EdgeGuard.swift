@@ -29,7 +29,7 @@ public struct GuardedRequest: Sendable {
     }
 
     /// The path without the query.
-    public var path: Substring { target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0] }
+    public var path: Substring { target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...] }
 }
 
 /// An edge function: runs before the cache and the origin, and either lets the request on

@@ -28,9 +28,15 @@ public final class JWTGuard: EdgeGuard, Sendable {
     /// Tokens already verified, with their expiry: a client sends the same token on every
     /// request, and checking it again costs more than the rest of a cache hit. Keyed by the
     /// whole `Authorization` value, so a hit looks it up without cutting out the token. Cleared
-    /// when the keys change; bounded by `remembered`.
-    private let verified = Mutex<[String: (user: String, expires: Double, notBefore: Double?)]>([:])
+    /// when the keys change; bounded by `remembered`. Striped: every request with a token asks.
+    private let verified = StripedDictionary<VerifiedToken>()
     private let remembered = 100_000
+
+    private struct VerifiedToken: Sendable {
+        var user: String
+        var expires: Double
+        var notBefore: Double?
+    }
 
     public init(
         secret: String?,
@@ -64,19 +70,19 @@ public final class JWTGuard: EdgeGuard, Sendable {
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
-        guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else { return nil }
+        guard let header = Self.authorization(request.headers), let token = Self.bearerToken(header) else { return nil }
         guard let user = await verifiedUser(String(token), header: header) else { return Self.invalidToken.response }
         return admit(user, &request).response
     }
 
     /// Without a token, or with one verified before and still in date: no key work to wait for.
     public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool {
-        guard let header = request.headers[.authorization], Self.bearerToken(header) != nil else { return true }
+        guard let header = Self.authorization(request.headers), Self.bearerToken(header) != nil else { return true }
         return rememberedUser(header) != nil
     }
 
     public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
-        guard let header = request.headers[.authorization], Self.bearerToken(header) != nil else { return .proceed }
+        guard let header = Self.authorization(request.headers), Self.bearerToken(header) != nil else { return .proceed }
         // Forgotten since it was asked (the keys changed): verify it on the asynchronous path.
         guard let user = rememberedUser(header) else { return .mustWait }
         return admit(user, &request)
@@ -100,22 +106,40 @@ public final class JWTGuard: EdgeGuard, Sendable {
         headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#]
     )
 
+    /// The `Authorization` value. One field is returned as it is: `HTTPFields`' subscript joins
+    /// the values into a new string, a copy of the whole token on every request. Several
+    /// fields are joined, as the subscript does, and then fail verification.
+    private static func authorization(_ headers: HTTPFields) -> String? {
+        var found: String?
+        for field in headers where field.name == .authorization {
+            if found != nil { return headers[.authorization] }
+            found = field.value
+        }
+        return found
+    }
+
     /// The token of `Authorization: Bearer …` (the scheme in any case, spaces around the
     /// token dropped; an empty token is refused later, as a forged one), or `nil` for any other
-    /// credentials. A slice of the value, not a copy:
-    /// every hit with a token asks.
-    private static func bearerToken(_ header: String) -> Substring? {
-        guard let space = header.firstIndex(of: " "), header[..<space].lowercased() == "bearer" else { return nil }
-        var token = header[header.index(after: space)...]
-        while let first = token.first, first == " " || first == "\t" { token.removeFirst() }
-        while let last = token.last, last == " " || last == "\t" { token.removeLast() }
-        return token
+    /// credentials. A slice of the value read byte by byte, not a copy: every hit with a token
+    /// asks, twice.
+    static func bearerToken(_ header: String) -> Substring? {
+        let bytes = header.utf8
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+            bytes[..<space].count == 6,
+            zip(bytes[..<space], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = bytes.index(after: space)
+        var end = bytes.endIndex
+        while start < end, isBlank(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return header[start..<end]
     }
 
     /// The user of a token verified before (by its `Authorization` value), while it is in date.
     private func rememberedUser(_ header: String) -> String? {
         let now = Date().timeIntervalSince1970
-        guard let known = verified.withLock({ $0[header] }), now < known.expires, now >= (known.notBefore ?? 0) else {
+        guard let known = verified[header], now < known.expires, now >= (known.notBefore ?? 0) else {
             return nil
         }
         return known.user
@@ -141,10 +165,13 @@ public final class JWTGuard: EdgeGuard, Sendable {
     }
 
     private func remember(_ header: String, _ claims: Claims) {
-        verified.withLock { verified in
-            if verified.count >= remembered { verified.removeAll(keepingCapacity: true) }
-            verified[header] = (
-                claims.sub.value, claims.exp.value.timeIntervalSince1970, claims.nbf?.value.timeIntervalSince1970
+        let perStripe = remembered / verified.stripeCount
+        verified.withStripe(holding: header) { stripe, key in
+            if stripe.count >= perStripe { stripe.removeAll(keepingCapacity: true) }
+            stripe[key] = VerifiedToken(
+                user: claims.sub.value,
+                expires: claims.exp.value.timeIntervalSince1970,
+                notBefore: claims.nbf?.value.timeIntervalSince1970
             )
         }
     }
@@ -167,7 +194,7 @@ public final class JWTGuard: EdgeGuard, Sendable {
             let collection = await Self.collection(secret: secret, jwks: jwks)
             let kids = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
             keys.withLock { $0 = (collection, kids, now) }
-            verified.withLock { $0.removeAll() }
+            verified.removeAll()
         } catch {
             logger.warning(
                 "JWKS fetch failed; keeping the keys already known",

@@ -50,7 +50,9 @@ public struct RateLimitRule: Sendable {
     var perSecond: Double { Double(limit) / Double(max(seconds, 1)) }
 
     func matches(_ request: GuardedRequest) -> Bool {
-        (method == nil || method == request.method) && request.path.hasPrefix(pathPrefix)
+        // Byte-wise: a rule is asked on every request, and `hasPrefix` on characters costs more
+        // than the rest of the check.
+        (method == nil || method == request.method) && request.path.utf8.starts(with: pathPrefix.utf8)
     }
 }
 

@@ -1,5 +1,5 @@
 public import Logging
-import Synchronization
+import NIOCore
 
 /// The answer of one bucket to one request.
 public struct BucketDecision: Sendable, Equatable {
@@ -27,19 +27,24 @@ extension TokenBuckets {
 }
 
 /// Buckets in this process's memory: exact for one node, and free of network round trips.
+///
+/// Every event loop takes tokens on every request, so the buckets live in a
+/// ``StripedDictionary`` and the work under its lock is one probe and a refill: on two cores a
+/// single lock held across two hashes and the clock made the event loops wait for each other.
 public final class LocalTokenBuckets: TokenBuckets {
     private struct Bucket {
         var tokens: Double
-        var updated: ContinuousClock.Instant
+        /// Monotonic nanoseconds.
+        var updated: UInt64
     }
 
-    private let buckets = Mutex<[String: Bucket]>([:])
-    private let maximumKeys: Int
+    private let buckets = StripedDictionary<Bucket>()
+    private let maximumKeysPerStripe: Int
 
     /// `maximumKeys` bounds memory: past it, buckets that have refilled completely are dropped
     /// (a full bucket and a missing one mean the same).
     public init(maximumKeys: Int = 1_000_000) {
-        self.maximumKeys = maximumKeys
+        maximumKeysPerStripe = max(1, maximumKeys / buckets.stripeCount)
     }
 
     public func take(_ key: String, capacity: Int, perSecond: Double) async -> BucketDecision {
@@ -53,37 +58,36 @@ public final class LocalTokenBuckets: TokenBuckets {
     }
 
     private func takeNow(_ key: String, capacity: Int, perSecond: Double) -> BucketDecision {
-        let now = ContinuousClock.now
-        return buckets.withLock { buckets in
-            if buckets.count >= maximumKeys {
-                Self.dropRefilled(&buckets, now: now, capacity: capacity, perSecond: perSecond)
+        let now = NIODeadline.now().uptimeNanoseconds
+        let (allowed, tokens) = buckets.withStripe(holding: key) { stripe, key in
+            if stripe.count >= maximumKeysPerStripe {
+                let full = UInt64(Double(capacity) / perSecond * 1e9)
+                stripe = stripe.filter { now &- min(now, $0.value.updated) < full }
             }
-            var bucket = buckets[key] ?? Bucket(tokens: Double(capacity), updated: now)
-            let elapsed =
-                Double((now - bucket.updated).components.attoseconds) / 1e18
-                + Double((now - bucket.updated).components.seconds)
-            bucket.tokens = min(Double(capacity), bucket.tokens + elapsed * perSecond)
-            bucket.updated = now
-            let allowed = bucket.tokens >= 1
-            if allowed { bucket.tokens -= 1 }
-            buckets[key] = bucket
-            let missing = max(0, 1 - bucket.tokens)
-            return BucketDecision(
-                allowed: allowed,
-                remaining: Int(bucket.tokens),
-                retryAfter: allowed ? 0 : Int((missing / perSecond).rounded(.up))
-            )
+            return Self.take(&stripe[key, default: Bucket(tokens: Double(capacity), updated: now)], now, capacity, perSecond)
         }
+        let missing = max(0, 1 - tokens)
+        return BucketDecision(
+            allowed: allowed,
+            remaining: Int(tokens),
+            retryAfter: allowed ? 0 : Int((missing / perSecond).rounded(.up))
+        )
     }
 
-    private static func dropRefilled(
-        _ buckets: inout [String: Bucket],
-        now: ContinuousClock.Instant,
-        capacity: Int,
-        perSecond: Double
-    ) {
-        let full = Duration.seconds(Double(capacity) / perSecond)
-        buckets = buckets.filter { now - $0.value.updated < full }
+    /// Refills `bucket` for the time since it was last used and takes a token if there is one.
+    /// `now` was read before the lock, so another event loop may have stored a later time.
+    private static func take(
+        _ bucket: inout Bucket,
+        _ now: UInt64,
+        _ capacity: Int,
+        _ perSecond: Double
+    ) -> (allowed: Bool, tokens: Double) {
+        let elapsed = Double(now &- min(now, bucket.updated)) / 1e9
+        bucket.tokens = min(Double(capacity), bucket.tokens + elapsed * perSecond)
+        bucket.updated = max(bucket.updated, now)
+        let allowed = bucket.tokens >= 1
+        if allowed { bucket.tokens -= 1 }
+        return (allowed, bucket.tokens)
     }
 }
 
