@@ -76,16 +76,18 @@ public final class JWTGuard: EdgeGuard, Sendable {
     }
 
     /// Without a token, or with one verified before and still in date: no key work to wait for.
+    /// A remembered value was a bearer token when it was verified, so it is looked up before
+    /// the value is parsed: the common request with a token does no parsing at all.
     public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool {
-        guard let header = Self.authorization(request.headers), Self.bearerToken(header) != nil else { return true }
-        return rememberedUser(header) != nil
+        guard let header = Self.authorization(request.headers) else { return true }
+        return rememberedUser(header) != nil || Self.bearerToken(header) == nil
     }
 
     public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
-        guard let header = Self.authorization(request.headers), Self.bearerToken(header) != nil else { return .proceed }
+        guard let header = Self.authorization(request.headers) else { return .proceed }
+        if let user = rememberedUser(header) { return admit(user, &request) }
         // Forgotten since it was asked (the keys changed): verify it on the asynchronous path.
-        guard let user = rememberedUser(header) else { return .mustWait }
-        return admit(user, &request)
+        return Self.bearerToken(header) == nil ? .proceed : .mustWait
     }
 
     /// The verified user, unless banned; their identity goes on in signed headers.
