@@ -211,7 +211,9 @@ struct RawConnection {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         let length = headRequest || status == 304 ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         let rest = unread[headEnd.upperBound...]

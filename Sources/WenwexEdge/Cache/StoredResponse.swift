@@ -69,7 +69,8 @@ public struct StoredResponse: Sendable {
 
     /// What the entry costs the memory tier: body plus headers plus a fixed overhead.
     public var cost: Int {
-        body.readableBytes + wireHead.bytes.readableBytes + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 256
+        body.readableBytes + wireHead.bytes.readableBytes
+            + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 256
     }
 
     /// Age as RFC 9111 §4.2.3 computes it, in seconds at `now`.

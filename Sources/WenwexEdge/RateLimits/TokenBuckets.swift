@@ -64,7 +64,12 @@ public final class LocalTokenBuckets: TokenBuckets {
                 let full = UInt64(Double(capacity) / perSecond * 1e9)
                 stripe = stripe.filter { now &- min(now, $0.value.updated) < full }
             }
-            return Self.take(&stripe[key, default: Bucket(tokens: Double(capacity), updated: now)], now, capacity, perSecond)
+            return Self.take(
+                &stripe[key, default: Bucket(tokens: Double(capacity), updated: now)],
+                now,
+                capacity,
+                perSecond
+            )
         }
         let missing = max(0, 1 - tokens)
         return BucketDecision(

@@ -41,7 +41,9 @@ enum WireAnswer {
             let head = stored.wireHead
             let body = method == .head ? nil : stored.body
             let copies = (body?.readableBytes ?? 0) <= copiedBodyLimit
-            var out = allocator.buffer(capacity: head.bytes.readableBytes + 80 + (copies ? body?.readableBytes ?? 0 : 0))
+            var out = allocator.buffer(
+                capacity: head.bytes.readableBytes + 80 + (copies ? body?.readableBytes ?? 0 : 0)
+            )
             out.writeImmutableBuffer(head.bytes)
             out.writeStaticString("Age: ")
             out.writeString(StoredAnswer.ageText(age))
