@@ -98,9 +98,11 @@ public struct GuardPipeline: Sendable {
     /// The pipeline's decision without suspending: `.mustWait` (with nothing run) unless every
     /// guard can decide this request now.
     public func runWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
-        for edgeGuard in guards where !edgeGuard.decidesWithoutWaiting(request) { return .mustWait }
-        for edgeGuard in guards {
-            switch edgeGuard.inspectWithoutWaiting(&request) {
+        // By index: a `for … in` copies each guard out of the array, a retain and a release per
+        // guard on every hit.
+        for index in guards.indices where !guards[index].decidesWithoutWaiting(request) { return .mustWait }
+        for index in guards.indices {
+            switch guards[index].inspectWithoutWaiting(&request) {
             case .proceed: continue
             case let verdict: return verdict
             }

@@ -62,17 +62,20 @@ public struct RateLimitGuard: EdgeGuard {
     public let name = "rate-limits"
     public let rules: [RateLimitRule]
     let buckets: any TokenBuckets
+    /// The rules with what every request asks of them worked out once.
+    private let compiled: [CompiledRule]
 
     public init(rules: [RateLimitRule], buckets: any TokenBuckets = LocalTokenBuckets()) {
         self.rules = rules
         self.buckets = buckets
+        compiled = rules.map(CompiledRule.init)
     }
 
     public func inspect(_ request: inout GuardedRequest) async -> Response? {
-        for rule in rules where rule.matches(request) {
-            guard let key = Self.bucketKey(rule, request) else { continue }
-            let decision = await buckets.take(key, capacity: rule.limit, perSecond: rule.perSecond)
-            if !decision.allowed { return Self.refusal(rule, decision).response }
+        for rule in compiled where rule.matches(request) {
+            guard let key = rule.bucketKey(request) else { continue }
+            let decision = await buckets.take(key, capacity: rule.rule.limit, perSecond: rule.perSecond)
+            if !decision.allowed { return Self.refusal(rule.rule, decision).response }
         }
         return nil
     }
@@ -80,22 +83,47 @@ public struct RateLimitGuard: EdgeGuard {
     public func decidesWithoutWaiting(_ request: GuardedRequest) -> Bool { buckets.answersWithoutWaiting }
 
     public func inspectWithoutWaiting(_ request: inout GuardedRequest) -> GuardVerdict {
-        for rule in rules where rule.matches(request) {
-            guard let key = Self.bucketKey(rule, request) else { continue }
-            guard let decision = buckets.takeWithoutWaiting(key, capacity: rule.limit, perSecond: rule.perSecond)
+        for rule in compiled where rule.matches(request) {
+            guard let key = rule.bucketKey(request) else { continue }
+            guard let decision = buckets.takeWithoutWaiting(key, capacity: rule.rule.limit, perSecond: rule.perSecond)
             else { return .mustWait }
-            if !decision.allowed { return .answer(Self.refusal(rule, decision)) }
+            if !decision.allowed { return .answer(Self.refusal(rule.rule, decision)) }
         }
         return .proceed
     }
 
-    /// The bucket a rule charges for this request; `nil` for a per-user rule and an anonymous request.
-    private static func bucketKey(_ rule: RateLimitRule, _ request: GuardedRequest) -> String? {
-        switch rule.scope {
-        case .address: return "\(rule.name):a:\(request.clientAddress)"
-        case .user: return request.userID.map { "\(rule.name):u:\($0)" }
-        case .userOrAddress:
-            return request.userID.map { "\(rule.name):u:\($0)" } ?? "\(rule.name):a:\(request.clientAddress)"
+    /// A rule as every request meets it: a class, so walking the rules copies no strings, and
+    /// the bucket keys' prefixes made once.
+    private final class CompiledRule: Sendable {
+        let rule: RateLimitRule
+        let perSecond: Double
+        private let addressKey: String
+        private let userKey: String
+        /// `/` (or nothing): every request target starts with it, so the path is not read.
+        private let everyPath: Bool
+
+        init(_ rule: RateLimitRule) {
+            self.rule = rule
+            perSecond = rule.perSecond
+            addressKey = "\(rule.name):a:"
+            userKey = "\(rule.name):u:"
+            everyPath = rule.pathPrefix.isEmpty || (rule.pathPrefix == "/")
+        }
+
+        func matches(_ request: GuardedRequest) -> Bool {
+            guard everyPath else { return rule.matches(request) }
+            return (rule.method == nil || rule.method == request.method)
+                && request.target.utf8.first == UInt8(ascii: "/")
+        }
+
+        /// The bucket this rule charges for the request; `nil` for a per-user rule and an
+        /// anonymous request.
+        func bucketKey(_ request: GuardedRequest) -> String? {
+            switch rule.scope {
+            case .address: return addressKey + request.clientAddress
+            case .user: return request.userID.map { userKey + $0 }
+            case .userOrAddress: return request.userID.map { userKey + $0 } ?? addressKey + request.clientAddress
+            }
         }
     }
 
