@@ -8,6 +8,7 @@ import WenwexTestSupport
 
 // `WenwexBench dotenv`: Wenwex's dotenv parser against swift-configuration's reader.
 // `WenwexBench edge-bans [--entries N]`: ban-list lookup time and memory at N entries.
+// `WenwexBench edge-guards [--hit-us X]`: the guard pipeline's time per hit, in process.
 // `WenwexBench edge-ban-propagation [--bans N]`: origin ban → two edge nodes' lists, timed.
 // `WenwexBench edge-limit --port P --dir D`: D's files from memory on bare HummingbirdCore.
 // `WenwexBench migrate`: diff + render of a 500-table schema, and deploying 200 migrations
@@ -31,6 +32,11 @@ if arguments.dropFirst().first == "edge-bans" {
         $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil
     }
     EdgeBanBenchmark.run(entries: entries ?? 1_000_000)
+    exit(0)
+}
+if arguments.dropFirst().first == "edge-guards" {
+    let hit = arguments.firstIndex(of: "--hit-us").flatMap { $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil }
+    await EdgeGuardBenchmark.run(hitMicroseconds: hit)
     exit(0)
 }
 if arguments.dropFirst().first == "edge-ban-propagation" {
