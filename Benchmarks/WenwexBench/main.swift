@@ -35,7 +35,9 @@ if arguments.dropFirst().first == "edge-bans" {
     exit(0)
 }
 if arguments.dropFirst().first == "edge-guards" {
-    let hit = arguments.firstIndex(of: "--hit-us").flatMap { $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil }
+    let hit = arguments.firstIndex(of: "--hit-us").flatMap {
+        $0 + 1 < arguments.count ? Double(arguments[$0 + 1]) : nil
+    }
     await EdgeGuardBenchmark.run(hitMicroseconds: hit)
     exit(0)
 }

@@ -29,7 +29,9 @@ public final class JWTGuard: EdgeGuard, Sendable {
     /// request, and checking it again costs more than the rest of a cache hit. Keyed by the
     /// whole `Authorization` value, so a hit looks it up without cutting out the token. Cleared
     /// when the keys change; bounded by `remembered`. Striped: every request with a token asks.
-    private let verified = StripedDictionary<VerifiedToken>()
+    /// Hashed by the value's last 32 bytes, the signature's: only verified tokens are stored,
+    /// so forged ones sharing that end cannot crowd a bucket.
+    private let verified = StripedDictionary<VerifiedToken>(hashedSuffix: 32)
     private let remembered = 100_000
 
     private struct VerifiedToken: Sendable {
