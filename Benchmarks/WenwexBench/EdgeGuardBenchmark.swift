@@ -41,7 +41,12 @@ enum EdgeGuardBenchmark {
         ])
         let guarded = GuardPipeline([
             HeaderHygieneGuard(), BanListGuard(store: bans),
-            await JWTGuard(secret: secret, bans: bans, logger: logger),
+            await JWTGuard(
+                secret: secret,
+                identity: EdgeIdentity(secret: "bench-edge-identity-secret-0123456789"),
+                bans: bans,
+                logger: logger
+            ),
             RateLimitGuard(rules: [
                 RateLimitRule(name: "all", method: .get, scope: .address, limit: 100_000_000, seconds: 1)
             ]),

@@ -77,6 +77,18 @@ struct EdgeGuardTests {
         }
     }
 
+    /// The value is the HMAC the origin and other tools compute (here, Python's `hmac`):
+    /// `hmac.new(secret, b"1700000000.42", sha256).hexdigest()`.
+    @Test func theEdgeSignatureIsTheHMACOfTimeAndUserInLowercaseHex() {
+        let identity = EdgeIdentity(secret: Self.identitySecret)
+        let at = Date(timeIntervalSince1970: 1_700_000_000)
+        let expected = "t=1700000000,v1=b8b458ee988527950ae0f5517362b4fc65cca3903cf8a0c4a3523b92ada51f55"
+        #expect(identity.signatureValue(user: "42", at: at) == expected)
+        let signed = HTTPFields(identity.headers(user: "42", at: at))
+        #expect(identity.verifiedUser(signed, at: at.addingTimeInterval(59)) == "42")
+        #expect(identity.verifiedUser(signed, at: at.addingTimeInterval(61)) == nil, "older than the tolerance")
+    }
+
     @Test func aRotatedJWKSIsFetchedAgainForANewKeyID() async throws {
         let first = ES256PrivateKey()
         let second = ES256PrivateKey()

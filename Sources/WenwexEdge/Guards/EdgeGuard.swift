@@ -13,6 +13,10 @@ public struct GuardedRequest: Sendable {
     public var clientAddress: String
     /// The user a verified token names, once the JWT guard has run.
     public var userID: String?
+    /// Signs ``userID`` for the origin when the request goes there. A signature is an
+    /// HMAC, and made here it would be made for every cache hit too, which never reaches the
+    /// origin; so the JWT guard leaves the signer, and the proxy signs on the way out.
+    public var identitySigner: EdgeIdentity?
 
     public init(
         method: HTTPRequest.Method,

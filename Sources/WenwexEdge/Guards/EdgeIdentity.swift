@@ -24,11 +24,16 @@ public struct EdgeIdentity: Sendable {
 
     /// The two headers for `user`, signed now.
     public func headers(user: String, at now: Date = Date()) -> [HTTPField] {
-        let time = Int(now.timeIntervalSince1970)
-        return [
+        [
             HTTPField(name: Self.userHeader, value: user),
-            HTTPField(name: Self.signatureHeader, value: "t=\(time),v1=\(signature(user: user, time: time))"),
+            HTTPField(name: Self.signatureHeader, value: signatureValue(user: user, at: now)),
         ]
+    }
+
+    /// The `X-Wenwex-Edge-Signature` value for `user`, signed now.
+    public func signatureValue(user: String, at now: Date = Date()) -> String {
+        let time = Int(now.timeIntervalSince1970)
+        return "t=\(time),v1=\(signature(user: user, time: time))"
     }
 
     /// The user the headers name when their signature is valid and recent, else `nil`.
@@ -50,6 +55,15 @@ public struct EdgeIdentity: Sendable {
 
     private func signature(user: String, time: Int) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data("\(time).\(user)".utf8), using: key)
-        return code.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { text in
+            var count = 0
+            for byte in code {
+                text[count] = digits[Int(byte >> 4)]
+                text[count + 1] = digits[Int(byte & 0x0f)]
+                count += 2
+            }
+            return count
+        }
     }
 }

@@ -93,13 +93,17 @@ public final class JWTGuard: EdgeGuard, Sendable {
     }
 
     /// The verified user, unless banned; their identity goes on in signed headers.
+    ///
+    /// The user header is set now, so a response that varies on it is cached per user; the
+    /// signature is left to the proxy, which signs only when the request goes to the origin.
     private func admit(_ user: String, _ request: inout GuardedRequest) -> GuardVerdict {
         request.userID = user
         if let bans, bans.isBanned(user: user) {
             return .answer(EdgeProblem.answer(.forbidden, "This account is banned."))
         }
         if let identity {
-            for field in identity.headers(user: user) { request.headers[field.name] = field.value }
+            request.headers[EdgeIdentity.userHeader] = user
+            request.identitySigner = identity
         }
         return .proceed
     }

@@ -77,7 +77,8 @@ public final class EdgeProxy: HTTPResponder, Sendable {
             client: guarded.headers,
             address: context.clientAddress,
             host: request.head.authority,
-            via: configuration.nodeName
+            via: configuration.nodeName,
+            identity: guarded.identitySigner.flatMap { signer in guarded.userID.map { (signer, $0) } }
         )
         switch request.method {
         case .get, .head:
@@ -514,16 +515,22 @@ public final class EdgeProxy: HTTPResponder, Sendable {
     }
 }
 
-/// The client's headers for the origin: no hop-by-hop fields, and `X-Forwarded-*`, `Forwarded`
-/// and `Via` saying who asked and through what.
+/// The client's headers for the origin: no hop-by-hop fields, `X-Forwarded-*`, `Forwarded`
+/// and `Via` saying who asked and through what, and the verified user's signature.
 struct Forwarding: Sendable {
     let client: HTTPFields
     let address: String
     let host: String?
     let via: String
+    /// Who signs for which verified user; signed when the headers are built, so a background
+    /// revalidation long after the request still carries a signature the origin accepts.
+    var identity: (signer: EdgeIdentity, user: String)? = nil
 
     var headers: HTTPFields {
         var headers = HopByHop.removing(from: client)
+        if let identity {
+            headers[EdgeIdentity.signatureHeader] = identity.signer.signatureValue(user: identity.user)
+        }
         let previous = headers[values: .xForwardedFor].nonEmptyJoined
         headers[.xForwardedFor] = previous.map { "\($0), \(address)" } ?? address
         if let host { headers[.xForwardedHost] = host }
