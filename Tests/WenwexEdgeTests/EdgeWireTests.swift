@@ -139,14 +139,16 @@ struct EdgeWireTests {
                 return (answered, clock.now - start)
             }
             #expect(busy >= 10 && busyFor >= .seconds(3))
+            // Timed from before the request is sent: the edge cannot have read it earlier, so the
+            // close cannot come sooner than the timeout after it however late this task runs.
             let closedAfter = try await RawConnection.session(port: edges[0].port) { connection in
+                let start = clock.now
                 try await connection.send("GET /hit HTTP/1.1\r\nHost: edge\r\n\r\n")
                 _ = try await connection.responses(1)
-                let start = clock.now
                 try await connection.waitForClose()
                 return clock.now - start
             }
-            #expect(closedAfter >= .milliseconds(900) && closedAfter < .seconds(10))
+            #expect(closedAfter >= .seconds(1) && closedAfter < .seconds(10))
             #expect(origin.count("/hit") == 1)
         }
     }
